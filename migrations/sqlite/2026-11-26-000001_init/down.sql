@@ -1,0 +1,15 @@
+DROP TABLE app_secrets;
+DROP TABLE audit_events;
+DROP TABLE system_user_rights;
+DROP TABLE system_users;
+DROP TABLE request_rights;
+DROP TABLE system_user_requests;
+DROP TABLE vendor_clients;
+DROP TABLE system_redirect_urls;
+DROP TABLE system_rights;
+DROP TABLE systems;
+DROP TABLE resource_grant_roles;
+DROP TABLE resources;
+DROP TABLE party_roles;
+DROP TABLE persons;
+DROP TABLE organisations;

@@ -1,0 +1,183 @@
+//! Wire types with Altinn's camelCase field names.
+
+use serde::{Deserialize, Serialize};
+
+use crate::db::system_users::SystemUser;
+use crate::db::systems::System;
+use crate::domain::requests::{NewRequest, RequestDetails};
+use crate::error::AppError;
+
+const RESOURCE_ATTRIBUTE: &str = "urn:altinn:resource";
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttributePair {
+    pub id: String,
+    pub value: String,
+}
+
+/// A right: the resource it concerns, as attribute pairs.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RightDto {
+    pub resource: Vec<AttributePair>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AccessPackageDto {
+    pub urn: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateRequestBody {
+    pub external_ref: Option<String>,
+    pub system_id: String,
+    pub party_org_no: String,
+    #[serde(default)]
+    pub rights: Vec<RightDto>,
+    #[serde(default)]
+    pub access_packages: Vec<AccessPackageDto>,
+    pub redirect_url: Option<String>,
+    pub integration_title: Option<String>,
+}
+
+impl CreateRequestBody {
+    pub fn into_domain(self) -> Result<NewRequest, AppError> {
+        let resource_ids = self
+            .rights
+            .iter()
+            .map(|right| match right.resource.as_slice() {
+                [pair] if pair.id == RESOURCE_ATTRIBUTE && !pair.value.trim().is_empty() => {
+                    Ok(pair.value.trim().to_owned())
+                }
+                _ => Err(AppError::BadRequest(format!(
+                    "each right must name exactly one resource as {{\"id\":\"{RESOURCE_ATTRIBUTE}\",\"value\":\"…\"}}"
+                ))),
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(NewRequest {
+            system_id: self.system_id,
+            party_org_no: self.party_org_no,
+            external_ref: self.external_ref,
+            resource_ids,
+            access_packages: self.access_packages.into_iter().map(|p| p.urn).collect(),
+            redirect_url: self.redirect_url.filter(|u| !u.trim().is_empty()),
+            integration_title: self.integration_title,
+        })
+    }
+}
+
+fn timestamp(at: chrono::NaiveDateTime) -> String {
+    at.and_utc().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RequestResponse {
+    pub id: String,
+    pub external_ref: String,
+    pub system_id: String,
+    pub party_org_no: String,
+    pub rights: Vec<RightDto>,
+    pub access_packages: Vec<AccessPackageDto>,
+    pub status: String,
+    pub redirect_url: Option<String>,
+    pub integration_title: Option<String>,
+    pub confirm_url: String,
+    pub created: String,
+    pub timed_out: bool,
+}
+
+impl RequestResponse {
+    pub fn new(details: RequestDetails, public_url: &str) -> Self {
+        let r = details.request;
+        Self {
+            confirm_url: format!("{public_url}/accessmanagement/ui/systemuser/request?id={}", r.id),
+            rights: details
+                .rights
+                .into_iter()
+                .map(|res| RightDto { resource: vec![AttributePair { id: RESOURCE_ATTRIBUTE.into(), value: res.id }] })
+                .collect(),
+            access_packages: Vec::new(),
+            status: if details.timed_out { "Timedout".into() } else { r.status },
+            created: timestamp(r.created),
+            timed_out: details.timed_out,
+            id: r.id,
+            external_ref: r.external_ref,
+            system_id: r.system_id,
+            party_org_no: r.party_org_no,
+            redirect_url: r.redirect_url,
+            integration_title: r.integration_title,
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SystemUserResponse {
+    pub id: String,
+    pub integration_title: String,
+    pub system_id: String,
+    pub system_internal_id: String,
+    pub product_name: String,
+    pub party_org_no: String,
+    pub reportee_org_no: String,
+    pub external_ref: String,
+    pub user_type: String,
+    pub supplier_org_no: String,
+    pub created: String,
+    pub is_deleted: bool,
+}
+
+impl SystemUserResponse {
+    pub fn new(user: SystemUser, system: &System) -> Self {
+        Self {
+            integration_title: user.integration_title,
+            system_internal_id: system.id.clone(),
+            product_name: system.name.clone(),
+            reportee_org_no: user.party_org_no.clone(),
+            party_org_no: user.party_org_no,
+            supplier_org_no: system.vendor_org_no.clone(),
+            created: timestamp(user.created),
+            is_deleted: user.deleted_at.is_some(),
+            id: user.id,
+            system_id: user.system_id,
+            external_ref: user.external_ref,
+            user_type: user.user_type,
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct Links {
+    pub next: Option<String>,
+}
+
+/// One page of a list; `links.next` fetches the following page, null on the last.
+#[derive(Debug, Serialize)]
+pub struct Paginated<T> {
+    pub links: Links,
+    pub data: Vec<T>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct PageQuery {
+    /// Continuation token: the id of the last item on the previous page.
+    pub token: Option<String>,
+}
+
+impl<T> Paginated<T> {
+    /// Builds a page from up to `page_size + 1` items: the extra one only says there is more.
+    pub fn from_items<I>(
+        mut items: Vec<I>,
+        page_size: i64,
+        base: &str,
+        id: impl Fn(&I) -> &str,
+        map: impl FnMut(I) -> T,
+    ) -> Self {
+        let more = items.len() as i64 > page_size;
+        items.truncate(page_size as usize);
+        let next =
+            more.then(|| items.last().map(|i| format!("{base}?token={}", crate::web::urlencode(id(i))))).flatten();
+        Self { links: Links { next }, data: items.into_iter().map(map).collect() }
+    }
+}

@@ -1,0 +1,50 @@
+//! The vendor JSON API under `/authentication/api/v1`, Altinn-compatible, and the OAuth2
+//! token endpoint vendors authenticate with.
+
+mod auth;
+mod dto;
+mod requests;
+mod system_users;
+mod token;
+
+use actix_web::{HttpResponse, web};
+
+use crate::error::{ApiError, AppError};
+
+pub use auth::Vendor;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        web::resource("/token")
+            .app_data(web::FormConfig::default().error_handler(|e, _| token::invalid_request(&e.to_string()).into()))
+            .route(web::post().to(token::issue)),
+    )
+    .route("/.well-known/jwks.json", web::get().to(token::jwks))
+    .service(
+        web::scope("/authentication/api/v1")
+            .app_data(web::JsonConfig::default().error_handler(|e, _| bad_request(e.to_string())))
+            .app_data(web::PathConfig::default().error_handler(|e, _| bad_request(e.to_string())))
+            .app_data(web::QueryConfig::default().error_handler(|e, _| bad_request(e.to_string())))
+            .service(
+                web::scope("/systemuser/request/vendor")
+                    .route("", web::post().to(requests::create))
+                    .route(
+                        "/byexternalref/{system_id}/{org_no}/{external_ref}",
+                        web::get().to(requests::by_external_ref),
+                    )
+                    .route("/bysystem/{system_id}", web::get().to(requests::by_system))
+                    .route("/{id}", web::get().to(requests::get))
+                    .route("/{id}", web::delete().to(requests::delete)),
+            )
+            .route("/systemuser/vendor/bysystem/{system_id}", web::get().to(system_users::by_system))
+            .default_service(web::to(not_found)),
+    );
+}
+
+fn bad_request(detail: String) -> actix_web::Error {
+    ApiError(AppError::BadRequest(detail)).into()
+}
+
+async fn not_found() -> Result<HttpResponse, ApiError> {
+    Err(AppError::NotFound.into())
+}

@@ -1,0 +1,124 @@
+//! `POST /token` (OAuth2 client credentials) and the public keys at
+//! `/.well-known/jwks.json`. Errors here use RFC 6749's JSON, as OAuth2 clients expect.
+
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, ResponseError, web};
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use serde::Deserialize;
+
+use crate::domain::vendor_clients;
+use crate::error::AppError;
+use crate::startup::AppState;
+use crate::tokens::TOKEN_LIFETIME_SECS;
+
+#[derive(Debug, Deserialize)]
+pub struct TokenForm {
+    grant_type: Option<String>,
+    client_id: Option<String>,
+    client_secret: Option<String>,
+    scope: Option<String>,
+}
+
+/// An OAuth2 error response.
+#[derive(Debug, thiserror::Error)]
+#[error("{error}: {description}")]
+pub struct OAuthError {
+    status: actix_web::http::StatusCode,
+    error: &'static str,
+    description: String,
+}
+
+impl ResponseError for OAuthError {
+    fn status_code(&self) -> actix_web::http::StatusCode {
+        self.status
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let mut response = HttpResponse::build(self.status);
+        if self.status == actix_web::http::StatusCode::UNAUTHORIZED {
+            response.insert_header((header::WWW_AUTHENTICATE, "Basic realm=\"token\""));
+        }
+        response.insert_header((header::CACHE_CONTROL, "no-store")).json(serde_json::json!({
+            "error": self.error,
+            "error_description": self.description,
+        }))
+    }
+}
+
+pub fn invalid_request(description: &str) -> OAuthError {
+    OAuthError {
+        status: actix_web::http::StatusCode::BAD_REQUEST,
+        error: "invalid_request",
+        description: description.into(),
+    }
+}
+
+impl From<AppError> for OAuthError {
+    fn from(e: AppError) -> Self {
+        log::error!("token endpoint: {e}");
+        OAuthError {
+            status: actix_web::http::StatusCode::INTERNAL_SERVER_ERROR,
+            error: "server_error",
+            description: "An unexpected error occurred.".into(),
+        }
+    }
+}
+
+/// Client id and secret from HTTP Basic (client_secret_basic) or the form (client_secret_post).
+fn client_credentials(req: &HttpRequest, form: &TokenForm) -> Option<(String, String)> {
+    let basic = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Basic "))
+        .and_then(|b| STANDARD.decode(b.trim()).ok())
+        .and_then(|b| String::from_utf8(b).ok())
+        .and_then(|s| s.split_once(':').map(|(id, secret)| (id.to_owned(), secret.to_owned())));
+    basic.or_else(|| Some((form.client_id.clone()?, form.client_secret.clone()?)))
+}
+
+pub async fn issue(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    form: web::Form<TokenForm>,
+) -> Result<HttpResponse, OAuthError> {
+    let form = form.into_inner();
+    match form.grant_type.as_deref() {
+        Some("client_credentials") => {}
+        Some(_) => {
+            return Err(OAuthError {
+                status: actix_web::http::StatusCode::BAD_REQUEST,
+                error: "unsupported_grant_type",
+                description: "only client_credentials is supported".into(),
+            });
+        }
+        None => return Err(invalid_request("grant_type is missing")),
+    }
+    let (client_id, secret) =
+        client_credentials(&req, &form).ok_or_else(|| invalid_request("client credentials are missing"))?;
+    let client =
+        state.db(move |conn| vendor_clients::authenticate(conn, &client_id, &secret)).await?.ok_or_else(|| {
+            OAuthError {
+                status: actix_web::http::StatusCode::UNAUTHORIZED,
+                error: "invalid_client",
+                description: "unknown client or wrong secret".into(),
+            }
+        })?;
+    let scopes = vendor_clients::grant_scopes(&client, form.scope.as_deref()).ok_or_else(|| OAuthError {
+        status: actix_web::http::StatusCode::BAD_REQUEST,
+        error: "invalid_scope",
+        description: "a scope asked for is not allowed for this client".into(),
+    })?;
+    let token = state.tokens.issue(&client.client_id, &client.org_no, &scopes)?;
+    Ok(HttpResponse::Ok().insert_header((header::CACHE_CONTROL, "no-store")).json(serde_json::json!({
+        "access_token": token,
+        "token_type": "Bearer",
+        "expires_in": TOKEN_LIFETIME_SECS,
+        "scope": scopes.join(" "),
+    })))
+}
+
+pub async fn jwks(state: web::Data<AppState>) -> HttpResponse {
+    HttpResponse::Ok().json(state.tokens.jwks())
+}

@@ -1,0 +1,93 @@
+//! Organisations, persons and the roles a person holds for an organisation.
+
+use diesel::prelude::*;
+
+use super::DbConnection;
+use super::schema::{organisations, party_roles, persons};
+
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = organisations)]
+pub struct Organisation {
+    pub org_no: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = persons)]
+pub struct Person {
+    pub pid: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = party_roles)]
+pub struct NewPartyRole<'a> {
+    pub pid: &'a str,
+    pub org_no: &'a str,
+    pub role_code: &'a str,
+}
+
+pub fn insert_organisation(conn: &mut DbConnection, org: &Organisation) -> QueryResult<()> {
+    diesel::insert_into(organisations::table).values(org).execute(conn).map(drop)
+}
+
+pub fn insert_person(conn: &mut DbConnection, person: &Person) -> QueryResult<()> {
+    diesel::insert_into(persons::table).values(person).execute(conn).map(drop)
+}
+
+pub fn insert_role(conn: &mut DbConnection, role: &NewPartyRole) -> QueryResult<()> {
+    diesel::insert_into(party_roles::table).values(role).execute(conn).map(drop)
+}
+
+pub fn person(conn: &mut DbConnection, pid: &str) -> QueryResult<Option<Person>> {
+    persons::table.find(pid).select(Person::as_select()).first(conn).optional()
+}
+
+pub fn count_persons(conn: &mut DbConnection) -> QueryResult<i64> {
+    persons::table.count().get_result(conn)
+}
+
+/// Persons who hold at least one role, for the demo login list.
+pub fn persons_with_roles(conn: &mut DbConnection) -> QueryResult<Vec<Person>> {
+    persons::table
+        .filter(diesel::dsl::exists(party_roles::table.filter(party_roles::pid.eq(persons::pid))))
+        .order(persons::name)
+        .select(Person::as_select())
+        .load(conn)
+}
+
+pub fn organisation(conn: &mut DbConnection, org_no: &str) -> QueryResult<Option<Organisation>> {
+    organisations::table.find(org_no).select(Organisation::as_select()).first(conn).optional()
+}
+
+/// Organisations the person holds any role for, by name.
+pub fn parties_of(conn: &mut DbConnection, pid: &str) -> QueryResult<Vec<Organisation>> {
+    organisations::table
+        .filter(diesel::dsl::exists(
+            party_roles::table.filter(party_roles::org_no.eq(organisations::org_no)).filter(party_roles::pid.eq(pid)),
+        ))
+        .order(organisations::name)
+        .select(Organisation::as_select())
+        .load(conn)
+}
+
+pub fn role_codes(conn: &mut DbConnection, pid: &str, org_no: &str) -> QueryResult<Vec<String>> {
+    party_roles::table
+        .filter(party_roles::pid.eq(pid))
+        .filter(party_roles::org_no.eq(org_no))
+        .select(party_roles::role_code)
+        .order(party_roles::role_code)
+        .load(conn)
+}
+
+/// Names of the persons holding one of `role_codes` for the organisation.
+pub fn holders_of(conn: &mut DbConnection, org_no: &str, role_codes: &[&str]) -> QueryResult<Vec<String>> {
+    persons::table
+        .inner_join(party_roles::table)
+        .filter(party_roles::org_no.eq(org_no))
+        .filter(party_roles::role_code.eq_any(role_codes))
+        .select(persons::name)
+        .distinct()
+        .order(persons::name)
+        .load(conn)
+}

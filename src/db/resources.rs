@@ -1,0 +1,33 @@
+//! Services (resources) and the roles that let a person delegate them.
+
+use diesel::prelude::*;
+
+use super::DbConnection;
+use super::schema::{resource_grant_roles, resources};
+
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = resources)]
+pub struct Resource {
+    pub id: String,
+    pub title: String,
+    pub description: String,
+}
+
+pub fn insert(conn: &mut DbConnection, resource: &Resource, grant_roles: &[&str]) -> QueryResult<()> {
+    diesel::insert_into(resources::table).values(resource).execute(conn)?;
+    for role in grant_roles {
+        diesel::insert_into(resource_grant_roles::table)
+            .values((resource_grant_roles::resource_id.eq(&resource.id), resource_grant_roles::role_code.eq(role)))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// `(resource id, role code)` for every role that grants one of the resources.
+pub fn grant_roles(conn: &mut DbConnection, ids: &[String]) -> QueryResult<Vec<(String, String)>> {
+    resource_grant_roles::table
+        .filter(resource_grant_roles::resource_id.eq_any(ids))
+        .select((resource_grant_roles::resource_id, resource_grant_roles::role_code))
+        .order((resource_grant_roles::resource_id, resource_grant_roles::role_code))
+        .load(conn)
+}

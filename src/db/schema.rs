@@ -1,0 +1,164 @@
+//! Table definitions shared by both backends (kept in step with `migrations/*`).
+
+diesel::table! {
+    organisations (org_no) {
+        org_no -> Text,
+        name -> Text,
+    }
+}
+
+diesel::table! {
+    persons (pid) {
+        pid -> Text,
+        name -> Text,
+    }
+}
+
+diesel::table! {
+    party_roles (pid, org_no, role_code) {
+        pid -> Text,
+        org_no -> Text,
+        role_code -> Text,
+    }
+}
+
+diesel::table! {
+    resources (id) {
+        id -> Text,
+        title -> Text,
+        description -> Text,
+    }
+}
+
+diesel::table! {
+    resource_grant_roles (resource_id, role_code) {
+        resource_id -> Text,
+        role_code -> Text,
+    }
+}
+
+diesel::table! {
+    systems (id) {
+        id -> Text,
+        vendor_org_no -> Text,
+        name -> Text,
+        description -> Text,
+        is_visible -> Bool,
+        is_deleted -> Bool,
+        created -> Timestamp,
+    }
+}
+
+diesel::table! {
+    system_rights (system_id, resource_id) {
+        system_id -> Text,
+        resource_id -> Text,
+    }
+}
+
+diesel::table! {
+    system_redirect_urls (system_id, url) {
+        system_id -> Text,
+        url -> Text,
+    }
+}
+
+diesel::table! {
+    vendor_clients (client_id) {
+        client_id -> Text,
+        org_no -> Text,
+        secret_hash -> Text,
+        scopes -> Text,
+    }
+}
+
+diesel::table! {
+    system_user_requests (id) {
+        id -> Text,
+        system_id -> Text,
+        party_org_no -> Text,
+        external_ref -> Text,
+        user_type -> Text,
+        status -> Text,
+        redirect_url -> Nullable<Text>,
+        integration_title -> Nullable<Text>,
+        created -> Timestamp,
+        handled_at -> Nullable<Timestamp>,
+        handled_by -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    request_rights (request_id, resource_id) {
+        request_id -> Text,
+        resource_id -> Text,
+    }
+}
+
+diesel::table! {
+    system_users (id) {
+        id -> Text,
+        system_id -> Text,
+        party_org_no -> Text,
+        external_ref -> Text,
+        user_type -> Text,
+        integration_title -> Text,
+        created -> Timestamp,
+        created_by -> Text,
+        deleted_at -> Nullable<Timestamp>,
+        deleted_by -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    system_user_rights (system_user_id, resource_id) {
+        system_user_id -> Text,
+        resource_id -> Text,
+    }
+}
+
+diesel::table! {
+    audit_events (id) {
+        id -> BigInt,
+        at -> Timestamp,
+        actor -> Text,
+        party_org_no -> Text,
+        action -> Text,
+        subject_id -> Text,
+        detail -> Text,
+    }
+}
+
+diesel::table! {
+    app_secrets (name) {
+        name -> Text,
+        value -> Text,
+    }
+}
+
+diesel::joinable!(party_roles -> organisations (org_no));
+diesel::joinable!(party_roles -> persons (pid));
+diesel::joinable!(systems -> organisations (vendor_org_no));
+diesel::joinable!(system_rights -> resources (resource_id));
+diesel::joinable!(request_rights -> resources (resource_id));
+diesel::joinable!(system_user_rights -> resources (resource_id));
+diesel::joinable!(system_users -> systems (system_id));
+diesel::joinable!(system_user_requests -> systems (system_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    organisations,
+    persons,
+    party_roles,
+    resources,
+    resource_grant_roles,
+    systems,
+    system_rights,
+    system_redirect_urls,
+    vendor_clients,
+    system_user_requests,
+    request_rights,
+    system_users,
+    system_user_rights,
+    audit_events,
+    app_secrets,
+);

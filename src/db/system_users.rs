@@ -1,0 +1,113 @@
+//! System users (system accesses) and the rights delegated to them. Deletion is soft:
+//! a deleted row keeps who deleted it and when.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::DbConnection;
+use super::parties::Organisation;
+use super::resources::Resource;
+use super::schema::{organisations, resources, system_user_rights, system_users as su, systems};
+use super::systems::System;
+
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = su)]
+pub struct SystemUser {
+    pub id: String,
+    pub system_id: String,
+    pub party_org_no: String,
+    pub external_ref: String,
+    pub user_type: String,
+    pub integration_title: String,
+    pub created: NaiveDateTime,
+    pub created_by: String,
+    pub deleted_at: Option<NaiveDateTime>,
+    pub deleted_by: Option<String>,
+}
+
+/// Inserts the system user and its rights; the caller runs this inside a transaction.
+pub fn insert(conn: &mut DbConnection, user: &SystemUser, rights: &[String]) -> QueryResult<()> {
+    diesel::insert_into(su::table).values(user).execute(conn)?;
+    for resource_id in rights {
+        diesel::insert_into(system_user_rights::table)
+            .values((system_user_rights::system_user_id.eq(&user.id), system_user_rights::resource_id.eq(resource_id)))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+pub fn find_live(conn: &mut DbConnection, id: &str) -> QueryResult<Option<SystemUser>> {
+    su::table
+        .filter(su::id.eq(id))
+        .filter(su::deleted_at.is_null())
+        .select(SystemUser::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn live_exists(
+    conn: &mut DbConnection,
+    party_org_no: &str,
+    system_id: &str,
+    external_ref: &str,
+) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        su::table
+            .filter(su::party_org_no.eq(party_org_no))
+            .filter(su::system_id.eq(system_id))
+            .filter(su::external_ref.eq(external_ref))
+            .filter(su::deleted_at.is_null()),
+    ))
+    .get_result(conn)
+}
+
+/// A party's live system users with their systems and vendors, newest first.
+pub fn live_for_party(
+    conn: &mut DbConnection,
+    party_org_no: &str,
+) -> QueryResult<Vec<(SystemUser, System, Organisation)>> {
+    su::table
+        .inner_join(systems::table.inner_join(organisations::table))
+        .filter(su::party_org_no.eq(party_org_no))
+        .filter(su::deleted_at.is_null())
+        .order((su::created.desc(), su::id))
+        .select((SystemUser::as_select(), System::as_select(), Organisation::as_select()))
+        .load(conn)
+}
+
+/// One page of a system's live system users in id order, starting after `after`.
+pub fn live_page_by_system(
+    conn: &mut DbConnection,
+    system_id: &str,
+    after: Option<&str>,
+    limit: i64,
+) -> QueryResult<Vec<SystemUser>> {
+    let mut query = su::table
+        .filter(su::system_id.eq(system_id))
+        .filter(su::deleted_at.is_null())
+        .order(su::id)
+        .limit(limit)
+        .select(SystemUser::as_select())
+        .into_boxed();
+    if let Some(after) = after {
+        query = query.filter(su::id.gt(after.to_owned()));
+    }
+    query.load(conn)
+}
+
+pub fn rights(conn: &mut DbConnection, system_user_id: &str) -> QueryResult<Vec<Resource>> {
+    system_user_rights::table
+        .inner_join(resources::table)
+        .filter(system_user_rights::system_user_id.eq(system_user_id))
+        .order(resources::title)
+        .select(Resource::as_select())
+        .load(conn)
+}
+
+/// Marks a live system user deleted; returns false if it already was.
+pub fn soft_delete(conn: &mut DbConnection, id: &str, by: &str, at: NaiveDateTime) -> QueryResult<bool> {
+    diesel::update(su::table.filter(su::id.eq(id)).filter(su::deleted_at.is_null()))
+        .set((su::deleted_at.eq(at), su::deleted_by.eq(by)))
+        .execute(conn)
+        .map(|n| n == 1)
+}

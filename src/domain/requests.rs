@@ -1,0 +1,514 @@
+//! Vendor requests for system access: creation with its validations, and the end user's
+//! approval or rejection. Approval creates the system user in the same transaction.
+
+use std::collections::BTreeSet;
+
+use chrono::{Duration, NaiveDateTime};
+use diesel::Connection;
+
+use crate::db::requests::{self, Request};
+use crate::db::resources::Resource;
+use crate::db::system_users::{self, SystemUser};
+use crate::db::{self, DbConnection, parties};
+use crate::error::AppError;
+
+use super::actor::roles_for;
+use super::audit::{self, Actor as AuditActor};
+use super::delegation;
+use super::ids::OrgNo;
+use super::systems::{self, SystemDetails};
+
+/// A request's status, with the wire values Altinn uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RequestStatus {
+    New,
+    Accepted,
+    Rejected,
+    Denied,
+    Timedout,
+}
+
+impl RequestStatus {
+    pub const ALL: [RequestStatus; 5] = [Self::New, Self::Accepted, Self::Rejected, Self::Denied, Self::Timedout];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::New => "New",
+            Self::Accepted => "Accepted",
+            Self::Rejected => "Rejected",
+            Self::Denied => "Denied",
+            Self::Timedout => "Timedout",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|v| v.as_str() == s)
+    }
+
+    pub fn text_key(self) -> String {
+        format!("status.{}", self.as_str())
+    }
+}
+
+/// How old a request may grow before it can no longer be approved.
+#[derive(Debug, Clone, Copy)]
+pub struct Expiry(pub Duration);
+
+impl Expiry {
+    pub fn is_timed_out(self, created: NaiveDateTime, now: NaiveDateTime) -> bool {
+        now - created > self.0
+    }
+}
+
+/// What a vendor asks for, already decoded from the wire format.
+#[derive(Debug, Clone, Default)]
+pub struct NewRequest {
+    pub system_id: String,
+    pub party_org_no: String,
+    pub external_ref: Option<String>,
+    pub resource_ids: Vec<String>,
+    pub access_packages: Vec<String>,
+    pub redirect_url: Option<String>,
+    pub integration_title: Option<String>,
+}
+
+/// A request with what it asks for and whether it has expired.
+#[derive(Debug, Clone)]
+pub struct RequestDetails {
+    pub request: Request,
+    pub rights: Vec<Resource>,
+    pub timed_out: bool,
+}
+
+impl RequestDetails {
+    pub fn status(&self) -> RequestStatus {
+        RequestStatus::parse(&self.request.status).unwrap_or(RequestStatus::New)
+    }
+
+    /// Only a `New` request that has not expired can be approved or rejected.
+    pub fn is_open(&self) -> bool {
+        self.status() == RequestStatus::New && !self.timed_out
+    }
+}
+
+/// True when `candidate` has the scheme, host, port and path of one of `allowed`; the
+/// query may differ. Anything unparsable never matches.
+pub fn redirect_allowed(candidate: &str, allowed: &[String]) -> bool {
+    let Ok(candidate) = url::Url::parse(candidate) else {
+        return false;
+    };
+    if !matches!(candidate.scheme(), "https" | "http") || candidate.host_str().is_none() {
+        return false;
+    }
+    let key = |u: &url::Url| {
+        (u.scheme().to_owned(), u.host_str().map(str::to_owned), u.port_or_known_default(), u.path().to_owned())
+    };
+    allowed.iter().filter_map(|a| url::Url::parse(a).ok()).any(|a| key(&a) == key(&candidate))
+}
+
+/// Creates a request, or returns the pending one for the same triple. The bool is true
+/// when a new request was made.
+pub fn create(
+    conn: &mut DbConnection,
+    vendor_org_no: &str,
+    input: NewRequest,
+    extra_redirect: Option<&str>,
+) -> Result<(RequestDetails, bool), AppError> {
+    let system = systems::owned_by(conn, vendor_org_no, &input.system_id)?;
+    let party = OrgNo::parse(&input.party_org_no).ok_or(AppError::InvalidParty)?;
+    if parties::organisation(conn, party.as_str())?.is_none() {
+        return Err(AppError::InvalidParty);
+    }
+    let rights = requested_rights(&system, &input.resource_ids)?;
+    if !input.access_packages.is_empty() {
+        return Err(AppError::PackageNotOnSystem);
+    }
+    if let Some(url) = &input.redirect_url {
+        let mut allowed = db::systems::redirect_urls(conn, &system.system.id)?;
+        allowed.extend(extra_redirect.map(str::to_owned));
+        if !redirect_allowed(url, &allowed) {
+            return Err(AppError::RedirectNotAllowed);
+        }
+    }
+    let external_ref = match input.external_ref.as_deref().map(str::trim) {
+        Some(r) if !r.is_empty() => r.to_owned(),
+        _ => party.as_str().to_owned(),
+    };
+    if system_users::live_exists(conn, party.as_str(), &system.system.id, &external_ref)? {
+        return Err(AppError::SystemUserExists);
+    }
+    if let Some(pending) = requests::find_pending(conn, party.as_str(), &system.system.id, &external_ref)? {
+        return Ok((with_rights(conn, pending, None)?, false));
+    }
+    let request = Request {
+        id: uuid::Uuid::new_v4().to_string(),
+        system_id: system.system.id.clone(),
+        party_org_no: party.as_str().to_owned(),
+        external_ref,
+        user_type: "standard".into(),
+        status: RequestStatus::New.as_str().into(),
+        redirect_url: input.redirect_url,
+        integration_title: input.integration_title.filter(|t| !t.trim().is_empty()),
+        created: super::now(),
+        handled_at: None,
+        handled_by: None,
+    };
+    let ids: Vec<String> = rights.iter().map(|r| r.id.clone()).collect();
+    let inserted = conn.transaction(|conn| {
+        requests::insert(conn, &request, &ids)?;
+        audit::record(
+            conn,
+            AuditActor::Vendor(vendor_org_no),
+            &request.party_org_no,
+            "request.create",
+            &request.id,
+            &ids.join(" "),
+        )
+    });
+    match inserted {
+        Ok(()) => Ok((RequestDetails { request, rights, timed_out: false }, true)),
+        // A racing identical request won: answer with that one.
+        Err(e) if db::is_unique_violation(&e) => {
+            let pending =
+                requests::find_pending(conn, &request.party_org_no, &request.system_id, &request.external_ref)?
+                    .ok_or(AppError::Internal(e.to_string()))?;
+            Ok((with_rights(conn, pending, None)?, false))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The system's resources named by `ids` (deduplicated), or an error if one is not the
+/// system's. An empty list is refused: a request must ask for something.
+fn requested_rights(system: &SystemDetails, ids: &[String]) -> Result<Vec<Resource>, AppError> {
+    if ids.is_empty() {
+        return Err(AppError::BadRequest("the request asks for no rights".into()));
+    }
+    let wanted: BTreeSet<&str> = ids.iter().map(String::as_str).collect();
+    let rights: Vec<Resource> = system.rights.iter().filter(|r| wanted.contains(r.id.as_str())).cloned().collect();
+    if rights.len() != wanted.len() {
+        return Err(AppError::RightsNotSubset);
+    }
+    Ok(rights)
+}
+
+fn with_rights(conn: &mut DbConnection, request: Request, expiry: Option<Expiry>) -> Result<RequestDetails, AppError> {
+    let rights = requests::rights(conn, &request.id)?;
+    let timed_out = request.status == RequestStatus::New.as_str()
+        && expiry.is_some_and(|e| e.is_timed_out(request.created, super::now()));
+    Ok(RequestDetails { request, rights, timed_out })
+}
+
+/// Any request by id, for the end user's page (who may see it is decided by the caller).
+pub fn get(conn: &mut DbConnection, id: &str, expiry: Expiry) -> Result<RequestDetails, AppError> {
+    let request = requests::find(conn, id)?.ok_or(AppError::RequestNotFound)?;
+    with_rights(conn, request, Some(expiry))
+}
+
+/// A request with its system, vendor and party, for the end user's page.
+#[derive(Debug, Clone)]
+pub struct RequestContext {
+    pub details: RequestDetails,
+    pub system: SystemDetails,
+    pub party: parties::Organisation,
+}
+
+pub fn context(conn: &mut DbConnection, id: &str, expiry: Expiry) -> Result<RequestContext, AppError> {
+    let details = get(conn, id, expiry)?;
+    let system = systems::details(conn, &details.request.system_id)?.ok_or(AppError::RequestNotFound)?;
+    let party = parties::organisation(conn, &details.request.party_org_no)?.ok_or(AppError::RequestNotFound)?;
+    Ok(RequestContext { details, system, party })
+}
+
+/// A request of one of the vendor's systems; anything else is "not found".
+pub fn get_for_vendor(
+    conn: &mut DbConnection,
+    vendor_org_no: &str,
+    id: &str,
+    expiry: Expiry,
+) -> Result<RequestDetails, AppError> {
+    let details = get(conn, id, expiry)?;
+    systems::owned_by(conn, vendor_org_no, &details.request.system_id).map_err(|_| AppError::RequestNotFound)?;
+    Ok(details)
+}
+
+pub fn get_by_external_ref(
+    conn: &mut DbConnection,
+    vendor_org_no: &str,
+    system_id: &str,
+    org_no: &str,
+    external_ref: &str,
+    expiry: Expiry,
+) -> Result<RequestDetails, AppError> {
+    systems::owned_by(conn, vendor_org_no, system_id)?;
+    let request = requests::find_latest_by_external_ref(conn, system_id, org_no, external_ref)?
+        .ok_or(AppError::RequestNotFound)?;
+    with_rights(conn, request, Some(expiry))
+}
+
+/// One page of the system's requests after the cursor `after` (a request id).
+pub fn page_by_system(
+    conn: &mut DbConnection,
+    vendor_org_no: &str,
+    system_id: &str,
+    after: Option<&str>,
+    limit: i64,
+    expiry: Expiry,
+) -> Result<Vec<RequestDetails>, AppError> {
+    systems::owned_by(conn, vendor_org_no, system_id)?;
+    requests::page_by_system(conn, system_id, after, limit)?
+        .into_iter()
+        .map(|r| with_rights(conn, r, Some(expiry)))
+        .collect()
+}
+
+/// A vendor withdraws a request that is still pending.
+pub fn delete_for_vendor(conn: &mut DbConnection, vendor_org_no: &str, id: &str) -> Result<(), AppError> {
+    let details = get_for_vendor(conn, vendor_org_no, id, Expiry(Duration::MAX))?;
+    conn.transaction(|conn| {
+        if !requests::delete_if_new(conn, id)? {
+            return Ok(Err(AppError::RequestNotNew(details.request.status.clone())));
+        }
+        audit::record(
+            conn,
+            AuditActor::Vendor(vendor_org_no),
+            &details.request.party_org_no,
+            "request.delete",
+            id,
+            "",
+        )?;
+        Ok::<_, diesel::result::Error>(Ok(()))
+    })?
+}
+
+/// Pending requests for the party, oldest first, with their system names.
+pub fn pending_for_party(conn: &mut DbConnection, org_no: &str) -> Result<Vec<(Request, String)>, AppError> {
+    Ok(requests::pending_for_party(conn, org_no)?.into_iter().map(|(r, s)| (r, s.name)).collect())
+}
+
+/// Checks that the person may handle the request: it is open and they manage access for
+/// its party. Approval additionally needs every right (see [`approve`]).
+fn check_can_handle(conn: &mut DbConnection, pid: &str, details: &RequestDetails) -> Result<(), AppError> {
+    let status = details.status();
+    if status != RequestStatus::New {
+        return Err(AppError::RequestNotNew(status.as_str().into()));
+    }
+    if details.timed_out {
+        return Err(AppError::RequestExpired);
+    }
+    let roles = roles_for(conn, pid, &details.request.party_org_no)?;
+    if roles.is_empty() {
+        return Err(AppError::CannotRepresent);
+    }
+    if !roles.iter().any(|r| r.is_access_manager()) {
+        return Err(AppError::NotAccessManager);
+    }
+    Ok(())
+}
+
+/// Approves the request as `pid`: all-or-nothing rights check, then status change and the
+/// system user (id = request id) in one transaction. A racing second approval gets
+/// `RequestNotNew`.
+pub fn approve(conn: &mut DbConnection, pid: &str, id: &str, expiry: Expiry) -> Result<RequestDetails, AppError> {
+    let mut details = get(conn, id, expiry)?;
+    check_can_handle(conn, pid, &details)?;
+    delegation::check_all(conn, pid, &details.request.party_org_no, &details.rights)?;
+    let now = super::now();
+    let r = &details.request;
+    let user = SystemUser {
+        id: r.id.clone(),
+        system_id: r.system_id.clone(),
+        party_org_no: r.party_org_no.clone(),
+        external_ref: r.external_ref.clone(),
+        user_type: r.user_type.clone(),
+        integration_title: match &r.integration_title {
+            Some(t) => t.clone(),
+            None => systems::details(conn, &r.system_id)?.map(|d| d.system.name).unwrap_or_default(),
+        },
+        created: now,
+        created_by: pid.to_owned(),
+        deleted_at: None,
+        deleted_by: None,
+    };
+    let ids: Vec<String> = details.rights.iter().map(|r| r.id.clone()).collect();
+    let outcome = conn.transaction(|conn| {
+        // The status change goes first: it takes the write lock and decides the race.
+        if !requests::handle_if_new(conn, id, RequestStatus::Accepted.as_str(), pid, now)? {
+            return Ok(Err(AppError::RequestNotNew(RequestStatus::Accepted.as_str().into())));
+        }
+        match system_users::insert(conn, &user, &ids) {
+            Err(e) if db::is_unique_violation(&e) => return Err(RollBack::Exists),
+            other => other?,
+        }
+        audit::record(conn, AuditActor::Person(pid), &user.party_org_no, "request.approve", id, &ids.join(" "))?;
+        Ok(Ok(()))
+    });
+    match outcome {
+        Ok(result) => result?,
+        Err(RollBack::Exists) => return Err(AppError::SystemUserExists),
+        Err(RollBack::Db(e)) => return Err(e.into()),
+    }
+    details.request = requests::find(conn, id)?.ok_or(AppError::RequestNotFound)?;
+    Ok(details)
+}
+
+/// Rejects the request as `pid`.
+pub fn reject(conn: &mut DbConnection, pid: &str, id: &str, expiry: Expiry) -> Result<RequestDetails, AppError> {
+    let mut details = get(conn, id, expiry)?;
+    check_can_handle(conn, pid, &details)?;
+    let org = details.request.party_org_no.clone();
+    conn.transaction(|conn| {
+        if !requests::handle_if_new(conn, id, RequestStatus::Rejected.as_str(), pid, super::now())? {
+            return Ok(Err(AppError::RequestNotNew(RequestStatus::Rejected.as_str().into())));
+        }
+        audit::record(conn, AuditActor::Person(pid), &org, "request.reject", id, "")?;
+        Ok::<_, diesel::result::Error>(Ok(()))
+    })??;
+    details.request = requests::find(conn, id)?.ok_or(AppError::RequestNotFound)?;
+    Ok(details)
+}
+
+/// Why a transaction was rolled back.
+enum RollBack {
+    Exists,
+    Db(diesel::result::Error),
+}
+
+impl From<diesel::result::Error> for RollBack {
+    fn from(e: diesel::result::Error) -> Self {
+        RollBack::Db(e)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::testing::demo_db;
+
+    const VENDOR: &str = "310000035";
+    const APE: &str = "310000019";
+    const KONSERT: &str = "17827510025";
+    const LOVE: &str = "22857030021";
+    const PINGVIN: &str = "11929030046";
+
+    fn expiry() -> Expiry {
+        Expiry(Duration::days(180))
+    }
+
+    fn input(system: &str, rights: &[&str]) -> NewRequest {
+        NewRequest {
+            system_id: system.into(),
+            party_org_no: APE.into(),
+            resource_ids: rights.iter().map(|s| s.to_string()).collect(),
+            redirect_url: Some("https://smartcloud.example/kvittering?state=1".into()),
+            ..NewRequest::default()
+        }
+    }
+
+    #[test]
+    fn redirect_urls_match_on_scheme_host_port_and_path_only() {
+        let allowed = vec!["https://smartcloud.example/kvittering".to_owned()];
+        assert!(redirect_allowed("https://smartcloud.example/kvittering?x=1", &allowed));
+        assert!(redirect_allowed("https://smartcloud.example:443/kvittering", &allowed));
+        for bad in [
+            "http://smartcloud.example/kvittering",
+            "https://smartcloud.example:8443/kvittering",
+            "https://evil.example/kvittering",
+            "https://smartcloud.example/kvittering/x",
+            "https://smartcloud.example.evil.example/kvittering",
+            "javascript:alert(1)",
+            "/kvittering",
+        ] {
+            assert!(!redirect_allowed(bad, &allowed), "{bad}");
+        }
+    }
+
+    #[test]
+    fn creating_the_same_pending_request_twice_returns_the_first() {
+        let mut conn = demo_db();
+        let (first, created) =
+            create(&mut conn, VENDOR, input("310000035_smartcloud", &["ske-krav-og-betalinger"]), None).unwrap();
+        assert!(created);
+        assert_eq!(first.request.external_ref, APE, "externalRef defaults to the party");
+        let (again, created) =
+            create(&mut conn, VENDOR, input("310000035_smartcloud", &["ske-krav-og-betalinger"]), None).unwrap();
+        assert!(!created);
+        assert_eq!(again.request.id, first.request.id);
+    }
+
+    #[test]
+    fn creation_validates_system_vendor_rights_party_and_redirect() {
+        let mut conn = demo_db();
+        let ok = || input("310000035_smartcloud", &["ske-krav-og-betalinger"]);
+        let err =
+            |conn: &mut DbConnection, vendor: &str, i: NewRequest| create(conn, vendor, i, None).unwrap_err().code();
+        assert_eq!(err(&mut conn, VENDOR, NewRequest { system_id: "nope".into(), ..ok() }), "AUTH-00011");
+        assert_eq!(err(&mut conn, APE, ok()), "AUTH-00011");
+        assert_eq!(err(&mut conn, VENDOR, input("310000035_smartcloud", &["a-melding"])), "AUTH-00001");
+        assert_eq!(err(&mut conn, VENDOR, NewRequest { party_org_no: "310000018".into(), ..ok() }), "AUTH-00000");
+        assert_eq!(err(&mut conn, VENDOR, NewRequest { party_org_no: "999999999".into(), ..ok() }), "AUTH-00000");
+        assert_eq!(
+            err(&mut conn, VENDOR, NewRequest { redirect_url: Some("https://evil.example/".into()), ..ok() }),
+            "AUTH-00021"
+        );
+    }
+
+    #[test]
+    fn approval_creates_one_system_user_with_the_request_id_and_audits_it() {
+        let mut conn = demo_db();
+        let (req, _) =
+            create(&mut conn, VENDOR, input("310000035_smartcloud", &["ske-krav-og-betalinger"]), None).unwrap();
+        let id = req.request.id;
+        let approved = approve(&mut conn, KONSERT, &id, expiry()).unwrap();
+        assert_eq!(approved.status(), RequestStatus::Accepted);
+        let user = system_users::find_live(&mut conn, &id).unwrap().expect("system user with the request's id");
+        assert_eq!(user.created_by, KONSERT);
+        assert!(matches!(approve(&mut conn, KONSERT, &id, expiry()), Err(AppError::RequestNotNew(_))));
+        assert!(matches!(reject(&mut conn, KONSERT, &id, expiry()), Err(AppError::RequestNotNew(_))));
+        let actions: Vec<String> =
+            crate::db::audit::for_subject(&mut conn, &id).unwrap().into_iter().map(|e| e.action).collect();
+        assert_eq!(actions, ["request.create", "request.approve"]);
+        // The triple now has a live system user: a new request for it is refused.
+        let again = create(&mut conn, VENDOR, input("310000035_smartcloud", &["ske-krav-og-betalinger"]), None);
+        assert!(matches!(again, Err(AppError::SystemUserExists)));
+    }
+
+    #[test]
+    fn missing_rights_or_roles_leave_the_request_new_and_create_nothing() {
+        let mut conn = demo_db();
+        let (req, _) = create(
+            &mut conn,
+            VENDOR,
+            input("310000035_smartcloud_lonn", &["ske-krav-og-betalinger", "a-melding"]),
+            None,
+        )
+        .unwrap();
+        let id = req.request.id;
+        assert!(matches!(approve(&mut conn, LOVE, &id, expiry()), Err(AppError::MissingRights(m)) if m.len() == 1));
+        assert!(matches!(approve(&mut conn, PINGVIN, &id, expiry()), Err(AppError::NotAccessManager)));
+        assert!(matches!(reject(&mut conn, PINGVIN, &id, expiry()), Err(AppError::NotAccessManager)));
+        assert!(matches!(approve(&mut conn, "03868120095", &id, expiry()), Err(AppError::CannotRepresent)));
+        assert_eq!(get(&mut conn, &id, expiry()).unwrap().status(), RequestStatus::New);
+        assert!(system_users::find_live(&mut conn, &id).unwrap().is_none());
+    }
+
+    #[test]
+    fn an_expired_request_cannot_be_approved() {
+        let mut conn = demo_db();
+        let (req, _) =
+            create(&mut conn, VENDOR, input("310000035_smartcloud", &["ske-krav-og-betalinger"]), None).unwrap();
+        let expired = Expiry(Duration::seconds(-1));
+        assert!(get(&mut conn, &req.request.id, expired).unwrap().timed_out);
+        assert!(matches!(approve(&mut conn, KONSERT, &req.request.id, expired), Err(AppError::RequestExpired)));
+    }
+
+    #[test]
+    fn rejection_creates_no_system_user() {
+        let mut conn = demo_db();
+        let (req, _) =
+            create(&mut conn, VENDOR, input("310000035_smartcloud", &["ske-krav-og-betalinger"]), None).unwrap();
+        let rejected = reject(&mut conn, LOVE, &req.request.id, expiry()).unwrap();
+        assert_eq!(rejected.status(), RequestStatus::Rejected);
+        assert!(system_users::find_live(&mut conn, &req.request.id).unwrap().is_none());
+    }
+}

@@ -1,0 +1,190 @@
+//! System users (system accesses): the party's list, details, user-driven creation and
+//! revocation, and the vendor's view of its systems' users.
+
+use diesel::Connection;
+
+use crate::db::parties::{self, Organisation};
+use crate::db::resources::Resource;
+use crate::db::system_users::{self, SystemUser};
+use crate::db::systems::System;
+use crate::db::{self, DbConnection};
+use crate::error::AppError;
+
+use super::actor::Actor;
+use super::audit::{self, Actor as AuditActor};
+use super::delegation;
+use super::systems;
+
+/// A system user with its system, vendor, rights and creator's name.
+#[derive(Debug, Clone)]
+pub struct SystemUserDetails {
+    pub user: SystemUser,
+    pub system: System,
+    pub vendor: Organisation,
+    pub rights: Vec<Resource>,
+    pub created_by_name: String,
+}
+
+/// The party's live system users with system and vendor, newest first.
+pub fn list_for_party(
+    conn: &mut DbConnection,
+    org_no: &str,
+) -> Result<Vec<(SystemUser, System, Organisation)>, AppError> {
+    Ok(system_users::live_for_party(conn, org_no)?)
+}
+
+/// A live system user of the party; another party's is "not found", never shown.
+pub fn get_for_party(conn: &mut DbConnection, org_no: &str, id: &str) -> Result<SystemUserDetails, AppError> {
+    let user =
+        system_users::find_live(conn, id)?.filter(|u| u.party_org_no == org_no).ok_or(AppError::SystemUserNotFound)?;
+    let details = systems::details(conn, &user.system_id)?.ok_or(AppError::SystemUserNotFound)?;
+    let rights = system_users::rights(conn, id)?;
+    let created_by_name = parties::person(conn, &user.created_by)?.map(|p| p.name).unwrap_or_default();
+    Ok(SystemUserDetails { user, system: details.system, vendor: details.vendor, rights, created_by_name })
+}
+
+/// User-driven creation: the actor chooses a visible system for the party they represent.
+pub fn create_by_user(conn: &mut DbConnection, actor: &Actor, system_id: &str) -> Result<String, AppError> {
+    let party = actor.party()?.org_no.clone();
+    if !actor.is_access_manager() {
+        return Err(AppError::NotAccessManager);
+    }
+    let system = systems::visible_details(conn, system_id)?;
+    delegation::check_all(conn, &actor.pid, &party, &system.rights)?;
+    if system_users::live_exists(conn, &party, system_id, &party)? {
+        return Err(AppError::SystemUserExists);
+    }
+    let user = SystemUser {
+        id: uuid::Uuid::new_v4().to_string(),
+        system_id: system_id.to_owned(),
+        party_org_no: party.clone(),
+        external_ref: party.clone(),
+        user_type: "standard".into(),
+        integration_title: system.system.name.clone(),
+        created: super::now(),
+        created_by: actor.pid.clone(),
+        deleted_at: None,
+        deleted_by: None,
+    };
+    let ids: Vec<String> = system.rights.iter().map(|r| r.id.clone()).collect();
+    let result = conn.transaction(|conn| {
+        system_users::insert(conn, &user, &ids)?;
+        audit::record(conn, AuditActor::Person(&actor.pid), &party, "systemuser.create", &user.id, &ids.join(" "))
+    });
+    match result {
+        Ok(()) => Ok(user.id),
+        Err(e) if db::is_unique_violation(&e) => Err(AppError::SystemUserExists),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Revokes a system user of the actor's party. Tokens and decisions follow at once
+/// because both read the live row.
+pub fn delete(conn: &mut DbConnection, actor: &Actor, id: &str) -> Result<(), AppError> {
+    let party = actor.party()?.org_no.clone();
+    get_for_party(conn, &party, id)?;
+    if !actor.is_access_manager() {
+        return Err(AppError::NotAccessManager);
+    }
+    conn.transaction(|conn| {
+        if !system_users::soft_delete(conn, id, &actor.pid, super::now())? {
+            return Ok(Err(AppError::SystemUserNotFound));
+        }
+        audit::record(conn, AuditActor::Person(&actor.pid), &party, "systemuser.delete", id, "")?;
+        Ok::<_, diesel::result::Error>(Ok(()))
+    })?
+}
+
+/// One line of a system user's history, with the actor's name resolved.
+#[derive(Debug, Clone)]
+pub struct HistoryEntry {
+    pub event: db::audit::AuditEvent,
+    pub actor_name: String,
+}
+
+/// The audit trail of one system user (shared with its request when vendor-driven).
+pub fn history(conn: &mut DbConnection, id: &str) -> Result<Vec<HistoryEntry>, AppError> {
+    db::audit::for_subject(conn, id)?
+        .into_iter()
+        .map(|event| {
+            let actor_name = match event.actor.split_once(':') {
+                Some(("person", pid)) => parties::person(conn, pid)?.map(|p| p.name),
+                Some(("vendor", org)) => parties::organisation(conn, org)?.map(|o| o.name),
+                _ => None,
+            };
+            let actor_name = actor_name.unwrap_or_else(|| event.actor.clone());
+            Ok(HistoryEntry { event, actor_name })
+        })
+        .collect()
+}
+
+/// One page of a vendor's system's live system users after the cursor `after`.
+pub fn page_for_vendor(
+    conn: &mut DbConnection,
+    vendor_org_no: &str,
+    system_id: &str,
+    after: Option<&str>,
+    limit: i64,
+) -> Result<(System, Vec<SystemUser>), AppError> {
+    let system = systems::owned_by(conn, vendor_org_no, system_id)?;
+    let users = system_users::live_page_by_system(conn, system_id, after, limit)?;
+    Ok((system.system, users))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::testing::demo_db;
+
+    fn actor(conn: &mut DbConnection, pid: &str) -> Actor {
+        Actor::load(conn, pid, Some("310000019")).unwrap().unwrap()
+    }
+
+    #[test]
+    fn user_driven_creation_checks_every_right_and_the_triple() {
+        let mut conn = demo_db();
+        let konsert = actor(&mut conn, "17827510025");
+        let love = actor(&mut conn, "22857030021");
+        let pingvin = actor(&mut conn, "11929030046");
+        assert!(matches!(
+            create_by_user(&mut conn, &love, "310000035_smartcloud_lonn"),
+            Err(AppError::MissingRights(_))
+        ));
+        assert!(matches!(create_by_user(&mut conn, &pingvin, "310000035_smartcloud"), Err(AppError::NotAccessManager)));
+        assert!(matches!(
+            create_by_user(&mut conn, &konsert, "310000035_smartcloud_klient"),
+            Err(AppError::SystemNotFound)
+        ));
+        let id = create_by_user(&mut conn, &love, "310000035_smartcloud").unwrap();
+        assert!(matches!(create_by_user(&mut conn, &konsert, "310000035_smartcloud"), Err(AppError::SystemUserExists)));
+        let details = get_for_party(&mut conn, "310000019", &id).unwrap();
+        assert_eq!(details.created_by_name, "FORSIKTIG LØVE");
+        assert_eq!(details.rights.len(), 1);
+        assert!(list_for_party(&mut conn, "310000019").unwrap().len() == 1);
+    }
+
+    #[test]
+    fn deletion_is_soft_audited_and_frees_the_triple() {
+        let mut conn = demo_db();
+        let konsert = actor(&mut conn, "17827510025");
+        let id = create_by_user(&mut conn, &konsert, "310000035_smartcloud").unwrap();
+        let pingvin = actor(&mut conn, "11929030046");
+        assert!(matches!(delete(&mut conn, &pingvin, &id), Err(AppError::NotAccessManager)));
+        delete(&mut conn, &konsert, &id).unwrap();
+        assert!(matches!(get_for_party(&mut conn, "310000019", &id), Err(AppError::SystemUserNotFound)));
+        assert!(list_for_party(&mut conn, "310000019").unwrap().is_empty());
+        let actions: Vec<String> = history(&mut conn, &id).unwrap().into_iter().map(|e| e.event.action).collect();
+        assert_eq!(actions, ["systemuser.create", "systemuser.delete"]);
+        create_by_user(&mut conn, &konsert, "310000035_smartcloud").unwrap();
+    }
+
+    #[test]
+    fn another_partys_system_user_is_not_found() {
+        let mut conn = demo_db();
+        let konsert = actor(&mut conn, "17827510025");
+        let id = create_by_user(&mut conn, &konsert, "310000035_smartcloud").unwrap();
+        assert!(matches!(get_for_party(&mut conn, "310000027", &id), Err(AppError::SystemUserNotFound)));
+        let dress = Actor::load(&mut conn, "03868120095", None).unwrap().unwrap();
+        assert!(matches!(delete(&mut conn, &dress, &id), Err(AppError::SystemUserNotFound)));
+    }
+}

@@ -1,0 +1,221 @@
+//! The one error type of the application, rendered as an HTML page for the portal and
+//! as RFC 9457 problem details for the API. Causes go to the log, never to the user.
+
+use actix_web::http::StatusCode;
+use actix_web::http::header::{self, ContentType};
+use actix_web::{HttpResponse, ResponseError};
+use askama::Template;
+
+use crate::domain::delegation::MissingRight;
+use crate::i18n::I18n;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("the system does not exist or belongs to another vendor")]
+    SystemNotFound,
+    #[error("the request does not exist")]
+    RequestNotFound,
+    #[error("the system access does not exist")]
+    SystemUserNotFound,
+    #[error("the rights asked for are not all among the system's rights")]
+    RightsNotSubset,
+    #[error("the access packages asked for are not all among the system's packages")]
+    PackageNotOnSystem,
+    #[error("the redirect URL is not among the system's allowed redirect URLs")]
+    RedirectNotAllowed,
+    #[error("the party organisation number is malformed or unknown")]
+    InvalidParty,
+    #[error("a system user already exists for this party, system and external reference")]
+    SystemUserExists,
+    #[error("the request has already been handled (status {0})")]
+    RequestNotNew(String),
+    #[error("the request has expired")]
+    RequestExpired,
+    #[error("only an access manager of the party may do this")]
+    NotAccessManager,
+    #[error("the user cannot delegate every right the system asks for")]
+    MissingRights(Vec<MissingRight>),
+    #[error("the user cannot act for this party")]
+    CannotRepresent,
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("authentication is required")]
+    Unauthenticated,
+    #[error("login required")]
+    LoginRequired { next: String },
+    #[error("the token lacks the scope {0}")]
+    MissingScope(&'static str),
+    #[error("the form has expired")]
+    CsrfMismatch,
+    #[error("not found")]
+    NotFound,
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl AppError {
+    pub fn status(&self) -> StatusCode {
+        use AppError::*;
+        match self {
+            SystemNotFound | RequestNotFound | SystemUserNotFound | NotFound => StatusCode::NOT_FOUND,
+            RightsNotSubset | PackageNotOnSystem | RedirectNotAllowed | InvalidParty | BadRequest(_) => {
+                StatusCode::BAD_REQUEST
+            }
+            SystemUserExists | RequestNotNew(_) | RequestExpired => StatusCode::CONFLICT,
+            NotAccessManager | MissingRights(_) | CannotRepresent | MissingScope(_) | CsrfMismatch => {
+                StatusCode::FORBIDDEN
+            }
+            Unauthenticated => StatusCode::UNAUTHORIZED,
+            LoginRequired { .. } => StatusCode::SEE_OTHER,
+            Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// Stable machine-readable code: Altinn's where Altinn has one, `STG-…` otherwise.
+    pub fn code(&self) -> &'static str {
+        use AppError::*;
+        match self {
+            InvalidParty => "AUTH-00000",
+            RightsNotSubset => "AUTH-00001",
+            SystemUserExists => "AUTH-00004",
+            RequestNotFound => "AUTH-00010",
+            SystemNotFound => "AUTH-00011",
+            RequestNotNew(_) => "AUTH-00013",
+            RedirectNotAllowed => "AUTH-00021",
+            PackageNotOnSystem => "AUTH-00063",
+            SystemUserNotFound => "STG-00008",
+            RequestExpired => "STG-00012",
+            NotAccessManager => "STG-00020",
+            MissingRights(_) => "STG-00021",
+            CannotRepresent => "STG-00022",
+            BadRequest(_) => "STG-00400",
+            Unauthenticated | LoginRequired { .. } => "STG-00401",
+            MissingScope(_) => "STG-00403",
+            NotFound => "STG-00404",
+            CsrfMismatch => "STG-00419",
+            Internal(_) => "STG-00500",
+        }
+    }
+
+    /// Key of the user-facing explanation in the translation files.
+    pub fn text_key(&self) -> &'static str {
+        use AppError::*;
+        match self {
+            SystemNotFound => "error.system_not_found",
+            RequestNotFound => "error.request_not_found",
+            SystemUserNotFound | NotFound => "error.not_found",
+            SystemUserExists => "error.system_user_exists",
+            RequestNotNew(_) => "error.request_not_new",
+            RequestExpired => "error.request_expired",
+            NotAccessManager => "error.not_access_manager",
+            MissingRights(_) => "error.missing_rights",
+            CannotRepresent => "error.cannot_represent",
+            CsrfMismatch => "error.csrf",
+            Unauthenticated | LoginRequired { .. } | MissingScope(_) => "error.forbidden",
+            RightsNotSubset | PackageNotOnSystem | RedirectNotAllowed | InvalidParty | BadRequest(_) => {
+                "error.bad_request"
+            }
+            Internal(_) => "error.internal",
+        }
+    }
+
+    fn log_if_internal(&self) {
+        if let AppError::Internal(cause) = self {
+            log::error!("internal error: {cause}");
+        }
+    }
+}
+
+macro_rules! internal_from {
+    ($($t:ty),*) => {$(
+        impl From<$t> for AppError {
+            fn from(e: $t) -> Self {
+                AppError::Internal(format!("{}: {e}", stringify!($t)))
+            }
+        }
+    )*};
+}
+internal_from!(diesel::result::Error, diesel::r2d2::PoolError, actix_web::error::BlockingError, askama::Error);
+
+/// An [`AppError`] answered as problem+json (API routes).
+#[derive(Debug, thiserror::Error)]
+#[error(transparent)]
+pub struct ApiError(pub AppError);
+
+impl<E: Into<AppError>> From<E> for ApiError {
+    fn from(e: E) -> Self {
+        Self(e.into())
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        self.0.status()
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        self.0.log_if_internal();
+        let status = self.status_code();
+        let detail = match &self.0 {
+            AppError::Internal(_) => "An unexpected error occurred.".to_owned(),
+            other => other.to_string(),
+        };
+        let body = serde_json::json!({
+            "type": format!("urn:systemtilgang:problem:{}", self.0.code()),
+            "title": status.canonical_reason().unwrap_or("Error"),
+            "status": status.as_u16(),
+            "detail": detail,
+            "code": self.0.code(),
+        });
+        let mut response = HttpResponse::build(status);
+        response.content_type("application/problem+json");
+        if status == StatusCode::UNAUTHORIZED {
+            response.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
+        }
+        response.body(body.to_string())
+    }
+}
+
+/// An [`AppError`] answered as a friendly page (portal routes).
+#[derive(Debug, thiserror::Error)]
+#[error(transparent)]
+pub struct PageError(pub AppError);
+
+impl<E: Into<AppError>> From<E> for PageError {
+    fn from(e: E) -> Self {
+        Self(e.into())
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage<'a> {
+    i: I18n,
+    status: u16,
+    message: String,
+    code: &'a str,
+}
+
+impl ResponseError for PageError {
+    fn status_code(&self) -> StatusCode {
+        self.0.status()
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        self.0.log_if_internal();
+        if let AppError::LoginRequired { next } = &self.0 {
+            let location = format!("/login?next={}", crate::web::urlencode(next));
+            return HttpResponse::SeeOther().insert_header((header::LOCATION, location)).finish();
+        }
+        let i = I18n::default();
+        let page =
+            ErrorPage { i, status: self.status_code().as_u16(), message: i.t(self.0.text_key()), code: self.0.code() };
+        match page.render() {
+            Ok(html) => HttpResponse::build(self.status_code()).content_type(ContentType::html()).body(html),
+            Err(e) => {
+                log::error!("cannot render the error page: {e}");
+                HttpResponse::InternalServerError().finish()
+            }
+        }
+    }
+}

@@ -1,0 +1,111 @@
+//! User-facing texts. Every string lives in `locales/app.yml`; pages ask for them by key
+//! through [`I18n`], so a new language is a new column in that file.
+
+use std::borrow::Cow;
+
+/// The language a page is rendered in. Bokmål is the default.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct I18n {
+    lang: &'static str,
+}
+
+impl Default for I18n {
+    fn default() -> Self {
+        Self { lang: "nb" }
+    }
+}
+
+impl I18n {
+    /// The BCP 47 tag for the page's `lang` attribute.
+    pub fn lang(&self) -> &'static str {
+        self.lang
+    }
+
+    pub fn t(&self, key: &str) -> String {
+        let text: Cow<'_, str> = rust_i18n::t!(key, locale = self.lang);
+        text.into_owned()
+    }
+
+    /// A text with `%{0}` replaced by `a`.
+    pub fn t1(&self, key: &str, a: &str) -> String {
+        self.t(key).replace("%{0}", a)
+    }
+
+    /// A text with `%{0}` and `%{1}` replaced by `a` and `b`.
+    pub fn t2(&self, key: &str, a: &str, b: &str) -> String {
+        self.t1(key, a).replace("%{1}", b)
+    }
+
+    /// A date and time in the page's language, e.g. `26.11.2026 kl. 15:49` (UTC).
+    pub fn datetime(&self, at: &chrono::NaiveDateTime) -> String {
+        self.t1("format.datetime", &at.format("%d.%m.%Y").to_string()).replace("%{1}", &at.format("%H:%M").to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::requests::RequestStatus;
+    use crate::domain::roles::Role;
+
+    /// Keys passed as string literals to `t`, `t1` or `t2` in a source text.
+    fn literal_keys(source: &str) -> Vec<String> {
+        let mut keys = Vec::new();
+        for call in [".t(\"", ".t1(\"", ".t2(\""] {
+            for (at, _) in source.match_indices(call) {
+                let rest = &source[at + call.len()..];
+                if let Some(end) = rest.find('"') {
+                    keys.push(rest[..end].to_owned());
+                }
+            }
+        }
+        keys
+    }
+
+    fn files_under(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                files_under(&path, out);
+            } else {
+                out.push(path);
+            }
+        }
+    }
+
+    #[test]
+    fn every_key_used_in_code_and_templates_has_a_text() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files = Vec::new();
+        files_under(&root.join("src"), &mut files);
+        files_under(&root.join("templates"), &mut files);
+        let i = I18n::default();
+        let mut checked = 0;
+        for file in files {
+            let source = std::fs::read_to_string(&file).unwrap();
+            for key in literal_keys(&source) {
+                assert_ne!(i.t(&key), key, "{}: no text for {key}", file.display());
+                checked += 1;
+            }
+        }
+        assert!(checked > 50, "found only {checked} keys: is the scan broken?");
+    }
+
+    #[test]
+    fn every_role_and_status_has_a_name() {
+        let i = I18n::default();
+        for role in Role::ALL {
+            assert_ne!(i.t(&role.text_key()), role.text_key());
+        }
+        for status in RequestStatus::ALL {
+            assert_ne!(i.t(&status.text_key()), status.text_key());
+        }
+    }
+
+    #[test]
+    fn placeholders_are_filled() {
+        let i = I18n::default();
+        let at = chrono::NaiveDate::from_ymd_opt(2026, 11, 26).unwrap().and_hms_opt(15, 49, 0).unwrap();
+        assert_eq!(i.datetime(&at), "26.11.2026 kl. 15:49");
+    }
+}

@@ -1,0 +1,50 @@
+use std::process::ExitCode;
+
+use clap::Parser;
+use systemtilgang::config::{Cli, Command};
+use systemtilgang::demo::{VENDOR_CLIENT_ID, VENDOR_CLIENT_SECRET};
+use systemtilgang::startup::{Application, prepare_database};
+
+#[actix_web::main]
+async fn main() -> ExitCode {
+    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info")).init();
+    let cli = Cli::parse();
+    let config = match cli.config.validate() {
+        Ok(config) => config,
+        Err(message) => return fail(&message),
+    };
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Migrate => match systemtilgang::db::connect(&config.database_url, 1)
+            .and_then(|pool| pool.get().map_err(|e| e.to_string()))
+            .and_then(|mut conn| systemtilgang::db::migrate(&mut conn))
+        {
+            Ok(()) => println!("The database is up to date."),
+            Err(message) => return fail(&message),
+        },
+        Command::Seed => match prepare_database(&config) {
+            Ok((_, true)) => println!("The demo data is loaded."),
+            Ok((_, false)) => println!("The database already holds data; nothing was loaded."),
+            Err(message) => return fail(&message),
+        },
+        Command::Serve => {
+            let app = match Application::build(config).await {
+                Ok(app) => app,
+                Err(message) => return fail(&message),
+            };
+            let url = app.public_url().to_owned();
+            println!("Systemtilgang is running at {url}/accessmanagement/ui/systemuser/overview");
+            println!("Demo login at {url}/login: STADIG KONSERT (daglig leder), FORSIKTIG LØVE (tilgangsstyrer),");
+            println!("  ROLIG PINGVIN (no admin role), DRESS MINST (klientadministrator in an accounting firm).");
+            println!("Vendor API client: {VENDOR_CLIENT_ID} / {VENDOR_CLIENT_SECRET} (token endpoint {url}/token)");
+            if let Err(e) = app.run_until_stopped().await {
+                return fail(&format!("the server stopped: {e}"));
+            }
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+fn fail(message: &str) -> ExitCode {
+    eprintln!("error: {message}");
+    ExitCode::FAILURE
+}

@@ -1,0 +1,153 @@
+//! Building and running the HTTP server: one call that tests and `main` share.
+
+use std::net::TcpListener;
+
+use actix_session::SessionMiddleware;
+use actix_session::config::CookieContentSecurity;
+use actix_session::storage::CookieSessionStore;
+use actix_web::cookie::{Key, SameSite};
+use actix_web::dev::Server;
+use actix_web::middleware::{DefaultHeaders, Logger};
+use actix_web::{App, HttpServer, web};
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+
+use crate::config::Config;
+use crate::db::{self, DbConnection, Pool, secrets};
+use crate::domain::requests::Expiry;
+use crate::error::AppError;
+use crate::tokens::{TokenService, random_bytes};
+
+/// What every handler can reach.
+pub struct AppState {
+    pub pool: Pool,
+    pub public_url: String,
+    pub request_expiry: Expiry,
+    pub page_size: i64,
+    pub tokens: TokenService,
+}
+
+impl AppState {
+    /// Runs blocking database work on the thread pool with a pooled connection.
+    pub async fn db<T, F>(&self, work: F) -> Result<T, AppError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut DbConnection) -> Result<T, AppError> + Send + 'static,
+    {
+        let pool = self.pool.clone();
+        web::block(move || {
+            let mut conn = pool.get()?;
+            work(&mut conn)
+        })
+        .await?
+    }
+
+    /// Where the demo vendor receipt page lives; every system may redirect there.
+    pub fn demo_receipt_url(&self) -> String {
+        format!("{}{}", self.public_url, crate::demo::DEMO_RECEIPT_PATH)
+    }
+}
+
+/// Opens the database, brings the schema up to date and loads the demo data when the
+/// database is empty. Returns the pool and whether the demo data was loaded now.
+pub fn prepare_database(config: &Config) -> Result<(Pool, bool), String> {
+    let pool = db::connect(&config.database_url, config.pool_size)?;
+    let mut conn = pool.get().map_err(|e| format!("cannot open the database: {e}"))?;
+    db::migrate(&mut conn)?;
+    let seeded = crate::demo::seed(&mut conn).map_err(|e| format!("cannot load the demo data: {e}"))?;
+    drop(conn);
+    Ok((pool, seeded))
+}
+
+pub struct Application {
+    port: u16,
+    public_url: String,
+    server: Server,
+}
+
+impl Application {
+    /// Prepares the database and binds the listener; the server starts with
+    /// [`Application::run_until_stopped`].
+    pub async fn build(config: Config) -> Result<Self, String> {
+        let prepared = config.clone();
+        let (pool, _) = web::block(move || prepare_database(&prepared)).await.map_err(|e| e.to_string())??;
+        let listener = TcpListener::bind(&config.bind).map_err(|e| format!("cannot listen on {}: {e}", config.bind))?;
+        let address = listener.local_addr().map_err(|e| e.to_string())?;
+        let public_url = config.public_url.clone().unwrap_or_else(|| format!("http://{address}"));
+
+        let setup_pool = pool.clone();
+        let issuer = public_url.clone();
+        let (tokens, cookie_key) = web::block(move || -> Result<_, AppError> {
+            let mut conn = setup_pool.get()?;
+            let tokens = TokenService::load_or_create(&mut conn, &issuer)?;
+            let key = secrets::get_or_insert_with(&mut conn, "cookie_key", || STANDARD.encode(random_bytes::<64>()))?;
+            Ok((tokens, key))
+        })
+        .await
+        .map_err(|e| e.to_string())?
+        .map_err(|e| e.to_string())?;
+        let cookie_key = STANDARD
+            .decode(cookie_key)
+            .ok()
+            .filter(|k| k.len() >= 64)
+            .map(|k| Key::from(&k))
+            .ok_or("the stored cookie key is broken")?;
+
+        let state = web::Data::new(AppState {
+            pool,
+            public_url: public_url.clone(),
+            request_expiry: config.request_expiry,
+            page_size: config.page_size,
+            tokens,
+        });
+        let secure_cookie = public_url.starts_with("https://");
+        let mut server = HttpServer::new(move || {
+            let session = SessionMiddleware::builder(CookieSessionStore::default(), cookie_key.clone())
+                .cookie_name("systemtilgang".into())
+                .cookie_content_security(CookieContentSecurity::Private)
+                .cookie_http_only(true)
+                // Lax, so the session survives the user following a vendor's confirm link.
+                .cookie_same_site(SameSite::Lax)
+                .cookie_secure(secure_cookie)
+                .build();
+            App::new()
+                .app_data(state.clone())
+                .wrap(session)
+                .wrap(security_headers())
+                .wrap(Logger::new("%a \"%r\" %s %Dms"))
+                .configure(crate::api::routes)
+                .configure(crate::web::routes)
+        })
+        .listen(listener)
+        .map_err(|e| e.to_string())?;
+        if let Some(workers) = config.workers {
+            server = server.workers(workers);
+        }
+        Ok(Self { port: address.port(), public_url, server: server.run() })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn public_url(&self) -> &str {
+        &self.public_url
+    }
+
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+/// Headers on every response: no framing (approval pages must not be clickjacked), no
+/// sniffing, no third-party content.
+fn security_headers() -> DefaultHeaders {
+    DefaultHeaders::new()
+        .add((
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'",
+        ))
+        .add(("X-Frame-Options", "DENY"))
+        .add(("X-Content-Type-Options", "nosniff"))
+        .add(("Referrer-Policy", "same-origin"))
+}

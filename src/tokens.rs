@@ -1,0 +1,158 @@
+//! The portal as an OAuth2 authorization server for vendors: ES256-signed JWT access
+//! tokens, with the signing key kept in the database so every node issues and accepts
+//! the same tokens, and published as a JWKS.
+
+use base64::Engine;
+use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use ring::rand::{SecureRandom, SystemRandom};
+use ring::signature::{ECDSA_P256_SHA256_FIXED_SIGNING, EcdsaKeyPair, KeyPair};
+use serde::{Deserialize, Serialize};
+
+use crate::db::{DbConnection, secrets};
+use crate::error::AppError;
+
+/// How long an access token is valid, in seconds.
+pub const TOKEN_LIFETIME_SECS: i64 = 3600;
+
+/// Altinn's way of naming an organisation in tokens.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrgClaim {
+    pub authority: String,
+    #[serde(rename = "ID")]
+    pub id: String,
+}
+
+impl OrgClaim {
+    pub fn for_org(org_no: &str) -> Self {
+        Self { authority: "iso6523-actorid-upis".into(), id: format!("0192:{org_no}") }
+    }
+
+    /// The organisation number, when the claim is in the expected form.
+    pub fn org_no(&self) -> Option<&str> {
+        (self.authority == "iso6523-actorid-upis").then_some(())?;
+        self.id.strip_prefix("0192:")
+    }
+}
+
+/// Claims of a vendor access token.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct VendorClaims {
+    pub iss: String,
+    pub sub: String,
+    pub client_id: String,
+    pub scope: String,
+    pub consumer: OrgClaim,
+    pub iat: i64,
+    pub exp: i64,
+    pub jti: String,
+}
+
+pub struct TokenService {
+    issuer: String,
+    kid: String,
+    encoding: EncodingKey,
+    decoding: DecodingKey,
+    x: String,
+    y: String,
+}
+
+/// Random bytes from the operating system.
+pub fn random_bytes<const N: usize>() -> [u8; N] {
+    let mut bytes = [0u8; N];
+    SystemRandom::new().fill(&mut bytes).expect("the operating system's random source failed");
+    bytes
+}
+
+impl TokenService {
+    /// Uses the stored signing key, creating it on first start.
+    pub fn load_or_create(conn: &mut DbConnection, issuer: &str) -> Result<Self, AppError> {
+        let rng = SystemRandom::new();
+        let stored = secrets::get_or_insert_with(conn, "token_signing_key_es256", || {
+            let pkcs8 = EcdsaKeyPair::generate_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, &rng)
+                .expect("cannot generate a P-256 key");
+            STANDARD.encode(pkcs8.as_ref())
+        })?;
+        let broken = |what: &str| AppError::Internal(format!("stored token signing key: {what}"));
+        let pkcs8 = STANDARD.decode(stored).map_err(|_| broken("not base64"))?;
+        let pair = EcdsaKeyPair::from_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, &pkcs8, &rng)
+            .map_err(|_| broken("not a P-256 PKCS#8 key"))?;
+        // An uncompressed point: 0x04, then x and y of 32 bytes each.
+        let point = pair.public_key().as_ref();
+        let (x, y) = (URL_SAFE_NO_PAD.encode(&point[1..33]), URL_SAFE_NO_PAD.encode(&point[33..65]));
+        let digest = ring::digest::digest(&ring::digest::SHA256, point);
+        let kid = URL_SAFE_NO_PAD.encode(&digest.as_ref()[..12]);
+        let decoding = DecodingKey::from_ec_components(&x, &y).map_err(|_| broken("bad public key"))?;
+        Ok(Self { issuer: issuer.to_owned(), kid, encoding: EncodingKey::from_ec_der(&pkcs8), decoding, x, y })
+    }
+
+    pub fn issuer(&self) -> &str {
+        &self.issuer
+    }
+
+    /// A signed access token for the vendor client.
+    pub fn issue(&self, client_id: &str, org_no: &str, scopes: &[String]) -> Result<String, AppError> {
+        let now = chrono::Utc::now().timestamp();
+        let claims = VendorClaims {
+            iss: self.issuer.clone(),
+            sub: client_id.to_owned(),
+            client_id: client_id.to_owned(),
+            scope: scopes.join(" "),
+            consumer: OrgClaim::for_org(org_no),
+            iat: now,
+            exp: now + TOKEN_LIFETIME_SECS,
+            jti: uuid::Uuid::new_v4().to_string(),
+        };
+        let mut header = Header::new(Algorithm::ES256);
+        header.kid = Some(self.kid.clone());
+        jsonwebtoken::encode(&header, &claims, &self.encoding)
+            .map_err(|e| AppError::Internal(format!("signing a token: {e}")))
+    }
+
+    /// The claims of a token this portal signed that has not expired; None otherwise.
+    pub fn verify(&self, token: &str) -> Option<VendorClaims> {
+        let mut validation = Validation::new(Algorithm::ES256);
+        validation.set_issuer(&[&self.issuer]);
+        validation.validate_aud = false;
+        validation.leeway = 30;
+        validation.set_required_spec_claims(&["exp", "iss", "sub"]);
+        jsonwebtoken::decode::<VendorClaims>(token, &self.decoding, &validation).ok().map(|d| d.claims)
+    }
+
+    /// The public key set served at `/.well-known/jwks.json`.
+    pub fn jwks(&self) -> serde_json::Value {
+        serde_json::json!({
+            "keys": [{
+                "kty": "EC",
+                "crv": "P-256",
+                "x": self.x,
+                "y": self.y,
+                "kid": self.kid,
+                "use": "sig",
+                "alg": "ES256",
+            }]
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::testing::demo_db;
+
+    #[test]
+    fn tokens_verify_with_the_same_key_and_issuer_only() {
+        let mut conn = demo_db();
+        let service = TokenService::load_or_create(&mut conn, "http://a").unwrap();
+        let token = service.issue("demo-smartcloud", "310000035", &["s1".into(), "s2".into()]).unwrap();
+        let claims = service.verify(&token).expect("valid token");
+        assert_eq!(claims.scope, "s1 s2");
+        assert_eq!(claims.consumer.org_no(), Some("310000035"));
+        // A second node on the same database accepts it; another issuer does not.
+        assert!(TokenService::load_or_create(&mut conn, "http://a").unwrap().verify(&token).is_some());
+        assert!(TokenService::load_or_create(&mut conn, "http://b").unwrap().verify(&token).is_none());
+        let mut other_db = demo_db();
+        assert!(TokenService::load_or_create(&mut other_db, "http://a").unwrap().verify(&token).is_none());
+        assert!(service.verify(&format!("{token}x")).is_none());
+    }
+}

@@ -1,0 +1,157 @@
+//! User-driven creation: find a system, see what it will be allowed to do, confirm.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use askama::Template;
+use serde::Deserialize;
+
+use super::missing::{self, MissingRow};
+use super::{CurrentUser, Layout, html, join_or, see_other};
+use crate::db::resources::Resource;
+use crate::domain::{actor, delegation, system_users, systems};
+use crate::error::{AppError, PageError};
+use crate::i18n::I18n;
+use crate::startup::AppState;
+
+struct SystemRow {
+    id: String,
+    name: String,
+    description: String,
+    vendor_name: String,
+    vendor_org_no: String,
+}
+
+#[derive(Template)]
+#[template(path = "create.html")]
+struct SearchPage {
+    i: I18n,
+    layout: Layout,
+    query: String,
+    systems: Vec<SystemRow>,
+    can_create: bool,
+    managers: String,
+}
+
+#[derive(Template)]
+#[template(path = "create_confirm.html")]
+struct ConfirmPage {
+    i: I18n,
+    layout: Layout,
+    system: SystemRow,
+    rights: Vec<Resource>,
+    missing: Vec<MissingRow>,
+    assigners: String,
+    error: Option<String>,
+    can_create: bool,
+    managers: String,
+}
+
+#[derive(Deserialize)]
+pub struct CreateQuery {
+    q: Option<String>,
+    system: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct CreateForm {
+    system: String,
+    csrf: String,
+}
+
+pub async fn page(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    query: web::Query<CreateQuery>,
+) -> Result<HttpResponse, PageError> {
+    let query = query.into_inner();
+    if let Some(system) = query.system {
+        return confirm_page(&state, &user, system, None).await;
+    }
+    let i = I18n::default();
+    let q = query.q.unwrap_or_default();
+    let org = user.actor.party()?.org_no.clone();
+    let needle = q.clone();
+    let (found, managers) = state
+        .db(move |conn| Ok((systems::search_visible(conn, &needle)?, actor::access_manager_names(conn, &org)?)))
+        .await?;
+    let page = SearchPage {
+        i,
+        layout: Layout::new(&user),
+        query: q,
+        systems: found
+            .into_iter()
+            .map(|(s, v)| SystemRow {
+                id: s.id,
+                name: s.name,
+                description: s.description,
+                vendor_name: v.name,
+                vendor_org_no: v.org_no,
+            })
+            .collect(),
+        can_create: user.actor.is_access_manager(),
+        managers: join_or(&i, &managers),
+    };
+    html(StatusCode::OK, &page)
+}
+
+/// The confirmation step, with what is missing shown before the user tries; `error`
+/// explains a refused attempt.
+async fn confirm_page(
+    state: &AppState,
+    user: &CurrentUser,
+    system_id: String,
+    error: Option<AppError>,
+) -> Result<HttpResponse, PageError> {
+    let i = I18n::default();
+    let (pid, org) = (user.actor.pid.clone(), user.actor.party()?.org_no.clone());
+    let (details, missing, managers, assigners) = state
+        .db(move |conn| {
+            let details = systems::visible_details(conn, &system_id)?;
+            let missing = match delegation::check_all(conn, &pid, &org, &details.rights) {
+                Err(AppError::MissingRights(m)) => m,
+                other => other.map(|()| Vec::new())?,
+            };
+            Ok((details, missing, actor::access_manager_names(conn, &org)?, actor::role_assigner_names(conn, &org)?))
+        })
+        .await?;
+    let status = error.as_ref().map_or(StatusCode::OK, AppError::status);
+    let page = ConfirmPage {
+        i,
+        layout: Layout::new(user),
+        system: SystemRow {
+            id: details.system.id,
+            name: details.system.name,
+            description: details.system.description,
+            vendor_name: details.vendor.name,
+            vendor_org_no: details.vendor.org_no,
+        },
+        rights: details.rights,
+        missing: missing::rows(&i, &missing),
+        assigners: join_or(&i, &assigners),
+        error: error.map(|e| match e {
+            AppError::SystemUserExists => i.t("create.exists"),
+            other => i.t(other.text_key()),
+        }),
+        can_create: user.actor.is_access_manager(),
+        managers: join_or(&i, &managers),
+    };
+    html(status, &page)
+}
+
+pub async fn submit(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    form: web::Form<CreateForm>,
+) -> Result<HttpResponse, PageError> {
+    user.verify_csrf(&form.csrf)?;
+    let form = form.into_inner();
+    let actor = user.actor.clone();
+    let system_id = form.system.clone();
+    match state.db(move |conn| system_users::create_by_user(conn, &actor, &system_id)).await {
+        Ok(id) => Ok(see_other(&format!("/accessmanagement/ui/systemuser/{id}?created=1"))),
+        Err(e @ (AppError::MissingRights(_) | AppError::NotAccessManager | AppError::SystemUserExists)) => {
+            confirm_page(&state, &user, form.system, Some(e)).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}

@@ -1,0 +1,97 @@
+//! One system access: what it may do, who made it, its history, and deletion with a
+//! confirmation step that works without JavaScript.
+
+use actix_web::{HttpResponse, web};
+use askama::Template;
+use serde::Deserialize;
+
+use super::{CurrentUser, Layout, OVERVIEW, ok, see_other};
+use crate::db::resources::Resource;
+use crate::domain::system_users;
+use crate::error::PageError;
+use crate::i18n::I18n;
+use crate::startup::AppState;
+
+struct HistoryRow {
+    at: String,
+    text: String,
+}
+
+#[derive(Template)]
+#[template(path = "details.html")]
+struct DetailsPage {
+    i: I18n,
+    layout: Layout,
+    id: String,
+    title: String,
+    system_name: String,
+    vendor_name: String,
+    vendor_org_no: String,
+    rights: Vec<Resource>,
+    created: String,
+    created_by: String,
+    history: Vec<HistoryRow>,
+    can_delete: bool,
+    confirm_delete: bool,
+    just_created: bool,
+}
+
+#[derive(Deserialize)]
+pub struct DetailsQuery {
+    confirm: Option<String>,
+    created: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct DeleteForm {
+    csrf: String,
+}
+
+pub async fn page(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    id: web::Path<String>,
+    query: web::Query<DetailsQuery>,
+) -> Result<HttpResponse, PageError> {
+    let i = I18n::default();
+    let org = user.actor.party()?.org_no.clone();
+    let id = id.into_inner();
+    let (details, history) = state
+        .db(move |conn| Ok((system_users::get_for_party(conn, &org, &id)?, system_users::history(conn, &id)?)))
+        .await?;
+    let page = DetailsPage {
+        i,
+        layout: Layout::new(&user),
+        id: details.user.id,
+        title: details.user.integration_title,
+        system_name: details.system.name,
+        vendor_name: details.vendor.name,
+        vendor_org_no: details.vendor.org_no,
+        rights: details.rights,
+        created: i.datetime(&details.user.created),
+        created_by: details.created_by_name,
+        history: history
+            .into_iter()
+            .map(|h| HistoryRow {
+                at: i.datetime(&h.event.at),
+                text: i.t1(&format!("audit.{}", h.event.action), &h.actor_name),
+            })
+            .collect(),
+        can_delete: user.actor.is_access_manager(),
+        confirm_delete: query.confirm.as_deref() == Some("delete"),
+        just_created: query.created.is_some(),
+    };
+    ok(&page)
+}
+
+pub async fn delete(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    id: web::Path<String>,
+    form: web::Form<DeleteForm>,
+) -> Result<HttpResponse, PageError> {
+    user.verify_csrf(&form.csrf)?;
+    let (actor, id) = (user.actor.clone(), id.into_inner());
+    state.db(move |conn| system_users::delete(conn, &actor, &id)).await?;
+    Ok(see_other(&format!("{OVERVIEW}?deleted=1")))
+}

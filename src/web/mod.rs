@@ -1,0 +1,116 @@
+//! The portal: server-rendered pages for end users. Every state change is a form post
+//! with a CSRF token; everything works without JavaScript.
+
+mod assets;
+mod create;
+mod details;
+mod login;
+mod missing;
+mod overview;
+mod party;
+mod receipt;
+mod request;
+mod session;
+mod user;
+
+use actix_web::http::header;
+use actix_web::{HttpResponse, web};
+use askama::Template;
+
+use crate::domain::actor::Party;
+use crate::error::{AppError, PageError};
+use crate::i18n::I18n;
+
+pub use user::CurrentUser;
+
+pub const OVERVIEW: &str = "/accessmanagement/ui/systemuser/overview";
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.app_data(
+        web::FormConfig::default().error_handler(|e, _| PageError(AppError::BadRequest(e.to_string())).into()),
+    )
+    .app_data(web::QueryConfig::default().error_handler(|e, _| PageError(AppError::BadRequest(e.to_string())).into()))
+    .route("/", web::get().to(|| async { see_other(OVERVIEW) }))
+    .route("/static/app.css", web::get().to(assets::stylesheet))
+    .route("/login", web::get().to(login::page))
+    .route("/login/test", web::post().to(login::test_login))
+    .route("/logout", web::post().to(login::logout))
+    .route(crate::demo::DEMO_RECEIPT_PATH, web::get().to(receipt::demo_vendor_receipt))
+    .service(
+        web::scope("/accessmanagement/ui")
+            .route("/party", web::post().to(party::switch))
+            .route("/systemuser/overview", web::get().to(overview::page))
+            .route("/systemuser/create", web::get().to(create::page))
+            .route("/systemuser/create", web::post().to(create::submit))
+            .route("/systemuser/request", web::get().to(request::page))
+            .route("/systemuser/request/approve", web::post().to(request::approve))
+            .route("/systemuser/request/reject", web::post().to(request::reject))
+            .route("/systemuser/receipt", web::get().to(receipt::page))
+            .route("/systemuser/{id}", web::get().to(details::page))
+            .route("/systemuser/{id}/delete", web::post().to(details::delete)),
+    )
+    .default_service(web::to(|| async { Err::<HttpResponse, _>(PageError(AppError::NotFound)) }));
+}
+
+/// Percent-encodes a query value.
+pub fn urlencode(value: &str) -> String {
+    url::form_urlencoded::byte_serialize(value.as_bytes()).collect()
+}
+
+/// A local path to return to after a form; anything that could leave the site is
+/// replaced by the overview.
+pub fn safe_next(next: Option<&str>) -> &str {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n,
+        _ => OVERVIEW,
+    }
+}
+
+pub fn see_other(location: &str) -> HttpResponse {
+    HttpResponse::SeeOther().insert_header((header::LOCATION, location)).finish()
+}
+
+pub fn html(status: actix_web::http::StatusCode, page: &impl Template) -> Result<HttpResponse, PageError> {
+    Ok(HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .body(page.render()?))
+}
+
+pub fn ok(page: &impl Template) -> Result<HttpResponse, PageError> {
+    html(actix_web::http::StatusCode::OK, page)
+}
+
+/// What the page header shows: who is logged in, for which party, and the switcher.
+pub struct Layout {
+    pub person: String,
+    pub party: Option<Party>,
+    pub parties: Vec<Party>,
+    pub csrf: String,
+}
+
+impl Layout {
+    pub fn new(user: &CurrentUser) -> Self {
+        Self {
+            person: user.actor.name.clone(),
+            party: user.actor.party.clone(),
+            parties: user.actor.parties.clone(),
+            csrf: user.csrf.clone(),
+        }
+    }
+}
+
+/// Role names for a list of roles, joined for a sentence ("Regnskapsfører eller Daglig leder").
+pub fn role_names(i: &I18n, roles: &[crate::domain::roles::Role]) -> String {
+    let names: Vec<String> = roles.iter().map(|r| i.t(&r.text_key())).collect();
+    join_or(i, &names)
+}
+
+/// Joins names as "a, b eller c" in the page's language.
+pub fn join_or(i: &I18n, names: &[String]) -> String {
+    match names {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} {} {last}", rest.join(", "), i.t("common.or")),
+    }
+}

@@ -1,0 +1,83 @@
+//! The party's system accesses and the requests waiting for it.
+
+use actix_web::{HttpResponse, web};
+use askama::Template;
+use serde::Deserialize;
+
+use super::{CurrentUser, Layout, join_or, ok};
+use crate::domain::{actor, requests, system_users};
+use crate::error::PageError;
+use crate::i18n::I18n;
+use crate::startup::AppState;
+
+struct PendingRow {
+    id: String,
+    system_name: String,
+    created: String,
+}
+
+struct AccessRow {
+    id: String,
+    title: String,
+    system_name: String,
+    vendor_name: String,
+    created: String,
+}
+
+#[derive(Template)]
+#[template(path = "overview.html")]
+struct OverviewPage {
+    i: I18n,
+    layout: Layout,
+    pending: Vec<PendingRow>,
+    accesses: Vec<AccessRow>,
+    can_create: bool,
+    managers: String,
+    deleted: bool,
+}
+
+#[derive(Deserialize)]
+pub struct OverviewQuery {
+    deleted: Option<String>,
+}
+
+pub async fn page(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    query: web::Query<OverviewQuery>,
+) -> Result<HttpResponse, PageError> {
+    let i = I18n::default();
+    let org = user.actor.party.as_ref().map(|p| p.org_no.clone());
+    let (pending, accesses, managers) = state
+        .db(move |conn| match org {
+            Some(org) => Ok((
+                requests::pending_for_party(conn, &org)?,
+                system_users::list_for_party(conn, &org)?,
+                actor::access_manager_names(conn, &org)?,
+            )),
+            None => Ok((Vec::new(), Vec::new(), Vec::new())),
+        })
+        .await?;
+    let page = OverviewPage {
+        i,
+        layout: Layout::new(&user),
+        pending: pending
+            .into_iter()
+            .map(|(r, system_name)| PendingRow { created: i.datetime(&r.created), id: r.id, system_name })
+            .collect(),
+        accesses: accesses
+            .into_iter()
+            .map(|(u, system, vendor)| AccessRow {
+                created: i.datetime(&u.created),
+                id: u.id,
+                title: u.integration_title,
+                system_name: system.name,
+                vendor_name: vendor.name,
+            })
+            .collect(),
+        can_create: user.actor.is_access_manager(),
+        managers: join_or(&i, &managers),
+        deleted: query.deleted.is_some(),
+    };
+    ok(&page)
+}

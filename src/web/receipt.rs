@@ -1,0 +1,60 @@
+//! Receipts: the portal's own after a request without a redirect URL, and the demo
+//! stand-in for a vendor's receipt page.
+
+use actix_web::{HttpResponse, web};
+use askama::Template;
+use serde::Deserialize;
+
+use super::{CurrentUser, Layout, ok};
+use crate::domain::requests::{self, RequestStatus};
+use crate::error::{AppError, PageError};
+use crate::i18n::I18n;
+use crate::startup::AppState;
+
+#[derive(Template)]
+#[template(path = "receipt.html")]
+struct ReceiptPage {
+    i: I18n,
+    layout: Layout,
+    approved: bool,
+    system_name: String,
+    party_name: String,
+    id: String,
+}
+
+#[derive(Template)]
+#[template(path = "demo_receipt.html")]
+struct DemoReceiptPage {
+    i: I18n,
+}
+
+#[derive(Deserialize)]
+pub struct IdQuery {
+    id: String,
+}
+
+pub async fn page(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    query: web::Query<IdQuery>,
+) -> Result<HttpResponse, PageError> {
+    let (id, expiry) = (query.into_inner().id, state.request_expiry);
+    let ctx = state.db(move |conn| requests::context(conn, &id, expiry)).await?;
+    // Someone who cannot act for the party learns nothing about its requests.
+    if !user.actor.can_represent(&ctx.party.org_no) || ctx.details.status() == RequestStatus::New {
+        return Err(AppError::RequestNotFound.into());
+    }
+    let page = ReceiptPage {
+        i: I18n::default(),
+        layout: Layout::new(&user),
+        approved: ctx.details.status() == RequestStatus::Accepted,
+        system_name: ctx.system.system.name,
+        party_name: ctx.party.name,
+        id: ctx.details.request.id,
+    };
+    ok(&page)
+}
+
+pub async fn demo_vendor_receipt() -> Result<HttpResponse, PageError> {
+    ok(&DemoReceiptPage { i: I18n::default() })
+}

@@ -1,0 +1,182 @@
+//! A vendor's request as the end user sees it: what is asked, for whom, and Approve or
+//! Reject. After either, the user goes back to the vendor's receipt URL.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use askama::Template;
+use serde::Deserialize;
+
+use super::missing::{self, MissingRow};
+use super::{CurrentUser, Layout, html, join_or, see_other};
+use crate::db::resources::Resource;
+use crate::domain::requests::{self, RequestContext, RequestDetails, RequestStatus};
+use crate::domain::{actor, delegation};
+use crate::error::{AppError, PageError};
+use crate::i18n::I18n;
+use crate::startup::AppState;
+
+#[derive(Template)]
+#[template(path = "request.html")]
+struct RequestPage {
+    i: I18n,
+    layout: Layout,
+    id: String,
+    system_name: String,
+    vendor_name: String,
+    vendor_org_no: String,
+    party_name: String,
+    party_org_no: String,
+    rights: Vec<Resource>,
+    /// Why nothing can be done here now (handled, expired, other party, no role), if so.
+    state_message: Option<String>,
+    /// The outcome of a refused attempt, announced to screen readers.
+    error: Option<String>,
+    missing: Vec<MissingRow>,
+    assigners: String,
+    managers: Option<String>,
+    can_approve: bool,
+    can_reject: bool,
+    show_details: bool,
+}
+
+#[derive(Deserialize)]
+pub struct IdQuery {
+    id: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct DecisionForm {
+    id: String,
+    csrf: String,
+}
+
+/// Where to send the user after a decision: the vendor's receipt, or ours.
+fn after_decision(details: &RequestDetails) -> HttpResponse {
+    match &details.request.redirect_url {
+        Some(url) => see_other(url),
+        None => see_other(&format!("/accessmanagement/ui/systemuser/receipt?id={}", details.request.id)),
+    }
+}
+
+pub async fn page(
+    state: web::Data<AppState>,
+    mut user: CurrentUser,
+    query: web::Query<IdQuery>,
+) -> Result<HttpResponse, PageError> {
+    let id = query.into_inner().id.ok_or(AppError::RequestNotFound)?;
+    render(&state, &mut user, id, None).await
+}
+
+/// Renders the request for the user, switching to its party when they can represent it.
+async fn render(
+    state: &AppState,
+    user: &mut CurrentUser,
+    id: String,
+    error: Option<AppError>,
+) -> Result<HttpResponse, PageError> {
+    let i = I18n::default();
+    let expiry = state.request_expiry;
+    let ctx: RequestContext = state.db(move |conn| requests::context(conn, &id, expiry)).await?;
+    let party = ctx.party.org_no.clone();
+    let represents = user.actor.can_represent(&party);
+    if represents && user.actor.party.as_ref().map(|p| &p.org_no) != Some(&party) {
+        user.switch_party(state, &party).await?;
+    }
+    let details = &ctx.details;
+    let open = details.is_open();
+    let manager = represents && user.actor.is_access_manager();
+    let (pid, org, rights) = (user.actor.pid.clone(), party.clone(), details.rights.clone());
+    let (missing, managers, assigners) = state
+        .db(move |conn| {
+            let missing = if open && manager {
+                match delegation::check_all(conn, &pid, &org, &rights) {
+                    Err(AppError::MissingRights(m)) => m,
+                    other => other.map(|()| Vec::new())?,
+                }
+            } else {
+                Vec::new()
+            };
+            Ok((missing, actor::access_manager_names(conn, &org)?, actor::role_assigner_names(conn, &org)?))
+        })
+        .await?;
+    let state_message = if !represents {
+        Some(i.t1("request.cannot_represent", &ctx.party.name))
+    } else if details.timed_out {
+        Some(i.t("request.expired"))
+    } else if details.status() != RequestStatus::New {
+        Some(i.t1("request.already_handled", &i.t(&details.status().text_key())))
+    } else if !manager {
+        Some(i.t("request.not_access_manager"))
+    } else {
+        None
+    };
+    let status = match (&error, represents) {
+        (Some(e), _) => e.status(),
+        (None, false) => StatusCode::FORBIDDEN,
+        (None, true) => StatusCode::OK,
+    };
+    let page = RequestPage {
+        i,
+        layout: Layout::new(user),
+        id: details.request.id.clone(),
+        system_name: ctx.system.system.name.clone(),
+        vendor_name: ctx.system.vendor.name.clone(),
+        vendor_org_no: ctx.system.vendor.org_no.clone(),
+        party_name: ctx.party.name.clone(),
+        party_org_no: ctx.party.org_no.clone(),
+        rights: details.rights.clone(),
+        error: error.map(|e| i.t(e.text_key())),
+        missing: missing::rows(&i, &missing),
+        assigners: join_or(&i, &assigners),
+        managers: (represents && open && !manager).then(|| join_or(&i, &managers)),
+        can_approve: open && manager && missing.is_empty(),
+        can_reject: open && manager,
+        show_details: represents,
+        state_message,
+    };
+    html(status, &page)
+}
+
+pub async fn approve(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    form: web::Form<DecisionForm>,
+) -> Result<HttpResponse, PageError> {
+    decide(state, user, form.into_inner(), true).await
+}
+
+pub async fn reject(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    form: web::Form<DecisionForm>,
+) -> Result<HttpResponse, PageError> {
+    decide(state, user, form.into_inner(), false).await
+}
+
+async fn decide(
+    state: web::Data<AppState>,
+    mut user: CurrentUser,
+    form: DecisionForm,
+    approve: bool,
+) -> Result<HttpResponse, PageError> {
+    user.verify_csrf(&form.csrf)?;
+    let (pid, id, expiry) = (user.actor.pid.clone(), form.id.clone(), state.request_expiry);
+    let outcome = state
+        .db(move |conn| {
+            if approve { requests::approve(conn, &pid, &id, expiry) } else { requests::reject(conn, &pid, &id, expiry) }
+        })
+        .await;
+    match outcome {
+        Ok(details) => Ok(after_decision(&details)),
+        // Refusals are shown on the request page itself, with the request's current state.
+        Err(
+            e @ (AppError::MissingRights(_)
+            | AppError::NotAccessManager
+            | AppError::CannotRepresent
+            | AppError::RequestNotNew(_)
+            | AppError::RequestExpired
+            | AppError::SystemUserExists),
+        ) => render(&state, &mut user, form.id, Some(e)).await,
+        Err(e) => Err(e.into()),
+    }
+}

@@ -1,0 +1,65 @@
+//! What the session cookie holds: the logged-in person, the party they act for and the
+//! CSRF token. The cookie is signed and encrypted, so portal nodes stay stateless.
+
+use actix_session::Session;
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+
+use crate::domain::vendor_clients::constant_time_eq;
+use crate::error::AppError;
+use crate::tokens::random_bytes;
+
+const PID: &str = "pid";
+const PARTY: &str = "party";
+const CSRF: &str = "csrf";
+
+fn get(session: &Session, key: &str) -> Option<String> {
+    session.get::<String>(key).ok().flatten()
+}
+
+fn set(session: &Session, key: &str, value: &str) -> Result<(), AppError> {
+    session.insert(key, value).map_err(|e| AppError::Internal(format!("session: {e}")))
+}
+
+pub fn pid(session: &Session) -> Option<String> {
+    get(session, PID)
+}
+
+pub fn party(session: &Session) -> Option<String> {
+    get(session, PARTY)
+}
+
+pub fn set_party(session: &Session, org_no: &str) -> Result<(), AppError> {
+    set(session, PARTY, org_no)
+}
+
+/// The session's CSRF token, made on first use.
+pub fn csrf_token(session: &Session) -> Result<String, AppError> {
+    if let Some(token) = get(session, CSRF) {
+        return Ok(token);
+    }
+    let token = URL_SAFE_NO_PAD.encode(random_bytes::<32>());
+    set(session, CSRF, &token)?;
+    Ok(token)
+}
+
+/// Refuses a form whose token is not the session's.
+pub fn verify_csrf(session: &Session, given: &str) -> Result<(), AppError> {
+    match get(session, CSRF) {
+        Some(expected) if constant_time_eq(expected.as_bytes(), given.as_bytes()) => Ok(()),
+        _ => Err(AppError::CsrfMismatch),
+    }
+}
+
+/// Starts a fresh session for the person (new cookie, new CSRF token).
+pub fn log_in(session: &Session, pid: &str) -> Result<(), AppError> {
+    // Not purge(): a purged session ignores what is inserted afterwards.
+    session.clear();
+    session.renew();
+    set(session, PID, pid)?;
+    csrf_token(session).map(drop)
+}
+
+pub fn log_out(session: &Session) {
+    session.purge();
+}

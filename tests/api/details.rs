@@ -1,0 +1,64 @@
+//! Step 8: details of a system access, and revoking it.
+
+use crate::helpers::*;
+use crate::on_both_backends;
+
+on_both_backends!(details_show_what_the_access_may_do_and_who_made_it, deleting_asks_first_then_revokes_everywhere);
+
+async fn create_access(app: &TestApp, browser: &Browser) -> String {
+    let created = browser
+        .submit(
+            &format!("/accessmanagement/ui/systemuser/create?system={SMARTCLOUD}"),
+            "/accessmanagement/ui/systemuser/create",
+        )
+        .await;
+    let location = created.location.unwrap();
+    let id = location.trim_start_matches("/accessmanagement/ui/systemuser/").trim_end_matches("?created=1").to_owned();
+    assert_eq!(app.vendor_system_users(SMARTCLOUD).await, std::slice::from_ref(&id));
+    id
+}
+
+async fn details_show_what_the_access_may_do_and_who_made_it(app: TestApp) {
+    let browser = app.logged_in(LOVE).await;
+    let id = create_access(&app, &browser).await;
+    let page = browser.get(&format!("/accessmanagement/ui/systemuser/{id}")).await;
+    assert_eq!(page.status, 200);
+    let facts = page.texts("dl.facts dd");
+    assert_eq!(facts[0], "SmartCloud");
+    assert_eq!(facts[1], "SMARTCLOUD AS (310000035)");
+    let today = chrono::Utc::now().format("%d.%m.%Y").to_string();
+    assert!(facts[2].starts_with(&today) && facts[2].ends_with("av FORSIKTIG LØVE"), "{}", facts[2]);
+    assert_eq!(page.texts(".rights__title"), ["Krav og betalinger"]);
+    assert!(page.text().contains("Opprettet av FORSIKTIG LØVE"));
+}
+
+async fn deleting_asks_first_then_revokes_everywhere(app: TestApp) {
+    let browser = app.logged_in(KONSERT).await;
+    let id = create_access(&app, &browser).await;
+    let details = format!("/accessmanagement/ui/systemuser/{id}");
+    let delete_action = format!("{details}/delete");
+
+    let page = browser.get(&details).await;
+    assert!(!page.has_form(&delete_action), "deletion needs a confirmation step");
+    let confirm = browser.get(&format!("{details}?confirm=delete")).await;
+    assert!(confirm.texts("[role=alert]")[0].contains("Er du sikker på at du vil slette systemtilgangen?"));
+    // An employee may look but not delete.
+    let pingvin = app.logged_in(PINGVIN).await;
+    let theirs = pingvin.get(&format!("{details}?confirm=delete")).await;
+    assert_eq!(theirs.status, 200);
+    assert!(!theirs.has_form(&delete_action));
+    let forged = pingvin.post(&delete_action, &[("csrf", &theirs.csrf())]).await;
+    assert_eq!(forged.status, 403);
+    assert_eq!(app.vendor_system_users(SMARTCLOUD).await.len(), 1);
+
+    let deleted = browser.submit(&format!("{details}?confirm=delete"), &delete_action).await;
+    assert_eq!(deleted.location.as_deref(), Some("/accessmanagement/ui/systemuser/overview?deleted=1"));
+    let overview = browser.get(deleted.location.as_deref().unwrap()).await;
+    assert!(overview.text().contains("Systemtilgangen er slettet."));
+    assert!(overview.text().contains("Virksomheten har ingen systemtilganger ennå."));
+    assert!(app.vendor_system_users(SMARTCLOUD).await.is_empty());
+    assert_eq!(browser.get(&details).await.status, 404);
+    // Deleting again is a clear "not found", not an error.
+    let again = browser.post(&delete_action, &[("csrf", &overview.csrf())]).await;
+    assert_eq!(again.status, 404);
+}

@@ -1,0 +1,365 @@
+//! Starts the real application on port 0 against a fresh database (a new SQLite file, or
+//! a new PostgreSQL database) and drives it like a browser or a vendor would.
+
+use std::sync::OnceLock;
+
+use diesel::{Connection, RunQueryDsl};
+use reqwest::redirect::Policy;
+use scraper::{Html, Selector};
+use serde_json::Value;
+use systemtilgang::config::Config;
+use systemtilgang::db::{DatabaseUrl, DbConnection};
+use systemtilgang::domain::requests::Expiry;
+use systemtilgang::startup::Application;
+
+#[derive(Debug, Clone, Copy)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Generates one test per backend for each named `async fn(TestApp)` of the module.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    if let Some(app) = $crate::helpers::TestApp::spawn($crate::helpers::Backend::Sqlite).await {
+                        super::$name(app).await;
+                    }
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    if let Some(app) = $crate::helpers::TestApp::spawn($crate::helpers::Backend::Postgres).await {
+                        super::$name(app).await;
+                    }
+                }
+            )*
+        }
+    };
+}
+
+pub const KONSERT: &str = "17827510025";
+pub const LOVE: &str = "22857030021";
+pub const PINGVIN: &str = "11929030046";
+pub const DRESS: &str = "03868120095";
+pub const APE: &str = "310000019";
+pub const TIGER: &str = "310000027";
+pub const SMARTCLOUD: &str = "310000035_smartcloud";
+pub const SMARTCLOUD_LONN: &str = "310000035_smartcloud_lonn";
+pub const RECEIPT: &str = "https://smartcloud.example/kvittering";
+pub const KRAV: &str = "ske-krav-og-betalinger";
+pub const A_MELDING: &str = "a-melding";
+
+pub struct TestApp {
+    pub address: String,
+    pub database_url: String,
+    pub backend: Backend,
+    /// For API calls: no cookies, no redirects followed.
+    pub http: reqwest::Client,
+}
+
+fn admin_url() -> String {
+    std::env::var("TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+}
+
+/// Creates a fresh PostgreSQL database, or None (outside CI only) when the server is down.
+fn fresh_postgres_database() -> Option<String> {
+    static CLEANED: OnceLock<()> = OnceLock::new();
+    let admin = admin_url();
+    let mut conn = match diesel::PgConnection::establish(&admin) {
+        Ok(conn) => conn,
+        Err(e) if std::env::var("CI").as_deref() == Ok("true") => {
+            panic!("PostgreSQL at {admin} is required in CI: {e}")
+        }
+        Err(e) => {
+            eprintln!("SKIPPED: PostgreSQL at {admin} is not reachable ({e}); set TEST_POSTGRES_URL");
+            return None;
+        }
+    };
+    CLEANED.get_or_init(|| {
+        // Databases left behind by earlier runs.
+        #[derive(diesel::QueryableByName)]
+        struct Name {
+            #[diesel(sql_type = diesel::sql_types::Text)]
+            datname: String,
+        }
+        let old: Vec<Name> = diesel::sql_query("SELECT datname FROM pg_database WHERE datname LIKE 'st_test_%'")
+            .load(&mut conn)
+            .unwrap();
+        for db in old {
+            let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)", db.datname))
+                .execute(&mut conn);
+        }
+    });
+    let name = format!("st_test_{}", uuid::Uuid::new_v4().simple());
+    diesel::sql_query(format!("CREATE DATABASE \"{name}\"")).execute(&mut conn).unwrap();
+    let base = admin.rsplit_once('/').map(|(b, _)| b.to_owned()).unwrap_or(admin);
+    Some(format!("{base}/{name}"))
+}
+
+pub fn test_config(database_url: &str) -> Config {
+    Config {
+        bind: "127.0.0.1:0".into(),
+        database_url: DatabaseUrl::parse(database_url).unwrap(),
+        public_url: None,
+        request_expiry: Expiry(chrono::Duration::days(180)),
+        page_size: 3,
+        pool_size: 4,
+        workers: Some(2),
+    }
+}
+
+impl TestApp {
+    pub async fn spawn(backend: Backend) -> Option<TestApp> {
+        Self::spawn_with(backend, |_| {}).await
+    }
+
+    /// Starts the app with settings changed by `adjust`.
+    pub async fn spawn_with(backend: Backend, adjust: impl FnOnce(&mut Config)) -> Option<TestApp> {
+        let database_url = match backend {
+            Backend::Sqlite => {
+                let dir = std::env::temp_dir().join("systemtilgang-tests");
+                std::fs::create_dir_all(&dir).unwrap();
+                format!("sqlite://{}", dir.join(format!("{}.db", uuid::Uuid::new_v4())).display())
+            }
+            Backend::Postgres => tokio::task::spawn_blocking(fresh_postgres_database).await.unwrap()?,
+        };
+        let mut config = test_config(&database_url);
+        adjust(&mut config);
+        Some(Self::start(config, backend).await)
+    }
+
+    /// Starts another node on the same database and public URL (a restart, or a second
+    /// node behind the same load balancer).
+    pub async fn restart(&self) -> TestApp {
+        let mut config = test_config(&self.database_url);
+        config.public_url = Some(self.address.clone());
+        Self::start(config, self.backend).await
+    }
+
+    async fn start(config: Config, backend: Backend) -> TestApp {
+        let database_url = match &config.database_url {
+            DatabaseUrl::Sqlite(path) => format!("sqlite://{path}"),
+            DatabaseUrl::Postgres(url) => url.clone(),
+        };
+        let app = Application::build(config).await.expect("the application starts");
+        let address = format!("http://127.0.0.1:{}", app.port());
+        tokio::spawn(app.run_until_stopped());
+        let http = reqwest::Client::builder().redirect(Policy::none()).build().unwrap();
+        TestApp { address, database_url, backend, http }
+    }
+
+    /// A direct connection to the app's database, for setting up what no page offers.
+    pub fn db(&self) -> DbConnection {
+        let url = DatabaseUrl::parse(&self.database_url).unwrap();
+        match url {
+            DatabaseUrl::Sqlite(path) => DbConnection::Sqlite(diesel::SqliteConnection::establish(&path).unwrap()),
+            DatabaseUrl::Postgres(url) => DbConnection::Postgresql(diesel::PgConnection::establish(&url).unwrap()),
+        }
+    }
+
+    /// Gives a person one more role (setup for cases the demo cast lacks).
+    pub fn grant_role(&self, pid: &str, org_no: &str, role: &str) {
+        let mut conn = self.db();
+        systemtilgang::db::parties::insert_role(
+            &mut conn,
+            &systemtilgang::db::parties::NewPartyRole { pid, org_no, role_code: role },
+        )
+        .unwrap();
+    }
+
+    pub fn browser(&self) -> Browser {
+        Browser {
+            base: self.address.clone(),
+            client: reqwest::Client::builder().cookie_store(true).redirect(Policy::none()).build().unwrap(),
+        }
+    }
+
+    /// A browser already logged in as the person.
+    pub async fn logged_in(&self, pid: &str) -> Browser {
+        let browser = self.browser();
+        browser.login(pid).await;
+        browser
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    /// A vendor access token for the demo client, with all its scopes or just `scope`.
+    pub async fn vendor_token(&self, scope: Option<&str>) -> String {
+        let mut form = vec![
+            ("grant_type", "client_credentials"),
+            ("client_id", "demo-smartcloud"),
+            ("client_secret", "demo-smartcloud-secret"),
+        ];
+        if let Some(scope) = scope {
+            form.push(("scope", scope));
+        }
+        let response = self.http.post(self.url("/token")).form(&form).send().await.unwrap();
+        assert_eq!(response.status(), 200);
+        let body: Value = response.json().await.unwrap();
+        body["access_token"].as_str().unwrap().to_owned()
+    }
+
+    pub async fn api_get(&self, token: &str, path: &str) -> (u16, Value) {
+        let response = self.http.get(self.url(path)).bearer_auth(token).send().await.unwrap();
+        let status = response.status().as_u16();
+        (status, response.json().await.unwrap_or(Value::Null))
+    }
+
+    pub async fn api_post(&self, token: &str, path: &str, body: &Value) -> (u16, Value) {
+        let response = self.http.post(self.url(path)).bearer_auth(token).json(body).send().await.unwrap();
+        let status = response.status().as_u16();
+        (status, response.json().await.unwrap_or(Value::Null))
+    }
+
+    /// Sends a standard request for the demo company and returns the response body.
+    pub async fn create_request(&self, system: &str, rights: &[&str], redirect: Option<&str>) -> Value {
+        let token = self.vendor_token(None).await;
+        let (status, body) = self
+            .api_post(
+                &token,
+                "/authentication/api/v1/systemuser/request/vendor",
+                &request_body(system, APE, rights, redirect),
+            )
+            .await;
+        assert_eq!(status, 201, "{body}");
+        body
+    }
+
+    pub async fn request_status(&self, id: &str) -> String {
+        let token = self.vendor_token(None).await;
+        let (status, body) =
+            self.api_get(&token, &format!("/authentication/api/v1/systemuser/request/vendor/{id}")).await;
+        assert_eq!(status, 200, "{body}");
+        body["status"].as_str().unwrap().to_owned()
+    }
+
+    /// Ids of the live system users of a demo system, as the vendor sees them.
+    pub async fn vendor_system_users(&self, system: &str) -> Vec<String> {
+        let token = self.vendor_token(None).await;
+        let (status, body) =
+            self.api_get(&token, &format!("/authentication/api/v1/systemuser/vendor/bysystem/{system}")).await;
+        assert_eq!(status, 200, "{body}");
+        body["data"].as_array().unwrap().iter().map(|u| u["id"].as_str().unwrap().to_owned()).collect()
+    }
+}
+
+pub fn request_body(system: &str, party: &str, rights: &[&str], redirect: Option<&str>) -> Value {
+    let rights: Vec<Value> =
+        rights.iter().map(|r| serde_json::json!({"resource": [{"id": "urn:altinn:resource", "value": r}]})).collect();
+    let mut body = serde_json::json!({"systemId": system, "partyOrgNo": party, "rights": rights});
+    if let Some(url) = redirect {
+        body["redirectUrl"] = Value::String(url.into());
+    }
+    body
+}
+
+/// A cookie-keeping client that does not follow redirects, like a browser with eyes open.
+pub struct Browser {
+    pub base: String,
+    pub client: reqwest::Client,
+}
+
+/// A response as a person would see it.
+pub struct Page {
+    pub status: u16,
+    pub location: Option<String>,
+    pub headers: reqwest::header::HeaderMap,
+    pub body: String,
+}
+
+impl Browser {
+    fn url(&self, path: &str) -> String {
+        if path.starts_with("http") { path.to_owned() } else { format!("{}{path}", self.base) }
+    }
+
+    pub async fn get(&self, path: &str) -> Page {
+        Page::from(self.client.get(self.url(path)).send().await.unwrap()).await
+    }
+
+    pub async fn post(&self, path: &str, form: &[(&str, &str)]) -> Page {
+        Page::from(self.client.post(self.url(path)).form(form).send().await.unwrap()).await
+    }
+
+    pub async fn login(&self, pid: &str) -> Page {
+        let login = self.get("/login").await;
+        let csrf = login.csrf();
+        let page = self.post("/login/test", &[("pid", pid), ("csrf", &csrf)]).await;
+        assert_eq!(page.status, 303, "login as {pid}: {}", page.body);
+        page
+    }
+
+    /// Loads `path` and submits the form posting to `action` with its hidden fields.
+    pub async fn submit(&self, path: &str, action: &str) -> Page {
+        let page = self.get(path).await;
+        let fields = page
+            .form_fields(action)
+            .unwrap_or_else(|| panic!("no form posting to {action} on {path}:\n{}", page.text()));
+        let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        self.post(action, &fields).await
+    }
+}
+
+impl Page {
+    async fn from(response: reqwest::Response) -> Page {
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let location = headers.get("location").map(|l| l.to_str().unwrap().to_owned());
+        Page { status, location, headers, body: response.text().await.unwrap() }
+    }
+
+    pub fn html(&self) -> Html {
+        Html::parse_document(&self.body)
+    }
+
+    /// The page's visible text, whitespace collapsed.
+    pub fn text(&self) -> String {
+        let html = self.html();
+        let body = Selector::parse("body").unwrap();
+        let text: Vec<String> = html.select(&body).flat_map(|b| b.text()).map(str::to_owned).collect();
+        text.join(" ").split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+
+    pub fn csrf(&self) -> String {
+        let html = self.html();
+        let selector = Selector::parse("input[name=csrf]").unwrap();
+        html.select(&selector).next().and_then(|e| e.value().attr("value")).expect("a CSRF field").to_owned()
+    }
+
+    /// The hidden fields of the form posting to `action`, if the page has one.
+    pub fn form_fields(&self, action: &str) -> Option<Vec<(String, String)>> {
+        let html = self.html();
+        let form = Selector::parse(&format!("form[action=\"{action}\"]")).unwrap();
+        let input = Selector::parse("input").unwrap();
+        let form = html.select(&form).next()?;
+        Some(
+            form.select(&input)
+                .filter_map(|i| {
+                    Some((i.value().attr("name")?.to_owned(), i.value().attr("value").unwrap_or("").to_owned()))
+                })
+                .collect(),
+        )
+    }
+
+    pub fn has_form(&self, action: &str) -> bool {
+        self.form_fields(action).is_some()
+    }
+
+    /// Texts of the elements matching a CSS selector.
+    pub fn texts(&self, css: &str) -> Vec<String> {
+        let html = self.html();
+        let selector = Selector::parse(css).unwrap();
+        html.select(&selector)
+            .map(|e| e.text().collect::<Vec<_>>().join(" ").split_whitespace().collect::<Vec<_>>().join(" "))
+            .collect()
+    }
+}

@@ -1,0 +1,92 @@
+//! Step 2 and 3: logging in and out, and acting for a party.
+
+use crate::helpers::*;
+use crate::on_both_backends;
+
+on_both_backends!(
+    anonymous_users_are_sent_to_login_and_back,
+    logout_ends_the_session,
+    an_unknown_person_gets_a_clear_message,
+    the_header_shows_person_and_party_and_switches_party,
+);
+
+async fn anonymous_users_are_sent_to_login_and_back(app: TestApp) {
+    let browser = app.browser();
+    for path in [
+        "/accessmanagement/ui/systemuser/overview",
+        "/accessmanagement/ui/systemuser/create?q=smart",
+        "/accessmanagement/ui/systemuser/request?id=abc",
+    ] {
+        let page = browser.get(path).await;
+        assert_eq!(page.status, 303, "{path}");
+        let location = page.location.unwrap();
+        assert!(location.starts_with("/login?next="), "{location}");
+        let login = browser.get(&location).await;
+        let fields = login.form_fields("/login/test").unwrap();
+        let next = fields.iter().find(|(k, _)| k == "next").unwrap();
+        assert_eq!(next.1, path);
+    }
+    let login = browser.get("/login?next=%2Faccessmanagement%2Fui%2Fsystemuser%2Fcreate").await;
+    let csrf = login.csrf();
+    let done = browser
+        .post("/login/test", &[("pid", KONSERT), ("csrf", &csrf), ("next", "/accessmanagement/ui/systemuser/create")])
+        .await;
+    assert_eq!(done.location.as_deref(), Some("/accessmanagement/ui/systemuser/create"));
+    assert_eq!(browser.get("/accessmanagement/ui/systemuser/create").await.status, 200);
+    // A next pointing off-site is ignored.
+    let other = app.browser();
+    let csrf = other.get("/login").await.csrf();
+    let done = other.post("/login/test", &[("pid", KONSERT), ("csrf", &csrf), ("next", "//evil.example/")]).await;
+    assert_eq!(done.location.as_deref(), Some("/accessmanagement/ui/systemuser/overview"));
+}
+
+async fn logout_ends_the_session(app: TestApp) {
+    let browser = app.logged_in(LOVE).await;
+    let overview = browser.get("/accessmanagement/ui/systemuser/overview").await;
+    assert_eq!(overview.status, 200);
+    let out = browser.submit("/accessmanagement/ui/systemuser/overview", "/logout").await;
+    assert_eq!(out.location.as_deref(), Some("/login"));
+    assert_eq!(browser.get("/accessmanagement/ui/systemuser/overview").await.status, 303);
+}
+
+async fn an_unknown_person_gets_a_clear_message(app: TestApp) {
+    let browser = app.browser();
+    let csrf = browser.get("/login").await.csrf();
+    for pid in ["01010100000", "12345", "17827510026"] {
+        let page = browser.post("/login/test", &[("pid", pid), ("csrf", &csrf)]).await;
+        assert_eq!(page.status, 400);
+        assert!(page.texts("[role=alert]")[0].contains("Vi finner ingen person"));
+    }
+    assert_eq!(browser.get("/accessmanagement/ui/systemuser/overview").await.status, 303);
+}
+
+async fn the_header_shows_person_and_party_and_switches_party(app: TestApp) {
+    app.grant_role(KONSERT, TIGER, "UTINN");
+    let browser = app.logged_in(KONSERT).await;
+    let overview = browser.get("/accessmanagement/ui/systemuser/overview").await;
+    let header = overview.texts("header")[0].clone();
+    assert!(header.contains("STADIG KONSERT"), "{header}");
+    assert!(
+        header.contains("TILBAKEHOLDEN USYMMETRISK TIGER AS") || header.contains("TILFELDIG SUBTIL APE"),
+        "{header}"
+    );
+    assert_eq!(overview.texts("#party-switch option").len(), 2);
+
+    let csrf = overview.csrf();
+    let switched = browser.post("/accessmanagement/ui/party", &[("org_no", TIGER), ("csrf", &csrf)]).await;
+    assert_eq!(switched.status, 303);
+    let tiger = browser.get("/accessmanagement/ui/systemuser/overview").await;
+    assert!(tiger.texts(".account__party")[0].contains("TILBAKEHOLDEN USYMMETRISK TIGER AS"));
+    // As a mere utfyller/innsender there, he may not create system accesses.
+    assert!(tiger.texts("a.button").iter().all(|t| t != "Lag ny systemtilgang"));
+    browser.post("/accessmanagement/ui/party", &[("org_no", APE), ("csrf", &csrf)]).await;
+    let ape = browser.get("/accessmanagement/ui/systemuser/overview").await;
+    assert!(ape.texts(".account__party")[0].contains("TILFELDIG SUBTIL APE"));
+    assert!(ape.texts("a.button").iter().any(|t| t == "Lag ny systemtilgang"));
+
+    // A party the person holds no role for cannot be chosen.
+    let refused = browser.post("/accessmanagement/ui/party", &[("org_no", "310000132"), ("csrf", &csrf)]).await;
+    assert_eq!(refused.status, 403);
+    let still = browser.get("/accessmanagement/ui/systemuser/overview").await;
+    assert!(still.texts(".account__party")[0].contains("TILFELDIG SUBTIL APE"));
+}

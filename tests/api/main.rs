@@ -1,0 +1,12 @@
+//! Integration tests: the real server on port 0, on SQLite and on PostgreSQL.
+
+mod helpers;
+
+mod create;
+mod details;
+mod login;
+mod overview;
+mod security;
+mod startup;
+mod vendor_api;
+mod vendor_request;

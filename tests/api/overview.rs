@@ -1,0 +1,45 @@
+//! Step 4: the overview of system accesses and pending requests.
+
+use crate::helpers::*;
+use crate::on_both_backends;
+
+on_both_backends!(overview_shows_empty_state_pending_requests_and_accesses, only_access_managers_get_the_create_button);
+
+async fn overview_shows_empty_state_pending_requests_and_accesses(app: TestApp) {
+    let browser = app.logged_in(KONSERT).await;
+    let empty = browser.get("/accessmanagement/ui/systemuser/overview").await;
+    assert_eq!(empty.status, 200);
+    assert!(empty.text().contains("Virksomheten har ingen systemtilganger ennå."));
+    assert!(empty.texts("#pending-heading").is_empty());
+
+    let pending = app.create_request(SMARTCLOUD, &[KRAV], Some(RECEIPT)).await;
+    let page = browser.get("/accessmanagement/ui/systemuser/overview").await;
+    assert_eq!(page.texts("#pending-heading"), ["Forespørsler som venter på svar"]);
+    let link = format!("/accessmanagement/ui/systemuser/request?id={}", pending["id"].as_str().unwrap());
+    assert!(page.body.contains(&link));
+
+    browser.submit(&link, "/accessmanagement/ui/systemuser/request/approve").await;
+    let page = browser.get("/accessmanagement/ui/systemuser/overview").await;
+    assert!(page.texts("#pending-heading").is_empty());
+    let accesses = page.texts("section[aria-labelledby=own-heading] li");
+    assert_eq!(accesses.len(), 1);
+    assert!(accesses[0].contains("SmartCloud") && accesses[0].contains("SMARTCLOUD AS"), "{accesses:?}");
+
+    // Another party sees none of it.
+    let dress = app.logged_in(DRESS).await;
+    let theirs = dress.get("/accessmanagement/ui/systemuser/overview").await;
+    assert!(theirs.text().contains("Virksomheten har ingen systemtilganger ennå."));
+}
+
+async fn only_access_managers_get_the_create_button(app: TestApp) {
+    for (pid, may) in [(KONSERT, true), (LOVE, true), (PINGVIN, false), (DRESS, true)] {
+        let page = app.logged_in(pid).await.get("/accessmanagement/ui/systemuser/overview").await;
+        let has_button = page.texts("a.button").iter().any(|t| t == "Lag ny systemtilgang");
+        assert_eq!(has_button, may, "{pid}");
+        if !may {
+            let text = page.text();
+            assert!(text.contains("Bare tilgangsstyrere, hovedadministratorer og daglig leder"), "{text}");
+            assert!(text.contains("FORSIKTIG LØVE eller STADIG KONSERT"), "{text}");
+        }
+    }
+}

@@ -1,0 +1,92 @@
+//! Step 1: starting the portal, its database and the demo data.
+
+use std::process::Command;
+
+use crate::helpers::*;
+use crate::on_both_backends;
+
+on_both_backends!(demo_cast_is_loaded_once_and_a_restart_keeps_data);
+
+async fn demo_cast_is_loaded_once_and_a_restart_keeps_data(app: TestApp) {
+    let login = app.browser().get("/login").await;
+    assert_eq!(login.status, 200);
+    let persons = login.texts("ul.cards button");
+    assert_eq!(
+        persons,
+        [
+            "Logg inn som DRESS MINST",
+            "Logg inn som FORSIKTIG LØVE",
+            "Logg inn som ROLIG PINGVIN",
+            "Logg inn som STADIG KONSERT"
+        ]
+    );
+    let request = app.create_request(SMARTCLOUD, &[KRAV], Some(RECEIPT)).await;
+
+    // A restart (or a second node) on the same database keeps what is there and does
+    // not load the cast again.
+    let again = app.restart().await;
+    let persons_after = again.browser().get("/login").await.texts("ul.cards button");
+    assert_eq!(persons_after, persons);
+    assert_eq!(again.request_status(request["id"].as_str().unwrap()).await, "New");
+    // Tokens from one node are accepted by the other.
+    let token = app.vendor_token(None).await;
+    let (status, _) = again
+        .api_get(
+            &token,
+            &format!("/authentication/api/v1/systemuser/request/vendor/{}", request["id"].as_str().unwrap()),
+        )
+        .await;
+    assert_eq!(status, 200);
+}
+
+fn run_binary(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_systemtilgang"))
+        .args(args)
+        .env_remove("DATABASE_URL")
+        .env_remove("SYSTEMTILGANG_BIND")
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn a_bad_database_url_is_one_clear_line_and_a_failure() {
+    let output = run_binary(&["--database-url", "mysql://localhost/x", "migrate"]);
+    assert!(!output.status.success());
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("unsupported database scheme `mysql`"), "{stderr}");
+}
+
+#[test]
+fn an_unreachable_database_is_one_clear_line_and_a_failure() {
+    let output = run_binary(&["--database-url", "postgres://nobody@127.0.0.1:1/none", "--bind", "127.0.0.1:0"]);
+    assert!(!output.status.success());
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    let errors: Vec<&str> = stderr.lines().filter(|l| l.starts_with("error:")).collect();
+    assert_eq!(errors.len(), 1, "{stderr}");
+    assert!(errors[0].contains("cannot open the database"), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+#[test]
+fn a_bad_bind_address_is_one_clear_line_and_a_failure() {
+    let dir = std::env::temp_dir().join(format!("st-bind-{}", uuid::Uuid::new_v4()));
+    let db = dir.join("x.db");
+    let output = run_binary(&["--database-url", db.to_str().unwrap(), "--bind", "not-an-address"]);
+    assert!(!output.status.success());
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(stderr.lines().any(|l| l.starts_with("error: cannot listen on not-an-address")), "{stderr}");
+    // The SQLite file and its folder were made on the way.
+    assert!(db.exists());
+}
+
+#[test]
+fn seed_loads_the_demo_data_into_an_empty_sqlite_file_once() {
+    let dir = std::env::temp_dir().join(format!("st-seed-{}", uuid::Uuid::new_v4()));
+    let url = format!("sqlite://{}", dir.join("nested/demo.db").display());
+    let first = run_binary(&["--database-url", &url, "seed"]);
+    assert!(first.status.success(), "{first:?}");
+    assert!(String::from_utf8_lossy(&first.stdout).contains("The demo data is loaded."));
+    let second = run_binary(&["--database-url", &url, "seed"]);
+    assert!(String::from_utf8_lossy(&second.stdout).contains("nothing was loaded"));
+}

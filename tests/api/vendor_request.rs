@@ -1,0 +1,180 @@
+//! Step 6 and 7: a vendor's request approved or rejected in the portal.
+
+use crate::helpers::*;
+use crate::on_both_backends;
+
+const APPROVE: &str = "/accessmanagement/ui/systemuser/request/approve";
+const REJECT: &str = "/accessmanagement/ui/systemuser/request/reject";
+
+on_both_backends!(
+    approving_redirects_to_the_vendor_and_creates_the_system_user,
+    rejecting_redirects_to_the_vendor_and_creates_nothing,
+    without_redirect_url_the_portal_shows_its_receipt,
+    a_handled_request_shows_its_state_and_no_buttons,
+    the_daglig_leder_approves_what_the_tilgangsstyrer_cannot,
+    an_employee_sees_why_and_a_forged_approval_fails,
+    another_partys_request_switches_party_or_is_refused,
+    racing_approvals_create_one_system_user,
+    the_demo_receipt_page_is_an_allowed_redirect,
+);
+
+fn confirm_path(request: &serde_json::Value) -> String {
+    let url = request["confirmUrl"].as_str().unwrap();
+    let path = url.split_once("127.0.0.1").unwrap().1;
+    path[path.find('/').unwrap()..].to_owned()
+}
+
+async fn approving_redirects_to_the_vendor_and_creates_the_system_user(app: TestApp) {
+    let request =
+        app.create_request(SMARTCLOUD, &[KRAV], Some("https://smartcloud.example/kvittering?session=42")).await;
+    let id = request["id"].as_str().unwrap();
+    assert_eq!(request["confirmUrl"], format!("{}/accessmanagement/ui/systemuser/request?id={id}", app.address));
+
+    let browser = app.logged_in(KONSERT).await;
+    let page = browser.get(&confirm_path(&request)).await;
+    assert_eq!(page.status, 200);
+    let facts = page.texts("dl.facts dd");
+    assert_eq!(facts, ["SmartCloud", "SMARTCLOUD AS (310000035)", "TILFELDIG SUBTIL APE (310000019)"]);
+    assert_eq!(page.texts(".rights__title"), ["Krav og betalinger"]);
+    assert!(page.has_form(APPROVE) && page.has_form(REJECT));
+
+    let done = browser.submit(&confirm_path(&request), APPROVE).await;
+    assert_eq!(done.status, 303);
+    assert_eq!(done.location.as_deref(), Some("https://smartcloud.example/kvittering?session=42"));
+    assert_eq!(app.request_status(id).await, "Accepted");
+    assert_eq!(app.vendor_system_users(SMARTCLOUD).await, [id.to_owned()]);
+    // The system user's page tells who approved it.
+    let details = browser.get(&format!("/accessmanagement/ui/systemuser/{id}")).await;
+    assert!(details.text().contains("Godkjent av STADIG KONSERT"), "{}", details.text());
+}
+
+async fn rejecting_redirects_to_the_vendor_and_creates_nothing(app: TestApp) {
+    let request = app.create_request(SMARTCLOUD, &[KRAV], Some(RECEIPT)).await;
+    let browser = app.logged_in(LOVE).await;
+    let done = browser.submit(&confirm_path(&request), REJECT).await;
+    assert_eq!(done.status, 303);
+    assert_eq!(done.location.as_deref(), Some(RECEIPT));
+    assert_eq!(app.request_status(request["id"].as_str().unwrap()).await, "Rejected");
+    assert!(app.vendor_system_users(SMARTCLOUD).await.is_empty());
+}
+
+async fn without_redirect_url_the_portal_shows_its_receipt(app: TestApp) {
+    let request = app.create_request(SMARTCLOUD, &[KRAV], None).await;
+    let id = request["id"].as_str().unwrap();
+    let browser = app.logged_in(KONSERT).await;
+    let done = browser.submit(&confirm_path(&request), APPROVE).await;
+    assert_eq!(done.location, Some(format!("/accessmanagement/ui/systemuser/receipt?id={id}")));
+    let receipt = browser.get(done.location.as_deref().unwrap()).await;
+    assert_eq!(receipt.status, 200);
+    assert!(
+        receipt
+            .text()
+            .contains("Systemtilgangen er opprettet. SmartCloud kan nå handle på vegne av TILFELDIG SUBTIL APE.")
+    );
+    // Someone from another party learns nothing from the receipt.
+    let dress = app.logged_in(DRESS).await;
+    assert_eq!(dress.get(done.location.as_deref().unwrap()).await.status, 404);
+}
+
+async fn a_handled_request_shows_its_state_and_no_buttons(app: TestApp) {
+    let request = app.create_request(SMARTCLOUD, &[KRAV], Some(RECEIPT)).await;
+    let browser = app.logged_in(KONSERT).await;
+    browser.submit(&confirm_path(&request), REJECT).await;
+    let page = browser.get(&confirm_path(&request)).await;
+    assert!(page.text().contains("Forespørselen er allerede behandlet: avvist."));
+    assert!(!page.has_form(APPROVE) && !page.has_form(REJECT));
+}
+
+async fn the_daglig_leder_approves_what_the_tilgangsstyrer_cannot(app: TestApp) {
+    let request = app.create_request(SMARTCLOUD_LONN, &[KRAV, A_MELDING], Some(RECEIPT)).await;
+    let id = request["id"].as_str().unwrap();
+    let love = app.logged_in(LOVE).await;
+    let page = love.get(&confirm_path(&request)).await;
+    let warning = page.texts(".alert--warning")[0].clone();
+    assert!(warning.contains("A-melding – gis med rollen Lønnsinnsender eller Daglig leder"), "{warning}");
+    assert!(warning.contains("Be STADIG KONSERT om å gi deg rollen"), "{warning}");
+    assert!(!page.has_form(APPROVE), "no approve button while rights are missing");
+    assert!(page.has_form(REJECT));
+
+    // Posting the approval anyway is refused and changes nothing.
+    let forged = love.post(APPROVE, &[("id", id), ("csrf", &page.csrf())]).await;
+    assert_eq!(forged.status, 403);
+    assert!(forged.texts("[role=alert]")[0].contains("Du kan ikke gi systemet alle tilgangene"));
+    assert!(forged.text().contains("A-melding – gis med rollen Lønnsinnsender"));
+    assert_eq!(app.request_status(id).await, "New");
+    assert!(app.vendor_system_users(SMARTCLOUD_LONN).await.is_empty());
+
+    let konsert = app.logged_in(KONSERT).await;
+    let done = konsert.submit(&confirm_path(&request), APPROVE).await;
+    assert_eq!(done.location.as_deref(), Some(RECEIPT));
+    assert_eq!(app.request_status(id).await, "Accepted");
+}
+
+async fn an_employee_sees_why_and_a_forged_approval_fails(app: TestApp) {
+    let request = app.create_request(SMARTCLOUD, &[KRAV], Some(RECEIPT)).await;
+    let id = request["id"].as_str().unwrap();
+    let pingvin = app.logged_in(PINGVIN).await;
+    let page = pingvin.get(&confirm_path(&request)).await;
+    assert_eq!(page.status, 200);
+    let text = page.text();
+    assert!(text.contains("bare tilgangsstyrere, hovedadministratorer og daglig leder kan godkjenne"), "{text}");
+    assert!(text.contains("FORSIKTIG LØVE eller STADIG KONSERT"), "{text}");
+    assert!(!page.has_form(APPROVE) && !page.has_form(REJECT));
+    for action in [APPROVE, REJECT] {
+        let forged = pingvin.post(action, &[("id", id), ("csrf", &page.csrf())]).await;
+        assert_eq!(forged.status, 403);
+    }
+    assert_eq!(app.request_status(id).await, "New");
+}
+
+async fn another_partys_request_switches_party_or_is_refused(app: TestApp) {
+    let request = app.create_request(SMARTCLOUD, &[KRAV], Some(RECEIPT)).await;
+    // DRESS MINST cannot act for TILFELDIG SUBTIL APE.
+    let dress = app.logged_in(DRESS).await;
+    let page = dress.get(&confirm_path(&request)).await;
+    assert_eq!(page.status, 403);
+    assert!(page.text().contains("Forespørselen gjelder TILFELDIG SUBTIL APE, men du har ingen rolle"));
+    assert!(!page.has_form(APPROVE));
+    assert!(page.texts(".rights__title").is_empty(), "nothing about the request is shown");
+
+    // STADIG KONSERT, acting for the other company, is switched to the request's party.
+    app.grant_role(KONSERT, TIGER, "UTINN");
+    let konsert = app.logged_in(KONSERT).await;
+    let csrf = konsert.get("/accessmanagement/ui/systemuser/overview").await.csrf();
+    konsert.post("/accessmanagement/ui/party", &[("org_no", TIGER), ("csrf", &csrf)]).await;
+    let page = konsert.get(&confirm_path(&request)).await;
+    assert_eq!(page.status, 200);
+    assert!(page.texts(".account__party")[0].contains("TILFELDIG SUBTIL APE"));
+    assert!(page.has_form(APPROVE));
+    let overview = konsert.get("/accessmanagement/ui/systemuser/overview").await;
+    assert!(overview.texts(".account__party")[0].contains("TILFELDIG SUBTIL APE"));
+}
+
+async fn racing_approvals_create_one_system_user(app: TestApp) {
+    let request = app.create_request(SMARTCLOUD, &[KRAV], Some(RECEIPT)).await;
+    let id = request["id"].as_str().unwrap();
+    let path = confirm_path(&request);
+    let (a, b) = (app.logged_in(KONSERT).await, app.logged_in(LOVE).await);
+    let (fa, fb) = (a.get(&path).await.form_fields(APPROVE).unwrap(), b.get(&path).await.form_fields(APPROVE).unwrap());
+    let as_pairs = |f: &Vec<(String, String)>| f.iter().map(|(k, v)| (k.clone(), v.clone())).collect::<Vec<_>>();
+    let (pa, pb) = (as_pairs(&fa), as_pairs(&fb));
+    let (ra, rb) = tokio::join!(
+        a.client.post(app.url(APPROVE)).form(&pa).send(),
+        b.client.post(app.url(APPROVE)).form(&pb).send()
+    );
+    let mut statuses = [ra.unwrap().status().as_u16(), rb.unwrap().status().as_u16()];
+    statuses.sort();
+    assert_eq!(statuses, [303, 409], "one wins, the other sees the already-handled page");
+    assert_eq!(app.vendor_system_users(SMARTCLOUD).await, [id.to_owned()]);
+}
+
+async fn the_demo_receipt_page_is_an_allowed_redirect(app: TestApp) {
+    let receipt = app.url("/demo/kvittering");
+    let request = app.create_request(SMARTCLOUD, &[KRAV], Some(&receipt)).await;
+    let browser = app.logged_in(KONSERT).await;
+    let done = browser.submit(&confirm_path(&request), APPROVE).await;
+    assert_eq!(done.location.as_deref(), Some(receipt.as_str()));
+    let page = browser.get(&receipt).await;
+    assert_eq!(page.status, 200);
+    assert!(page.text().contains("SmartCloud – kvittering (demo)"));
+}
