@@ -22,7 +22,11 @@ pub enum Command {
     /// Bring the database schema up to date and exit.
     Migrate,
     /// Migrate and load the demo data into an empty database, then exit.
-    Seed,
+    Seed {
+        /// Also generate a large accounting firm with this many clients (for scale tests).
+        #[arg(long)]
+        firm_clients: Option<usize>,
+    },
 }
 
 #[derive(Debug, Clone, Args)]

@@ -3,8 +3,11 @@
 
 use diesel::{Connection, QueryResult};
 
+use crate::db::clients;
+use crate::db::packages::{self, AccessPackage};
 use crate::db::parties::{self, NewPartyRole, Organisation, Person};
 use crate::db::resources::{self, Resource};
+use crate::db::system_users::{self, SystemUser};
 use crate::db::systems::{self, System};
 use crate::db::vendor_clients::{self, VendorClient};
 use crate::db::{DbConnection, secrets};
@@ -86,21 +89,95 @@ const SYSTEMS: &[(&str, &str, &str, bool, &[&str])] = &[
     ),
 ];
 
-/// Loads the demo data unless it is there already; returns true when it loaded it.
+/// The accounting firm of the guide, its clients and the agent system's package.
+const FIRM: &str = "310000027";
+const REGNSKAPSFORER_PACKAGE: &str = "urn:altinn:accesspackage:regnskapsforer-med-signeringsrettighet";
+
+/// (urn, name, description)
+const PACKAGES: &[(&str, &str, &str)] = &[
+    (
+        REGNSKAPSFORER_PACKAGE,
+        "Regnskapsfører med signeringsrettighet",
+        "Føre regnskap og signere for klienten, blant annet se krav og betalinger og sende a-melding.",
+    ),
+    (
+        "urn:altinn:accesspackage:regnskapsforer-uten-signeringsrettighet",
+        "Regnskapsfører uten signeringsrettighet",
+        "Føre regnskap for klienten uten å signere på klientens vegne.",
+    ),
+    (
+        "urn:altinn:accesspackage:ansvarlig-revisor",
+        "Ansvarlig revisor",
+        "Revidere klientens regnskap og signere revisjonsberetningen.",
+    ),
+];
+
+/// Which packages each kind of client relation gives the firm.
+const RELATION_PACKAGES: &[(&str, &str)] = &[
+    ("REGNSKAPSFORER", REGNSKAPSFORER_PACKAGE),
+    ("REGNSKAPSFORER", "urn:altinn:accesspackage:regnskapsforer-uten-signeringsrettighet"),
+    ("REVISOR", "urn:altinn:accesspackage:ansvarlig-revisor"),
+];
+
+/// (client, relation) to the firm.
+const CLIENTS: &[(&str, &str)] = &[
+    ("310000043", "REGNSKAPSFORER"),
+    ("310000051", "REGNSKAPSFORER"),
+    ("310000078", "REGNSKAPSFORER"),
+    ("310000086", "REGNSKAPSFORER"),
+    ("310000094", "REGNSKAPSFORER"),
+    ("310000108", "REGNSKAPSFORER"),
+    ("310000116", "REGNSKAPSFORER"),
+    ("310000140", "REGNSKAPSFORER"),
+    ("310000159", "REGNSKAPSFORER"),
+    ("310000167", "REGNSKAPSFORER"),
+    ("310000175", "REGNSKAPSFORER"),
+    ("310000183", "REGNSKAPSFORER"),
+    ("310000124", "REVISOR"),
+];
+
+/// Steps of the demo data in the order they were introduced; a database records how many
+/// it has, so an existing demo database gets only the newer ones.
+const STEPS: &[fn(&mut DbConnection) -> QueryResult<()>] = &[load_cast, load_clients];
+const VERSION_KEY: &str = "demo_data_version";
+
+/// Loads the demo data into an empty database, or the steps an older demo database lacks.
+/// A database with other data is left alone. Returns true when anything was loaded.
 pub fn seed(conn: &mut DbConnection) -> QueryResult<bool> {
     conn.transaction(|conn| {
-        if secrets::get(conn, "demo_data_version")?.is_some() || parties::count_persons(conn)? > 0 {
+        let done = match secrets::get(conn, VERSION_KEY)? {
+            Some(version) => version.parse::<usize>().unwrap_or(STEPS.len()),
+            None if parties::count_persons(conn)? > 0 => return Ok(false),
+            None => 0,
+        };
+        if done >= STEPS.len() {
             return Ok(false);
         }
-        load(conn)?;
-        secrets::get_or_insert_with(conn, "demo_data_version", || "1".into())?;
+        for step in &STEPS[done..] {
+            step(conn)?;
+        }
+        secrets::set(conn, VERSION_KEY, &STEPS.len().to_string())?;
         Ok(true)
     })
 }
 
-fn load(conn: &mut DbConnection) -> QueryResult<()> {
+fn load_clients(conn: &mut DbConnection) -> QueryResult<()> {
+    for (urn, name, description) in PACKAGES {
+        let package = AccessPackage { urn: (*urn).into(), name: (*name).into(), description: (*description).into() };
+        packages::insert(conn, &package)?;
+    }
+    for (role, urn) in RELATION_PACKAGES {
+        packages::insert_relation_package(conn, role, urn)?;
+    }
+    for (client, role) in CLIENTS {
+        clients::insert_relation(conn, FIRM, client, role)?;
+    }
+    packages::add_to_system(conn, "310000035_smartcloud_klient", REGNSKAPSFORER_PACKAGE)
+}
+
+fn load_cast(conn: &mut DbConnection) -> QueryResult<()> {
     for (org_no, name) in ORGANISATIONS {
-        parties::insert_organisation(conn, &Organisation { org_no: (*org_no).into(), name: (*name).into() })?;
+        parties::insert_organisation(conn, &Organisation::new(org_no, name))?;
     }
     for (pid, name, roles) in PERSONS {
         parties::insert_person(conn, &Person { pid: (*pid).into(), name: (*name).into() })?;
@@ -135,4 +212,67 @@ fn load(conn: &mut DbConnection) -> QueryResult<()> {
             scopes: [SCOPE_REQUEST_READ, SCOPE_REQUEST_WRITE, SCOPE_REGISTER_WRITE].join(" "),
         },
     )
+}
+
+/// A large accounting firm for trying the client page at scale: `clients` generated client
+/// organisations with a regnskapsfører relation, an agent system access ready for them,
+/// and a client administrator to log in as. Does nothing if the firm exists.
+pub fn generate_firm(conn: &mut DbConnection, clients: usize) -> QueryResult<Option<GeneratedFirm>> {
+    let firm = valid_org_numbers(390_000_000).next().expect("an org number");
+    if parties::organisation(conn, &firm)?.is_some() {
+        return Ok(None);
+    }
+    let pid = synthetic_pid();
+    conn.transaction(|conn| {
+        parties::insert_organisation(conn, &Organisation::new(&firm, "STOR OG TRYGG REGNSKAP AS"))?;
+        parties::insert_person(conn, &Person { pid: pid.clone(), name: "TRAVEL KLIENTSJEF".into() })?;
+        for role in ["TILGANGSSTYRER", "KLIENTADMINISTRATOR"] {
+            parties::insert_role(conn, &NewPartyRole { pid: &pid, org_no: &firm, role_code: role })?;
+        }
+        const FIRST: [&str; 10] = ["LYS", "MØRK", "RASK", "ROLIG", "STOR", "LITEN", "KLOK", "GLAD", "STILLE", "STERK"];
+        const SECOND: [&str; 10] = ["BLÅ", "GRØNN", "RØD", "GUL", "HVIT", "GRÅ", "BRUN", "SVART", "LILLA", "ROSA"];
+        const ANIMALS: [&str; 10] = ["ELG", "REV", "ULV", "BJØRN", "HARE", "OTER", "GAUPE", "ØRN", "SEL", "LAKS"];
+        for (n, org_no) in valid_org_numbers(400_000_000).take(clients).enumerate() {
+            let name =
+                format!("{} {} {} {} AS", FIRST[n % 10], SECOND[n / 10 % 10], ANIMALS[n / 100 % 10], n / 1000 + 1);
+            parties::insert_organisation(conn, &Organisation::new(&org_no, &name))?;
+            clients::insert_relation(conn, &firm, &org_no, "REGNSKAPSFORER")?;
+        }
+        let user = SystemUser {
+            id: uuid::Uuid::new_v4().to_string(),
+            system_id: "310000035_smartcloud_klient".into(),
+            party_org_no: firm.clone(),
+            external_ref: firm.clone(),
+            user_type: "agent".into(),
+            integration_title: "SmartCloud Klient".into(),
+            created: crate::domain::now(),
+            created_by: pid.clone(),
+            deleted_at: None,
+            deleted_by: None,
+        };
+        system_users::insert(conn, &user, &[])?;
+        packages::add_to_system_user(conn, &user.id, &[REGNSKAPSFORER_PACKAGE.to_owned()])?;
+        Ok(Some(GeneratedFirm { org_no: firm.clone(), pid: pid.clone(), system_user_id: user.id }))
+    })
+}
+
+pub struct GeneratedFirm {
+    pub org_no: String,
+    pub pid: String,
+    pub system_user_id: String,
+}
+
+/// Valid organisation numbers from `start` upwards.
+fn valid_org_numbers(start: u32) -> impl Iterator<Item = String> {
+    (start / 10..).filter_map(|base| {
+        (0..10).map(|d| format!("{base}{d}")).find(|n| crate::domain::ids::OrgNo::parse(n).is_some())
+    })
+}
+
+/// A synthetic identity number (month + 80) with valid check digits.
+fn synthetic_pid() -> String {
+    (0..1000)
+        .flat_map(|individual| (0..100).map(move |checks| format!("018185{individual:03}{checks:02}")))
+        .find(|candidate| crate::domain::ids::Pid::parse(candidate).is_some())
+        .expect("a valid synthetic identity number")
 }

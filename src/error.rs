@@ -21,6 +21,14 @@ pub enum AppError {
     RightsNotSubset,
     #[error("the access packages asked for are not all among the system's packages")]
     PackageNotOnSystem,
+    #[error("an agent request must ask for at least one access package")]
+    NoPackages,
+    #[error("only a client administrator of the facilitator may add or remove clients")]
+    NotClientAdministrator,
+    #[error("{0} is not a client of the facilitator")]
+    NotAClient(String),
+    #[error("the client {client} has not given the facilitator every access package of the system user")]
+    ClientNotEligible { client: String, missing: Vec<String> },
     #[error("the redirect URL is not among the system's allowed redirect URLs")]
     RedirectNotAllowed,
     #[error("the party organisation number is malformed or unknown")]
@@ -58,9 +66,10 @@ impl AppError {
         use AppError::*;
         match self {
             SystemNotFound | RequestNotFound | SystemUserNotFound | NotFound => StatusCode::NOT_FOUND,
-            RightsNotSubset | PackageNotOnSystem | RedirectNotAllowed | InvalidParty | BadRequest(_) => {
+            RightsNotSubset | PackageNotOnSystem | NoPackages | RedirectNotAllowed | InvalidParty | BadRequest(_) => {
                 StatusCode::BAD_REQUEST
             }
+            NotClientAdministrator | NotAClient(_) | ClientNotEligible { .. } => StatusCode::FORBIDDEN,
             SystemUserExists | RequestNotNew(_) | RequestExpired => StatusCode::CONFLICT,
             NotAccessManager | MissingRights(_) | CannotRepresent | MissingScope(_) | CsrfMismatch => {
                 StatusCode::FORBIDDEN
@@ -82,7 +91,11 @@ impl AppError {
             SystemNotFound => "AUTH-00011",
             RequestNotNew(_) => "AUTH-00013",
             RedirectNotAllowed => "AUTH-00021",
+            NoPackages => "AUTH-00058",
             PackageNotOnSystem => "AUTH-00063",
+            NotClientAdministrator => "STG-00023",
+            NotAClient(_) => "STG-00024",
+            ClientNotEligible { .. } => "STG-00025",
             SystemUserNotFound => "STG-00008",
             RequestExpired => "STG-00012",
             NotAccessManager => "STG-00020",
@@ -112,9 +125,12 @@ impl AppError {
             CannotRepresent => "error.cannot_represent",
             CsrfMismatch => "error.csrf",
             Unauthenticated | LoginRequired { .. } | MissingScope(_) => "error.forbidden",
-            RightsNotSubset | PackageNotOnSystem | RedirectNotAllowed | InvalidParty | BadRequest(_) => {
+            RightsNotSubset | PackageNotOnSystem | NoPackages | RedirectNotAllowed | InvalidParty | BadRequest(_) => {
                 "error.bad_request"
             }
+            NotClientAdministrator => "error.not_client_administrator",
+            NotAClient(_) => "error.not_a_client",
+            ClientNotEligible { .. } => "error.client_not_eligible",
             Internal(_) => "error.internal",
         }
     }

@@ -2,6 +2,7 @@
 //! through [`I18n`], so a new language is a new column in that file.
 
 use std::borrow::Cow;
+use std::fmt::Display;
 
 /// The language a page is rendered in. Bokmål is the default.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,35 +28,38 @@ impl I18n {
     }
 
     /// A text with `%{0}` replaced by `a`.
-    pub fn t1(&self, key: &str, a: &str) -> String {
-        self.t(key).replace("%{0}", a)
+    pub fn t1(&self, key: &str, a: impl Display) -> String {
+        self.t(key).replace("%{0}", &a.to_string())
     }
 
     /// A text with `%{0}` and `%{1}` replaced by `a` and `b`.
-    pub fn t2(&self, key: &str, a: &str, b: &str) -> String {
-        self.t1(key, a).replace("%{1}", b)
+    pub fn t2(&self, key: &str, a: impl Display, b: impl Display) -> String {
+        self.t1(key, a).replace("%{1}", &b.to_string())
     }
 
     /// A date and time in the page's language, e.g. `26.11.2026 kl. 15:49` (UTC).
     pub fn datetime(&self, at: &chrono::NaiveDateTime) -> String {
-        self.t1("format.datetime", &at.format("%d.%m.%Y").to_string()).replace("%{1}", &at.format("%H:%M").to_string())
+        self.t2("format.datetime", at.format("%d.%m.%Y"), at.format("%H:%M"))
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::audit::Action;
     use crate::domain::requests::RequestStatus;
     use crate::domain::roles::Role;
 
     /// Keys passed as string literals to `t`, `t1` or `t2` in a source text.
     fn literal_keys(source: &str) -> Vec<String> {
         let mut keys = Vec::new();
-        for call in [".t(\"", ".t1(\"", ".t2(\""] {
+        // Literal keys handed to the text functions, and the error texts' keys.
+        for call in [".t(\"", ".t1(\"", ".t2(\"", "=> \"error."] {
             for (at, _) in source.match_indices(call) {
                 let rest = &source[at + call.len()..];
                 if let Some(end) = rest.find('"') {
-                    keys.push(rest[..end].to_owned());
+                    let prefix = if call.ends_with("error.") { "error." } else { "" };
+                    keys.push(format!("{prefix}{}", &rest[..end]));
                 }
             }
         }
@@ -99,6 +103,10 @@ mod tests {
         }
         for status in RequestStatus::ALL {
             assert_ne!(i.t(&status.text_key()), status.text_key());
+        }
+        for action in Action::ALL {
+            let key = Action::text_key(action.as_str());
+            assert_ne!(i.t(&key), key);
         }
     }
 

@@ -2,7 +2,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use systemtilgang::config::{Cli, Command};
-use systemtilgang::demo::{VENDOR_CLIENT_ID, VENDOR_CLIENT_SECRET};
+use systemtilgang::demo::{VENDOR_CLIENT_ID, VENDOR_CLIENT_SECRET, generate_firm};
 use systemtilgang::startup::{Application, prepare_database};
 
 #[actix_web::main]
@@ -21,11 +21,34 @@ async fn main() -> ExitCode {
             Ok(()) => println!("The database is up to date."),
             Err(message) => return fail(&message),
         },
-        Command::Seed => match prepare_database(&config) {
-            Ok((_, true)) => println!("The demo data is loaded."),
-            Ok((_, false)) => println!("The database already holds data; nothing was loaded."),
-            Err(message) => return fail(&message),
-        },
+        Command::Seed { firm_clients } => {
+            let pool = match prepare_database(&config) {
+                Ok((pool, true)) => {
+                    println!("The demo data is loaded.");
+                    pool
+                }
+                Ok((pool, false)) => {
+                    println!("The database already holds data; nothing was loaded.");
+                    pool
+                }
+                Err(message) => return fail(&message),
+            };
+            if let Some(count) = firm_clients {
+                let generated = pool
+                    .get()
+                    .map_err(|e| e.to_string())
+                    .and_then(|mut conn| generate_firm(&mut conn, count).map_err(|e| e.to_string()));
+                match generated {
+                    Ok(Some(firm)) => println!(
+                        "Generated STOR OG TRYGG REGNSKAP AS ({}) with {count} clients; log in as TRAVEL KLIENTSJEF \
+                         ({}) and open /accessmanagement/ui/systemuser/{}/agentdelegation",
+                        firm.org_no, firm.pid, firm.system_user_id
+                    ),
+                    Ok(None) => println!("The generated firm exists already; nothing was added."),
+                    Err(message) => return fail(&message),
+                }
+            }
+        }
         Command::Serve => {
             let app = match Application::build(config).await {
                 Ok(app) => app,

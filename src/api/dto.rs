@@ -2,9 +2,11 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::db::clients::ClientDelegation;
+use crate::db::parties::Organisation;
 use crate::db::system_users::SystemUser;
 use crate::db::systems::System;
-use crate::domain::requests::{NewRequest, RequestDetails};
+use crate::domain::requests::{NewRequest, RequestDetails, UserType};
 use crate::error::AppError;
 
 const RESOURCE_ATTRIBUTE: &str = "urn:altinn:resource";
@@ -41,7 +43,7 @@ pub struct CreateRequestBody {
 }
 
 impl CreateRequestBody {
-    pub fn into_domain(self) -> Result<NewRequest, AppError> {
+    pub fn into_domain(self, user_type: UserType) -> Result<NewRequest, AppError> {
         let resource_ids = self
             .rights
             .iter()
@@ -55,6 +57,7 @@ impl CreateRequestBody {
             })
             .collect::<Result<_, _>>()?;
         Ok(NewRequest {
+            user_type,
             system_id: self.system_id,
             party_org_no: self.party_org_no,
             external_ref: self.external_ref,
@@ -89,15 +92,19 @@ pub struct RequestResponse {
 
 impl RequestResponse {
     pub fn new(details: RequestDetails, public_url: &str) -> Self {
+        let page = match details.user_type() {
+            UserType::Standard => "request",
+            UserType::Agent => "agentrequest",
+        };
         let r = details.request;
         Self {
-            confirm_url: format!("{public_url}/accessmanagement/ui/systemuser/request?id={}", r.id),
+            confirm_url: format!("{public_url}/accessmanagement/ui/systemuser/{page}?id={}", r.id),
             rights: details
                 .rights
                 .into_iter()
                 .map(|res| RightDto { resource: vec![AttributePair { id: RESOURCE_ATTRIBUTE.into(), value: res.id }] })
                 .collect(),
-            access_packages: Vec::new(),
+            access_packages: details.packages.into_iter().map(|p| AccessPackageDto { urn: p.urn }).collect(),
             status: if details.timed_out { "Timedout".into() } else { r.status },
             created: timestamp(r.created),
             timed_out: details.timed_out,
@@ -143,6 +150,25 @@ impl SystemUserResponse {
             system_id: user.system_id,
             external_ref: user.external_ref,
             user_type: user.user_type,
+        }
+    }
+}
+
+/// A client attached to an agent system user.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ClientResponse {
+    pub client_id: String,
+    pub client_organization_number: String,
+    pub client_organization_name: String,
+}
+
+impl ClientResponse {
+    pub fn new(delegation: ClientDelegation, organisation: Organisation) -> Self {
+        Self {
+            client_id: delegation.id,
+            client_organization_number: organisation.org_no,
+            client_organization_name: organisation.name,
         }
     }
 }

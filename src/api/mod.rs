@@ -9,6 +9,7 @@ mod token;
 
 use actix_web::{HttpResponse, web};
 
+use crate::domain::requests::UserType;
 use crate::error::{ApiError, AppError};
 
 pub use auth::Vendor;
@@ -25,20 +26,24 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .app_data(web::JsonConfig::default().error_handler(|e, _| bad_request(e.to_string())))
             .app_data(web::PathConfig::default().error_handler(|e, _| bad_request(e.to_string())))
             .app_data(web::QueryConfig::default().error_handler(|e, _| bad_request(e.to_string())))
-            .service(
-                web::scope("/systemuser/request/vendor")
-                    .route("", web::post().to(requests::create))
-                    .route(
-                        "/byexternalref/{system_id}/{org_no}/{external_ref}",
-                        web::get().to(requests::by_external_ref),
-                    )
-                    .route("/bysystem/{system_id}", web::get().to(requests::by_system))
-                    .route("/{id}", web::get().to(requests::get))
-                    .route("/{id}", web::delete().to(requests::delete)),
-            )
+            // The agent scope first: the standard one's prefix would take its paths.
+            .service(request_scope("/systemuser/request/vendor/agent", UserType::Agent))
+            .service(request_scope("/systemuser/request/vendor", UserType::Standard))
+            .route("/systemuser/vendor/agent/{system_user_id}/clients", web::get().to(system_users::clients))
             .route("/systemuser/vendor/bysystem/{system_id}", web::get().to(system_users::by_system))
             .default_service(web::to(not_found)),
     );
+}
+
+/// The request endpoints for one kind of request.
+fn request_scope(path: &str, kind: UserType) -> actix_web::Scope {
+    web::scope(path)
+        .app_data(web::Data::new(kind))
+        .route("", web::post().to(requests::create))
+        .route("/byexternalref/{system_id}/{org_no}/{external_ref}", web::get().to(requests::by_external_ref))
+        .route("/bysystem/{system_id}", web::get().to(requests::by_system))
+        .route("/{id}", web::get().to(requests::get))
+        .route("/{id}", web::delete().to(requests::delete))
 }
 
 fn bad_request(detail: String) -> actix_web::Error {

@@ -1,12 +1,12 @@
-//! `/systemuser/vendor/bysystem/{systemId}`: a vendor lists the live system users of one
-//! of its systems.
+//! A vendor's view of system users: the live ones of a system, and an agent system
+//! user's clients.
 
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::auth::Vendor;
-use super::dto::{PageQuery, Paginated, SystemUserResponse};
-use crate::domain::system_users;
+use super::dto::{ClientResponse, PageQuery, Paginated, SystemUserResponse};
 use crate::domain::vendor_clients::SCOPE_REQUEST_READ;
+use crate::domain::{self, system_users};
 use crate::error::ApiError;
 use crate::startup::AppState;
 
@@ -26,5 +26,24 @@ pub async fn by_system(
         })
         .await?;
     let page = Paginated::from_items(users, size, &base, |u| &u.id, |u| SystemUserResponse::new(u, &system));
+    Ok(HttpResponse::Ok().json(page))
+}
+
+/// `GET /systemuser/vendor/agent/{systemUserId}/clients`: the clients attached to one of
+/// the vendor's agent system users.
+pub async fn clients(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    vendor: Vendor,
+    id: web::Path<String>,
+    query: web::Query<PageQuery>,
+) -> Result<HttpResponse, ApiError> {
+    vendor.require(SCOPE_REQUEST_READ)?;
+    let base = format!("{}{}", state.public_url, req.path());
+    let size = state.page_size;
+    let rows = state
+        .db(move |conn| domain::clients::page_for_vendor(conn, &vendor.org_no, &id, query.token.as_deref(), size + 1))
+        .await?;
+    let page = Paginated::from_items(rows, size, &base, |(d, _)| &d.id, |(d, org)| ClientResponse::new(d, org));
     Ok(HttpResponse::Ok().json(page))
 }

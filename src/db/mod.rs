@@ -2,6 +2,8 @@
 //! the queries each table needs. Nothing above this module writes SQL.
 
 pub mod audit;
+pub mod clients;
+pub mod packages;
 pub mod parties;
 pub mod requests;
 pub mod resources;

@@ -10,6 +10,19 @@ use super::schema::{organisations, party_roles, persons};
 pub struct Organisation {
     pub org_no: String,
     pub name: String,
+    /// The name lower-cased without spaces, for searching alike on both backends.
+    pub search_key: String,
+}
+
+impl Organisation {
+    pub fn new(org_no: &str, name: &str) -> Self {
+        Self { org_no: org_no.to_owned(), name: name.to_owned(), search_key: search_key(name) }
+    }
+}
+
+/// Lower case without white space: how names are stored and queries compared.
+pub fn search_key(text: &str) -> String {
+    text.chars().filter(|c| !c.is_whitespace()).flat_map(char::to_lowercase).collect()
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]

@@ -72,15 +72,17 @@ pub fn find_latest_by_external_ref(
         .optional()
 }
 
-/// One page of a system's requests in id order, starting after `after`.
+/// One page of a system's requests of one user type in id order, starting after `after`.
 pub fn page_by_system(
     conn: &mut DbConnection,
     system_id: &str,
+    user_type: &str,
     after: Option<&str>,
     limit: i64,
 ) -> QueryResult<Vec<Request>> {
     let mut query = req::table
         .filter(req::system_id.eq(system_id))
+        .filter(req::user_type.eq(user_type))
         .order(req::id)
         .limit(limit)
         .select(Request::as_select())

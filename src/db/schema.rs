@@ -4,6 +4,7 @@ diesel::table! {
     organisations (org_no) {
         org_no -> Text,
         name -> Text,
+        search_key -> Text,
     }
 }
 
@@ -136,7 +137,66 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    access_packages (urn) {
+        urn -> Text,
+        name -> Text,
+        description -> Text,
+    }
+}
+
+diesel::table! {
+    relation_packages (role_code, package_urn) {
+        role_code -> Text,
+        package_urn -> Text,
+    }
+}
+
+diesel::table! {
+    client_relations (facilitator_org_no, client_org_no, role_code) {
+        facilitator_org_no -> Text,
+        client_org_no -> Text,
+        role_code -> Text,
+    }
+}
+
+diesel::table! {
+    system_access_packages (system_id, package_urn) {
+        system_id -> Text,
+        package_urn -> Text,
+    }
+}
+
+diesel::table! {
+    request_access_packages (request_id, package_urn) {
+        request_id -> Text,
+        package_urn -> Text,
+    }
+}
+
+diesel::table! {
+    system_user_access_packages (system_user_id, package_urn) {
+        system_user_id -> Text,
+        package_urn -> Text,
+    }
+}
+
+diesel::table! {
+    client_delegations (id) {
+        id -> Text,
+        system_user_id -> Text,
+        client_org_no -> Text,
+        created -> Timestamp,
+        created_by -> Text,
+    }
+}
+
 diesel::joinable!(party_roles -> organisations (org_no));
+diesel::joinable!(system_access_packages -> access_packages (package_urn));
+diesel::joinable!(request_access_packages -> access_packages (package_urn));
+diesel::joinable!(system_user_access_packages -> access_packages (package_urn));
+diesel::joinable!(relation_packages -> access_packages (package_urn));
+diesel::joinable!(client_delegations -> organisations (client_org_no));
 diesel::joinable!(party_roles -> persons (pid));
 diesel::joinable!(systems -> organisations (vendor_org_no));
 diesel::joinable!(system_rights -> resources (resource_id));
@@ -161,4 +221,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     system_user_rights,
     audit_events,
     app_secrets,
+    access_packages,
+    relation_packages,
+    client_relations,
+    system_access_packages,
+    request_access_packages,
+    system_user_access_packages,
+    client_delegations,
 );

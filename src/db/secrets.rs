@@ -26,3 +26,14 @@ pub fn get_or_insert_with(conn: &mut DbConnection, name: &str, make: impl FnOnce
         Err(e) => Err(e),
     }
 }
+
+/// Stores `value` under `name`, replacing what was there.
+pub fn set(conn: &mut DbConnection, name: &str, value: &str) -> QueryResult<()> {
+    let updated = diesel::update(app_secrets::table.find(name)).set(app_secrets::value.eq(value)).execute(conn)?;
+    if updated == 0 {
+        diesel::insert_into(app_secrets::table)
+            .values((app_secrets::name.eq(name), app_secrets::value.eq(value)))
+            .execute(conn)?;
+    }
+    Ok(())
+}

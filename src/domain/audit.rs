@@ -13,11 +13,55 @@ pub enum Actor<'a> {
     Vendor(&'a str),
 }
 
+/// What was done. The stored name keys the history text (`audit.<name>`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    RequestCreate,
+    RequestApprove,
+    RequestReject,
+    RequestDelete,
+    SystemUserCreate,
+    SystemUserDelete,
+    ClientAdd,
+    ClientRemove,
+}
+
+impl Action {
+    pub const ALL: [Action; 8] = [
+        Action::RequestCreate,
+        Action::RequestApprove,
+        Action::RequestReject,
+        Action::RequestDelete,
+        Action::SystemUserCreate,
+        Action::SystemUserDelete,
+        Action::ClientAdd,
+        Action::ClientRemove,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::RequestCreate => "request.create",
+            Action::RequestApprove => "request.approve",
+            Action::RequestReject => "request.reject",
+            Action::RequestDelete => "request.delete",
+            Action::SystemUserCreate => "systemuser.create",
+            Action::SystemUserDelete => "systemuser.delete",
+            Action::ClientAdd => "client.add",
+            Action::ClientRemove => "client.remove",
+        }
+    }
+
+    /// Key of the history text for a stored action name.
+    pub fn text_key(stored: &str) -> String {
+        format!("audit.{stored}")
+    }
+}
+
 pub fn record(
     conn: &mut DbConnection,
     actor: Actor,
     party_org_no: &str,
-    action: &str,
+    action: Action,
     subject_id: &str,
     detail: &str,
 ) -> QueryResult<()> {
@@ -31,7 +75,7 @@ pub fn record(
             at: super::now(),
             actor,
             party_org_no: party_org_no.to_owned(),
-            action: action.to_owned(),
+            action: action.as_str().to_owned(),
             subject_id: subject_id.to_owned(),
             detail: detail.to_owned(),
         },

@@ -30,8 +30,13 @@ pub fn missing(held: &[Role], wanted: &[Resource], grants: &BTreeMap<String, Vec
         .collect()
 }
 
-/// Checks that the person can delegate every one of `wanted` for the party.
-pub fn check_all(conn: &mut DbConnection, pid: &str, org_no: &str, wanted: &[Resource]) -> Result<(), AppError> {
+/// What the person cannot delegate of `wanted` for the party; empty when they can do it all.
+pub fn missing_for(
+    conn: &mut DbConnection,
+    pid: &str,
+    org_no: &str,
+    wanted: &[Resource],
+) -> Result<Vec<MissingRight>, AppError> {
     let held = roles_for(conn, pid, org_no)?;
     let ids: Vec<String> = wanted.iter().map(|r| r.id.clone()).collect();
     let mut grants: BTreeMap<String, Vec<Role>> = BTreeMap::new();
@@ -42,7 +47,12 @@ pub fn check_all(conn: &mut DbConnection, pid: &str, org_no: &str, wanted: &[Res
     }
     // Name the specific role before the general managers ("Lønnsinnsender or Daglig leder").
     grants.values_mut().for_each(|roles| roles.sort_by_key(|r| (r.is_access_manager(), *r)));
-    let missing = missing(&held, wanted, &grants);
+    Ok(missing(&held, wanted, &grants))
+}
+
+/// Checks that the person can delegate every one of `wanted` for the party.
+pub fn check_all(conn: &mut DbConnection, pid: &str, org_no: &str, wanted: &[Resource]) -> Result<(), AppError> {
+    let missing = missing_for(conn, pid, org_no, wanted)?;
     if missing.is_empty() { Ok(()) } else { Err(AppError::MissingRights(missing)) }
 }
 

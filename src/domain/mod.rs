@@ -3,6 +3,7 @@
 
 pub mod actor;
 pub mod audit;
+pub mod clients;
 pub mod delegation;
 pub mod ids;
 pub mod requests;

@@ -6,6 +6,7 @@ use std::collections::BTreeSet;
 use chrono::{Duration, NaiveDateTime};
 use diesel::Connection;
 
+use crate::db::packages::AccessPackage;
 use crate::db::requests::{self, Request};
 use crate::db::resources::Resource;
 use crate::db::system_users::{self, SystemUser};
@@ -13,7 +14,7 @@ use crate::db::{self, DbConnection, parties};
 use crate::error::AppError;
 
 use super::actor::roles_for;
-use super::audit::{self, Actor as AuditActor};
+use super::audit::{self, Action, Actor as AuditActor};
 use super::delegation;
 use super::ids::OrgNo;
 use super::systems::{self, SystemDetails};
@@ -60,9 +61,31 @@ impl Expiry {
     }
 }
 
+/// Whether a system user acts for its own party, or for the clients of its party.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum UserType {
+    #[default]
+    Standard,
+    Agent,
+}
+
+impl UserType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UserType::Standard => "standard",
+            UserType::Agent => "agent",
+        }
+    }
+
+    pub fn of(stored: &str) -> Self {
+        if stored == "agent" { UserType::Agent } else { UserType::Standard }
+    }
+}
+
 /// What a vendor asks for, already decoded from the wire format.
 #[derive(Debug, Clone, Default)]
 pub struct NewRequest {
+    pub user_type: UserType,
     pub system_id: String,
     pub party_org_no: String,
     pub external_ref: Option<String>,
@@ -77,10 +100,14 @@ pub struct NewRequest {
 pub struct RequestDetails {
     pub request: Request,
     pub rights: Vec<Resource>,
+    pub packages: Vec<AccessPackage>,
     pub timed_out: bool,
 }
 
 impl RequestDetails {
+    pub fn user_type(&self) -> UserType {
+        UserType::of(&self.request.user_type)
+    }
     pub fn status(&self) -> RequestStatus {
         RequestStatus::parse(&self.request.status).unwrap_or(RequestStatus::New)
     }
@@ -119,10 +146,7 @@ pub fn create(
     if parties::organisation(conn, party.as_str())?.is_none() {
         return Err(AppError::InvalidParty);
     }
-    let rights = requested_rights(&system, &input.resource_ids)?;
-    if !input.access_packages.is_empty() {
-        return Err(AppError::PackageNotOnSystem);
-    }
+    let (rights, packages) = requested(conn, &system, &input)?;
     if let Some(url) = &input.redirect_url {
         let mut allowed = db::systems::redirect_urls(conn, &system.system.id)?;
         allowed.extend(extra_redirect.map(str::to_owned));
@@ -145,7 +169,7 @@ pub fn create(
         system_id: system.system.id.clone(),
         party_org_no: party.as_str().to_owned(),
         external_ref,
-        user_type: "standard".into(),
+        user_type: input.user_type.as_str().into(),
         status: RequestStatus::New.as_str().into(),
         redirect_url: input.redirect_url,
         integration_title: input.integration_title.filter(|t| !t.trim().is_empty()),
@@ -154,19 +178,22 @@ pub fn create(
         handled_by: None,
     };
     let ids: Vec<String> = rights.iter().map(|r| r.id.clone()).collect();
+    let urns: Vec<String> = packages.iter().map(|p| p.urn.clone()).collect();
     let inserted = conn.transaction(|conn| {
         requests::insert(conn, &request, &ids)?;
+        db::packages::add_to_request(conn, &request.id, &urns)?;
+        let what = [ids.as_slice(), urns.as_slice()].concat().join(" ");
         audit::record(
             conn,
             AuditActor::Vendor(vendor_org_no),
             &request.party_org_no,
-            "request.create",
+            Action::RequestCreate,
             &request.id,
-            &ids.join(" "),
+            &what,
         )
     });
     match inserted {
-        Ok(()) => Ok((RequestDetails { request, rights, timed_out: false }, true)),
+        Ok(()) => Ok((RequestDetails { request, rights, packages, timed_out: false }, true)),
         // A racing identical request won: answer with that one.
         Err(e) if db::is_unique_violation(&e) => {
             let pending =
@@ -178,25 +205,44 @@ pub fn create(
     }
 }
 
-/// The system's resources named by `ids` (deduplicated), or an error if one is not the
-/// system's. An empty list is refused: a request must ask for something.
-fn requested_rights(system: &SystemDetails, ids: &[String]) -> Result<Vec<Resource>, AppError> {
-    if ids.is_empty() {
-        return Err(AppError::BadRequest("the request asks for no rights".into()));
-    }
-    let wanted: BTreeSet<&str> = ids.iter().map(String::as_str).collect();
+/// The system's rights and packages the request names (deduplicated), or an error when
+/// one is not the system's or nothing is asked for. Agent requests carry packages only.
+fn requested(
+    conn: &mut DbConnection,
+    system: &SystemDetails,
+    input: &NewRequest,
+) -> Result<(Vec<Resource>, Vec<AccessPackage>), AppError> {
+    let wanted: BTreeSet<&str> = input.resource_ids.iter().map(String::as_str).collect();
     let rights: Vec<Resource> = system.rights.iter().filter(|r| wanted.contains(r.id.as_str())).cloned().collect();
     if rights.len() != wanted.len() {
         return Err(AppError::RightsNotSubset);
     }
-    Ok(rights)
+    let wanted: BTreeSet<&str> = input.access_packages.iter().map(String::as_str).collect();
+    let packages: Vec<AccessPackage> = db::packages::of_system(conn, &system.system.id)?
+        .into_iter()
+        .filter(|p| wanted.contains(p.urn.as_str()))
+        .collect();
+    if packages.len() != wanted.len() {
+        return Err(AppError::PackageNotOnSystem);
+    }
+    match input.user_type {
+        UserType::Agent if packages.is_empty() => Err(AppError::NoPackages),
+        UserType::Agent if !rights.is_empty() => {
+            Err(AppError::BadRequest("an agent request carries access packages, not single rights".into()))
+        }
+        UserType::Standard if rights.is_empty() && packages.is_empty() => {
+            Err(AppError::BadRequest("the request asks for no rights".into()))
+        }
+        _ => Ok((rights, packages)),
+    }
 }
 
 fn with_rights(conn: &mut DbConnection, request: Request, expiry: Option<Expiry>) -> Result<RequestDetails, AppError> {
     let rights = requests::rights(conn, &request.id)?;
+    let packages = db::packages::of_request(conn, &request.id)?;
     let timed_out = request.status == RequestStatus::New.as_str()
         && expiry.is_some_and(|e| e.is_timed_out(request.created, super::now()));
-    Ok(RequestDetails { request, rights, timed_out })
+    Ok(RequestDetails { request, rights, packages, timed_out })
 }
 
 /// Any request by id, for the end user's page (who may see it is decided by the caller).
@@ -220,14 +266,18 @@ pub fn context(conn: &mut DbConnection, id: &str, expiry: Expiry) -> Result<Requ
     Ok(RequestContext { details, system, party })
 }
 
-/// A request of one of the vendor's systems; anything else is "not found".
+/// A request of the given type for one of the vendor's systems; anything else is "not found".
 pub fn get_for_vendor(
     conn: &mut DbConnection,
     vendor_org_no: &str,
     id: &str,
+    user_type: UserType,
     expiry: Expiry,
 ) -> Result<RequestDetails, AppError> {
     let details = get(conn, id, expiry)?;
+    if details.user_type() != user_type {
+        return Err(AppError::RequestNotFound);
+    }
     systems::owned_by(conn, vendor_org_no, &details.request.system_id).map_err(|_| AppError::RequestNotFound)?;
     Ok(details)
 }
@@ -238,10 +288,12 @@ pub fn get_by_external_ref(
     system_id: &str,
     org_no: &str,
     external_ref: &str,
+    user_type: UserType,
     expiry: Expiry,
 ) -> Result<RequestDetails, AppError> {
     systems::owned_by(conn, vendor_org_no, system_id)?;
     let request = requests::find_latest_by_external_ref(conn, system_id, org_no, external_ref)?
+        .filter(|r| UserType::of(&r.user_type) == user_type)
         .ok_or(AppError::RequestNotFound)?;
     with_rights(conn, request, Some(expiry))
 }
@@ -253,18 +305,24 @@ pub fn page_by_system(
     system_id: &str,
     after: Option<&str>,
     limit: i64,
+    user_type: UserType,
     expiry: Expiry,
 ) -> Result<Vec<RequestDetails>, AppError> {
     systems::owned_by(conn, vendor_org_no, system_id)?;
-    requests::page_by_system(conn, system_id, after, limit)?
+    requests::page_by_system(conn, system_id, user_type.as_str(), after, limit)?
         .into_iter()
         .map(|r| with_rights(conn, r, Some(expiry)))
         .collect()
 }
 
 /// A vendor withdraws a request that is still pending.
-pub fn delete_for_vendor(conn: &mut DbConnection, vendor_org_no: &str, id: &str) -> Result<(), AppError> {
-    let details = get_for_vendor(conn, vendor_org_no, id, Expiry(Duration::MAX))?;
+pub fn delete_for_vendor(
+    conn: &mut DbConnection,
+    vendor_org_no: &str,
+    id: &str,
+    user_type: UserType,
+) -> Result<(), AppError> {
+    let details = get_for_vendor(conn, vendor_org_no, id, user_type, Expiry(Duration::MAX))?;
     conn.transaction(|conn| {
         if !requests::delete_if_new(conn, id)? {
             return Ok(Err(AppError::RequestNotNew(details.request.status.clone())));
@@ -273,7 +331,7 @@ pub fn delete_for_vendor(conn: &mut DbConnection, vendor_org_no: &str, id: &str)
             conn,
             AuditActor::Vendor(vendor_org_no),
             &details.request.party_org_no,
-            "request.delete",
+            Action::RequestDelete,
             id,
             "",
         )?;
@@ -331,6 +389,7 @@ pub fn approve(conn: &mut DbConnection, pid: &str, id: &str, expiry: Expiry) -> 
         deleted_by: None,
     };
     let ids: Vec<String> = details.rights.iter().map(|r| r.id.clone()).collect();
+    let urns: Vec<String> = details.packages.iter().map(|p| p.urn.clone()).collect();
     let outcome = conn.transaction(|conn| {
         // The status change goes first: it takes the write lock and decides the race.
         if !requests::handle_if_new(conn, id, RequestStatus::Accepted.as_str(), pid, now)? {
@@ -340,7 +399,9 @@ pub fn approve(conn: &mut DbConnection, pid: &str, id: &str, expiry: Expiry) -> 
             Err(e) if db::is_unique_violation(&e) => return Err(RollBack::Exists),
             other => other?,
         }
-        audit::record(conn, AuditActor::Person(pid), &user.party_org_no, "request.approve", id, &ids.join(" "))?;
+        db::packages::add_to_system_user(conn, &user.id, &urns)?;
+        let what = [ids.as_slice(), urns.as_slice()].concat().join(" ");
+        audit::record(conn, AuditActor::Person(pid), &user.party_org_no, Action::RequestApprove, id, &what)?;
         Ok(Ok(()))
     });
     match outcome {
@@ -361,7 +422,7 @@ pub fn reject(conn: &mut DbConnection, pid: &str, id: &str, expiry: Expiry) -> R
         if !requests::handle_if_new(conn, id, RequestStatus::Rejected.as_str(), pid, super::now())? {
             return Ok(Err(AppError::RequestNotNew(RequestStatus::Rejected.as_str().into())));
         }
-        audit::record(conn, AuditActor::Person(pid), &org, "request.reject", id, "")?;
+        audit::record(conn, AuditActor::Person(pid), &org, Action::RequestReject, id, "")?;
         Ok::<_, diesel::result::Error>(Ok(()))
     })??;
     details.request = requests::find(conn, id)?.ok_or(AppError::RequestNotFound)?;

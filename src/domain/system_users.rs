@@ -3,6 +3,7 @@
 
 use diesel::Connection;
 
+use crate::db::packages::AccessPackage;
 use crate::db::parties::{self, Organisation};
 use crate::db::resources::Resource;
 use crate::db::system_users::{self, SystemUser};
@@ -11,8 +12,9 @@ use crate::db::{self, DbConnection};
 use crate::error::AppError;
 
 use super::actor::Actor;
-use super::audit::{self, Actor as AuditActor};
+use super::audit::{self, Action, Actor as AuditActor};
 use super::delegation;
+use super::requests::UserType;
 use super::systems;
 
 /// A system user with its system, vendor, rights and creator's name.
@@ -22,7 +24,16 @@ pub struct SystemUserDetails {
     pub system: System,
     pub vendor: Organisation,
     pub rights: Vec<Resource>,
+    pub packages: Vec<AccessPackage>,
+    /// Clients attached (agent system users only).
+    pub client_count: i64,
     pub created_by_name: String,
+}
+
+impl SystemUserDetails {
+    pub fn user_type(&self) -> UserType {
+        UserType::of(&self.user.user_type)
+    }
 }
 
 /// The party's live system users with system and vendor, newest first.
@@ -39,8 +50,18 @@ pub fn get_for_party(conn: &mut DbConnection, org_no: &str, id: &str) -> Result<
         system_users::find_live(conn, id)?.filter(|u| u.party_org_no == org_no).ok_or(AppError::SystemUserNotFound)?;
     let details = systems::details(conn, &user.system_id)?.ok_or(AppError::SystemUserNotFound)?;
     let rights = system_users::rights(conn, id)?;
+    let packages = db::packages::of_system_user(conn, id)?;
+    let client_count = db::clients::count_attached(conn, id)?;
     let created_by_name = parties::person(conn, &user.created_by)?.map(|p| p.name).unwrap_or_default();
-    Ok(SystemUserDetails { user, system: details.system, vendor: details.vendor, rights, created_by_name })
+    Ok(SystemUserDetails {
+        user,
+        system: details.system,
+        vendor: details.vendor,
+        rights,
+        packages,
+        client_count,
+        created_by_name,
+    })
 }
 
 /// User-driven creation: the actor chooses a visible system for the party they represent.
@@ -69,7 +90,7 @@ pub fn create_by_user(conn: &mut DbConnection, actor: &Actor, system_id: &str) -
     let ids: Vec<String> = system.rights.iter().map(|r| r.id.clone()).collect();
     let result = conn.transaction(|conn| {
         system_users::insert(conn, &user, &ids)?;
-        audit::record(conn, AuditActor::Person(&actor.pid), &party, "systemuser.create", &user.id, &ids.join(" "))
+        audit::record(conn, AuditActor::Person(&actor.pid), &party, Action::SystemUserCreate, &user.id, &ids.join(" "))
     });
     match result {
         Ok(()) => Ok(user.id),
@@ -78,8 +99,8 @@ pub fn create_by_user(conn: &mut DbConnection, actor: &Actor, system_id: &str) -
     }
 }
 
-/// Revokes a system user of the actor's party. Tokens and decisions follow at once
-/// because both read the live row.
+/// Revokes a system user of the actor's party, with the clients of an agent system user.
+/// Tokens and decisions follow at once because both read the live rows.
 pub fn delete(conn: &mut DbConnection, actor: &Actor, id: &str) -> Result<(), AppError> {
     let party = actor.party()?.org_no.clone();
     get_for_party(conn, &party, id)?;
@@ -90,7 +111,11 @@ pub fn delete(conn: &mut DbConnection, actor: &Actor, id: &str) -> Result<(), Ap
         if !system_users::soft_delete(conn, id, &actor.pid, super::now())? {
             return Ok(Err(AppError::SystemUserNotFound));
         }
-        audit::record(conn, AuditActor::Person(&actor.pid), &party, "systemuser.delete", id, "")?;
+        // An agent system user's clients go with it.
+        for client in db::clients::detach_all(conn, id)? {
+            audit::record(conn, AuditActor::Person(&actor.pid), &party, Action::ClientRemove, id, &client)?;
+        }
+        audit::record(conn, AuditActor::Person(&actor.pid), &party, Action::SystemUserDelete, id, "")?;
         Ok::<_, diesel::result::Error>(Ok(()))
     })?
 }

@@ -1,7 +1,7 @@
 //! Vendor systems as end users and vendors see them.
 
 use crate::db::DbConnection;
-use crate::db::parties::Organisation;
+use crate::db::parties::{Organisation, search_key};
 use crate::db::resources::Resource;
 use crate::db::systems::{self, System};
 use crate::error::AppError;
@@ -17,20 +17,16 @@ pub struct SystemDetails {
 /// Visible systems whose name, vendor name or vendor org number contains `query`
 /// (case and spaces ignored). An empty query lists them all.
 pub fn search_visible(conn: &mut DbConnection, query: &str) -> Result<Vec<(System, Organisation)>, AppError> {
-    let needle = normalise(query);
+    let needle = search_key(query);
     Ok(systems::visible(conn)?
         .into_iter()
         .filter(|(system, vendor)| {
             needle.is_empty()
                 || [&system.name, &vendor.name, &vendor.org_no, &system.id]
                     .iter()
-                    .any(|field| normalise(field).contains(&needle))
+                    .any(|field| search_key(field).contains(&needle))
         })
         .collect())
-}
-
-fn normalise(text: &str) -> String {
-    text.chars().filter(|c| !c.is_whitespace()).flat_map(char::to_lowercase).collect()
 }
 
 /// A system an end user may choose.

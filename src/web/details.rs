@@ -6,7 +6,10 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::{CurrentUser, Layout, OVERVIEW, ok, see_other};
+use crate::db::packages::AccessPackage;
 use crate::db::resources::Resource;
+use crate::domain::audit::Action;
+use crate::domain::requests::UserType;
 use crate::domain::system_users;
 use crate::error::PageError;
 use crate::i18n::I18n;
@@ -28,6 +31,9 @@ struct DetailsPage {
     vendor_name: String,
     vendor_org_no: String,
     rights: Vec<Resource>,
+    packages: Vec<AccessPackage>,
+    is_agent: bool,
+    client_count: i64,
     created: String,
     created_by: String,
     history: Vec<HistoryRow>,
@@ -59,6 +65,7 @@ pub async fn page(
     let (details, history) = state
         .db(move |conn| Ok((system_users::get_for_party(conn, &org, &id)?, system_users::history(conn, &id)?)))
         .await?;
+    let is_agent = details.user_type() == UserType::Agent;
     let page = DetailsPage {
         i,
         layout: Layout::new(&user),
@@ -67,14 +74,17 @@ pub async fn page(
         system_name: details.system.name,
         vendor_name: details.vendor.name,
         vendor_org_no: details.vendor.org_no,
+        is_agent,
         rights: details.rights,
+        packages: details.packages,
+        client_count: details.client_count,
         created: i.datetime(&details.user.created),
         created_by: details.created_by_name,
         history: history
             .into_iter()
             .map(|h| HistoryRow {
                 at: i.datetime(&h.event.at),
-                text: i.t1(&format!("audit.{}", h.event.action), &h.actor_name),
+                text: i.t1(&Action::text_key(&h.event.action), &h.actor_name),
             })
             .collect(),
         can_delete: user.actor.is_access_manager(),

@@ -2,6 +2,7 @@
 //! with a CSRF token; everything works without JavaScript.
 
 mod assets;
+mod clients;
 mod create;
 mod details;
 mod login;
@@ -43,11 +44,16 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route("/systemuser/create", web::get().to(create::page))
             .route("/systemuser/create", web::post().to(create::submit))
             .route("/systemuser/request", web::get().to(request::page))
+            .route("/systemuser/agentrequest", web::get().to(request::page))
             .route("/systemuser/request/approve", web::post().to(request::approve))
             .route("/systemuser/request/reject", web::post().to(request::reject))
             .route("/systemuser/receipt", web::get().to(receipt::page))
             .route("/systemuser/{id}", web::get().to(details::page))
-            .route("/systemuser/{id}/delete", web::post().to(details::delete)),
+            .route("/systemuser/{id}/delete", web::post().to(details::delete))
+            .route("/systemuser/{id}/agentdelegation", web::get().to(clients::page))
+            .route("/systemuser/{id}/agentdelegation/add", web::post().to(clients::add))
+            .route("/systemuser/{id}/agentdelegation/remove", web::post().to(clients::remove))
+            .route("/systemuser/{id}/agentdelegation/addall", web::post().to(clients::add_all)),
     )
     .default_service(web::to(|| async { Err::<HttpResponse, _>(PageError(AppError::NotFound)) }));
 }

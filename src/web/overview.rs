@@ -5,13 +5,15 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::{CurrentUser, Layout, join_or, ok};
+use crate::domain::requests::UserType;
 use crate::domain::{actor, requests, system_users};
 use crate::error::PageError;
 use crate::i18n::I18n;
 use crate::startup::AppState;
 
 struct PendingRow {
-    id: String,
+    /// The request page for its kind.
+    href: String,
     system_name: String,
     created: String,
 }
@@ -31,6 +33,7 @@ struct OverviewPage {
     layout: Layout,
     pending: Vec<PendingRow>,
     accesses: Vec<AccessRow>,
+    client_accesses: Vec<AccessRow>,
     can_create: bool,
     managers: String,
     deleted: bool,
@@ -58,23 +61,41 @@ pub async fn page(
             None => Ok((Vec::new(), Vec::new(), Vec::new())),
         })
         .await?;
-    let page = OverviewPage {
-        i,
-        layout: Layout::new(&user),
-        pending: pending
-            .into_iter()
-            .map(|(r, system_name)| PendingRow { created: i.datetime(&r.created), id: r.id, system_name })
-            .collect(),
-        accesses: accesses
-            .into_iter()
-            .map(|(u, system, vendor)| AccessRow {
+    let (for_clients, own): (Vec<_>, Vec<_>) = accesses
+        .into_iter()
+        .map(|(u, system, vendor)| {
+            let agent = UserType::of(&u.user_type) == UserType::Agent;
+            let row = AccessRow {
                 created: i.datetime(&u.created),
                 id: u.id,
                 title: u.integration_title,
                 system_name: system.name,
                 vendor_name: vendor.name,
+            };
+            (agent, row)
+        })
+        .partition(|(agent, _)| *agent);
+    let (for_clients, own): (Vec<AccessRow>, Vec<AccessRow>) =
+        (for_clients.into_iter().map(|(_, r)| r).collect(), own.into_iter().map(|(_, r)| r).collect());
+    let page = OverviewPage {
+        i,
+        layout: Layout::new(&user),
+        pending: pending
+            .into_iter()
+            .map(|(r, system_name)| {
+                let page = match UserType::of(&r.user_type) {
+                    UserType::Standard => "request",
+                    UserType::Agent => "agentrequest",
+                };
+                PendingRow {
+                    created: i.datetime(&r.created),
+                    href: format!("/accessmanagement/ui/systemuser/{page}?id={}", r.id),
+                    system_name,
+                }
             })
             .collect(),
+        accesses: own,
+        client_accesses: for_clients,
         can_create: user.actor.is_access_manager(),
         managers: join_or(&i, &managers),
         deleted: query.deleted.is_some(),

@@ -8,8 +8,9 @@ use serde::Deserialize;
 
 use super::missing::{self, MissingRow};
 use super::{CurrentUser, Layout, html, join_or, see_other};
+use crate::db::packages::AccessPackage;
 use crate::db::resources::Resource;
-use crate::domain::requests::{self, RequestContext, RequestDetails, RequestStatus};
+use crate::domain::requests::{self, RequestContext, RequestDetails, RequestStatus, UserType};
 use crate::domain::{actor, delegation};
 use crate::error::{AppError, PageError};
 use crate::i18n::I18n;
@@ -27,6 +28,8 @@ struct RequestPage {
     party_name: String,
     party_org_no: String,
     rights: Vec<Resource>,
+    packages: Vec<AccessPackage>,
+    is_agent: bool,
     /// Why nothing can be done here now (handled, expired, other party, no role), if so.
     state_message: Option<String>,
     /// The outcome of a refused attempt, announced to screen readers.
@@ -88,14 +91,8 @@ async fn render(
     let (pid, org, rights) = (user.actor.pid.clone(), party.clone(), details.rights.clone());
     let (missing, managers, assigners) = state
         .db(move |conn| {
-            let missing = if open && manager {
-                match delegation::check_all(conn, &pid, &org, &rights) {
-                    Err(AppError::MissingRights(m)) => m,
-                    other => other.map(|()| Vec::new())?,
-                }
-            } else {
-                Vec::new()
-            };
+            let missing =
+                if open && manager { delegation::missing_for(conn, &pid, &org, &rights)? } else { Vec::new() };
             Ok((missing, actor::access_manager_names(conn, &org)?, actor::role_assigner_names(conn, &org)?))
         })
         .await?;
@@ -104,7 +101,7 @@ async fn render(
     } else if details.timed_out {
         Some(i.t("request.expired"))
     } else if details.status() != RequestStatus::New {
-        Some(i.t1("request.already_handled", &i.t(&details.status().text_key())))
+        Some(i.t1("request.already_handled", i.t(&details.status().text_key())))
     } else if !manager {
         Some(i.t("request.not_access_manager"))
     } else {
@@ -125,6 +122,8 @@ async fn render(
         party_name: ctx.party.name.clone(),
         party_org_no: ctx.party.org_no.clone(),
         rights: details.rights.clone(),
+        packages: details.packages.clone(),
+        is_agent: details.user_type() == UserType::Agent,
         error: error.map(|e| i.t(e.text_key())),
         missing: missing::rows(&i, &missing),
         assigners: join_or(&i, &assigners),

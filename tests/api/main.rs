@@ -2,6 +2,7 @@
 
 mod helpers;
 
+mod clients;
 mod create;
 mod details;
 mod login;

@@ -1,0 +1,198 @@
+//! Clients of facilitators (accounting firms) and the clients attached to agent system
+//! users. Search, filtering and paging happen here, in SQL, so a firm with thousands
+//! of clients costs a handful of queries per page.
+
+use chrono::NaiveDateTime;
+use diesel::dsl::{exists, not};
+use diesel::prelude::*;
+
+use super::DbConnection;
+use super::parties::Organisation;
+use super::schema::{client_delegations as cd, client_relations as cr, organisations as org};
+
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = cd)]
+pub struct ClientDelegation {
+    pub id: String,
+    pub system_user_id: String,
+    pub client_org_no: String,
+    pub created: NaiveDateTime,
+    pub created_by: String,
+}
+
+pub fn insert_relation(conn: &mut DbConnection, facilitator: &str, client: &str, role_code: &str) -> QueryResult<()> {
+    diesel::insert_into(cr::table)
+        .values((cr::facilitator_org_no.eq(facilitator), cr::client_org_no.eq(client), cr::role_code.eq(role_code)))
+        .execute(conn)
+        .map(drop)
+}
+
+/// Which of the facilitator's clients a listing shows.
+#[derive(Debug, Clone, Default)]
+pub struct ClientFilter {
+    /// A search key (lower case, no spaces) matched inside names and org numbers.
+    pub search: Option<String>,
+    /// Leave out clients already attached to this system user.
+    pub hide_added: bool,
+}
+
+/// `%text%` for LIKE, with the wildcards of the text itself escaped.
+fn contains_pattern(text: &str) -> String {
+    let escaped: String = text
+        .chars()
+        .flat_map(|c| match c {
+            '%' | '_' | '\\' => vec!['\\', c],
+            c => vec![c],
+        })
+        .collect();
+    format!("%{escaped}%")
+}
+
+type OrgQuery<'a> = org::BoxedQuery<'a, <DbConnection as diesel::Connection>::Backend>;
+
+/// The facilitator's clients matching the filter, as a boxed query to page or count.
+fn clients_query<'a>(facilitator: &'a str, system_user_id: &'a str, filter: &ClientFilter) -> OrgQuery<'a> {
+    let mut query = org::table
+        .filter(org::org_no.eq_any(cr::table.filter(cr::facilitator_org_no.eq(facilitator)).select(cr::client_org_no)))
+        .into_boxed();
+    if let Some(search) = filter.search.as_deref().filter(|s| !s.is_empty()) {
+        let pattern = contains_pattern(search);
+        query =
+            query.filter(org::search_key.like(pattern.clone()).escape('\\').or(org::org_no.like(pattern).escape('\\')));
+    }
+    if filter.hide_added {
+        query = query.filter(not(exists(
+            cd::table.filter(cd::system_user_id.eq(system_user_id)).filter(cd::client_org_no.eq(org::org_no)),
+        )));
+    }
+    query
+}
+
+/// One page of the facilitator's clients by name, each with whether it is attached.
+pub fn page_of_clients(
+    conn: &mut DbConnection,
+    facilitator: &str,
+    system_user_id: &str,
+    filter: &ClientFilter,
+    offset: i64,
+    limit: i64,
+) -> QueryResult<Vec<(Organisation, bool)>> {
+    clients_query(facilitator, system_user_id, filter)
+        .order((org::name, org::org_no))
+        .offset(offset)
+        .limit(limit)
+        .select((
+            Organisation::as_select(),
+            exists(cd::table.filter(cd::system_user_id.eq(system_user_id)).filter(cd::client_org_no.eq(org::org_no))),
+        ))
+        .load(conn)
+}
+
+pub fn count_clients(
+    conn: &mut DbConnection,
+    facilitator: &str,
+    system_user_id: &str,
+    filter: &ClientFilter,
+) -> QueryResult<i64> {
+    clients_query(facilitator, system_user_id, filter).count().get_result(conn)
+}
+
+/// Clients matching the filter, not yet attached, that hold for every entry of
+/// `role_sets` one of its relation roles to the facilitator.
+pub fn eligible_unattached(
+    conn: &mut DbConnection,
+    facilitator: &str,
+    system_user_id: &str,
+    filter: &ClientFilter,
+    role_sets: &[Vec<String>],
+) -> QueryResult<Vec<String>> {
+    let filter = ClientFilter { hide_added: true, ..filter.clone() };
+    let mut query = clients_query(facilitator, system_user_id, &filter);
+    for roles in role_sets {
+        query = query.filter(exists(
+            cr::table
+                .filter(cr::facilitator_org_no.eq(facilitator))
+                .filter(cr::client_org_no.eq(org::org_no))
+                .filter(cr::role_code.eq_any(roles.clone())),
+        ));
+    }
+    query.order(org::org_no).select(org::org_no).load(conn)
+}
+
+/// `(client, relation role)` of the facilitator's relations with the given clients.
+pub fn relations_with(
+    conn: &mut DbConnection,
+    facilitator: &str,
+    clients: &[String],
+) -> QueryResult<Vec<(String, String)>> {
+    cr::table
+        .filter(cr::facilitator_org_no.eq(facilitator))
+        .filter(cr::client_org_no.eq_any(clients))
+        .select((cr::client_org_no, cr::role_code))
+        .load(conn)
+}
+
+/// Attaches clients; ones already attached are left as they are. Returns the new ones.
+pub fn attach<'a>(conn: &mut DbConnection, rows: &'a [ClientDelegation]) -> QueryResult<Vec<&'a ClientDelegation>> {
+    let mut added = Vec::new();
+    for row in rows {
+        let present = diesel::select(exists(
+            cd::table
+                .filter(cd::system_user_id.eq(&row.system_user_id))
+                .filter(cd::client_org_no.eq(&row.client_org_no)),
+        ))
+        .get_result::<bool>(conn)?;
+        if !present {
+            diesel::insert_into(cd::table).values(row).execute(conn)?;
+            added.push(row);
+        }
+    }
+    Ok(added)
+}
+
+pub fn detach(conn: &mut DbConnection, system_user_id: &str, client: &str) -> QueryResult<bool> {
+    diesel::delete(cd::table.filter(cd::system_user_id.eq(system_user_id)).filter(cd::client_org_no.eq(client)))
+        .execute(conn)
+        .map(|n| n > 0)
+}
+
+/// Detaches every client of the system user; returns their org numbers.
+pub fn detach_all(conn: &mut DbConnection, system_user_id: &str) -> QueryResult<Vec<String>> {
+    let clients = cd::table.filter(cd::system_user_id.eq(system_user_id)).select(cd::client_org_no).load(conn)?;
+    diesel::delete(cd::table.filter(cd::system_user_id.eq(system_user_id))).execute(conn)?;
+    Ok(clients)
+}
+
+/// The attached clients by name with their organisations.
+pub fn attached(conn: &mut DbConnection, system_user_id: &str) -> QueryResult<Vec<(ClientDelegation, Organisation)>> {
+    cd::table
+        .inner_join(org::table)
+        .filter(cd::system_user_id.eq(system_user_id))
+        .order((org::name, org::org_no))
+        .select((ClientDelegation::as_select(), Organisation::as_select()))
+        .load(conn)
+}
+
+/// One page of attached clients in id order after `after`, for the vendor API.
+pub fn attached_page(
+    conn: &mut DbConnection,
+    system_user_id: &str,
+    after: Option<&str>,
+    limit: i64,
+) -> QueryResult<Vec<(ClientDelegation, Organisation)>> {
+    let mut query = cd::table
+        .inner_join(org::table)
+        .filter(cd::system_user_id.eq(system_user_id))
+        .order(cd::id)
+        .limit(limit)
+        .select((ClientDelegation::as_select(), Organisation::as_select()))
+        .into_boxed();
+    if let Some(after) = after {
+        query = query.filter(cd::id.gt(after.to_owned()));
+    }
+    query.load(conn)
+}
+
+pub fn count_attached(conn: &mut DbConnection, system_user_id: &str) -> QueryResult<i64> {
+    cd::table.filter(cd::system_user_id.eq(system_user_id)).count().get_result(conn)
+}

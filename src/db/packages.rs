@@ -1,0 +1,92 @@
+//! Access packages: bundles of rights that clients give their accounting firm, and that
+//! agent systems, requests and system users carry.
+
+use diesel::prelude::*;
+
+use super::DbConnection;
+use super::schema::{
+    access_packages, relation_packages, request_access_packages, system_access_packages, system_user_access_packages,
+};
+
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = access_packages)]
+pub struct AccessPackage {
+    pub urn: String,
+    pub name: String,
+    pub description: String,
+}
+
+pub fn insert(conn: &mut DbConnection, package: &AccessPackage) -> QueryResult<()> {
+    diesel::insert_into(access_packages::table).values(package).execute(conn).map(drop)
+}
+
+/// Records that a relation of kind `role_code` gives the facilitator the package.
+pub fn insert_relation_package(conn: &mut DbConnection, role_code: &str, urn: &str) -> QueryResult<()> {
+    diesel::insert_into(relation_packages::table)
+        .values((relation_packages::role_code.eq(role_code), relation_packages::package_urn.eq(urn)))
+        .execute(conn)
+        .map(drop)
+}
+
+/// `(relation role, package urn)` for every relation kind that gives a package.
+pub fn relation_packages(conn: &mut DbConnection) -> QueryResult<Vec<(String, String)>> {
+    relation_packages::table
+        .select((relation_packages::role_code, relation_packages::package_urn))
+        .order((relation_packages::role_code, relation_packages::package_urn))
+        .load(conn)
+}
+
+pub fn add_to_system(conn: &mut DbConnection, system_id: &str, urn: &str) -> QueryResult<()> {
+    diesel::insert_into(system_access_packages::table)
+        .values((system_access_packages::system_id.eq(system_id), system_access_packages::package_urn.eq(urn)))
+        .execute(conn)
+        .map(drop)
+}
+
+pub fn of_system(conn: &mut DbConnection, system_id: &str) -> QueryResult<Vec<AccessPackage>> {
+    system_access_packages::table
+        .inner_join(access_packages::table)
+        .filter(system_access_packages::system_id.eq(system_id))
+        .order(access_packages::name)
+        .select(AccessPackage::as_select())
+        .load(conn)
+}
+
+pub fn add_to_request(conn: &mut DbConnection, request_id: &str, urns: &[String]) -> QueryResult<()> {
+    for urn in urns {
+        diesel::insert_into(request_access_packages::table)
+            .values((request_access_packages::request_id.eq(request_id), request_access_packages::package_urn.eq(urn)))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+pub fn of_request(conn: &mut DbConnection, request_id: &str) -> QueryResult<Vec<AccessPackage>> {
+    request_access_packages::table
+        .inner_join(access_packages::table)
+        .filter(request_access_packages::request_id.eq(request_id))
+        .order(access_packages::name)
+        .select(AccessPackage::as_select())
+        .load(conn)
+}
+
+pub fn add_to_system_user(conn: &mut DbConnection, system_user_id: &str, urns: &[String]) -> QueryResult<()> {
+    for urn in urns {
+        diesel::insert_into(system_user_access_packages::table)
+            .values((
+                system_user_access_packages::system_user_id.eq(system_user_id),
+                system_user_access_packages::package_urn.eq(urn),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+pub fn of_system_user(conn: &mut DbConnection, system_user_id: &str) -> QueryResult<Vec<AccessPackage>> {
+    system_user_access_packages::table
+        .inner_join(access_packages::table)
+        .filter(system_user_access_packages::system_user_id.eq(system_user_id))
+        .order(access_packages::name)
+        .select(AccessPackage::as_select())
+        .load(conn)
+}

@@ -1,0 +1,309 @@
+//! Issue 3: agent requests, and a client administrator attaching the firm's clients.
+
+use serde_json::{Value, json};
+
+use crate::helpers::*;
+use crate::on_both_backends;
+
+const AGENT: &str = "/authentication/api/v1/systemuser/request/vendor/agent";
+const KLIENT: &str = "310000035_smartcloud_klient";
+const PACKAGE: &str = "urn:altinn:accesspackage:regnskapsforer-med-signeringsrettighet";
+
+on_both_backends!(
+    agent_requests_are_validated_and_idempotent,
+    agent_requests_are_found_by_id_external_ref_and_system,
+    approving_an_agent_request_creates_an_agent_system_access,
+    clients_are_searched_filtered_paged_and_added,
+    ineligible_clients_are_named_with_what_they_lack,
+    only_client_administrators_change_clients,
+    removing_a_client_or_deleting_the_access_ends_delegations,
+    vendors_list_the_clients_of_their_agent_system_users,
+);
+
+fn agent_body(packages: &[&str]) -> Value {
+    let packages: Vec<Value> = packages.iter().map(|p| json!({"urn": p})).collect();
+    json!({"systemId": KLIENT, "partyOrgNo": TIGER, "accessPackages": packages, "redirectUrl": RECEIPT})
+}
+
+/// An agent request approved by DRESS MINST; returns its id (the system user's id).
+async fn approved_agent_access(app: &TestApp, dress: &Browser) -> String {
+    let token = app.vendor_token(None).await;
+    let (status, request) = app.api_post(&token, AGENT, &agent_body(&[PACKAGE])).await;
+    assert_eq!(status, 201, "{request}");
+    let id = request["id"].as_str().unwrap().to_owned();
+    let done = dress
+        .submit(
+            &format!("/accessmanagement/ui/systemuser/agentrequest?id={id}"),
+            "/accessmanagement/ui/systemuser/request/approve",
+        )
+        .await;
+    assert_eq!(done.location.as_deref(), Some(RECEIPT));
+    id
+}
+
+fn clients_path(id: &str) -> String {
+    format!("/accessmanagement/ui/systemuser/{id}/agentdelegation")
+}
+
+async fn agent_requests_are_validated_and_idempotent(app: TestApp) {
+    let token = app.vendor_token(None).await;
+    let (status, first) = app.api_post(&token, AGENT, &agent_body(&[PACKAGE])).await;
+    assert_eq!(status, 201);
+    assert_eq!(first["accessPackages"], json!([{"urn": PACKAGE}]));
+    assert_eq!(
+        first["confirmUrl"],
+        format!("{}/accessmanagement/ui/systemuser/agentrequest?id={}", app.address, first["id"].as_str().unwrap())
+    );
+    let (status, again) = app.api_post(&token, AGENT, &agent_body(&[PACKAGE])).await;
+    assert_eq!((status, &again["id"]), (200, &first["id"]));
+    for (body, code) in [
+        (agent_body(&[]), "AUTH-00058"),
+        (agent_body(&["urn:altinn:accesspackage:ansvarlig-revisor"]), "AUTH-00063"),
+        (
+            json!({"systemId": "310000035_finnes_ikke", "partyOrgNo": TIGER, "accessPackages": [{"urn": PACKAGE}]}),
+            "AUTH-00011",
+        ),
+        (json!({"systemId": KLIENT, "partyOrgNo": "310000028", "accessPackages": [{"urn": PACKAGE}]}), "AUTH-00000"),
+        (
+            json!({"systemId": KLIENT, "partyOrgNo": TIGER, "accessPackages": [{"urn": PACKAGE}], "redirectUrl": "https://evil.example/"}),
+            "AUTH-00021",
+        ),
+    ] {
+        let (status, problem) = app.api_post(&token, AGENT, &body).await;
+        assert!(status == 400 || status == 404, "{body}: {status}");
+        assert_eq!(problem["code"], code, "{body}");
+    }
+}
+
+async fn agent_requests_are_found_by_id_external_ref_and_system(app: TestApp) {
+    let token = app.vendor_token(None).await;
+    let (_, request) = app.api_post(&token, AGENT, &agent_body(&[PACKAGE])).await;
+    let id = request["id"].as_str().unwrap();
+    let (status, one) = app.api_get(&token, &format!("{AGENT}/{id}")).await;
+    assert_eq!((status, one["status"].as_str()), (200, Some("New")));
+    let (status, by_ref) = app.api_get(&token, &format!("{AGENT}/byexternalref/{KLIENT}/{TIGER}/{TIGER}")).await;
+    assert_eq!((status, &by_ref["id"]), (200, &request["id"]));
+    let (status, list) = app.api_get(&token, &format!("{AGENT}/bysystem/{KLIENT}")).await;
+    assert_eq!(status, 200);
+    assert_eq!(list["data"].as_array().unwrap().len(), 1);
+    // The standard endpoints do not answer for agent requests, nor the other way round.
+    let (status, _) = app.api_get(&token, &format!("/authentication/api/v1/systemuser/request/vendor/{id}")).await;
+    assert_eq!(status, 404);
+    let standard = app.create_request(SMARTCLOUD, &[KRAV], None).await;
+    let (status, _) = app.api_get(&token, &format!("{AGENT}/{}", standard["id"].as_str().unwrap())).await;
+    assert_eq!(status, 404);
+}
+
+async fn approving_an_agent_request_creates_an_agent_system_access(app: TestApp) {
+    let token = app.vendor_token(None).await;
+    let (_, request) = app.api_post(&token, AGENT, &agent_body(&[PACKAGE])).await;
+    let id = request["id"].as_str().unwrap();
+    let dress = app.logged_in(DRESS).await;
+    let page = dress.get(&format!("/accessmanagement/ui/systemuser/agentrequest?id={id}")).await;
+    assert_eq!(page.status, 200);
+    assert_eq!(
+        page.texts("dl.facts dd"),
+        ["SmartCloud Klient", "SMARTCLOUD AS (310000035)", "TILBAKEHOLDEN USYMMETRISK TIGER AS (310000027)"]
+    );
+    assert_eq!(page.texts(".rights__title"), ["Regnskapsfører med signeringsrettighet"]);
+    assert!(page.text().contains("legger en klientadministrator til klientene"));
+    assert!(page.text().contains("blant annet se krav og betalinger"), "what the package lets the system do");
+
+    let done = dress
+        .submit(
+            &format!("/accessmanagement/ui/systemuser/agentrequest?id={id}"),
+            "/accessmanagement/ui/systemuser/request/approve",
+        )
+        .await;
+    assert_eq!(done.location.as_deref(), Some(RECEIPT));
+    let (_, after) = app.api_get(&token, &format!("{AGENT}/{id}")).await;
+    assert_eq!(after["status"], "Accepted");
+
+    let overview = dress.get("/accessmanagement/ui/systemuser/overview").await;
+    assert_eq!(overview.texts("#clients-heading"), ["Systemtilganger for klienter"]);
+    assert!(overview.body.contains(&format!("href=\"{}\"", clients_path(id))));
+    assert!(overview.texts("section[aria-labelledby=own-heading] li").is_empty(), "not among own system accesses");
+    let details = dress.get(&format!("/accessmanagement/ui/systemuser/{id}")).await;
+    assert_eq!(details.texts(".rights__title"), ["Regnskapsfører med signeringsrettighet"]);
+}
+
+async fn clients_are_searched_filtered_paged_and_added(app: TestApp) {
+    // Up to thirty more clients so the list needs two pages.
+    let mut extra = 0;
+    {
+        let mut conn = app.db();
+        for n in 0..30 {
+            let org_no = (0..10)
+                .map(|d| format!("4200000{n:02}{d}"))
+                .find(|o| systemtilgang::domain::ids::OrgNo::parse(&o[1..]).is_some())
+                .map(|o| o[1..].to_owned());
+            let Some(org_no) = org_no else { continue };
+            systemtilgang::db::parties::insert_organisation(
+                &mut conn,
+                &systemtilgang::db::parties::Organisation::new(&org_no, &format!("EKSTRA KLIENT {n:02} AS")),
+            )
+            .unwrap();
+            systemtilgang::db::clients::insert_relation(&mut conn, TIGER, &org_no, "REGNSKAPSFORER").unwrap();
+            extra += 1;
+        }
+    }
+    let dress = app.logged_in(DRESS).await;
+    let id = approved_agent_access(&app, &dress).await;
+    let path = clients_path(&id);
+    let first = dress.get(&path).await;
+    assert_eq!(first.status, 200);
+    let total = first.texts("#showing")[0].clone();
+    assert!(total.starts_with("Viser 1–25 av "), "{total}");
+    let next = first
+        .html()
+        .select(&scraper::Selector::parse("a[rel=next]").unwrap())
+        .next()
+        .unwrap()
+        .value()
+        .attr("href")
+        .unwrap()
+        .to_owned();
+    let second = dress.get(&next).await;
+    assert!(second.texts("#showing")[0].starts_with("Viser 26–"), "{:?}", second.texts("#showing"));
+
+    // Search by name or by org number with spaces.
+    let found = dress.get(&format!("{path}?q=lystig+rolig")).await;
+    assert_eq!(found.texts("#candidates strong"), ["LYSTIG ROLIG ELG AS"]);
+    let found = dress.get(&format!("{path}?q=310+000+043")).await;
+    assert_eq!(found.texts("#candidates strong"), ["LYSTIG ROLIG ELG AS"]);
+
+    // Add one, with the search kept.
+    let added = dress.submit(&format!("{path}?q=310+000+043"), &format!("{path}/add")).await;
+    assert_eq!(added.status, 303);
+    let back = dress.get(added.location.as_deref().unwrap()).await;
+    assert!(back.texts("[role=status]").iter().any(|t| t.contains("Klienten 310000043 er lagt til.")));
+    assert_eq!(back.texts("#attached strong"), ["LYSTIG ROLIG ELG AS"]);
+    assert_eq!(back.texts("#candidates .tag"), ["Lagt til"]);
+    // Adding it again changes nothing.
+    let csrf = back.csrf();
+    dress.post(&format!("{path}/add"), &[("csrf", &csrf), ("client", "310000043")]).await;
+    assert_eq!(dress.get(&path).await.texts("#attached strong").len(), 1);
+
+    // Hide the added ones.
+    let hidden = dress.get(&format!("{path}?q=310000043&hide=1")).await;
+    assert!(hidden.texts("#candidates strong").is_empty());
+
+    // Add all: every eligible client, the revisor client stays out.
+    let all = dress.submit(&path, &format!("{path}/addall")).await;
+    let back = dress.get(all.location.as_deref().unwrap()).await;
+    let attached = back.texts("#attached strong");
+    assert_eq!(attached.len(), 12 + extra, "the twelve demo clients and the extra ones");
+    assert!(!attached.iter().any(|n| n == "NØYE KLOK UGLE AS"));
+    let added_now = format!("{} klienter er lagt til.", 12 + extra - 1);
+    assert!(back.texts("[role=status]").contains(&added_now), "{:?}", back.texts("[role=status]"));
+}
+
+async fn ineligible_clients_are_named_with_what_they_lack(app: TestApp) {
+    let dress = app.logged_in(DRESS).await;
+    let id = approved_agent_access(&app, &dress).await;
+    let path = clients_path(&id);
+    let ugle = dress.get(&format!("{path}?q=ugle")).await;
+    assert_eq!(ugle.texts("#candidates strong"), ["NØYE KLOK UGLE AS"]);
+    assert!(ugle.texts(".refusal")[0].contains("Regnskapsfører med signeringsrettighet"));
+    assert!(!ugle.has_form(&format!("{path}/add")));
+    let csrf = ugle.csrf();
+    for (client, message) in [
+        (
+            "310000124",
+            "NØYE KLOK UGLE AS (310000124) kan ikke legges til: klienten har ikke gitt virksomheten tilgangspakken Regnskapsfører med signeringsrettighet.",
+        ),
+        ("310000132", "FJERN UKJENT HVAL AS (310000132) er ikke klient av virksomheten"),
+    ] {
+        let refused = dress.post(&format!("{path}/add"), &[("csrf", &csrf), ("client", client)]).await;
+        assert_eq!(refused.status, 403);
+        let alert = refused.texts("[role=alert]")[0].clone();
+        assert!(alert.contains(message), "{alert}");
+    }
+    assert!(dress.get(&path).await.texts("#attached strong").is_empty());
+}
+
+async fn only_client_administrators_change_clients(app: TestApp) {
+    let dress = app.logged_in(DRESS).await;
+    let id = approved_agent_access(&app, &dress).await;
+    let path = clients_path(&id);
+    app.grant_role(KONSERT, TIGER, "TILGANGSSTYRER");
+    let konsert = app.logged_in(KONSERT).await;
+    let csrf = konsert.get("/accessmanagement/ui/systemuser/overview").await.csrf();
+    konsert.post("/accessmanagement/ui/party", &[("org_no", TIGER), ("csrf", &csrf)]).await;
+    let page = konsert.get(&path).await;
+    assert_eq!(page.status, 200);
+    assert!(page.text().contains("Bare klientadministratorer kan legge til og fjerne klienter. Kontakt DRESS MINST."));
+    assert!(!page.has_form(&format!("{path}/add")) && !page.has_form(&format!("{path}/addall")));
+    let refused = konsert.post(&format!("{path}/add"), &[("csrf", &page.csrf()), ("client", "310000043")]).await;
+    assert_eq!(refused.status, 403);
+    let refused = konsert.post(&format!("{path}/addall"), &[("csrf", &page.csrf())]).await;
+    assert_eq!(refused.status, 403);
+    assert!(dress.get(&path).await.texts("#attached strong").is_empty());
+    // Another party's user does not find the page at all.
+    let love = app.logged_in(LOVE).await;
+    assert_eq!(love.get(&path).await.status, 404);
+}
+
+async fn removing_a_client_or_deleting_the_access_ends_delegations(app: TestApp) {
+    let dress = app.logged_in(DRESS).await;
+    let id = approved_agent_access(&app, &dress).await;
+    let path = clients_path(&id);
+    let csrf = dress.get(&path).await.csrf();
+    for client in ["310000043", "310000051"] {
+        dress.post(&format!("{path}/add"), &[("csrf", &csrf), ("client", client)]).await;
+    }
+    let token = app.vendor_token(None).await;
+    let clients_api = format!("/authentication/api/v1/systemuser/vendor/agent/{id}/clients");
+    let removed = dress.post(&format!("{path}/remove"), &[("csrf", &csrf), ("client", "310000043")]).await;
+    assert_eq!(removed.status, 303);
+    let (_, list) = app.api_get(&token, &clients_api).await;
+    let numbers: Vec<&str> =
+        list["data"].as_array().unwrap().iter().map(|c| c["clientOrganizationNumber"].as_str().unwrap()).collect();
+    assert_eq!(numbers, ["310000051"]);
+
+    let details = format!("/accessmanagement/ui/systemuser/{id}");
+    let confirm = dress.get(&format!("{details}?confirm=delete")).await;
+    assert!(confirm.texts("[role=alert]")[0].contains("1 klienter er lagt til systemtilgangen. De fjernes også"));
+    dress.submit(&format!("{details}?confirm=delete"), &format!("{details}/delete")).await;
+    let (status, _) = app.api_get(&token, &clients_api).await;
+    assert_eq!(status, 404);
+    let mut conn = app.db();
+    assert_eq!(systemtilgang::db::clients::count_attached(&mut conn, &id).unwrap(), 0);
+}
+
+async fn vendors_list_the_clients_of_their_agent_system_users(app: TestApp) {
+    let dress = app.logged_in(DRESS).await;
+    let id = approved_agent_access(&app, &dress).await;
+    let path = clients_path(&id);
+    let csrf = dress.get(&path).await.csrf();
+    for client in ["310000043", "310000051", "310000078", "310000086"] {
+        dress.post(&format!("{path}/add"), &[("csrf", &csrf), ("client", client)]).await;
+    }
+    let token = app.vendor_token(None).await;
+    let mut next = Some(app.url(&format!("/authentication/api/v1/systemuser/vendor/agent/{id}/clients")));
+    let mut seen = Vec::new();
+    while let Some(url) = next {
+        let page: Value = app.http.get(&url).bearer_auth(&token).send().await.unwrap().json().await.unwrap();
+        for c in page["data"].as_array().unwrap() {
+            assert!(c["clientId"].is_string() && c["clientOrganizationName"].is_string(), "{c}");
+            seen.push(c["clientOrganizationNumber"].as_str().unwrap().to_owned());
+        }
+        next = page["links"]["next"].as_str().map(str::to_owned);
+    }
+    seen.sort();
+    assert_eq!(seen, ["310000043", "310000051", "310000078", "310000086"]);
+
+    // A standard system user has no clients to list.
+    let standard = app.create_request(SMARTCLOUD, &[KRAV], None).await;
+    let sid = standard["id"].as_str().unwrap();
+    app.logged_in(KONSERT)
+        .await
+        .submit(
+            &format!("/accessmanagement/ui/systemuser/request?id={sid}"),
+            "/accessmanagement/ui/systemuser/request/approve",
+        )
+        .await;
+    let (status, _) =
+        app.api_get(&token, &format!("/authentication/api/v1/systemuser/vendor/agent/{sid}/clients")).await;
+    assert_eq!(status, 404);
+}
