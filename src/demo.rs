@@ -223,7 +223,7 @@ pub fn generate_firm(conn: &mut DbConnection, clients: usize) -> QueryResult<Opt
         return Ok(None);
     }
     let pid = synthetic_pid();
-    conn.transaction(|conn| {
+    let generated = conn.transaction::<_, diesel::result::Error, _>(|conn| {
         parties::insert_organisation(conn, &Organisation::new(&firm, "STOR OG TRYGG REGNSKAP AS"))?;
         parties::insert_person(conn, &Person { pid: pid.clone(), name: "TRAVEL KLIENTSJEF".into() })?;
         for role in ["TILGANGSSTYRER", "KLIENTADMINISTRATOR"] {
@@ -253,7 +253,9 @@ pub fn generate_firm(conn: &mut DbConnection, clients: usize) -> QueryResult<Opt
         system_users::insert(conn, &user, &[])?;
         packages::add_to_system_user(conn, &user.id, &[REGNSKAPSFORER_PACKAGE.to_owned()])?;
         Ok(Some(GeneratedFirm { org_no: firm.clone(), pid: pid.clone(), system_user_id: user.id }))
-    })
+    })?;
+    crate::db::refresh_statistics(conn)?;
+    Ok(generated)
 }
 
 pub struct GeneratedFirm {

@@ -41,3 +41,15 @@ pub fn for_subject(conn: &mut DbConnection, subject_id: &str) -> QueryResult<Vec
         .select(AuditEvent::as_select())
         .load(conn)
 }
+
+/// Inserts many events in multi-row inserts.
+pub fn insert_many(conn: &mut DbConnection, events: &[NewAuditEvent]) -> QueryResult<()> {
+    for chunk in events.chunks(super::BATCH_ROWS) {
+        let insert = diesel::insert_into(audit_events::table).values(chunk);
+        match conn {
+            DbConnection::Postgresql(c) => insert.execute(c)?,
+            DbConnection::Sqlite(c) => insert.execute(c)?,
+        };
+    }
+    Ok(())
+}

@@ -163,12 +163,17 @@ pub fn detach_all(conn: &mut DbConnection, system_user_id: &str) -> QueryResult<
     Ok(clients)
 }
 
-/// The attached clients by name with their organisations.
-pub fn attached(conn: &mut DbConnection, system_user_id: &str) -> QueryResult<Vec<(ClientDelegation, Organisation)>> {
+/// The first `limit` attached clients by name with their organisations.
+pub fn attached(
+    conn: &mut DbConnection,
+    system_user_id: &str,
+    limit: i64,
+) -> QueryResult<Vec<(ClientDelegation, Organisation)>> {
     cd::table
         .inner_join(org::table)
         .filter(cd::system_user_id.eq(system_user_id))
         .order((org::name, org::org_no))
+        .limit(limit)
         .select((ClientDelegation::as_select(), Organisation::as_select()))
         .load(conn)
 }
@@ -191,6 +196,26 @@ pub fn attached_page(
         query = query.filter(cd::id.gt(after.to_owned()));
     }
     query.load(conn)
+}
+
+/// Brings the planner's statistics up to date after a bulk attach, so the next page
+/// query is not planned for an empty table.
+pub fn refresh_statistics(conn: &mut DbConnection) -> QueryResult<()> {
+    diesel::connection::SimpleConnection::batch_execute(conn, "ANALYZE client_delegations")
+}
+
+/// Attaches clients none of which is attached yet, in multi-row inserts. A client
+/// attached meanwhile makes the unique index refuse, and the caller's transaction fails.
+pub fn attach_new(conn: &mut DbConnection, rows: &[ClientDelegation]) -> QueryResult<()> {
+    for chunk in rows.chunks(super::BATCH_ROWS) {
+        let insert = diesel::insert_into(cd::table).values(chunk);
+        // Multi-row inserts are per backend: the shared connection type has none.
+        match conn {
+            DbConnection::Postgresql(c) => insert.execute(c)?,
+            DbConnection::Sqlite(c) => insert.execute(c)?,
+        };
+    }
+    Ok(())
 }
 
 pub fn count_attached(conn: &mut DbConnection, system_user_id: &str) -> QueryResult<i64> {

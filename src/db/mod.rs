@@ -29,6 +29,9 @@ pub enum DbConnection {
 
 pub type Pool = r2d2::Pool<Manager>;
 
+/// Rows per multi-row insert: well under both backends' limits on bound parameters.
+pub const BATCH_ROWS: usize = 1000;
+
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
 const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
 
@@ -147,6 +150,11 @@ pub fn migrate(conn: &mut DbConnection) -> Result<(), String> {
         DbConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|_| ()),
     };
     result.map_err(|e| format!("cannot migrate the database: {e}"))
+}
+
+/// Updates the planner's statistics after a bulk load (both backends know ANALYZE).
+pub fn refresh_statistics(conn: &mut DbConnection) -> QueryResult<()> {
+    diesel::connection::SimpleConnection::batch_execute(conn, "ANALYZE")
 }
 
 /// True when the error is a unique-constraint violation, on either backend.

@@ -57,6 +57,39 @@ impl Action {
     }
 }
 
+impl Actor<'_> {
+    fn stored(self) -> String {
+        match self {
+            Actor::Person(pid) => format!("person:{pid}"),
+            Actor::Vendor(org_no) => format!("vendor:{org_no}"),
+        }
+    }
+}
+
+/// Records the same action on one subject for many details (e.g. clients added at once).
+pub fn record_each(
+    conn: &mut DbConnection,
+    actor: Actor,
+    party_org_no: &str,
+    action: Action,
+    subject_id: &str,
+    details: &[String],
+) -> QueryResult<()> {
+    let (actor, at) = (actor.stored(), super::now());
+    let events: Vec<NewAuditEvent> = details
+        .iter()
+        .map(|detail| NewAuditEvent {
+            at,
+            actor: actor.clone(),
+            party_org_no: party_org_no.to_owned(),
+            action: action.as_str().to_owned(),
+            subject_id: subject_id.to_owned(),
+            detail: detail.clone(),
+        })
+        .collect();
+    audit::insert_many(conn, &events)
+}
+
 pub fn record(
     conn: &mut DbConnection,
     actor: Actor,
@@ -65,10 +98,7 @@ pub fn record(
     subject_id: &str,
     detail: &str,
 ) -> QueryResult<()> {
-    let actor = match actor {
-        Actor::Person(pid) => format!("person:{pid}"),
-        Actor::Vendor(org_no) => format!("vendor:{org_no}"),
-    };
+    let actor = actor.stored();
     audit::insert(
         conn,
         &NewAuditEvent {

@@ -20,6 +20,8 @@ use super::roles::Role;
 
 /// How many candidate clients a page shows.
 pub const PAGE_SIZE: i64 = 25;
+/// How many attached clients the page lists by name; the rest are found by searching.
+pub const ATTACHED_SHOWN: i64 = 100;
 
 /// One of the firm's clients as the page lists it.
 #[derive(Debug, Clone)]
@@ -35,7 +37,9 @@ pub struct Candidate {
 pub struct ClientPage {
     pub user: SystemUser,
     pub packages: Vec<AccessPackage>,
+    /// The first [`ATTACHED_SHOWN`] attached clients, and how many there are in all.
     pub attached: Vec<(ClientDelegation, Organisation)>,
+    pub attached_count: i64,
     pub candidates: Vec<Candidate>,
     /// Clients matching the search (and filter), over all pages.
     pub matching: i64,
@@ -129,7 +133,8 @@ pub fn page(
         })
         .collect();
     Ok(ClientPage {
-        attached: clients::attached(conn, id)?,
+        attached: clients::attached(conn, id, ATTACHED_SHOWN)?,
+        attached_count: clients::count_attached(conn, id)?,
         client_administrators: parties::holders_of(conn, &firm, &[Role::Klientadministrator.code()])?,
         can_manage: is_client_administrator(actor),
         user,
@@ -171,13 +176,37 @@ pub fn add_all(conn: &mut DbConnection, actor: &Actor, id: &str, filter: &Client
         return Err(AppError::NotClientAdministrator);
     }
     let role_sets: Vec<Vec<String>> = roles_giving(conn, &packages)?.into_iter().map(|(_, roles)| roles).collect();
-    let eligible = clients::eligible_unattached(conn, &user.party_org_no, id, filter, &role_sets)?;
-    attach(conn, actor, &user, &eligible)
+    // Someone adding a client at the same moment makes the insert fail whole; then the
+    // eligible set is read again.
+    let mut attempts = 0;
+    loop {
+        let eligible = clients::eligible_unattached(conn, &user.party_org_no, id, filter, &role_sets)?;
+        let rows = delegations(actor, &user, &eligible);
+        let result = conn.transaction(|conn| {
+            clients::attach_new(conn, &rows)?;
+            audit::record_each(
+                conn,
+                AuditActor::Person(&actor.pid),
+                &user.party_org_no,
+                Action::ClientAdd,
+                id,
+                &eligible,
+            )
+        });
+        match result {
+            Ok(()) => {
+                clients::refresh_statistics(conn)?;
+                return Ok(rows.len());
+            }
+            Err(e) if crate::db::is_unique_violation(&e) && attempts < 3 => attempts += 1,
+            Err(e) => return Err(e.into()),
+        }
+    }
 }
 
-fn attach(conn: &mut DbConnection, actor: &Actor, user: &SystemUser, org_nos: &[String]) -> Result<usize, AppError> {
+fn delegations(actor: &Actor, user: &SystemUser, org_nos: &[String]) -> Vec<ClientDelegation> {
     let now = super::now();
-    let rows: Vec<ClientDelegation> = org_nos
+    org_nos
         .iter()
         .map(|org_no| ClientDelegation {
             id: uuid::Uuid::new_v4().to_string(),
@@ -186,7 +215,11 @@ fn attach(conn: &mut DbConnection, actor: &Actor, user: &SystemUser, org_nos: &[
             created: now,
             created_by: actor.pid.clone(),
         })
-        .collect();
+        .collect()
+}
+
+fn attach(conn: &mut DbConnection, actor: &Actor, user: &SystemUser, org_nos: &[String]) -> Result<usize, AppError> {
+    let rows = delegations(actor, user, org_nos);
     Ok(conn.transaction(|conn| {
         let added = clients::attach(conn, &rows)?;
         for row in &added {
@@ -323,6 +356,7 @@ mod tests {
         let hidden = page(&mut conn, &dress, &id, &filter("", true), 0).unwrap();
         assert_eq!(hidden.matching, 1);
         assert_eq!(hidden.attached.len(), 12);
+        assert_eq!(hidden.attached_count, 12);
     }
 
     #[test]

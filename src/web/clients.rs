@@ -30,6 +30,9 @@ struct ClientsPage {
     title: String,
     packages: Vec<AccessPackage>,
     attached: Vec<ClientRow>,
+    attached_count: i64,
+    /// Set when only the first attached clients are listed.
+    attached_more: Option<String>,
     candidates: Vec<ClientRow>,
     query: String,
     hide_added: bool,
@@ -134,7 +137,11 @@ async fn render(
     };
     let base = path(&id);
     let status = error.as_ref().map_or(StatusCode::OK, AppError::status);
+    let attached_more = (data.attached_count > data.attached.len() as i64)
+        .then(|| i.t2("clients.attached_more", data.attached.len(), data.attached_count));
     let page = ClientsPage {
+        attached_count: data.attached_count,
+        attached_more,
         i,
         layout: Layout::new(user),
         title: data.user.integration_title.clone(),
