@@ -11,7 +11,9 @@ use crate::db::system_users::{self, SystemUser};
 use crate::db::systems::{self, System};
 use crate::db::vendor_clients::{self, VendorClient};
 use crate::db::{DbConnection, secrets};
-use crate::domain::vendor_clients::{SCOPE_REGISTER_WRITE, SCOPE_REQUEST_READ, SCOPE_REQUEST_WRITE, hash_secret};
+use crate::domain::vendor_clients::{
+    SCOPE_DECISION, SCOPE_REGISTER_WRITE, SCOPE_REQUEST_READ, SCOPE_REQUEST_WRITE, hash_secret,
+};
 
 pub const VENDOR_CLIENT_ID: &str = "demo-smartcloud";
 pub const VENDOR_CLIENT_SECRET: &str = "demo-smartcloud-secret";
@@ -64,30 +66,61 @@ const RESOURCES: &[(&str, &str, &str, &[&str])] = &[
     ("a-melding", "A-melding", "Sende inn a-melding om lønn og ansatte.", &["LONNSINNSENDER", "DAGL"]),
 ];
 
-/// (id, name, description, visible to end users, rights)
-const SYSTEMS: &[(&str, &str, &str, bool, &[&str])] = &[
-    (
-        "310000035_smartcloud",
-        "SmartCloud",
-        "Regnskapssystem som viser skatte- og avgiftskrav.",
-        true,
-        &["ske-krav-og-betalinger"],
-    ),
-    (
-        "310000035_smartcloud_lonn",
-        "SmartCloud Lønn",
-        "Lønnssystem som viser krav og sender a-melding.",
-        true,
-        &["ske-krav-og-betalinger", "a-melding"],
-    ),
-    (
-        "310000035_smartcloud_klient",
-        "SmartCloud Klient",
-        "Regnskapssystem for regnskapsførere som arbeider for sine klienter.",
-        false,
-        &[],
-    ),
+/// A system of the demo vendor.
+struct DemoSystem {
+    id: &'static str,
+    /// Bokmål, nynorsk, English.
+    names: [&'static str; 3],
+    descriptions: [&'static str; 3],
+    visible: bool,
+    rights: &'static [&'static str],
+    /// The OAuth2 client that acts as this system when it asks for system user tokens.
+    client_id: &'static str,
+}
+
+const SYSTEMS: &[DemoSystem] = &[
+    DemoSystem {
+        id: "310000035_smartcloud",
+        names: ["SmartCloud", "SmartCloud", "SmartCloud"],
+        descriptions: [
+            "Regnskapssystem som viser skatte- og avgiftskrav.",
+            "Rekneskapssystem som viser skatte- og avgiftskrav.",
+            "Accounting system that shows tax and duty claims.",
+        ],
+        visible: true,
+        rights: &["ske-krav-og-betalinger"],
+        client_id: VENDOR_CLIENT_ID,
+    },
+    DemoSystem {
+        id: "310000035_smartcloud_lonn",
+        names: ["SmartCloud Lønn", "SmartCloud Løn", "SmartCloud Payroll"],
+        descriptions: [
+            "Lønnssystem som viser krav og sender a-melding.",
+            "Lønssystem som viser krav og sender a-melding.",
+            "Payroll system that shows claims and files the a-melding.",
+        ],
+        visible: true,
+        rights: &["ske-krav-og-betalinger", "a-melding"],
+        client_id: "demo-smartcloud-lonn",
+    },
+    DemoSystem {
+        id: "310000035_smartcloud_klient",
+        names: ["SmartCloud Klient", "SmartCloud Klient", "SmartCloud Client"],
+        descriptions: [
+            "Regnskapssystem for regnskapsførere som arbeider for sine klienter.",
+            "Rekneskapssystem for rekneskapsførarar som arbeider for klientane sine.",
+            "Accounting system for accountants working for their clients.",
+        ],
+        visible: false,
+        rights: &[],
+        client_id: "demo-smartcloud-klient",
+    },
 ];
+
+/// The public service (API provider) that asks for decisions, and its client.
+const SERVICE_ORG: &str = "974761076";
+pub const SERVICE_CLIENT_ID: &str = "demo-skatteetaten";
+pub const SERVICE_CLIENT_SECRET: &str = "demo-skatteetaten-secret";
 
 /// The accounting firm of the guide, its clients and the agent system's package.
 const FIRM: &str = "310000027";
@@ -138,7 +171,7 @@ const CLIENTS: &[(&str, &str)] = &[
 
 /// Steps of the demo data in the order they were introduced; a database records how many
 /// it has, so an existing demo database gets only the newer ones.
-const STEPS: &[fn(&mut DbConnection) -> QueryResult<()>] = &[load_cast, load_clients];
+const STEPS: &[fn(&mut DbConnection) -> QueryResult<()>] = &[load_cast, load_clients, load_integration];
 const VERSION_KEY: &str = "demo_data_version";
 
 /// Loads the demo data into an empty database, or the steps an older demo database lacks.
@@ -191,17 +224,21 @@ fn load_cast(conn: &mut DbConnection) -> QueryResult<()> {
         let resource = Resource { id: (*id).into(), title: (*title).into(), description: (*description).into() };
         resources::insert(conn, &resource, grants)?;
     }
-    for (id, name, description, visible, rights) in SYSTEMS {
+    for demo in SYSTEMS {
         let system = System {
-            id: (*id).into(),
+            id: demo.id.into(),
             vendor_org_no: "310000035".into(),
-            name: (*name).into(),
-            description: (*description).into(),
-            is_visible: *visible,
+            name: demo.names[0].into(),
+            description: demo.descriptions[0].into(),
+            is_visible: demo.visible,
             is_deleted: false,
             created: crate::domain::now(),
+            name_nn: demo.names[1].into(),
+            name_en: demo.names[2].into(),
+            description_nn: demo.descriptions[1].into(),
+            description_en: demo.descriptions[2].into(),
         };
-        systems::insert(conn, &system, rights, &[VENDOR_REDIRECT_URL])?;
+        systems::insert(conn, &system, demo.rights, &[VENDOR_REDIRECT_URL])?;
     }
     vendor_clients::insert(
         conn,
@@ -210,6 +247,41 @@ fn load_cast(conn: &mut DbConnection) -> QueryResult<()> {
             org_no: "310000035".into(),
             secret_hash: hash_secret(VENDOR_CLIENT_SECRET),
             scopes: [SCOPE_REQUEST_READ, SCOPE_REQUEST_WRITE, SCOPE_REGISTER_WRITE].join(" "),
+            jwks: String::new(),
+        },
+    )
+}
+
+/// Which resources each package holds, system client ids, and the public service's client.
+fn load_integration(conn: &mut DbConnection) -> QueryResult<()> {
+    for resource in ["ske-krav-og-betalinger", "a-melding"] {
+        packages::insert_package_resource(conn, REGNSKAPSFORER_PACKAGE, resource)?;
+    }
+    for demo in SYSTEMS {
+        systems::names(conn, demo.id, demo.names, demo.descriptions)?;
+        if demo.client_id != VENDOR_CLIENT_ID {
+            vendor_clients::insert(
+                conn,
+                &VendorClient {
+                    client_id: demo.client_id.into(),
+                    org_no: "310000035".into(),
+                    secret_hash: hash_secret(VENDOR_CLIENT_SECRET),
+                    scopes: [SCOPE_REQUEST_READ, SCOPE_REQUEST_WRITE].join(" "),
+                    jwks: String::new(),
+                },
+            )?;
+        }
+        systems::add_client_id(conn, demo.id, demo.client_id)?;
+    }
+    parties::insert_organisation(conn, &Organisation::new(SERVICE_ORG, "SKATTEETATEN"))?;
+    vendor_clients::insert(
+        conn,
+        &VendorClient {
+            client_id: SERVICE_CLIENT_ID.into(),
+            org_no: SERVICE_ORG.into(),
+            secret_hash: hash_secret(SERVICE_CLIENT_SECRET),
+            scopes: SCOPE_DECISION.into(),
+            jwks: String::new(),
         },
     )
 }

@@ -5,7 +5,8 @@ use diesel::prelude::*;
 
 use super::DbConnection;
 use super::schema::{
-    access_packages, relation_packages, request_access_packages, system_access_packages, system_user_access_packages,
+    access_packages, package_resources, relation_packages, request_access_packages, system_access_packages,
+    system_user_access_packages,
 };
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
@@ -33,6 +34,32 @@ pub fn relation_packages(conn: &mut DbConnection) -> QueryResult<Vec<(String, St
     relation_packages::table
         .select((relation_packages::role_code, relation_packages::package_urn))
         .order((relation_packages::role_code, relation_packages::package_urn))
+        .load(conn)
+}
+
+pub fn insert_package_resource(conn: &mut DbConnection, urn: &str, resource_id: &str) -> QueryResult<()> {
+    diesel::insert_into(package_resources::table)
+        .values((package_resources::package_urn.eq(urn), package_resources::resource_id.eq(resource_id)))
+        .execute(conn)
+        .map(drop)
+}
+
+/// Whether one of the packages holds the resource.
+pub fn any_holds(conn: &mut DbConnection, urns: &[String], resource_id: &str) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        package_resources::table
+            .filter(package_resources::package_urn.eq_any(urns))
+            .filter(package_resources::resource_id.eq(resource_id)),
+    ))
+    .get_result(conn)
+}
+
+/// Packages by urn, in the order of their names; unknown urns are left out.
+pub fn by_urns(conn: &mut DbConnection, urns: &[String]) -> QueryResult<Vec<AccessPackage>> {
+    access_packages::table
+        .filter(access_packages::urn.eq_any(urns))
+        .order(access_packages::name)
+        .select(AccessPackage::as_select())
         .load(conn)
 }
 

@@ -47,6 +47,10 @@ diesel::table! {
         is_visible -> Bool,
         is_deleted -> Bool,
         created -> Timestamp,
+        name_nn -> Text,
+        name_en -> Text,
+        description_nn -> Text,
+        description_en -> Text,
     }
 }
 
@@ -70,6 +74,7 @@ diesel::table! {
         org_no -> Text,
         secret_hash -> Text,
         scopes -> Text,
+        jwks -> Text,
     }
 }
 
@@ -191,6 +196,51 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    system_client_ids (client_id) {
+        client_id -> Text,
+        system_id -> Text,
+    }
+}
+
+diesel::table! {
+    package_resources (package_urn, resource_id) {
+        package_urn -> Text,
+        resource_id -> Text,
+    }
+}
+
+diesel::table! {
+    used_assertions (jti) {
+        jti -> Text,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    change_requests (id) {
+        id -> Text,
+        system_user_id -> Text,
+        system_id -> Text,
+        party_org_no -> Text,
+        external_ref -> Text,
+        status -> Text,
+        redirect_url -> Nullable<Text>,
+        created -> Timestamp,
+        handled_at -> Nullable<Timestamp>,
+        handled_by -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    change_request_items (change_request_id, kind, change, value) {
+        change_request_id -> Text,
+        kind -> Text,
+        change -> Text,
+        value -> Text,
+    }
+}
+
 diesel::joinable!(party_roles -> organisations (org_no));
 diesel::joinable!(system_access_packages -> access_packages (package_urn));
 diesel::joinable!(request_access_packages -> access_packages (package_urn));
@@ -228,4 +278,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     request_access_packages,
     system_user_access_packages,
     client_delegations,
+    system_client_ids,
+    package_resources,
+    used_assertions,
+    change_requests,
+    change_request_items,
 );

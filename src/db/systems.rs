@@ -7,7 +7,7 @@ use diesel::prelude::*;
 use super::DbConnection;
 use super::parties::Organisation;
 use super::resources::Resource;
-use super::schema::{organisations, resources, system_redirect_urls, system_rights, systems};
+use super::schema::{organisations, resources, system_client_ids, system_redirect_urls, system_rights, systems};
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
 #[diesel(table_name = systems)]
@@ -19,6 +19,10 @@ pub struct System {
     pub is_visible: bool,
     pub is_deleted: bool,
     pub created: NaiveDateTime,
+    pub name_nn: String,
+    pub name_en: String,
+    pub description_nn: String,
+    pub description_en: String,
 }
 
 pub fn insert(conn: &mut DbConnection, system: &System, rights: &[&str], redirect_urls: &[&str]) -> QueryResult<()> {
@@ -34,6 +38,41 @@ pub fn insert(conn: &mut DbConnection, system: &System, rights: &[&str], redirec
             .execute(conn)?;
     }
     Ok(())
+}
+
+/// Sets a system's names and descriptions (bokmål, nynorsk, English).
+pub fn names(conn: &mut DbConnection, id: &str, names: [&str; 3], descriptions: [&str; 3]) -> QueryResult<()> {
+    diesel::update(systems::table.find(id))
+        .set((
+            systems::name.eq(names[0]),
+            systems::name_nn.eq(names[1]),
+            systems::name_en.eq(names[2]),
+            systems::description.eq(descriptions[0]),
+            systems::description_nn.eq(descriptions[1]),
+            systems::description_en.eq(descriptions[2]),
+        ))
+        .execute(conn)
+        .map(drop)
+}
+
+pub fn add_client_id(conn: &mut DbConnection, system_id: &str, client_id: &str) -> QueryResult<()> {
+    diesel::insert_into(system_client_ids::table)
+        .values((system_client_ids::system_id.eq(system_id), system_client_ids::client_id.eq(client_id)))
+        .execute(conn)
+        .map(drop)
+}
+
+pub fn client_ids(conn: &mut DbConnection, system_id: &str) -> QueryResult<Vec<String>> {
+    system_client_ids::table
+        .filter(system_client_ids::system_id.eq(system_id))
+        .order(system_client_ids::client_id)
+        .select(system_client_ids::client_id)
+        .load(conn)
+}
+
+/// The system an OAuth2 client acts as, if any.
+pub fn by_client_id(conn: &mut DbConnection, client_id: &str) -> QueryResult<Option<String>> {
+    system_client_ids::table.find(client_id).select(system_client_ids::system_id).first(conn).optional()
 }
 
 /// A system that has not been deleted, with its vendor.

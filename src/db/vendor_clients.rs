@@ -13,6 +13,8 @@ pub struct VendorClient {
     pub secret_hash: String,
     /// Space-separated scopes the client may ask for.
     pub scopes: String,
+    /// Public keys (a JWK set as JSON) for signed client assertions; empty for none.
+    pub jwks: String,
 }
 
 pub fn insert(conn: &mut DbConnection, client: &VendorClient) -> QueryResult<()> {

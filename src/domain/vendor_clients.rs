@@ -8,6 +8,10 @@ use crate::error::AppError;
 pub const SCOPE_REQUEST_READ: &str = "altinn:authentication/systemuser.request.read";
 pub const SCOPE_REQUEST_WRITE: &str = "altinn:authentication/systemuser.request.write";
 pub const SCOPE_REGISTER_WRITE: &str = "altinn:authentication/systemregister.write";
+/// Changes any vendor's systems in the register.
+pub const SCOPE_REGISTER_ADMIN: &str = "altinn:authentication/systemregister.admin";
+/// Asks the decision endpoint (public services).
+pub const SCOPE_DECISION: &str = "altinn:authorization/pdp";
 
 /// Client secrets are long random strings, so a plain SHA-256 is enough to keep them
 /// out of the database in clear text.
@@ -61,6 +65,7 @@ mod tests {
             org_no: "310000035".into(),
             secret_hash: String::new(),
             scopes: format!("{SCOPE_REQUEST_READ} {SCOPE_REQUEST_WRITE}"),
+            jwks: String::new(),
         };
         assert_eq!(grant_scopes(&client, None).unwrap().len(), 2);
         assert_eq!(grant_scopes(&client, Some(SCOPE_REQUEST_READ)).unwrap(), [SCOPE_REQUEST_READ]);

@@ -193,20 +193,39 @@ impl TestApp {
         format!("{}{path}", self.address)
     }
 
-    /// A vendor access token for the demo client, with all its scopes or just `scope`.
-    pub async fn vendor_token(&self, scope: Option<&str>) -> String {
-        let mut form = vec![
-            ("grant_type", "client_credentials"),
-            ("client_id", "demo-smartcloud"),
-            ("client_secret", "demo-smartcloud-secret"),
-        ];
+    /// Registers another API client for the organisation; its secret is `<client_id>-secret`.
+    pub fn add_vendor_client(&self, client_id: &str, org_no: &str, scopes: &str) {
+        let mut conn = self.db();
+        systemtilgang::db::vendor_clients::insert(
+            &mut conn,
+            &systemtilgang::db::vendor_clients::VendorClient {
+                client_id: client_id.into(),
+                org_no: org_no.into(),
+                secret_hash: systemtilgang::domain::vendor_clients::hash_secret(&format!("{client_id}-secret")),
+                scopes: scopes.into(),
+                jwks: String::new(),
+            },
+        )
+        .unwrap();
+    }
+
+    /// An access token for a client whose secret is `<client_id>-secret`.
+    pub async fn token_for(&self, client_id: &str, scope: Option<&str>) -> String {
+        let secret = format!("{client_id}-secret");
+        let mut form = vec![("grant_type", "client_credentials"), ("client_id", client_id), ("client_secret", &secret)];
         if let Some(scope) = scope {
             form.push(("scope", scope));
         }
         let response = self.http.post(self.url("/token")).form(&form).send().await.unwrap();
-        assert_eq!(response.status(), 200);
+        let status = response.status();
         let body: Value = response.json().await.unwrap();
+        assert_eq!(status, 200, "{body}");
         body["access_token"].as_str().unwrap().to_owned()
+    }
+
+    /// A vendor access token for the demo client, with all its scopes or just `scope`.
+    pub async fn vendor_token(&self, scope: Option<&str>) -> String {
+        self.token_for("demo-smartcloud", scope).await
     }
 
     pub async fn api_get(&self, token: &str, path: &str) -> (u16, Value) {

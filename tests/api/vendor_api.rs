@@ -199,29 +199,12 @@ async fn a_vendor_sees_only_its_own_systems(app: TestApp) {
     let request = app.create_request(SMARTCLOUD, &[KRAV], None).await;
     let id = request["id"].as_str().unwrap();
     // Another vendor with its own API client.
-    {
-        let mut conn = app.db();
-        systemtilgang::db::vendor_clients::insert(
-            &mut conn,
-            &systemtilgang::db::vendor_clients::VendorClient {
-                client_id: "other-vendor".into(),
-                org_no: "310000132".into(),
-                secret_hash: systemtilgang::domain::vendor_clients::hash_secret("other-secret"),
-                scopes: "altinn:authentication/systemuser.request.read altinn:authentication/systemuser.request.write"
-                    .into(),
-            },
-        )
-        .unwrap();
-    }
-    let response = app
-        .http
-        .post(app.url("/token"))
-        .form(&[("grant_type", "client_credentials"), ("client_id", "other-vendor"), ("client_secret", "other-secret")])
-        .send()
-        .await
-        .unwrap();
-    let other: Value = response.json().await.unwrap();
-    let other = other["access_token"].as_str().unwrap();
+    app.add_vendor_client(
+        "other-vendor",
+        "310000132",
+        "altinn:authentication/systemuser.request.read altinn:authentication/systemuser.request.write",
+    );
+    let other = &app.token_for("other-vendor", None).await;
     let checks = [
         (format!("{REQUESTS}/{id}"), "AUTH-00010"),
         (format!("{REQUESTS}/bysystem/{SMARTCLOUD}"), "AUTH-00011"),

@@ -1,0 +1,10 @@
+DROP TABLE change_request_items;
+DROP TABLE change_requests;
+DROP TABLE used_assertions;
+ALTER TABLE vendor_clients DROP COLUMN jwks;
+DROP TABLE package_resources;
+DROP TABLE system_client_ids;
+ALTER TABLE systems DROP COLUMN description_en;
+ALTER TABLE systems DROP COLUMN description_nn;
+ALTER TABLE systems DROP COLUMN name_en;
+ALTER TABLE systems DROP COLUMN name_nn;
