@@ -10,6 +10,7 @@ use ring::signature::{ECDSA_P256_SHA256_FIXED_SIGNING, EcdsaKeyPair, KeyPair};
 use serde::{Deserialize, Serialize};
 
 use crate::db::{DbConnection, secrets};
+use crate::domain::system_user_tokens::SystemUserGrant;
 use crate::error::AppError;
 
 /// How long an access token is valid, in seconds.
@@ -46,7 +47,23 @@ pub struct VendorClaims {
     pub iat: i64,
     pub exp: i64,
     pub jti: String,
+    /// Present on system user tokens: the system user the token acts as.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub authorization_details: Option<Vec<SystemUserDetail>>,
 }
+
+/// The `authorization_details` entry of a system user token (Altinn's field names).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SystemUserDetail {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub systemuser_id: Vec<String>,
+    pub systemuser_org: OrgClaim,
+    pub system_id: String,
+}
+
+/// The `authorization_details` type that asks for a system user token.
+pub const SYSTEM_USER_DETAIL_TYPE: &str = "urn:altinn:systemuser";
 
 pub struct TokenService {
     issuer: String,
@@ -90,8 +107,14 @@ impl TokenService {
         &self.issuer
     }
 
-    /// A signed access token for the vendor client.
-    pub fn issue(&self, client_id: &str, org_no: &str, scopes: &[String]) -> Result<String, AppError> {
+    /// A signed access token for the vendor client, acting as a system user when `grant` says so.
+    pub fn issue(
+        &self,
+        client_id: &str,
+        org_no: &str,
+        scopes: &[String],
+        grant: Option<&SystemUserGrant>,
+    ) -> Result<String, AppError> {
         let now = chrono::Utc::now().timestamp();
         let claims = VendorClaims {
             iss: self.issuer.clone(),
@@ -102,6 +125,14 @@ impl TokenService {
             iat: now,
             exp: now + TOKEN_LIFETIME_SECS,
             jti: uuid::Uuid::new_v4().to_string(),
+            authorization_details: grant.map(|g| {
+                vec![SystemUserDetail {
+                    kind: SYSTEM_USER_DETAIL_TYPE.into(),
+                    systemuser_id: vec![g.system_user_id.clone()],
+                    systemuser_org: OrgClaim::for_org(&g.org_no),
+                    system_id: g.system_id.clone(),
+                }]
+            }),
         };
         let mut header = Header::new(Algorithm::ES256);
         header.kid = Some(self.kid.clone());
@@ -144,7 +175,7 @@ mod tests {
     fn tokens_verify_with_the_same_key_and_issuer_only() {
         let mut conn = demo_db();
         let service = TokenService::load_or_create(&mut conn, "http://a").unwrap();
-        let token = service.issue("demo-smartcloud", "310000035", &["s1".into(), "s2".into()]).unwrap();
+        let token = service.issue("demo-smartcloud", "310000035", &["s1".into(), "s2".into()], None).unwrap();
         let claims = service.verify(&token).expect("valid token");
         assert_eq!(claims.scope, "s1 s2");
         assert_eq!(claims.consumer.org_no(), Some("310000035"));

@@ -8,22 +8,22 @@ use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
 use crate::error::{ApiError, AppError};
 use crate::startup::AppState;
 
-/// The vendor organisation behind a valid access token, with the token's scopes.
+/// The organisation (vendor or public service) behind a valid access token, with its scopes.
 #[derive(Debug, Clone)]
-pub struct Vendor {
+pub struct Caller {
     pub org_no: String,
     pub client_id: String,
     scopes: Vec<String>,
 }
 
-impl Vendor {
+impl Caller {
     /// Refuses with 403 unless the token carries `scope`.
     pub fn require(&self, scope: &'static str) -> Result<(), ApiError> {
         if self.scopes.iter().any(|s| s == scope) { Ok(()) } else { Err(AppError::MissingScope(scope).into()) }
     }
 }
 
-impl FromRequest for Vendor {
+impl FromRequest for Caller {
     type Error = ApiError;
     type Future = Ready<Result<Self, ApiError>>;
 
@@ -32,7 +32,7 @@ impl FromRequest for Vendor {
     }
 }
 
-fn authenticate(req: &HttpRequest) -> Result<Vendor, ApiError> {
+fn authenticate(req: &HttpRequest) -> Result<Caller, ApiError> {
     let state =
         req.app_data::<web::Data<AppState>>().ok_or_else(|| AppError::Internal("application state missing".into()))?;
     let token = req
@@ -43,7 +43,7 @@ fn authenticate(req: &HttpRequest) -> Result<Vendor, ApiError> {
         .ok_or(AppError::Unauthenticated)?;
     let claims = state.tokens.verify(token.trim()).ok_or(AppError::Unauthenticated)?;
     let org_no = claims.consumer.org_no().ok_or(AppError::Unauthenticated)?.to_owned();
-    Ok(Vendor {
+    Ok(Caller {
         org_no,
         client_id: claims.client_id,
         scopes: claims.scope.split_whitespace().map(str::to_owned).collect(),

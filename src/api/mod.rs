@@ -2,6 +2,7 @@
 //! token endpoint vendors authenticate with.
 
 mod auth;
+mod decisions;
 mod dto;
 mod requests;
 mod system_users;
@@ -12,7 +13,7 @@ use actix_web::{HttpResponse, web};
 use crate::domain::requests::UserType;
 use crate::error::{ApiError, AppError};
 
-pub use auth::Vendor;
+pub use auth::Caller;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(
@@ -21,6 +22,12 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route(web::post().to(token::issue)),
     )
     .route("/.well-known/jwks.json", web::get().to(token::jwks))
+    .service(
+        web::scope("/authorization/api/v1")
+            .app_data(web::JsonConfig::default().error_handler(|e, _| bad_request(e.to_string())))
+            .route("/decision", web::post().to(decisions::decide))
+            .default_service(web::to(not_found)),
+    )
     .service(
         web::scope("/authentication/api/v1")
             .app_data(web::JsonConfig::default().error_handler(|e, _| bad_request(e.to_string())))

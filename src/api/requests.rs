@@ -3,7 +3,7 @@
 
 use actix_web::{HttpRequest, HttpResponse, web};
 
-use super::auth::Vendor;
+use super::auth::Caller;
 use super::dto::{CreateRequestBody, PageQuery, Paginated, RequestResponse};
 use crate::domain::requests::{self, UserType};
 use crate::domain::vendor_clients::{SCOPE_REQUEST_READ, SCOPE_REQUEST_WRITE};
@@ -13,7 +13,7 @@ use crate::startup::AppState;
 pub async fn create(
     state: web::Data<AppState>,
     kind: web::Data<UserType>,
-    vendor: Vendor,
+    vendor: Caller,
     body: web::Json<CreateRequestBody>,
 ) -> Result<HttpResponse, ApiError> {
     vendor.require(SCOPE_REQUEST_WRITE)?;
@@ -27,7 +27,7 @@ pub async fn create(
 pub async fn get(
     state: web::Data<AppState>,
     kind: web::Data<UserType>,
-    vendor: Vendor,
+    vendor: Caller,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     vendor.require(SCOPE_REQUEST_READ)?;
@@ -39,7 +39,7 @@ pub async fn get(
 pub async fn by_external_ref(
     state: web::Data<AppState>,
     kind: web::Data<UserType>,
-    vendor: Vendor,
+    vendor: Caller,
     path: web::Path<(String, String, String)>,
 ) -> Result<HttpResponse, ApiError> {
     vendor.require(SCOPE_REQUEST_READ)?;
@@ -57,7 +57,7 @@ pub async fn by_system(
     req: HttpRequest,
     state: web::Data<AppState>,
     kind: web::Data<UserType>,
-    vendor: Vendor,
+    vendor: Caller,
     system_id: web::Path<String>,
     query: web::Query<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
@@ -78,7 +78,7 @@ pub async fn by_system(
 pub async fn delete(
     state: web::Data<AppState>,
     kind: web::Data<UserType>,
-    vendor: Vendor,
+    vendor: Caller,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     vendor.require(SCOPE_REQUEST_WRITE)?;

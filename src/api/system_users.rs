@@ -3,7 +3,7 @@
 
 use actix_web::{HttpRequest, HttpResponse, web};
 
-use super::auth::Vendor;
+use super::auth::Caller;
 use super::dto::{ClientResponse, PageQuery, Paginated, SystemUserResponse};
 use crate::domain::vendor_clients::SCOPE_REQUEST_READ;
 use crate::domain::{self, system_users};
@@ -12,7 +12,7 @@ use crate::startup::AppState;
 
 pub async fn by_system(
     state: web::Data<AppState>,
-    vendor: Vendor,
+    vendor: Caller,
     system_id: web::Path<String>,
     query: web::Query<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
@@ -34,7 +34,7 @@ pub async fn by_system(
 pub async fn clients(
     req: HttpRequest,
     state: web::Data<AppState>,
-    vendor: Vendor,
+    vendor: Caller,
     id: web::Path<String>,
     query: web::Query<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {

@@ -7,10 +7,11 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use serde::Deserialize;
 
+use crate::domain::system_user_tokens::{self, Refusal, SystemUserGrant};
 use crate::domain::vendor_clients;
 use crate::error::AppError;
 use crate::startup::AppState;
-use crate::tokens::TOKEN_LIFETIME_SECS;
+use crate::tokens::{OrgClaim, SYSTEM_USER_DETAIL_TYPE, TOKEN_LIFETIME_SECS};
 
 #[derive(Debug, Deserialize)]
 pub struct TokenForm {
@@ -18,6 +19,18 @@ pub struct TokenForm {
     client_id: Option<String>,
     client_secret: Option<String>,
     scope: Option<String>,
+    /// RFC 9396 details as JSON; `urn:altinn:systemuser` asks for a system user token.
+    authorization_details: Option<String>,
+}
+
+/// One entry of `authorization_details` as vendors send it.
+#[derive(Debug, Deserialize)]
+struct RequestedDetail {
+    #[serde(rename = "type")]
+    kind: String,
+    systemuser_org: OrgClaim,
+    #[serde(default, rename = "externalRef")]
+    external_ref: Option<String>,
 }
 
 /// An OAuth2 error response.
@@ -110,13 +123,45 @@ pub async fn issue(
         error: "invalid_scope",
         description: "a scope asked for is not allowed for this client".into(),
     })?;
-    let token = state.tokens.issue(&client.client_id, &client.org_no, &scopes)?;
+    let grant = match form.authorization_details.as_deref() {
+        Some(details) => Some(system_user_grant(&state, &client.client_id, details).await?),
+        None => None,
+    };
+    let token = state.tokens.issue(&client.client_id, &client.org_no, &scopes, grant.as_ref())?;
     Ok(HttpResponse::Ok().insert_header((header::CACHE_CONTROL, "no-store")).json(serde_json::json!({
         "access_token": token,
         "token_type": "Bearer",
         "expires_in": TOKEN_LIFETIME_SECS,
         "scope": scopes.join(" "),
     })))
+}
+
+fn invalid_details(description: &str) -> OAuthError {
+    OAuthError {
+        status: actix_web::http::StatusCode::BAD_REQUEST,
+        error: "invalid_authorization_details",
+        description: description.into(),
+    }
+}
+
+/// The system user a system user token may act as, from `authorization_details`.
+async fn system_user_grant(state: &AppState, client_id: &str, details: &str) -> Result<SystemUserGrant, OAuthError> {
+    let parsed: Vec<RequestedDetail> =
+        serde_json::from_str(details).map_err(|e| invalid_details(&format!("not a list of details: {e}")))?;
+    let [detail] = parsed.as_slice() else {
+        return Err(invalid_details("exactly one authorization detail is expected"));
+    };
+    if detail.kind != SYSTEM_USER_DETAIL_TYPE {
+        return Err(invalid_details("the type must be urn:altinn:systemuser"));
+    }
+    let org_no =
+        detail.systemuser_org.org_no().ok_or_else(|| invalid_details("systemuser_org must be 0192:<orgno>"))?;
+    let (client, org, external_ref) = (client_id.to_owned(), org_no.to_owned(), detail.external_ref.clone());
+    match state.db(move |conn| system_user_tokens::authorize(conn, &client, &org, external_ref.as_deref())).await? {
+        Ok(grant) => Ok(grant),
+        Err(Refusal::ClientIsNoSystem) => Err(invalid_details("the client is not a client of any registered system")),
+        Err(Refusal::NoSystemUser) => Err(invalid_details("no system user exists for this organisation and system")),
+    }
 }
 
 pub async fn jwks(state: web::Data<AppState>) -> HttpResponse {

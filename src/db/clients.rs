@@ -136,18 +136,17 @@ pub fn relations_with(
 pub fn attach<'a>(conn: &mut DbConnection, rows: &'a [ClientDelegation]) -> QueryResult<Vec<&'a ClientDelegation>> {
     let mut added = Vec::new();
     for row in rows {
-        let present = diesel::select(exists(
-            cd::table
-                .filter(cd::system_user_id.eq(&row.system_user_id))
-                .filter(cd::client_org_no.eq(&row.client_org_no)),
-        ))
-        .get_result::<bool>(conn)?;
-        if !present {
+        if !is_attached(conn, &row.system_user_id, &row.client_org_no)? {
             diesel::insert_into(cd::table).values(row).execute(conn)?;
             added.push(row);
         }
     }
     Ok(added)
+}
+
+pub fn is_attached(conn: &mut DbConnection, system_user_id: &str, client: &str) -> QueryResult<bool> {
+    diesel::select(exists(cd::table.filter(cd::system_user_id.eq(system_user_id)).filter(cd::client_org_no.eq(client))))
+        .get_result(conn)
 }
 
 pub fn detach(conn: &mut DbConnection, system_user_id: &str, client: &str) -> QueryResult<bool> {

@@ -45,20 +45,29 @@ pub fn find_live(conn: &mut DbConnection, id: &str) -> QueryResult<Option<System
         .optional()
 }
 
+pub fn find_live_by_triple(
+    conn: &mut DbConnection,
+    party_org_no: &str,
+    system_id: &str,
+    external_ref: &str,
+) -> QueryResult<Option<SystemUser>> {
+    su::table
+        .filter(su::party_org_no.eq(party_org_no))
+        .filter(su::system_id.eq(system_id))
+        .filter(su::external_ref.eq(external_ref))
+        .filter(su::deleted_at.is_null())
+        .select(SystemUser::as_select())
+        .first(conn)
+        .optional()
+}
+
 pub fn live_exists(
     conn: &mut DbConnection,
     party_org_no: &str,
     system_id: &str,
     external_ref: &str,
 ) -> QueryResult<bool> {
-    diesel::select(diesel::dsl::exists(
-        su::table
-            .filter(su::party_org_no.eq(party_org_no))
-            .filter(su::system_id.eq(system_id))
-            .filter(su::external_ref.eq(external_ref))
-            .filter(su::deleted_at.is_null()),
-    ))
-    .get_result(conn)
+    Ok(find_live_by_triple(conn, party_org_no, system_id, external_ref)?.is_some())
 }
 
 /// A party's live system users with their systems and vendors, newest first.

@@ -4,10 +4,12 @@
 pub mod actor;
 pub mod audit;
 pub mod clients;
+pub mod decisions;
 pub mod delegation;
 pub mod ids;
 pub mod requests;
 pub mod roles;
+pub mod system_user_tokens;
 pub mod system_users;
 pub mod systems;
 pub mod vendor_clients;

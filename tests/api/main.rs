@@ -5,6 +5,7 @@ mod helpers;
 mod clients;
 mod create;
 mod details;
+mod integration;
 mod login;
 mod overview;
 mod security;

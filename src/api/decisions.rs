@@ -1,0 +1,45 @@
+//! `POST /authorization/api/v1/decision`: public services ask whether a system user may
+//! act on a resource for a party.
+
+use actix_web::{HttpResponse, web};
+use serde::Deserialize;
+
+use super::auth::Caller;
+use crate::domain::decisions;
+use crate::domain::vendor_clients::SCOPE_DECISION;
+use crate::error::ApiError;
+use crate::startup::AppState;
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Subject {
+    pub system_user_id: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DecisionRequest {
+    pub subject: Subject,
+    /// The resource identifier, e.g. `ske-krav-og-betalinger`.
+    pub resource: String,
+    /// The action asked for (read, write, …); rights cover every action on their resource.
+    pub action: String,
+    pub party_org_no: String,
+}
+
+pub async fn decide(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: web::Json<DecisionRequest>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(SCOPE_DECISION)?;
+    let body = body.into_inner();
+    let (user, resource, party) = (body.subject.system_user_id, body.resource.clone(), body.party_org_no.clone());
+    let decision = state.db(move |conn| decisions::decide(conn, &user, &resource, &party)).await?;
+    Ok(HttpResponse::Ok().json(serde_json::json!({
+        "decision": decision.as_str(),
+        "resource": body.resource,
+        "action": body.action,
+        "partyOrgNo": body.party_org_no,
+    })))
+}

@@ -1,0 +1,101 @@
+//! Decisions for public services: may this system user act on this resource for this
+//! party? Reads only live rows, so revocation and client removal count at once.
+
+use crate::db::{self, DbConnection, system_users};
+use crate::error::AppError;
+
+use super::requests::UserType;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    Permit,
+    Deny,
+}
+
+impl Decision {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Decision::Permit => "Permit",
+            Decision::Deny => "Deny",
+        }
+    }
+}
+
+/// Permit when the live system user holds the resource for the party: a standard one for
+/// its own party, through a right or a package; an agent one for an attached client,
+/// through a package. Rights cover every action on their resource.
+pub fn decide(
+    conn: &mut DbConnection,
+    system_user_id: &str,
+    resource_id: &str,
+    party_org_no: &str,
+) -> Result<Decision, AppError> {
+    let Some(user) = system_users::find_live(conn, system_user_id)? else {
+        return Ok(Decision::Deny);
+    };
+    let packages: Vec<String> =
+        db::packages::of_system_user(conn, system_user_id)?.into_iter().map(|p| p.urn).collect();
+    let permitted = match UserType::of(&user.user_type) {
+        UserType::Standard => {
+            user.party_org_no == party_org_no
+                && (system_users::rights(conn, system_user_id)?.iter().any(|r| r.id == resource_id)
+                    || db::packages::any_holds(conn, &packages, resource_id)?)
+        }
+        UserType::Agent => {
+            db::clients::is_attached(conn, system_user_id, party_org_no)?
+                && db::packages::any_holds(conn, &packages, resource_id)?
+        }
+    };
+    Ok(if permitted { Decision::Permit } else { Decision::Deny })
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::Duration;
+
+    use super::*;
+    use crate::domain::actor::Actor;
+    use crate::domain::requests::{self, Expiry, NewRequest};
+    use crate::domain::testing::demo_db;
+
+    #[test]
+    fn a_standard_system_user_acts_for_its_own_party_within_its_rights_until_deleted() {
+        let mut conn = demo_db();
+        let konsert = Actor::load(&mut conn, "17827510025", None).unwrap().unwrap();
+        let id = crate::domain::system_users::create_by_user(&mut conn, &konsert, "310000035_smartcloud").unwrap();
+        let ask = |conn: &mut DbConnection, resource: &str, party: &str| decide(conn, &id, resource, party).unwrap();
+        assert_eq!(ask(&mut conn, "ske-krav-og-betalinger", "310000019"), Decision::Permit);
+        assert_eq!(ask(&mut conn, "a-melding", "310000019"), Decision::Deny);
+        assert_eq!(ask(&mut conn, "ske-krav-og-betalinger", "310000027"), Decision::Deny);
+        crate::domain::system_users::delete(&mut conn, &konsert, &id).unwrap();
+        assert_eq!(ask(&mut conn, "ske-krav-og-betalinger", "310000019"), Decision::Deny);
+        assert_eq!(decide(&mut conn, "no-such-user", "a-melding", "310000019").unwrap(), Decision::Deny);
+    }
+
+    #[test]
+    fn an_agent_system_user_acts_for_attached_clients_within_its_packages() {
+        let mut conn = demo_db();
+        let request = NewRequest {
+            user_type: UserType::Agent,
+            system_id: "310000035_smartcloud_klient".into(),
+            party_org_no: "310000027".into(),
+            access_packages: vec!["urn:altinn:accesspackage:regnskapsforer-med-signeringsrettighet".into()],
+            ..NewRequest::default()
+        };
+        let (request, _) = requests::create(&mut conn, "310000035", request, None).unwrap();
+        let id = request.request.id;
+        requests::approve(&mut conn, "03868120095", &id, Expiry(Duration::days(1))).unwrap();
+        let dress = Actor::load(&mut conn, "03868120095", None).unwrap().unwrap();
+        assert_eq!(decide(&mut conn, &id, "a-melding", "310000043").unwrap(), Decision::Deny);
+        crate::domain::clients::add(&mut conn, &dress, &id, "310000043").unwrap();
+        assert_eq!(decide(&mut conn, &id, "a-melding", "310000043").unwrap(), Decision::Permit);
+        assert_eq!(decide(&mut conn, &id, "a-melding", "310000051").unwrap(), Decision::Deny);
+        assert_eq!(
+            decide(&mut conn, &id, "a-melding", "310000027").unwrap(),
+            Decision::Deny,
+            "not for the firm itself"
+        );
+        crate::domain::clients::remove(&mut conn, &dress, &id, "310000043").unwrap();
+        assert_eq!(decide(&mut conn, &id, "a-melding", "310000043").unwrap(), Decision::Deny);
+    }
+}
