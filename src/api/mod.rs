@@ -2,6 +2,7 @@
 //! token endpoint vendors authenticate with.
 
 mod auth;
+mod client_keys;
 mod decisions;
 mod dto;
 mod requests;
@@ -37,6 +38,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .service(request_scope("/systemuser/request/vendor/agent", UserType::Agent))
             .service(request_scope("/systemuser/request/vendor", UserType::Standard))
             .route("/systemuser/vendor/agent/{system_user_id}/clients", web::get().to(system_users::clients))
+            .route("/vendor/clients/{client_id}/jwks", web::put().to(client_keys::put))
             .route("/systemuser/vendor/bysystem/{system_id}", web::get().to(system_users::by_system))
             .default_service(web::to(not_found)),
     );

@@ -7,6 +7,7 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use serde::Deserialize;
 
+use crate::domain::assertions;
 use crate::domain::system_user_tokens::{self, Refusal, SystemUserGrant};
 use crate::domain::vendor_clients;
 use crate::error::AppError;
@@ -21,7 +22,12 @@ pub struct TokenForm {
     scope: Option<String>,
     /// RFC 9396 details as JSON; `urn:altinn:systemuser` asks for a system user token.
     authorization_details: Option<String>,
+    /// The signed client assertion of the jwt-bearer grant.
+    assertion: Option<String>,
 }
+
+/// RFC 7523's grant type for a signed JWT.
+const JWT_BEARER: &str = "urn:ietf:params:oauth:grant-type:jwt-bearer";
 
 /// One entry of `authorization_details` as vendors send it.
 #[derive(Debug, Deserialize)]
@@ -56,6 +62,14 @@ impl ResponseError for OAuthError {
             "error": self.error,
             "error_description": self.description,
         }))
+    }
+}
+
+fn invalid_client(description: &str) -> OAuthError {
+    OAuthError {
+        status: actix_web::http::StatusCode::UNAUTHORIZED,
+        error: "invalid_client",
+        description: description.into(),
     }
 }
 
@@ -97,33 +111,47 @@ pub async fn issue(
     form: web::Form<TokenForm>,
 ) -> Result<HttpResponse, OAuthError> {
     let form = form.into_inner();
-    match form.grant_type.as_deref() {
-        Some("client_credentials") => {}
+    // Who the client is, and the scope and details it asks for (an assertion carries its own).
+    let (client, scope, details) = match form.grant_type.as_deref() {
+        Some("client_credentials") => {
+            let (client_id, secret) =
+                client_credentials(&req, &form).ok_or_else(|| invalid_request("client credentials are missing"))?;
+            let client = state
+                .db(move |conn| vendor_clients::authenticate(conn, &client_id, &secret))
+                .await?
+                .ok_or_else(|| invalid_client("unknown client or wrong secret"))?;
+            (client, form.scope, form.authorization_details)
+        }
+        Some(JWT_BEARER) => {
+            let assertion = form.assertion.ok_or_else(|| invalid_request("the assertion is missing"))?;
+            let base = state.public_url.clone();
+            let audiences = vec![base.clone(), format!("{base}/"), format!("{base}/token")];
+            let verified =
+                state.db(move |conn| assertions::verify(conn, &assertion, &audiences)).await?.map_err(|refused| {
+                    OAuthError {
+                        status: actix_web::http::StatusCode::BAD_REQUEST,
+                        error: "invalid_grant",
+                        description: refused.0.into(),
+                    }
+                })?;
+            let details = verified.authorization_details.map(|d| d.to_string()).or(form.authorization_details);
+            (verified.client, verified.scope.or(form.scope), details)
+        }
         Some(_) => {
             return Err(OAuthError {
                 status: actix_web::http::StatusCode::BAD_REQUEST,
                 error: "unsupported_grant_type",
-                description: "only client_credentials is supported".into(),
+                description: format!("supported: client_credentials, {JWT_BEARER}"),
             });
         }
         None => return Err(invalid_request("grant_type is missing")),
-    }
-    let (client_id, secret) =
-        client_credentials(&req, &form).ok_or_else(|| invalid_request("client credentials are missing"))?;
-    let client =
-        state.db(move |conn| vendor_clients::authenticate(conn, &client_id, &secret)).await?.ok_or_else(|| {
-            OAuthError {
-                status: actix_web::http::StatusCode::UNAUTHORIZED,
-                error: "invalid_client",
-                description: "unknown client or wrong secret".into(),
-            }
-        })?;
-    let scopes = vendor_clients::grant_scopes(&client, form.scope.as_deref()).ok_or_else(|| OAuthError {
+    };
+    let scopes = vendor_clients::grant_scopes(&client, scope.as_deref()).ok_or_else(|| OAuthError {
         status: actix_web::http::StatusCode::BAD_REQUEST,
         error: "invalid_scope",
         description: "a scope asked for is not allowed for this client".into(),
     })?;
-    let grant = match form.authorization_details.as_deref() {
+    let grant = match details.as_deref() {
         Some(details) => Some(system_user_grant(&state, &client.client_id, details).await?),
         None => None,
     };

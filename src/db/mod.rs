@@ -1,6 +1,7 @@
 //! Storage: one connection type over SQLite and PostgreSQL, the pool, migrations and
 //! the queries each table needs. Nothing above this module writes SQL.
 
+pub mod assertions;
 pub mod audit;
 pub mod clients;
 pub mod packages;

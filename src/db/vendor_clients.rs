@@ -24,3 +24,7 @@ pub fn insert(conn: &mut DbConnection, client: &VendorClient) -> QueryResult<()>
 pub fn find(conn: &mut DbConnection, client_id: &str) -> QueryResult<Option<VendorClient>> {
     vendor_clients::table.find(client_id).select(VendorClient::as_select()).first(conn).optional()
 }
+
+pub fn set_jwks(conn: &mut DbConnection, client_id: &str, jwks: &str) -> QueryResult<()> {
+    diesel::update(vendor_clients::table.find(client_id)).set(vendor_clients::jwks.eq(jwks)).execute(conn).map(drop)
+}

@@ -2,6 +2,7 @@
 //! requests and system users come and go. No HTTP here and no SQL strings.
 
 pub mod actor;
+pub mod assertions;
 pub mod audit;
 pub mod clients;
 pub mod decisions;

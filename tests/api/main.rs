@@ -2,6 +2,7 @@
 
 mod helpers;
 
+mod assertions;
 mod clients;
 mod create;
 mod details;

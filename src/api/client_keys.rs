@@ -1,0 +1,22 @@
+//! `PUT /authentication/api/v1/vendor/clients/{clientId}/jwks`: a vendor registers the
+//! public keys its client signs assertions with (as one registers keys in Maskinporten).
+
+use actix_web::{HttpResponse, web};
+
+use super::auth::Caller;
+use crate::domain::assertions;
+use crate::domain::vendor_clients::SCOPE_REGISTER_WRITE;
+use crate::error::ApiError;
+use crate::startup::AppState;
+
+pub async fn put(
+    state: web::Data<AppState>,
+    caller: Caller,
+    client_id: web::Path<String>,
+    jwks: web::Json<serde_json::Value>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(SCOPE_REGISTER_WRITE)?;
+    let jwks = jwks.into_inner().to_string();
+    state.db(move |conn| assertions::register_keys(conn, &caller.org_no, &client_id, &jwks)).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
