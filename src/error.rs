@@ -9,8 +9,17 @@ use askama::Template;
 use crate::domain::delegation::MissingRight;
 use crate::i18n::I18n;
 
+/// One failed check of a submitted document, with a stable code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    pub code: &'static str,
+    pub detail: String,
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
+    #[error("the submitted document is not valid")]
+    Invalid(Vec<FieldError>),
     #[error("the system does not exist or belongs to another vendor")]
     SystemNotFound,
     #[error("the request does not exist")]
@@ -66,9 +75,8 @@ impl AppError {
         use AppError::*;
         match self {
             SystemNotFound | RequestNotFound | SystemUserNotFound | NotFound => StatusCode::NOT_FOUND,
-            RightsNotSubset | PackageNotOnSystem | NoPackages | RedirectNotAllowed | InvalidParty | BadRequest(_) => {
-                StatusCode::BAD_REQUEST
-            }
+            RightsNotSubset | PackageNotOnSystem | NoPackages | RedirectNotAllowed | InvalidParty | BadRequest(_)
+            | Invalid(_) => StatusCode::BAD_REQUEST,
             NotClientAdministrator | NotAClient(_) | ClientNotEligible { .. } => StatusCode::FORBIDDEN,
             SystemUserExists | RequestNotNew(_) | RequestExpired => StatusCode::CONFLICT,
             NotAccessManager | MissingRights(_) | CannotRepresent | MissingScope(_) | CsrfMismatch => {
@@ -84,6 +92,7 @@ impl AppError {
     pub fn code(&self) -> &'static str {
         use AppError::*;
         match self {
+            Invalid(errors) => errors.first().map_or("AUTH.VLD-00000", |e| e.code),
             InvalidParty => "AUTH-00000",
             RightsNotSubset => "AUTH-00001",
             SystemUserExists => "AUTH-00004",
@@ -125,9 +134,8 @@ impl AppError {
             CannotRepresent => "error.cannot_represent",
             CsrfMismatch => "error.csrf",
             Unauthenticated | LoginRequired { .. } | MissingScope(_) => "error.forbidden",
-            RightsNotSubset | PackageNotOnSystem | NoPackages | RedirectNotAllowed | InvalidParty | BadRequest(_) => {
-                "error.bad_request"
-            }
+            RightsNotSubset | PackageNotOnSystem | NoPackages | RedirectNotAllowed | InvalidParty | BadRequest(_)
+            | Invalid(_) => "error.bad_request",
             NotClientAdministrator => "error.not_client_administrator",
             NotAClient(_) => "error.not_a_client",
             ClientNotEligible { .. } => "error.client_not_eligible",
@@ -176,13 +184,16 @@ impl ResponseError for ApiError {
             AppError::Internal(_) => "An unexpected error occurred.".to_owned(),
             other => other.to_string(),
         };
-        let body = serde_json::json!({
+        let mut body = serde_json::json!({
             "type": format!("urn:systemtilgang:problem:{}", self.0.code()),
             "title": status.canonical_reason().unwrap_or("Error"),
             "status": status.as_u16(),
             "detail": detail,
             "code": self.0.code(),
         });
+        if let AppError::Invalid(errors) = &self.0 {
+            body["errors"] = errors.iter().map(|e| serde_json::json!({"code": e.code, "detail": e.detail})).collect();
+        }
         let mut response = HttpResponse::build(status);
         response.content_type("application/problem+json");
         if status == StatusCode::UNAUTHORIZED {

@@ -23,6 +23,27 @@ pub struct RightDto {
     pub resource: Vec<AttributePair>,
 }
 
+impl RightDto {
+    pub fn resource(id: String) -> Self {
+        RightDto { resource: vec![AttributePair { id: RESOURCE_ATTRIBUTE.into(), value: id }] }
+    }
+}
+
+/// The resource ids of rights, each of which must name exactly one resource.
+pub fn resource_ids(rights: &[RightDto]) -> Result<Vec<String>, AppError> {
+    rights
+        .iter()
+        .map(|right| match right.resource.as_slice() {
+            [pair] if pair.id == RESOURCE_ATTRIBUTE && !pair.value.trim().is_empty() => {
+                Ok(pair.value.trim().to_owned())
+            }
+            _ => Err(AppError::BadRequest(format!(
+                "each right must name exactly one resource as {{\"id\":\"{RESOURCE_ATTRIBUTE}\",\"value\":\"…\"}}"
+            ))),
+        })
+        .collect()
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct AccessPackageDto {
     pub urn: String,
@@ -44,18 +65,7 @@ pub struct CreateRequestBody {
 
 impl CreateRequestBody {
     pub fn into_domain(self, user_type: UserType) -> Result<NewRequest, AppError> {
-        let resource_ids = self
-            .rights
-            .iter()
-            .map(|right| match right.resource.as_slice() {
-                [pair] if pair.id == RESOURCE_ATTRIBUTE && !pair.value.trim().is_empty() => {
-                    Ok(pair.value.trim().to_owned())
-                }
-                _ => Err(AppError::BadRequest(format!(
-                    "each right must name exactly one resource as {{\"id\":\"{RESOURCE_ATTRIBUTE}\",\"value\":\"…\"}}"
-                ))),
-            })
-            .collect::<Result<_, _>>()?;
+        let resource_ids = resource_ids(&self.rights)?;
         Ok(NewRequest {
             user_type,
             system_id: self.system_id,
@@ -69,7 +79,7 @@ impl CreateRequestBody {
     }
 }
 
-fn timestamp(at: chrono::NaiveDateTime) -> String {
+pub fn timestamp(at: chrono::NaiveDateTime) -> String {
     at.and_utc().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
@@ -99,11 +109,7 @@ impl RequestResponse {
         let r = details.request;
         Self {
             confirm_url: format!("{public_url}/accessmanagement/ui/systemuser/{page}?id={}", r.id),
-            rights: details
-                .rights
-                .into_iter()
-                .map(|res| RightDto { resource: vec![AttributePair { id: RESOURCE_ATTRIBUTE.into(), value: res.id }] })
-                .collect(),
+            rights: details.rights.into_iter().map(|res| RightDto::resource(res.id)).collect(),
             access_packages: details.packages.into_iter().map(|p| AccessPackageDto { urn: p.urn }).collect(),
             status: if details.timed_out { "Timedout".into() } else { r.status },
             created: timestamp(r.created),

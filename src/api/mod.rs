@@ -6,6 +6,7 @@ mod client_keys;
 mod decisions;
 mod dto;
 mod requests;
+mod system_register;
 mod system_users;
 mod token;
 
@@ -39,6 +40,17 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .service(request_scope("/systemuser/request/vendor", UserType::Standard))
             .route("/systemuser/vendor/agent/{system_user_id}/clients", web::get().to(system_users::clients))
             .route("/vendor/clients/{client_id}/jwks", web::put().to(client_keys::put))
+            .service(
+                web::scope("/systemregister/vendor")
+                    .route("", web::post().to(system_register::create))
+                    .route("", web::get().to(system_register::list))
+                    .route("/{system_id}", web::get().to(system_register::get))
+                    .route("/{system_id}", web::put().to(system_register::update))
+                    .route("/{system_id}", web::delete().to(system_register::delete))
+                    .route("/{system_id}/rights", web::put().to(system_register::update_rights))
+                    .route("/{system_id}/accesspackages", web::put().to(system_register::update_packages))
+                    .route("/{system_id}/changelog", web::get().to(system_register::changelog)),
+            )
             .route("/systemuser/vendor/bysystem/{system_id}", web::get().to(system_users::by_system))
             .default_service(web::to(not_found)),
     );

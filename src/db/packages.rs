@@ -117,3 +117,12 @@ pub fn of_system_user(conn: &mut DbConnection, system_user_id: &str) -> QueryRes
         .select(AccessPackage::as_select())
         .load(conn)
 }
+
+pub fn replace_for_system(conn: &mut DbConnection, system_id: &str, urns: &[String]) -> QueryResult<()> {
+    diesel::delete(system_access_packages::table.filter(system_access_packages::system_id.eq(system_id)))
+        .execute(conn)?;
+    for urn in urns {
+        add_to_system(conn, system_id, urn)?;
+    }
+    Ok(())
+}

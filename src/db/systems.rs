@@ -112,3 +112,84 @@ pub fn redirect_urls(conn: &mut DbConnection, system_id: &str) -> QueryResult<Ve
         .select(system_redirect_urls::url)
         .load(conn)
 }
+
+/// Whether a system with the id was ever registered (deleted ones included).
+pub fn id_taken(conn: &mut DbConnection, id: &str) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(systems::table.find(id))).get_result(conn)
+}
+
+/// The vendor's systems that have not been deleted, by id.
+pub fn of_vendor(conn: &mut DbConnection, vendor_org_no: &str) -> QueryResult<Vec<System>> {
+    systems::table
+        .filter(systems::vendor_org_no.eq(vendor_org_no))
+        .filter(systems::is_deleted.eq(false))
+        .order(systems::id)
+        .select(System::as_select())
+        .load(conn)
+}
+
+/// Overwrites a system's own fields (not its id, vendor or creation time).
+pub fn update(conn: &mut DbConnection, system: &System) -> QueryResult<()> {
+    diesel::update(systems::table.find(&system.id))
+        .set((
+            systems::name.eq(&system.name),
+            systems::name_nn.eq(&system.name_nn),
+            systems::name_en.eq(&system.name_en),
+            systems::description.eq(&system.description),
+            systems::description_nn.eq(&system.description_nn),
+            systems::description_en.eq(&system.description_en),
+            systems::is_visible.eq(system.is_visible),
+        ))
+        .execute(conn)
+        .map(drop)
+}
+
+pub fn mark_deleted(conn: &mut DbConnection, id: &str) -> QueryResult<()> {
+    diesel::update(systems::table.find(id)).set(systems::is_deleted.eq(true)).execute(conn).map(drop)
+}
+
+pub fn replace_rights(conn: &mut DbConnection, system_id: &str, resource_ids: &[String]) -> QueryResult<()> {
+    diesel::delete(system_rights::table.filter(system_rights::system_id.eq(system_id))).execute(conn)?;
+    for resource_id in resource_ids {
+        diesel::insert_into(system_rights::table)
+            .values((system_rights::system_id.eq(system_id), system_rights::resource_id.eq(resource_id)))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+pub fn replace_redirect_urls(conn: &mut DbConnection, system_id: &str, urls: &[String]) -> QueryResult<()> {
+    diesel::delete(system_redirect_urls::table.filter(system_redirect_urls::system_id.eq(system_id))).execute(conn)?;
+    for url in urls {
+        diesel::insert_into(system_redirect_urls::table)
+            .values((system_redirect_urls::system_id.eq(system_id), system_redirect_urls::url.eq(url)))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+pub fn replace_client_ids(conn: &mut DbConnection, system_id: &str, client_ids: &[String]) -> QueryResult<()> {
+    diesel::delete(system_client_ids::table.filter(system_client_ids::system_id.eq(system_id))).execute(conn)?;
+    for client_id in client_ids {
+        add_client_id(conn, system_id, client_id)?;
+    }
+    Ok(())
+}
+
+/// `(client id, system id)` for those of `client_ids` that another system than `except` uses.
+pub fn client_ids_used_elsewhere(
+    conn: &mut DbConnection,
+    client_ids: &[String],
+    except: &str,
+) -> QueryResult<Vec<(String, String)>> {
+    system_client_ids::table
+        .filter(system_client_ids::client_id.eq_any(client_ids))
+        .filter(system_client_ids::system_id.ne(except))
+        .select((system_client_ids::client_id, system_client_ids::system_id))
+        .load(conn)
+}
+
+/// Which of the ids name existing resources.
+pub fn existing_resources(conn: &mut DbConnection, ids: &[String]) -> QueryResult<Vec<String>> {
+    resources::table.filter(resources::id.eq_any(ids)).select(resources::id).load(conn)
+}

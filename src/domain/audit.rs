@@ -24,10 +24,13 @@ pub enum Action {
     SystemUserDelete,
     ClientAdd,
     ClientRemove,
+    SystemCreate,
+    SystemUpdate,
+    SystemDelete,
 }
 
 impl Action {
-    pub const ALL: [Action; 8] = [
+    pub const ALL: [Action; 11] = [
         Action::RequestCreate,
         Action::RequestApprove,
         Action::RequestReject,
@@ -36,6 +39,9 @@ impl Action {
         Action::SystemUserDelete,
         Action::ClientAdd,
         Action::ClientRemove,
+        Action::SystemCreate,
+        Action::SystemUpdate,
+        Action::SystemDelete,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -48,6 +54,9 @@ impl Action {
             Action::SystemUserDelete => "systemuser.delete",
             Action::ClientAdd => "client.add",
             Action::ClientRemove => "client.remove",
+            Action::SystemCreate => "system.create",
+            Action::SystemUpdate => "system.update",
+            Action::SystemDelete => "system.delete",
         }
     }
 

@@ -10,6 +10,7 @@ pub mod delegation;
 pub mod ids;
 pub mod requests;
 pub mod roles;
+pub mod system_register;
 pub mod system_user_tokens;
 pub mod system_users;
 pub mod systems;

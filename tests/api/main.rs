@@ -11,5 +11,6 @@ mod login;
 mod overview;
 mod security;
 mod startup;
+mod system_register;
 mod vendor_api;
 mod vendor_request;

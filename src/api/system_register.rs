@@ -1,0 +1,189 @@
+//! `/systemregister/vendor`: vendors register and keep their systems (Altinn's fields).
+
+use std::collections::BTreeMap;
+
+use actix_web::{HttpResponse, web};
+use serde::{Deserialize, Serialize};
+
+use super::auth::Caller;
+use super::dto::{AccessPackageDto, RightDto, resource_ids, timestamp};
+use crate::domain::system_register::{self, Registrar, SystemSpec};
+use crate::domain::vendor_clients::{SCOPE_REGISTER_ADMIN, SCOPE_REGISTER_WRITE};
+use crate::error::{ApiError, AppError};
+use crate::startup::AppState;
+use crate::tokens::OrgClaim;
+
+const LANGUAGES: [&str; 3] = ["nb", "nn", "en"];
+
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SystemDto {
+    pub id: String,
+    pub vendor: OrgClaim,
+    pub name: BTreeMap<String, String>,
+    pub description: BTreeMap<String, String>,
+    #[serde(default)]
+    pub rights: Vec<RightDto>,
+    #[serde(default)]
+    pub access_packages: Vec<AccessPackageDto>,
+    #[serde(default, rename = "clientId")]
+    pub client_id: Vec<String>,
+    #[serde(default)]
+    pub allowed_redirect_urls: Vec<String>,
+    #[serde(default = "visible_by_default")]
+    pub is_visible: bool,
+    #[serde(default)]
+    pub is_deleted: bool,
+}
+
+fn visible_by_default() -> bool {
+    true
+}
+
+fn texts(map: &BTreeMap<String, String>) -> [String; 3] {
+    LANGUAGES.map(|lang| map.get(lang).cloned().unwrap_or_default())
+}
+
+fn text_map(texts: &[String; 3]) -> BTreeMap<String, String> {
+    LANGUAGES.iter().map(|l| l.to_string()).zip(texts.iter().cloned()).collect()
+}
+
+impl SystemDto {
+    fn into_spec(self) -> Result<SystemSpec, AppError> {
+        let vendor_org_no = self
+            .vendor
+            .org_no()
+            .ok_or_else(|| {
+                AppError::BadRequest(
+                    "vendor must be {\"authority\":\"iso6523-actorid-upis\",\"ID\":\"0192:<orgno>\"}".into(),
+                )
+            })?
+            .to_owned();
+        Ok(SystemSpec {
+            names: texts(&self.name),
+            descriptions: texts(&self.description),
+            rights: resource_ids(&self.rights)?,
+            packages: self.access_packages.into_iter().map(|p| p.urn).collect(),
+            client_ids: self.client_id,
+            redirect_urls: self.allowed_redirect_urls,
+            visible: self.is_visible,
+            deleted: false,
+            id: self.id,
+            vendor_org_no,
+        })
+    }
+
+    fn from_spec(spec: SystemSpec) -> Self {
+        Self {
+            vendor: OrgClaim::for_org(&spec.vendor_org_no),
+            name: text_map(&spec.names),
+            description: text_map(&spec.descriptions),
+            rights: spec.rights.into_iter().map(RightDto::resource).collect(),
+            access_packages: spec.packages.into_iter().map(|urn| AccessPackageDto { urn }).collect(),
+            client_id: spec.client_ids,
+            allowed_redirect_urls: spec.redirect_urls,
+            is_visible: spec.visible,
+            is_deleted: spec.deleted,
+            id: spec.id,
+        }
+    }
+}
+
+/// The caller as a registrar, if its token may change the register.
+fn registrar(caller: &Caller) -> Result<Registrar, ApiError> {
+    let admin = caller.require(SCOPE_REGISTER_ADMIN).is_ok();
+    if !admin {
+        caller.require(SCOPE_REGISTER_WRITE)?;
+    }
+    Ok(Registrar { org_no: caller.org_no.clone(), admin })
+}
+
+fn system(spec: SystemSpec) -> HttpResponse {
+    HttpResponse::Ok().json(SystemDto::from_spec(spec))
+}
+
+pub async fn create(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: web::Json<SystemDto>,
+) -> Result<HttpResponse, ApiError> {
+    let by = registrar(&caller)?;
+    let spec = body.into_inner().into_spec()?;
+    let created = state.db(move |conn| system_register::create(conn, &by, spec)).await?;
+    Ok(HttpResponse::Created().json(SystemDto::from_spec(created)))
+}
+
+pub async fn list(state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ApiError> {
+    let by = registrar(&caller)?;
+    let systems = state.db(move |conn| system_register::list(conn, &by)).await?;
+    Ok(HttpResponse::Ok().json(systems.into_iter().map(SystemDto::from_spec).collect::<Vec<_>>()))
+}
+
+pub async fn get(state: web::Data<AppState>, caller: Caller, id: web::Path<String>) -> Result<HttpResponse, ApiError> {
+    let by = registrar(&caller)?;
+    Ok(system(state.db(move |conn| system_register::get(conn, &by, &id)).await?))
+}
+
+pub async fn update(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    body: web::Json<SystemDto>,
+) -> Result<HttpResponse, ApiError> {
+    let by = registrar(&caller)?;
+    let spec = body.into_inner().into_spec()?;
+    Ok(system(state.db(move |conn| system_register::update(conn, &by, &id, spec)).await?))
+}
+
+pub async fn update_rights(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    body: web::Json<Vec<RightDto>>,
+) -> Result<HttpResponse, ApiError> {
+    let by = registrar(&caller)?;
+    let rights = resource_ids(&body)?;
+    Ok(system(state.db(move |conn| system_register::set_rights(conn, &by, &id, rights)).await?))
+}
+
+pub async fn update_packages(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    body: web::Json<Vec<AccessPackageDto>>,
+) -> Result<HttpResponse, ApiError> {
+    let by = registrar(&caller)?;
+    let urns = body.into_inner().into_iter().map(|p| p.urn).collect();
+    Ok(system(state.db(move |conn| system_register::set_packages(conn, &by, &id, urns)).await?))
+}
+
+pub async fn delete(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let by = registrar(&caller)?;
+    state.db(move |conn| system_register::delete(conn, &by, &id)).await?;
+    Ok(HttpResponse::Ok().json(serde_json::json!(true)))
+}
+
+pub async fn changelog(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let by = registrar(&caller)?;
+    let events = state.db(move |conn| system_register::changelog(conn, &by, &id)).await?;
+    let entries: Vec<serde_json::Value> = events
+        .into_iter()
+        .map(|e| {
+            serde_json::json!({
+                "changeType": e.action.trim_start_matches("system."),
+                "changedBy": e.actor,
+                "changedAt": timestamp(e.at),
+                "changedData": serde_json::from_str::<serde_json::Value>(&e.detail).unwrap_or_default(),
+            })
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(entries))
+}

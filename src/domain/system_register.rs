@@ -1,0 +1,280 @@
+//! The system register as vendors keep it: register, change and delete their systems,
+//! with every change checked and written to the system's change log.
+
+use std::collections::BTreeSet;
+
+use diesel::Connection;
+
+use crate::db::packages;
+use crate::db::systems::{self, System};
+use crate::db::{self, DbConnection, parties};
+use crate::error::{AppError, FieldError};
+
+use super::audit::{self, Action, Actor as AuditActor};
+use super::ids::OrgNo;
+
+/// Who changes the register: a vendor (its own systems only) or an administrator.
+#[derive(Debug, Clone)]
+pub struct Registrar {
+    pub org_no: String,
+    pub admin: bool,
+}
+
+/// A system as registered: everything a vendor states about it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SystemSpec {
+    pub id: String,
+    pub vendor_org_no: String,
+    /// Bokmål, nynorsk, English.
+    pub names: [String; 3],
+    pub descriptions: [String; 3],
+    pub rights: Vec<String>,
+    pub packages: Vec<String>,
+    pub client_ids: Vec<String>,
+    pub redirect_urls: Vec<String>,
+    pub visible: bool,
+    pub deleted: bool,
+}
+
+fn error(code: &'static str, detail: impl Into<String>) -> FieldError {
+    FieldError { code, detail: detail.into() }
+}
+
+/// The values that occur more than once.
+fn duplicates(values: &[String]) -> Vec<&str> {
+    let mut seen = BTreeSet::new();
+    let mut twice: Vec<&str> = values.iter().filter(|v| !seen.insert(v.as_str())).map(String::as_str).collect();
+    twice.dedup();
+    twice
+}
+
+/// Absolute https, or http to the local machine for development.
+fn redirect_url_ok(raw: &str) -> bool {
+    let Ok(url) = url::Url::parse(raw) else {
+        return false;
+    };
+    match (url.scheme(), url.host_str()) {
+        ("https", Some(_)) => true,
+        ("http", Some(host)) => matches!(host, "localhost" | "127.0.0.1" | "[::1]"),
+        _ => false,
+    }
+}
+
+fn check_rights(conn: &mut DbConnection, rights: &[String], errors: &mut Vec<FieldError>) -> Result<(), AppError> {
+    for twice in duplicates(rights) {
+        errors.push(error("AUTH.VLD-00006", format!("the right {twice} is listed more than once")));
+    }
+    let known = systems::existing_resources(conn, rights)?;
+    for unknown in rights.iter().filter(|r| !known.contains(r)) {
+        errors.push(error("AUTH.VLD-00003", format!("no resource {unknown}")));
+    }
+    Ok(())
+}
+
+fn check_packages(conn: &mut DbConnection, urns: &[String], errors: &mut Vec<FieldError>) -> Result<(), AppError> {
+    for twice in duplicates(urns) {
+        errors.push(error("AUTH.VLD-00007", format!("the access package {twice} is listed more than once")));
+    }
+    let known: Vec<String> = packages::by_urns(conn, urns)?.into_iter().map(|p| p.urn).collect();
+    for unknown in urns.iter().filter(|u| !known.contains(u)) {
+        errors.push(error("AUTH.VLD-00009", format!("no access package {unknown}")));
+    }
+    Ok(())
+}
+
+/// Every check of a whole system document; `creating` adds the check that the id is free.
+fn check(conn: &mut DbConnection, by: &Registrar, spec: &SystemSpec, creating: bool) -> Result<(), AppError> {
+    let mut errors = Vec::new();
+    if !by.admin && spec.vendor_org_no != by.org_no {
+        errors.push(error("AUTH.VLD-00010", "a vendor registers systems for its own organisation only"));
+    } else if OrgNo::parse(&spec.vendor_org_no).is_none() || parties::organisation(conn, &spec.vendor_org_no)?.is_none()
+    {
+        errors.push(error("AUTH.VLD-00010", format!("no vendor organisation {}", spec.vendor_org_no)));
+    }
+    let prefix = format!("{}_", spec.vendor_org_no);
+    if !spec.id.starts_with(&prefix) || spec.id.len() == prefix.len() || spec.id.chars().any(char::is_whitespace) {
+        errors.push(error("AUTH.VLD-00001", format!("the system id must start with {prefix} and hold no spaces")));
+    } else if creating && systems::id_taken(conn, &spec.id)? {
+        errors.push(error("AUTH.VLD-00002", format!("the system id {} is taken", spec.id)));
+    }
+    for (what, texts) in [("name", &spec.names), ("description", &spec.descriptions)] {
+        for (lang, text) in ["nb", "nn", "en"].iter().zip(texts.iter()) {
+            if text.trim().is_empty() {
+                errors.push(error("AUTH.VLD-00008", format!("the {what} in {lang} is missing")));
+            }
+        }
+    }
+    check_rights(conn, &spec.rights, &mut errors)?;
+    check_packages(conn, &spec.packages, &mut errors)?;
+    for twice in duplicates(&spec.client_ids) {
+        errors.push(error("AUTH.VLD-00004", format!("the client id {twice} is listed more than once")));
+    }
+    for (client_id, system) in systems::client_ids_used_elsewhere(conn, &spec.client_ids, &spec.id)? {
+        errors.push(error("AUTH.VLD-00004", format!("the client id {client_id} belongs to the system {system}")));
+    }
+    for url in spec.redirect_urls.iter().filter(|u| !redirect_url_ok(u)) {
+        errors.push(error("AUTH.VLD-00005", format!("the redirect URL {url} is not absolute https")));
+    }
+    if errors.is_empty() { Ok(()) } else { Err(AppError::Invalid(errors)) }
+}
+
+/// The system as the registrar may see and change it; another vendor's is "not found".
+fn owned(conn: &mut DbConnection, by: &Registrar, id: &str) -> Result<SystemSpec, AppError> {
+    match read(conn, id)? {
+        Some(spec) if !spec.deleted && (by.admin || spec.vendor_org_no == by.org_no) => Ok(spec),
+        _ => Err(AppError::SystemNotFound),
+    }
+}
+
+fn read(conn: &mut DbConnection, id: &str) -> Result<Option<SystemSpec>, AppError> {
+    let Some((system, _)) = systems::find(conn, id)? else {
+        return Ok(None);
+    };
+    Ok(Some(SystemSpec {
+        rights: systems::rights(conn, id)?.into_iter().map(|r| r.id).collect(),
+        packages: packages::of_system(conn, id)?.into_iter().map(|p| p.urn).collect(),
+        client_ids: systems::client_ids(conn, id)?,
+        redirect_urls: systems::redirect_urls(conn, id)?,
+        names: [system.name, system.name_nn, system.name_en],
+        descriptions: [system.description, system.description_nn, system.description_en],
+        id: system.id,
+        vendor_org_no: system.vendor_org_no,
+        visible: system.is_visible,
+        deleted: system.is_deleted,
+    }))
+}
+
+fn row(spec: &SystemSpec) -> System {
+    let [name, name_nn, name_en] = spec.names.clone();
+    let [description, description_nn, description_en] = spec.descriptions.clone();
+    System {
+        id: spec.id.clone(),
+        vendor_org_no: spec.vendor_org_no.clone(),
+        name,
+        description,
+        is_visible: spec.visible,
+        is_deleted: false,
+        created: super::now(),
+        name_nn,
+        name_en,
+        description_nn,
+        description_en,
+    }
+}
+
+fn log(conn: &mut DbConnection, by: &Registrar, spec: &SystemSpec, action: Action) -> diesel::QueryResult<()> {
+    let detail = serde_json::json!({
+        "rights": spec.rights, "accessPackages": spec.packages, "clientId": spec.client_ids,
+        "allowedRedirectUrls": spec.redirect_urls, "isVisible": spec.visible, "name": spec.names,
+    });
+    audit::record(conn, AuditActor::Vendor(&by.org_no), &spec.vendor_org_no, action, &spec.id, &detail.to_string())
+}
+
+/// Writes the parts of a system that live beside its row.
+fn write_parts(conn: &mut DbConnection, spec: &SystemSpec) -> diesel::QueryResult<()> {
+    systems::replace_rights(conn, &spec.id, &spec.rights)?;
+    systems::replace_redirect_urls(conn, &spec.id, &spec.redirect_urls)?;
+    systems::replace_client_ids(conn, &spec.id, &spec.client_ids)?;
+    packages::replace_for_system(conn, &spec.id, &spec.packages)
+}
+
+pub fn create(conn: &mut DbConnection, by: &Registrar, spec: SystemSpec) -> Result<SystemSpec, AppError> {
+    check(conn, by, &spec, true)?;
+    conn.transaction(|conn| {
+        systems::insert(conn, &row(&spec), &[], &[])?;
+        write_parts(conn, &spec)?;
+        log(conn, by, &spec, Action::SystemCreate)
+    })
+    .map_err(|e| {
+        if db::is_unique_violation(&e) {
+            AppError::Invalid(vec![error("AUTH.VLD-00002", "the system id is taken")])
+        } else {
+            e.into()
+        }
+    })?;
+    owned(conn, by, &spec.id)
+}
+
+pub fn update(conn: &mut DbConnection, by: &Registrar, id: &str, spec: SystemSpec) -> Result<SystemSpec, AppError> {
+    let current = owned(conn, by, id)?;
+    if spec.id != id || spec.vendor_org_no != current.vendor_org_no {
+        return Err(AppError::Invalid(vec![error("AUTH.VLD-00001", "the id and vendor of a system cannot change")]));
+    }
+    check(conn, by, &spec, false)?;
+    conn.transaction(|conn| {
+        systems::update(conn, &row(&spec))?;
+        write_parts(conn, &spec)?;
+        log(conn, by, &spec, Action::SystemUpdate)
+    })?;
+    owned(conn, by, id)
+}
+
+pub fn set_rights(
+    conn: &mut DbConnection,
+    by: &Registrar,
+    id: &str,
+    rights: Vec<String>,
+) -> Result<SystemSpec, AppError> {
+    let mut spec = owned(conn, by, id)?;
+    let mut errors = Vec::new();
+    check_rights(conn, &rights, &mut errors)?;
+    if !errors.is_empty() {
+        return Err(AppError::Invalid(errors));
+    }
+    spec.rights = rights;
+    conn.transaction(|conn| {
+        systems::replace_rights(conn, id, &spec.rights)?;
+        log(conn, by, &spec, Action::SystemUpdate)
+    })?;
+    owned(conn, by, id)
+}
+
+pub fn set_packages(
+    conn: &mut DbConnection,
+    by: &Registrar,
+    id: &str,
+    urns: Vec<String>,
+) -> Result<SystemSpec, AppError> {
+    let mut spec = owned(conn, by, id)?;
+    let mut errors = Vec::new();
+    check_packages(conn, &urns, &mut errors)?;
+    if !errors.is_empty() {
+        return Err(AppError::Invalid(errors));
+    }
+    spec.packages = urns;
+    conn.transaction(|conn| {
+        packages::replace_for_system(conn, id, &spec.packages)?;
+        log(conn, by, &spec, Action::SystemUpdate)
+    })?;
+    owned(conn, by, id)
+}
+
+/// Deletes a system: end users no longer find it and vendors can send no new requests.
+/// Existing system users stay until their owners delete them.
+pub fn delete(conn: &mut DbConnection, by: &Registrar, id: &str) -> Result<(), AppError> {
+    let spec = owned(conn, by, id)?;
+    conn.transaction(|conn| {
+        systems::mark_deleted(conn, id)?;
+        log(conn, by, &spec, Action::SystemDelete)
+    })?;
+    Ok(())
+}
+
+pub fn get(conn: &mut DbConnection, by: &Registrar, id: &str) -> Result<SystemSpec, AppError> {
+    owned(conn, by, id)
+}
+
+/// The vendor's systems (an administrator sees its own organisation's too).
+pub fn list(conn: &mut DbConnection, by: &Registrar) -> Result<Vec<SystemSpec>, AppError> {
+    let ids: Vec<String> = systems::of_vendor(conn, &by.org_no)?.into_iter().map(|s| s.id).collect();
+    ids.iter().map(|id| owned(conn, by, id)).collect()
+}
+
+/// Every change to the system, oldest first.
+pub fn changelog(conn: &mut DbConnection, by: &Registrar, id: &str) -> Result<Vec<db::audit::AuditEvent>, AppError> {
+    let spec = match read(conn, id)? {
+        Some(spec) if by.admin || spec.vendor_org_no == by.org_no => spec,
+        _ => return Err(AppError::SystemNotFound),
+    };
+    Ok(db::audit::for_subject(conn, &spec.id)?)
+}
