@@ -96,6 +96,16 @@ mod tests {
     }
 
     #[test]
+    fn no_key_is_written_twice() {
+        let source = include_str!("../locales/app.yml");
+        let mut seen = std::collections::BTreeSet::new();
+        for key in source.lines().filter(|l| !l.starts_with([' ', '#', '_']) && l.ends_with(':')) {
+            assert!(seen.insert(key), "{key} is written twice; the last one would win");
+        }
+        assert!(seen.len() > 50);
+    }
+
+    #[test]
     fn every_role_and_status_has_a_name() {
         let i = I18n::default();
         for role in Role::ALL {

@@ -2,6 +2,7 @@
 //! token endpoint vendors authenticate with.
 
 mod auth;
+mod change_requests;
 mod client_keys;
 mod decisions;
 mod dto;
@@ -40,6 +41,17 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .service(request_scope("/systemuser/request/vendor", UserType::Standard))
             .route("/systemuser/vendor/agent/{system_user_id}/clients", web::get().to(system_users::clients))
             .route("/vendor/clients/{client_id}/jwks", web::put().to(client_keys::put))
+            .service(
+                web::scope("/systemuser/changerequest/vendor")
+                    .route("", web::post().to(change_requests::create))
+                    .route(
+                        "/byexternalref/{system_id}/{org_no}/{external_ref}",
+                        web::get().to(change_requests::by_external_ref),
+                    )
+                    .route("/bysystem/{system_id}", web::get().to(change_requests::by_system))
+                    .route("/{id}", web::get().to(change_requests::get))
+                    .route("/{id}", web::delete().to(change_requests::delete)),
+            )
             .service(
                 web::scope("/systemregister/vendor")
                     .route("", web::post().to(system_register::create))

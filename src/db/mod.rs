@@ -3,6 +3,7 @@
 
 pub mod assertions;
 pub mod audit;
+pub mod change_requests;
 pub mod clients;
 pub mod packages;
 pub mod parties;

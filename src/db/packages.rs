@@ -126,3 +126,13 @@ pub fn replace_for_system(conn: &mut DbConnection, system_id: &str, urns: &[Stri
     }
     Ok(())
 }
+
+pub fn remove_from_system_user(conn: &mut DbConnection, system_user_id: &str, urns: &[String]) -> QueryResult<()> {
+    diesel::delete(
+        system_user_access_packages::table
+            .filter(system_user_access_packages::system_user_id.eq(system_user_id))
+            .filter(system_user_access_packages::package_urn.eq_any(urns)),
+    )
+    .execute(conn)
+    .map(drop)
+}

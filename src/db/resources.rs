@@ -31,3 +31,8 @@ pub fn grant_roles(conn: &mut DbConnection, ids: &[String]) -> QueryResult<Vec<(
         .order((resource_grant_roles::resource_id, resource_grant_roles::role_code))
         .load(conn)
 }
+
+/// Resources by id, by title; unknown ids are left out.
+pub fn by_ids(conn: &mut DbConnection, ids: &[String]) -> QueryResult<Vec<Resource>> {
+    resources::table.filter(resources::id.eq_any(ids)).order(resources::title).select(Resource::as_select()).load(conn)
+}

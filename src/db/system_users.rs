@@ -28,12 +28,7 @@ pub struct SystemUser {
 /// Inserts the system user and its rights; the caller runs this inside a transaction.
 pub fn insert(conn: &mut DbConnection, user: &SystemUser, rights: &[String]) -> QueryResult<()> {
     diesel::insert_into(su::table).values(user).execute(conn)?;
-    for resource_id in rights {
-        diesel::insert_into(system_user_rights::table)
-            .values((system_user_rights::system_user_id.eq(&user.id), system_user_rights::resource_id.eq(resource_id)))
-            .execute(conn)?;
-    }
-    Ok(())
+    add_rights(conn, &user.id, rights)
 }
 
 pub fn find_live(conn: &mut DbConnection, id: &str) -> QueryResult<Option<SystemUser>> {
@@ -119,4 +114,26 @@ pub fn soft_delete(conn: &mut DbConnection, id: &str, by: &str, at: NaiveDateTim
         .set((su::deleted_at.eq(at), su::deleted_by.eq(by)))
         .execute(conn)
         .map(|n| n == 1)
+}
+
+pub fn add_rights(conn: &mut DbConnection, system_user_id: &str, resource_ids: &[String]) -> QueryResult<()> {
+    for resource_id in resource_ids {
+        diesel::insert_into(system_user_rights::table)
+            .values((
+                system_user_rights::system_user_id.eq(system_user_id),
+                system_user_rights::resource_id.eq(resource_id),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+pub fn remove_rights(conn: &mut DbConnection, system_user_id: &str, resource_ids: &[String]) -> QueryResult<()> {
+    diesel::delete(
+        system_user_rights::table
+            .filter(system_user_rights::system_user_id.eq(system_user_id))
+            .filter(system_user_rights::resource_id.eq_any(resource_ids)),
+    )
+    .execute(conn)
+    .map(drop)
 }

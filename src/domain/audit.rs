@@ -27,10 +27,14 @@ pub enum Action {
     SystemCreate,
     SystemUpdate,
     SystemDelete,
+    ChangeRequestCreate,
+    ChangeRequestApprove,
+    ChangeRequestReject,
+    ChangeRequestDelete,
 }
 
 impl Action {
-    pub const ALL: [Action; 11] = [
+    pub const ALL: [Action; 15] = [
         Action::RequestCreate,
         Action::RequestApprove,
         Action::RequestReject,
@@ -42,6 +46,10 @@ impl Action {
         Action::SystemCreate,
         Action::SystemUpdate,
         Action::SystemDelete,
+        Action::ChangeRequestCreate,
+        Action::ChangeRequestApprove,
+        Action::ChangeRequestReject,
+        Action::ChangeRequestDelete,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -57,6 +65,10 @@ impl Action {
             Action::SystemCreate => "system.create",
             Action::SystemUpdate => "system.update",
             Action::SystemDelete => "system.delete",
+            Action::ChangeRequestCreate => "changerequest.create",
+            Action::ChangeRequestApprove => "changerequest.approve",
+            Action::ChangeRequestReject => "changerequest.reject",
+            Action::ChangeRequestDelete => "changerequest.delete",
         }
     }
 

@@ -4,6 +4,7 @@
 pub mod actor;
 pub mod assertions;
 pub mod audit;
+pub mod change_requests;
 pub mod clients;
 pub mod decisions;
 pub mod delegation;

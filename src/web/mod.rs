@@ -2,6 +2,7 @@
 //! with a CSRF token; everything works without JavaScript.
 
 mod assets;
+mod change_request;
 mod clients;
 mod create;
 mod details;
@@ -45,6 +46,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route("/systemuser/create", web::post().to(create::submit))
             .route("/systemuser/request", web::get().to(request::page))
             .route("/systemuser/agentrequest", web::get().to(request::page))
+            .route("/systemuser/changerequest", web::get().to(change_request::page))
+            .route("/systemuser/changerequest/approve", web::post().to(change_request::approve))
+            .route("/systemuser/changerequest/reject", web::post().to(change_request::reject))
             .route("/systemuser/request/approve", web::post().to(request::approve))
             .route("/systemuser/request/reject", web::post().to(request::reject))
             .route("/systemuser/receipt", web::get().to(receipt::page))

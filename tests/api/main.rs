@@ -3,6 +3,7 @@
 mod helpers;
 
 mod assertions;
+mod change_requests;
 mod clients;
 mod create;
 mod details;

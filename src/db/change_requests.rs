@@ -1,0 +1,121 @@
+//! Vendors' requests to change what a system user may do.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::DbConnection;
+use super::schema::{change_request_items as item, change_requests as cr};
+
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = cr)]
+pub struct ChangeRequest {
+    pub id: String,
+    pub system_user_id: String,
+    pub system_id: String,
+    pub party_org_no: String,
+    pub external_ref: String,
+    pub status: String,
+    pub redirect_url: Option<String>,
+    pub created: NaiveDateTime,
+    pub handled_at: Option<NaiveDateTime>,
+    pub handled_by: Option<String>,
+}
+
+/// One thing a change request changes.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = item)]
+pub struct Item {
+    pub change_request_id: String,
+    /// `right` (a resource id) or `package` (an access package urn).
+    pub kind: String,
+    /// `add` or `remove`.
+    pub change: String,
+    pub value: String,
+}
+
+pub fn insert(conn: &mut DbConnection, request: &ChangeRequest, items: &[Item]) -> QueryResult<()> {
+    diesel::insert_into(cr::table).values(request).execute(conn)?;
+    for row in items {
+        diesel::insert_into(item::table).values(row).execute(conn)?;
+    }
+    Ok(())
+}
+
+pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<ChangeRequest>> {
+    cr::table.find(id).select(ChangeRequest::as_select()).first(conn).optional()
+}
+
+pub fn find_pending_for(conn: &mut DbConnection, system_user_id: &str) -> QueryResult<Option<ChangeRequest>> {
+    cr::table
+        .filter(cr::system_user_id.eq(system_user_id))
+        .filter(cr::status.eq("New"))
+        .select(ChangeRequest::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn find_latest_by_external_ref(
+    conn: &mut DbConnection,
+    system_id: &str,
+    party_org_no: &str,
+    external_ref: &str,
+) -> QueryResult<Option<ChangeRequest>> {
+    cr::table
+        .filter(cr::system_id.eq(system_id))
+        .filter(cr::party_org_no.eq(party_org_no))
+        .filter(cr::external_ref.eq(external_ref))
+        .order((cr::created.desc(), cr::id.desc()))
+        .select(ChangeRequest::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn page_by_system(
+    conn: &mut DbConnection,
+    system_id: &str,
+    after: Option<&str>,
+    limit: i64,
+) -> QueryResult<Vec<ChangeRequest>> {
+    let mut query = cr::table
+        .filter(cr::system_id.eq(system_id))
+        .order(cr::id)
+        .limit(limit)
+        .select(ChangeRequest::as_select())
+        .into_boxed();
+    if let Some(after) = after {
+        query = query.filter(cr::id.gt(after.to_owned()));
+    }
+    query.load(conn)
+}
+
+pub fn items(conn: &mut DbConnection, id: &str) -> QueryResult<Vec<Item>> {
+    item::table
+        .filter(item::change_request_id.eq(id))
+        .order((item::kind, item::change, item::value))
+        .select(Item::as_select())
+        .load(conn)
+}
+
+/// Moves a `New` change request to `status`; false when it was no longer `New`.
+pub fn handle_if_new(
+    conn: &mut DbConnection,
+    id: &str,
+    status: &str,
+    by: &str,
+    at: NaiveDateTime,
+) -> QueryResult<bool> {
+    diesel::update(cr::table.filter(cr::id.eq(id)).filter(cr::status.eq("New")))
+        .set((cr::status.eq(status), cr::handled_by.eq(by), cr::handled_at.eq(at)))
+        .execute(conn)
+        .map(|n| n == 1)
+}
+
+pub fn delete_if_new(conn: &mut DbConnection, id: &str) -> QueryResult<bool> {
+    let pending = cr::table.filter(cr::id.eq(id)).filter(cr::status.eq("New"));
+    if diesel::select(diesel::dsl::exists(pending)).get_result::<bool>(conn)? {
+        diesel::delete(item::table.filter(item::change_request_id.eq(id))).execute(conn)?;
+        diesel::delete(pending).execute(conn)?;
+        return Ok(true);
+    }
+    Ok(false)
+}

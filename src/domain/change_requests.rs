@@ -1,0 +1,326 @@
+//! Change requests: a vendor asks to add or remove rights and packages on an existing
+//! system user; the party approves (all-or-nothing for what is added) or rejects.
+
+use std::collections::BTreeSet;
+
+use diesel::Connection;
+
+use crate::db::change_requests::{self, ChangeRequest, Item};
+use crate::db::packages::AccessPackage;
+use crate::db::resources::Resource;
+use crate::db::system_users::{self, SystemUser};
+use crate::db::{self, DbConnection, parties};
+use crate::error::AppError;
+
+use super::actor::roles_for;
+use super::audit::{self, Action, Actor as AuditActor};
+use super::delegation;
+use super::requests::{Expiry, RequestStatus, redirect_allowed};
+use super::systems;
+
+/// What a vendor asks to change, decoded from the wire format.
+#[derive(Debug, Clone, Default)]
+pub struct NewChange {
+    /// The vendor's own id for the request (a correlation id), if it chose one.
+    pub id: Option<String>,
+    pub system_user_id: Option<String>,
+    pub system_id: String,
+    pub party_org_no: String,
+    pub external_ref: Option<String>,
+    pub required_rights: Vec<String>,
+    pub unwanted_rights: Vec<String>,
+    pub required_packages: Vec<String>,
+    pub unwanted_packages: Vec<String>,
+    pub redirect_url: Option<String>,
+}
+
+/// A change request with what it adds and removes.
+#[derive(Debug, Clone)]
+pub struct ChangeDetails {
+    pub request: ChangeRequest,
+    pub add_rights: Vec<Resource>,
+    pub remove_rights: Vec<Resource>,
+    pub add_packages: Vec<AccessPackage>,
+    pub remove_packages: Vec<AccessPackage>,
+    pub timed_out: bool,
+}
+
+impl ChangeDetails {
+    pub fn status(&self) -> RequestStatus {
+        RequestStatus::parse(&self.request.status).unwrap_or(RequestStatus::New)
+    }
+
+    pub fn is_open(&self) -> bool {
+        self.status() == RequestStatus::New && !self.timed_out
+    }
+}
+
+/// The outcome of asking for a change.
+#[derive(Debug)]
+pub enum Created {
+    New(ChangeDetails),
+    Existing(ChangeDetails),
+    /// The system user already has everything asked for and nothing unwanted.
+    NoChangeNeeded,
+}
+
+const RIGHT: &str = "right";
+const PACKAGE: &str = "package";
+const ADD: &str = "add";
+const REMOVE: &str = "remove";
+
+fn set(values: &[String]) -> BTreeSet<String> {
+    values.iter().cloned().collect()
+}
+
+pub fn create(
+    conn: &mut DbConnection,
+    vendor_org_no: &str,
+    input: NewChange,
+    extra_redirect: Option<&str>,
+) -> Result<Created, AppError> {
+    let system = systems::owned_by(conn, vendor_org_no, &input.system_id)?;
+    let external_ref =
+        input.external_ref.clone().filter(|r| !r.trim().is_empty()).unwrap_or(input.party_org_no.clone());
+    let user: SystemUser = match &input.system_user_id {
+        Some(id) => system_users::find_live(conn, id)?,
+        None => system_users::find_live_by_triple(conn, &input.party_org_no, &system.system.id, &external_ref)?,
+    }
+    .filter(|u| u.system_id == system.system.id && u.party_org_no == input.party_org_no)
+    .ok_or(AppError::SystemUserNotFound)?;
+    let system_rights: BTreeSet<String> = system.rights.iter().map(|r| r.id.clone()).collect();
+    if !set(&input.required_rights).is_subset(&system_rights) {
+        return Err(AppError::RightsNotSubset);
+    }
+    let system_packages: BTreeSet<String> =
+        db::packages::of_system(conn, &system.system.id)?.into_iter().map(|p| p.urn).collect();
+    if !set(&input.required_packages).is_subset(&system_packages) {
+        return Err(AppError::PackageNotOnSystem);
+    }
+    if let Some(url) = &input.redirect_url {
+        let mut allowed = db::systems::redirect_urls(conn, &system.system.id)?;
+        allowed.extend(extra_redirect.map(str::to_owned));
+        if !redirect_allowed(url, &allowed) {
+            return Err(AppError::RedirectNotAllowed);
+        }
+    }
+    if let Some(id) = &input.id
+        && let Some(existing) = change_requests::find(conn, id)?
+    {
+        return Ok(Created::Existing(details(conn, existing, None)?));
+    }
+    if let Some(pending) = change_requests::find_pending_for(conn, &user.id)? {
+        return Ok(Created::Existing(details(conn, pending, None)?));
+    }
+    let held_rights: BTreeSet<String> = system_users::rights(conn, &user.id)?.into_iter().map(|r| r.id).collect();
+    let held_packages: BTreeSet<String> =
+        db::packages::of_system_user(conn, &user.id)?.into_iter().map(|p| p.urn).collect();
+    let id = input.id.clone().unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+    let item = |kind: &str, change: &str, value: &String| Item {
+        change_request_id: id.clone(),
+        kind: kind.into(),
+        change: change.into(),
+        value: value.clone(),
+    };
+    let mut items = Vec::new();
+    items.extend(set(&input.required_rights).difference(&held_rights).map(|v| item(RIGHT, ADD, v)));
+    items.extend(set(&input.unwanted_rights).intersection(&held_rights).map(|v| item(RIGHT, REMOVE, v)));
+    items.extend(set(&input.required_packages).difference(&held_packages).map(|v| item(PACKAGE, ADD, v)));
+    items.extend(set(&input.unwanted_packages).intersection(&held_packages).map(|v| item(PACKAGE, REMOVE, v)));
+    if items.is_empty() {
+        return Ok(Created::NoChangeNeeded);
+    }
+    let request = ChangeRequest {
+        id: id.clone(),
+        system_user_id: user.id.clone(),
+        system_id: user.system_id.clone(),
+        party_org_no: user.party_org_no.clone(),
+        external_ref: user.external_ref.clone(),
+        status: RequestStatus::New.as_str().into(),
+        redirect_url: input.redirect_url,
+        created: super::now(),
+        handled_at: None,
+        handled_by: None,
+    };
+    let summary: Vec<String> = items.iter().map(|i| format!("{} {} {}", i.change, i.kind, i.value)).collect();
+    let inserted = conn.transaction(|conn| {
+        change_requests::insert(conn, &request, &items)?;
+        audit::record(
+            conn,
+            AuditActor::Vendor(vendor_org_no),
+            &request.party_org_no,
+            Action::ChangeRequestCreate,
+            &user.id,
+            &summary.join(", "),
+        )
+    });
+    match inserted {
+        Ok(()) => Ok(Created::New(details(conn, request, None)?)),
+        Err(e) if db::is_unique_violation(&e) => {
+            let pending = change_requests::find_pending_for(conn, &user.id)?
+                .or(change_requests::find(conn, &id)?)
+                .ok_or(AppError::Internal(e.to_string()))?;
+            Ok(Created::Existing(details(conn, pending, None)?))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn details(conn: &mut DbConnection, request: ChangeRequest, expiry: Option<Expiry>) -> Result<ChangeDetails, AppError> {
+    let items = change_requests::items(conn, &request.id)?;
+    let values = |kind: &str, change: &str| -> Vec<String> {
+        items.iter().filter(|i| i.kind == kind && i.change == change).map(|i| i.value.clone()).collect()
+    };
+    let resources = |conn: &mut DbConnection, ids: Vec<String>| -> Result<Vec<Resource>, AppError> {
+        Ok(db::resources::by_ids(conn, &ids)?)
+    };
+    let add_rights = resources(conn, values(RIGHT, ADD))?;
+    let remove_rights = resources(conn, values(RIGHT, REMOVE))?;
+    let add_packages = db::packages::by_urns(conn, &values(PACKAGE, ADD))?;
+    let remove_packages = db::packages::by_urns(conn, &values(PACKAGE, REMOVE))?;
+    let timed_out = request.status == RequestStatus::New.as_str()
+        && expiry.is_some_and(|e| e.is_timed_out(request.created, super::now()));
+    Ok(ChangeDetails { request, add_rights, remove_rights, add_packages, remove_packages, timed_out })
+}
+
+pub fn get(conn: &mut DbConnection, id: &str, expiry: Expiry) -> Result<ChangeDetails, AppError> {
+    let request = change_requests::find(conn, id)?.ok_or(AppError::RequestNotFound)?;
+    details(conn, request, Some(expiry))
+}
+
+pub fn get_for_vendor(
+    conn: &mut DbConnection,
+    vendor_org_no: &str,
+    id: &str,
+    expiry: Expiry,
+) -> Result<ChangeDetails, AppError> {
+    let found = get(conn, id, expiry)?;
+    systems::owned_by(conn, vendor_org_no, &found.request.system_id).map_err(|_| AppError::RequestNotFound)?;
+    Ok(found)
+}
+
+pub fn get_by_external_ref(
+    conn: &mut DbConnection,
+    vendor_org_no: &str,
+    system_id: &str,
+    org_no: &str,
+    external_ref: &str,
+    expiry: Expiry,
+) -> Result<ChangeDetails, AppError> {
+    systems::owned_by(conn, vendor_org_no, system_id)?;
+    let request = change_requests::find_latest_by_external_ref(conn, system_id, org_no, external_ref)?
+        .ok_or(AppError::RequestNotFound)?;
+    details(conn, request, Some(expiry))
+}
+
+pub fn page_by_system(
+    conn: &mut DbConnection,
+    vendor_org_no: &str,
+    system_id: &str,
+    after: Option<&str>,
+    limit: i64,
+    expiry: Expiry,
+) -> Result<Vec<ChangeDetails>, AppError> {
+    systems::owned_by(conn, vendor_org_no, system_id)?;
+    change_requests::page_by_system(conn, system_id, after, limit)?
+        .into_iter()
+        .map(|r| details(conn, r, Some(expiry)))
+        .collect()
+}
+
+pub fn delete_for_vendor(conn: &mut DbConnection, vendor_org_no: &str, id: &str) -> Result<(), AppError> {
+    let found = get_for_vendor(conn, vendor_org_no, id, Expiry(chrono::Duration::MAX))?;
+    conn.transaction(|conn| {
+        if !change_requests::delete_if_new(conn, id)? {
+            return Ok(Err(AppError::RequestNotNew(found.request.status.clone())));
+        }
+        audit::record(
+            conn,
+            AuditActor::Vendor(vendor_org_no),
+            &found.request.party_org_no,
+            Action::ChangeRequestDelete,
+            &found.request.system_user_id,
+            id,
+        )?;
+        Ok::<_, diesel::result::Error>(Ok(()))
+    })?
+}
+
+/// The change request with the system user it concerns and its party's name.
+pub fn context(
+    conn: &mut DbConnection,
+    id: &str,
+    expiry: Expiry,
+) -> Result<(ChangeDetails, super::system_users::SystemUserDetails, parties::Organisation), AppError> {
+    let found = get(conn, id, expiry)?;
+    let user = super::system_users::get_for_party(conn, &found.request.party_org_no, &found.request.system_user_id)
+        .map_err(|_| AppError::RequestNotFound)?;
+    let party = parties::organisation(conn, &found.request.party_org_no)?.ok_or(AppError::RequestNotFound)?;
+    Ok((found, user, party))
+}
+
+fn check_can_handle(conn: &mut DbConnection, pid: &str, found: &ChangeDetails) -> Result<(), AppError> {
+    if found.status() != RequestStatus::New {
+        return Err(AppError::RequestNotNew(found.request.status.clone()));
+    }
+    if found.timed_out {
+        return Err(AppError::RequestExpired);
+    }
+    let roles = roles_for(conn, pid, &found.request.party_org_no)?;
+    if roles.is_empty() {
+        return Err(AppError::CannotRepresent);
+    }
+    if !roles.iter().any(|r| r.is_access_manager()) {
+        return Err(AppError::NotAccessManager);
+    }
+    Ok(())
+}
+
+/// Approves as `pid`: every added right must be delegable by them; the change and the
+/// status are applied in one transaction.
+pub fn approve(conn: &mut DbConnection, pid: &str, id: &str, expiry: Expiry) -> Result<ChangeDetails, AppError> {
+    let mut found = get(conn, id, expiry)?;
+    check_can_handle(conn, pid, &found)?;
+    delegation::check_all(conn, pid, &found.request.party_org_no, &found.add_rights)?;
+    let ids = |rs: &[Resource]| rs.iter().map(|r| r.id.clone()).collect::<Vec<_>>();
+    let urns = |ps: &[AccessPackage]| ps.iter().map(|p| p.urn.clone()).collect::<Vec<_>>();
+    let (add_r, remove_r, add_p, remove_p) =
+        (ids(&found.add_rights), ids(&found.remove_rights), urns(&found.add_packages), urns(&found.remove_packages));
+    let user_id = found.request.system_user_id.clone();
+    let party = found.request.party_org_no.clone();
+    conn.transaction(|conn| {
+        if !change_requests::handle_if_new(conn, id, RequestStatus::Accepted.as_str(), pid, super::now())? {
+            return Ok(Err(AppError::RequestNotNew(RequestStatus::Accepted.as_str().into())));
+        }
+        if system_users::find_live(conn, &user_id)?.is_none() {
+            return Err(diesel::result::Error::RollbackTransaction);
+        }
+        system_users::remove_rights(conn, &user_id, &remove_r)?;
+        system_users::add_rights(conn, &user_id, &add_r)?;
+        db::packages::remove_from_system_user(conn, &user_id, &remove_p)?;
+        db::packages::add_to_system_user(conn, &user_id, &add_p)?;
+        audit::record(conn, AuditActor::Person(pid), &party, Action::ChangeRequestApprove, &user_id, id)?;
+        Ok::<_, diesel::result::Error>(Ok(()))
+    })
+    .map_err(|e| match e {
+        diesel::result::Error::RollbackTransaction => AppError::SystemUserNotFound,
+        other => other.into(),
+    })??;
+    found.request = change_requests::find(conn, id)?.ok_or(AppError::RequestNotFound)?;
+    Ok(found)
+}
+
+pub fn reject(conn: &mut DbConnection, pid: &str, id: &str, expiry: Expiry) -> Result<ChangeDetails, AppError> {
+    let mut found = get(conn, id, expiry)?;
+    check_can_handle(conn, pid, &found)?;
+    let (user_id, party) = (found.request.system_user_id.clone(), found.request.party_org_no.clone());
+    conn.transaction(|conn| {
+        if !change_requests::handle_if_new(conn, id, RequestStatus::Rejected.as_str(), pid, super::now())? {
+            return Ok(Err(AppError::RequestNotNew(RequestStatus::Rejected.as_str().into())));
+        }
+        audit::record(conn, AuditActor::Person(pid), &party, Action::ChangeRequestReject, &user_id, id)?;
+        Ok::<_, diesel::result::Error>(Ok(()))
+    })??;
+    found.request = change_requests::find(conn, id)?.ok_or(AppError::RequestNotFound)?;
+    Ok(found)
+}

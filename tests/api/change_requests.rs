@@ -1,0 +1,144 @@
+//! Issue 4: change requests on an existing system user.
+
+use serde_json::{Value, json};
+
+use crate::helpers::*;
+use crate::on_both_backends;
+
+const CHANGES: &str = "/authentication/api/v1/systemuser/changerequest/vendor";
+
+on_both_backends!(
+    a_change_adds_rights_all_or_nothing_and_removes_unwanted,
+    change_requests_are_validated_found_and_withdrawn
+);
+
+fn right(id: &str) -> Value {
+    json!({"resource": [{"id": "urn:altinn:resource", "value": id}]})
+}
+
+/// A SmartCloud Lønn system user for the demo company with only Krav og betalinger.
+async fn lonn_user(app: &TestApp) -> String {
+    let request = app.create_request(SMARTCLOUD_LONN, &[KRAV], None).await;
+    let id = request["id"].as_str().unwrap().to_owned();
+    app.logged_in(KONSERT)
+        .await
+        .submit(
+            &format!("/accessmanagement/ui/systemuser/request?id={id}"),
+            "/accessmanagement/ui/systemuser/request/approve",
+        )
+        .await;
+    id
+}
+
+fn path_of(url: &Value) -> String {
+    let url = url.as_str().unwrap();
+    url[url.find("/accessmanagement").unwrap()..].to_owned()
+}
+
+async fn a_change_adds_rights_all_or_nothing_and_removes_unwanted(app: TestApp) {
+    let user = lonn_user(&app).await;
+    let token = app.vendor_token(None).await;
+    let body = json!({"systemId": SMARTCLOUD_LONN, "partyOrgNo": APE, "requiredRights": [right(KRAV), right(A_MELDING)], "redirectUrl": RECEIPT});
+    let (status, change) = app.api_post(&token, CHANGES, &body).await;
+    assert_eq!(status, 201, "{change}");
+    assert_eq!(change["systemUserId"], json!(user));
+    assert_eq!(change["requiredRights"], json!([right(A_MELDING)]), "only what is missing is added");
+    let page = path_of(&change["confirmUrl"]);
+
+    // FORSIKTIG LØVE may not add A-melding; nothing changes.
+    let love = app.logged_in(LOVE).await;
+    let shown = love.get(&page).await;
+    assert_eq!(shown.texts("#added .rights__title"), ["A-melding"]);
+    assert!(shown.texts(".alert--warning")[0].contains("A-melding – gis med rollen Lønnsinnsender"));
+    assert!(!shown.has_form("/accessmanagement/ui/systemuser/changerequest/approve"));
+    let forged = love
+        .post(
+            "/accessmanagement/ui/systemuser/changerequest/approve",
+            &[("id", change["id"].as_str().unwrap()), ("csrf", &shown.csrf())],
+        )
+        .await;
+    assert_eq!(forged.status, 403);
+
+    let service = app.token_for("demo-skatteetaten", None).await;
+    let decide = |resource: &'static str| {
+        let body =
+            json!({"subject": {"systemUserId": user}, "resource": resource, "action": "write", "partyOrgNo": APE});
+        let (app, service) = (&app, &service);
+        async move { app.api_post(service, "/authorization/api/v1/decision", &body).await.1["decision"].clone() }
+    };
+    assert_eq!(decide(A_MELDING).await, "Deny");
+    let done =
+        app.logged_in(KONSERT).await.submit(&page, "/accessmanagement/ui/systemuser/changerequest/approve").await;
+    assert_eq!(done.location.as_deref(), Some(RECEIPT));
+    assert_eq!(decide(A_MELDING).await, "Permit");
+    let (_, after) = app.api_get(&token, &format!("{CHANGES}/{}", change["id"].as_str().unwrap())).await;
+    assert_eq!(after["status"], "Accepted");
+
+    // Asking for what it has: no change needed. Removing Krav og betalinger works.
+    let (status, none) = app
+        .api_post(
+            &token,
+            CHANGES,
+            &json!({"systemId": SMARTCLOUD_LONN, "partyOrgNo": APE, "requiredRights": [right(A_MELDING)]}),
+        )
+        .await;
+    assert_eq!((status, &none["status"]), (200, &json!("NoChangeNeeded")));
+    let (status, removal) = app.api_post(&token, CHANGES, &json!({"systemUserId": user, "systemId": SMARTCLOUD_LONN, "partyOrgNo": APE, "unwantedRights": [right(KRAV)]})).await;
+    assert_eq!(status, 201, "{removal}");
+    let konsert = app.logged_in(KONSERT).await;
+    let shown = konsert.get(&path_of(&removal["confirmUrl"])).await;
+    assert_eq!(shown.texts("#removed .rights__title"), ["Krav og betalinger"]);
+    let done =
+        konsert.submit(&path_of(&removal["confirmUrl"]), "/accessmanagement/ui/systemuser/changerequest/approve").await;
+    assert_eq!(done.location, Some(format!("/accessmanagement/ui/systemuser/{user}")));
+    assert_eq!(decide(KRAV).await, "Deny");
+    let details = konsert.get(&format!("/accessmanagement/ui/systemuser/{user}")).await;
+    assert_eq!(details.texts(".rights__title"), ["A-melding"]);
+    assert!(details.text().contains("Endring godkjent av STADIG KONSERT"));
+}
+
+async fn change_requests_are_validated_found_and_withdrawn(app: TestApp) {
+    let token = app.vendor_token(None).await;
+    let (status, problem) = app
+        .api_post(
+            &token,
+            CHANGES,
+            &json!({"systemId": SMARTCLOUD_LONN, "partyOrgNo": APE, "requiredRights": [right(A_MELDING)]}),
+        )
+        .await;
+    assert_eq!((status, problem["code"].as_str()), (404, Some("STG-00008")), "no system user yet");
+    let user = lonn_user(&app).await;
+    let (status, problem) = app
+        .api_post(
+            &token,
+            CHANGES,
+            &json!({"systemId": SMARTCLOUD, "partyOrgNo": APE, "systemUserId": user, "requiredRights": [right(KRAV)]}),
+        )
+        .await;
+    assert_eq!((status, problem["code"].as_str()), (404, Some("STG-00008")), "the system user is another system's");
+    let (status, problem) = app
+        .api_post(
+            &token,
+            CHANGES,
+            &json!({"systemId": SMARTCLOUD_LONN, "partyOrgNo": APE, "requiredRights": [right("finnes-ikke")]}),
+        )
+        .await;
+    assert_eq!((status, problem["code"].as_str()), (400, Some("AUTH-00001")));
+    let (status, problem) = app.api_post(&token, CHANGES, &json!({"systemId": SMARTCLOUD_LONN, "partyOrgNo": APE, "requiredRights": [right(A_MELDING)], "redirectUrl": "https://evil.example/"})).await;
+    assert_eq!((status, problem["code"].as_str()), (400, Some("AUTH-00021")));
+
+    let correlation = uuid::Uuid::new_v4().to_string();
+    let body = json!({"id": correlation, "systemId": SMARTCLOUD_LONN, "partyOrgNo": APE, "requiredRights": [right(A_MELDING)]});
+    let (status, first) = app.api_post(&token, CHANGES, &body).await;
+    assert_eq!((status, &first["id"]), (201, &json!(correlation)));
+    let (status, again) = app.api_post(&token, CHANGES, &body).await;
+    assert_eq!((status, &again["id"]), (200, &json!(correlation)));
+    let (status, by_ref) = app.api_get(&token, &format!("{CHANGES}/byexternalref/{SMARTCLOUD_LONN}/{APE}/{APE}")).await;
+    assert_eq!((status, &by_ref["id"]), (200, &json!(correlation)));
+    let (status, list) = app.api_get(&token, &format!("{CHANGES}/bysystem/{SMARTCLOUD_LONN}")).await;
+    assert_eq!((status, list["data"].as_array().unwrap().len()), (200, 1));
+    let url = app.url(&format!("{CHANGES}/{correlation}"));
+    assert_eq!(app.http.delete(&url).bearer_auth(&token).send().await.unwrap().status(), 200);
+    let (status, _) = app.api_get(&token, &format!("{CHANGES}/{correlation}")).await;
+    assert_eq!(status, 404);
+}
