@@ -171,7 +171,8 @@ const CLIENTS: &[(&str, &str)] = &[
 
 /// Steps of the demo data in the order they were introduced; a database records how many
 /// it has, so an existing demo database gets only the newer ones.
-const STEPS: &[fn(&mut DbConnection) -> QueryResult<()>] = &[load_cast, load_clients, load_integration];
+const STEPS: &[fn(&mut DbConnection) -> QueryResult<()>] =
+    &[load_cast, load_clients, load_integration, load_example_client];
 const VERSION_KEY: &str = "demo_data_version";
 
 /// Loads the demo data into an empty database, or the steps an older demo database lacks.
@@ -247,6 +248,23 @@ fn load_cast(conn: &mut DbConnection) -> QueryResult<()> {
             org_no: "310000035".into(),
             secret_hash: hash_secret(VENDOR_CLIENT_SECRET),
             scopes: [SCOPE_REQUEST_READ, SCOPE_REQUEST_WRITE, SCOPE_REGISTER_WRITE].join(" "),
+            jwks: String::new(),
+        },
+    )
+}
+
+/// A client of the demo vendor that belongs to no system yet, for `examples/vendor.rs`
+/// to register a system with and sign assertions as.
+pub const EXAMPLE_CLIENT_ID: &str = "demo-smartcloud-example";
+
+fn load_example_client(conn: &mut DbConnection) -> QueryResult<()> {
+    vendor_clients::insert(
+        conn,
+        &VendorClient {
+            client_id: EXAMPLE_CLIENT_ID.into(),
+            org_no: "310000035".into(),
+            secret_hash: hash_secret(VENDOR_CLIENT_SECRET),
+            scopes: [SCOPE_REQUEST_READ, SCOPE_REQUEST_WRITE].join(" "),
             jwks: String::new(),
         },
     )

@@ -249,12 +249,14 @@ pub fn set_packages(
     owned(conn, by, id)
 }
 
-/// Deletes a system: end users no longer find it and vendors can send no new requests.
-/// Existing system users stay until their owners delete them.
+/// Deletes a system: end users no longer find it, vendors can send no new requests and
+/// its client ids are free for other systems. Existing system users stay until their
+/// owners delete them, but no system user tokens are issued for them.
 pub fn delete(conn: &mut DbConnection, by: &Registrar, id: &str) -> Result<(), AppError> {
     let spec = owned(conn, by, id)?;
     conn.transaction(|conn| {
         systems::mark_deleted(conn, id)?;
+        systems::replace_client_ids(conn, id, &[])?;
         log(conn, by, &spec, Action::SystemDelete)
     })?;
     Ok(())
