@@ -53,6 +53,17 @@ pub struct ConfigArgs {
         global = true
     )]
     pub request_expiry_days: i64,
+    /// An outside token issuer the vendor API also trusts (e.g. Maskinporten's issuer).
+    #[arg(long = "trusted-issuer", env = "SYSTEMTILGANG_TRUSTED_ISSUER", requires = "trusted_jwks_url", global = true)]
+    pub trusted_issuer: Option<String>,
+    /// Where the trusted issuer publishes its public keys.
+    #[arg(
+        long = "trusted-jwks-url",
+        env = "SYSTEMTILGANG_TRUSTED_JWKS_URL",
+        requires = "trusted_issuer",
+        global = true
+    )]
+    pub trusted_jwks_url: Option<String>,
 }
 
 /// Validated settings.
@@ -68,6 +79,8 @@ pub struct Config {
     pub pool_size: u32,
     /// HTTP worker threads (default: one per core).
     pub workers: Option<usize>,
+    /// An outside issuer and its JWKS URL, whose tokens the vendor API accepts too.
+    pub trusted_issuer: Option<(String, String)>,
 }
 
 impl ConfigArgs {
@@ -94,6 +107,7 @@ impl ConfigArgs {
             page_size: 100,
             pool_size: 10,
             workers: None,
+            trusted_issuer: self.trusted_issuer.zip(self.trusted_jwks_url),
         })
     }
 }

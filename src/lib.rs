@@ -12,6 +12,7 @@ pub mod error;
 pub mod i18n;
 pub mod startup;
 pub mod tokens;
+pub mod trusted_issuer;
 pub mod web;
 
 rust_i18n::i18n!("locales", fallback = "nb");

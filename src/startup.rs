@@ -1,6 +1,7 @@
 //! Building and running the HTTP server: one call that tests and `main` share.
 
 use std::net::TcpListener;
+use std::sync::Arc;
 
 use actix_session::SessionMiddleware;
 use actix_session::config::CookieContentSecurity;
@@ -17,6 +18,7 @@ use crate::db::{self, DbConnection, Pool, secrets};
 use crate::domain::requests::Expiry;
 use crate::error::AppError;
 use crate::tokens::{TokenService, random_bytes};
+use crate::trusted_issuer::TrustedIssuer;
 
 /// What every handler can reach.
 pub struct AppState {
@@ -25,6 +27,7 @@ pub struct AppState {
     pub request_expiry: Expiry,
     pub page_size: i64,
     pub tokens: TokenService,
+    pub trusted_issuer: Option<Arc<TrustedIssuer>>,
 }
 
 impl AppState {
@@ -99,6 +102,10 @@ impl Application {
             request_expiry: config.request_expiry,
             page_size: config.page_size,
             tokens,
+            trusted_issuer: config
+                .trusted_issuer
+                .clone()
+                .map(|(issuer, url)| Arc::new(TrustedIssuer::new(issuer, url))),
         });
         let secure_cookie = public_url.starts_with("https://");
         let mut server = HttpServer::new(move || {

@@ -1,8 +1,6 @@
 //! Vendor authentication like Maskinporten: a JWT the vendor signs with its own key
 //! (RFC 7523), checked against the public keys registered for its client.
 
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jsonwebtoken::jwk::{AlgorithmParameters, JwkSet};
 use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 use serde::Deserialize;
@@ -38,17 +36,6 @@ pub struct Verified {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Refused(pub &'static str);
 
-/// The issuer claim, read before the signature can be checked (it names the key).
-fn unverified_issuer(assertion: &str) -> Option<String> {
-    #[derive(Deserialize)]
-    struct Issuer {
-        iss: String,
-    }
-    let payload = assertion.split('.').nth(1)?;
-    let bytes = URL_SAFE_NO_PAD.decode(payload).ok()?;
-    serde_json::from_slice::<Issuer>(&bytes).ok().map(|i| i.iss)
-}
-
 /// Checks signature (with the client's registered key, asymmetric algorithms only),
 /// issuer, audience, expiry, lifetime and that the `jti` was not used before.
 pub fn verify(
@@ -59,7 +46,7 @@ pub fn verify(
     let Ok(header) = jsonwebtoken::decode_header(assertion) else {
         return Ok(Err(Refused("the assertion is not a signed JWT")));
     };
-    let Some(client_id) = unverified_issuer(assertion) else {
+    let Some(client_id) = crate::tokens::unverified_issuer(assertion) else {
         return Ok(Err(Refused("the assertion names no issuer")));
     };
     let Some(client) = vendor_clients::find(conn, &client_id)? else {

@@ -113,6 +113,7 @@ pub fn test_config(database_url: &str) -> Config {
         page_size: 3,
         pool_size: 4,
         workers: Some(2),
+        trusted_issuer: None,
     }
 }
 

@@ -13,5 +13,6 @@ mod overview;
 mod security;
 mod startup;
 mod system_register;
+mod trusted_issuer;
 mod vendor_api;
 mod vendor_request;

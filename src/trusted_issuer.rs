@@ -1,0 +1,97 @@
+//! Trust in an outside token issuer (Maskinporten, or any OAuth2 server) whose public
+//! keys are published at a JWKS URL: vendors may call the API with its tokens.
+
+use std::sync::RwLock;
+use std::time::{Duration, Instant};
+
+use jsonwebtoken::jwk::JwkSet;
+use jsonwebtoken::{DecodingKey, Validation};
+use serde::Deserialize;
+
+use crate::tokens::OrgClaim;
+
+/// Keys are fetched again after this long, or sooner for an unknown key id.
+const KEYS_FRESH_FOR: Duration = Duration::from_secs(600);
+/// Unknown key ids make a new fetch at most this often.
+const REFETCH_AT_MOST_EVERY: Duration = Duration::from_secs(30);
+
+/// What the API needs from an outside token.
+#[derive(Debug, Clone, Deserialize)]
+pub struct OutsideClaims {
+    #[serde(default)]
+    pub scope: String,
+    pub consumer: OrgClaim,
+    #[serde(default)]
+    pub client_id: String,
+}
+
+struct Fetched {
+    at: Instant,
+    keys: JwkSet,
+}
+
+pub struct TrustedIssuer {
+    issuer: String,
+    jwks_url: String,
+    agent: ureq::Agent,
+    keys: RwLock<Option<Fetched>>,
+}
+
+impl TrustedIssuer {
+    pub fn new(issuer: String, jwks_url: String) -> Self {
+        let agent = ureq::Agent::config_builder().timeout_global(Some(Duration::from_secs(5))).build().into();
+        Self { issuer, jwks_url, agent, keys: RwLock::new(None) }
+    }
+
+    pub fn issuer(&self) -> &str {
+        &self.issuer
+    }
+
+    fn fetch(&self) -> Option<JwkSet> {
+        let mut response =
+            self.agent.get(&self.jwks_url).call().map_err(|e| log::warn!("JWKS fetch failed: {e}")).ok()?;
+        let body = response.body_mut().read_to_string().ok()?;
+        serde_json::from_str(&body).map_err(|e| log::warn!("JWKS at {} is not a key set: {e}", self.jwks_url)).ok()
+    }
+
+    /// The key for `kid`, fetching the key set when it is stale or lacks the key.
+    fn key(&self, kid: Option<&str>) -> Option<jsonwebtoken::jwk::Jwk> {
+        let pick = |keys: &JwkSet| match kid {
+            Some(kid) => keys.find(kid).cloned(),
+            None => keys.keys.first().cloned(),
+        };
+        let (found, may_refetch) = match &*self.keys.read().ok()? {
+            Some(f) => (
+                (f.at.elapsed() < KEYS_FRESH_FOR).then(|| pick(&f.keys)).flatten(),
+                f.at.elapsed() >= REFETCH_AT_MOST_EVERY,
+            ),
+            None => (None, true),
+        };
+        if found.is_some() || !may_refetch {
+            return found;
+        }
+        let keys = self.fetch()?;
+        let found = pick(&keys);
+        *self.keys.write().ok()? = Some(Fetched { at: Instant::now(), keys });
+        found
+    }
+
+    /// The claims of a valid token from this issuer; blocking, as it may fetch keys.
+    pub fn verify(&self, token: &str) -> Option<OutsideClaims> {
+        let header = jsonwebtoken::decode_header(token).ok()?;
+        let jwk = self.key(header.kid.as_deref())?;
+        let key = DecodingKey::from_jwk(&jwk).ok()?;
+        let mut validation = Validation::new(header.alg);
+        validation.set_issuer(&[&self.issuer]);
+        validation.validate_aud = false;
+        validation.leeway = 30;
+        // Only the issuer's public-key algorithms; a symmetric "key" could be forged.
+        if matches!(
+            header.alg,
+            jsonwebtoken::Algorithm::HS256 | jsonwebtoken::Algorithm::HS384 | jsonwebtoken::Algorithm::HS512
+        ) {
+            return None;
+        }
+        jsonwebtoken::decode::<OutsideClaims>(token, &key, &validation).ok().map(|d| d.claims)
+    }
+}

@@ -1,0 +1,107 @@
+//! Issue 4: the vendor API trusts an outside issuer configured by its JWKS URL.
+
+use std::net::TcpListener;
+
+use actix_web::{App, HttpResponse, HttpServer, web};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use jsonwebtoken::{Algorithm, EncodingKey, Header};
+use ring::rand::SystemRandom;
+use ring::signature::{ECDSA_P256_SHA256_FIXED_SIGNING, EcdsaKeyPair, KeyPair};
+use serde_json::{Value, json};
+
+use crate::helpers::*;
+
+const ISSUER: &str = "https://maskinporten.test/";
+
+/// Serves `jwks` at `/jwks.json` on a free loopback port, as the outside issuer does.
+fn serve_jwks(jwks: Value) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/jwks.json", listener.local_addr().unwrap());
+    let server = HttpServer::new(move || {
+        let jwks = jwks.clone();
+        App::new().route(
+            "/jwks.json",
+            web::get().to(move || {
+                let jwks = jwks.clone();
+                async move { HttpResponse::Ok().json(jwks) }
+            }),
+        )
+    })
+    .workers(1)
+    .listen(listener)
+    .unwrap()
+    .run();
+    tokio::spawn(server);
+    url
+}
+
+fn key_pair() -> (Vec<u8>, Value) {
+    let rng = SystemRandom::new();
+    let pkcs8 = EcdsaKeyPair::generate_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, &rng).unwrap().as_ref().to_vec();
+    let pair = EcdsaKeyPair::from_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, &pkcs8, &rng).unwrap();
+    let point = pair.public_key().as_ref();
+    let jwk = json!({"kty": "EC", "crv": "P-256", "kid": "mp-1", "alg": "ES256",
+        "x": URL_SAFE_NO_PAD.encode(&point[1..33]), "y": URL_SAFE_NO_PAD.encode(&point[33..65])});
+    (pkcs8, jwk)
+}
+
+fn outside_token(pkcs8: &[u8], kid: &str, issuer: &str) -> String {
+    let now = chrono::Utc::now().timestamp();
+    let claims = json!({
+        "iss": issuer, "iat": now, "exp": now + 120, "client_id": "maskinporten-client",
+        "scope": "altinn:authentication/systemuser.request.read",
+        "consumer": {"authority": "iso6523-actorid-upis", "ID": "0192:310000035"},
+    });
+    let header = Header { kid: Some(kid.into()), ..Header::new(Algorithm::ES256) };
+    jsonwebtoken::encode(&header, &claims, &EncodingKey::from_ec_der(pkcs8)).unwrap()
+}
+
+async fn check(backend: Backend) {
+    let (pkcs8, jwk) = key_pair();
+    let url = serve_jwks(json!({"keys": [jwk]}));
+    let Some(app) = TestApp::spawn_with(backend, |c| c.trusted_issuer = Some((ISSUER.into(), url))).await else {
+        return;
+    };
+    let path = format!("/authentication/api/v1/systemuser/request/vendor/bysystem/{SMARTCLOUD}");
+    let (status, body) = app.api_get(&outside_token(&pkcs8, "mp-1", ISSUER), &path).await;
+    assert_eq!(status, 200, "{body}");
+    let (other, _) = key_pair();
+    for (what, token) in [
+        ("wrong key", outside_token(&other, "mp-1", ISSUER)),
+        ("unknown key id", outside_token(&pkcs8, "mp-2", ISSUER)),
+        ("another issuer", outside_token(&pkcs8, "mp-1", "https://evil.example/")),
+    ] {
+        let (status, _) = app.api_get(&token, &path).await;
+        assert_eq!(status, 401, "{what}");
+    }
+    // The scope still counts: a read token cannot write.
+    let (status, _) = app
+        .api_post(
+            &outside_token(&pkcs8, "mp-1", ISSUER),
+            "/authentication/api/v1/systemuser/request/vendor",
+            &request_body(SMARTCLOUD, APE, &[KRAV], None),
+        )
+        .await;
+    assert_eq!(status, 403);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tokens_of_the_trusted_issuer_are_accepted_sqlite() {
+    check(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tokens_of_the_trusted_issuer_are_accepted_postgres() {
+    check(Backend::Postgres).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unreachable_key_set_refuses_instead_of_failing() {
+    let (pkcs8, _) = key_pair();
+    let dead = "http://127.0.0.1:9/jwks.json".to_owned();
+    let app = TestApp::spawn_with(Backend::Sqlite, |c| c.trusted_issuer = Some((ISSUER.into(), dead))).await.unwrap();
+    let path = format!("/authentication/api/v1/systemuser/request/vendor/bysystem/{SMARTCLOUD}");
+    let (status, body) = app.api_get(&outside_token(&pkcs8, "mp-1", ISSUER), &path).await;
+    assert_eq!(status, 401, "{body}");
+}
