@@ -17,9 +17,11 @@ use crate::error::AppError;
 pub const TOKEN_LIFETIME_SECS: i64 = 3600;
 
 /// Altinn's way of naming an organisation in tokens.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct OrgClaim {
+    /// Always `iso6523-actorid-upis`.
     pub authority: String,
+    /// `0192:` and the organisation number.
     #[serde(rename = "ID")]
     pub id: String,
 }

@@ -5,13 +5,13 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use serde::{Deserialize, Serialize};
 
 use super::auth::Caller;
-use super::dto::{AccessPackageDto, PageQuery, Paginated, RightDto, resource_ids, timestamp};
+use super::dto::{AccessPackageDto, PageQuery, Paginated, Problem, RightDto, resource_ids, timestamp};
 use crate::domain::change_requests::{self, ChangeDetails, Created, NewChange};
 use crate::domain::vendor_clients::{SCOPE_REQUEST_READ, SCOPE_REQUEST_WRITE};
 use crate::error::ApiError;
 use crate::startup::AppState;
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ChangeRequestBody {
     pub id: Option<String>,
@@ -30,7 +30,7 @@ pub struct ChangeRequestBody {
     pub redirect_url: Option<String>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ChangeResponse {
     pub id: String,
@@ -76,6 +76,9 @@ impl ChangeResponse {
     }
 }
 
+/// Asks to add or remove rights and packages on a system user; `{"status":"NoChangeNeeded"}` when nothing differs.
+#[utoipa::path(post, path = "/authentication/api/v1/systemuser/changerequest/vendor", tag = "change requests",
+    request_body = ChangeRequestBody, responses((status = 201, body = ChangeResponse), (status = 200, description = "The pending change request, or NoChangeNeeded", body = ChangeResponse), (status = "4XX", body = Problem)), security(("vendor" = ["altinn:authentication/systemuser.request.write"])))]
 pub async fn create(
     state: web::Data<AppState>,
     caller: Caller,
@@ -104,6 +107,8 @@ pub async fn create(
     })
 }
 
+#[utoipa::path(get, path = "/authentication/api/v1/systemuser/changerequest/vendor/{id}", tag = "change requests",
+    params(("id" = String, Path)), responses((status = 200, body = ChangeResponse), (status = "4XX", body = Problem)), security(("vendor" = ["altinn:authentication/systemuser.request.read"])))]
 pub async fn get(state: web::Data<AppState>, caller: Caller, id: web::Path<String>) -> Result<HttpResponse, ApiError> {
     caller.require(SCOPE_REQUEST_READ)?;
     let expiry = state.request_expiry;
@@ -111,6 +116,8 @@ pub async fn get(state: web::Data<AppState>, caller: Caller, id: web::Path<Strin
     Ok(HttpResponse::Ok().json(ChangeResponse::new(found, &state.public_url)))
 }
 
+#[utoipa::path(get, path = "/authentication/api/v1/systemuser/changerequest/vendor/byexternalref/{system_id}/{org_no}/{external_ref}", tag = "change requests",
+    params(("system_id" = String, Path), ("org_no" = String, Path), ("external_ref" = String, Path)), responses((status = 200, body = ChangeResponse), (status = "4XX", body = Problem)), security(("vendor" = ["altinn:authentication/systemuser.request.read"])))]
 pub async fn by_external_ref(
     state: web::Data<AppState>,
     caller: Caller,
@@ -127,6 +134,8 @@ pub async fn by_external_ref(
     Ok(HttpResponse::Ok().json(ChangeResponse::new(found, &state.public_url)))
 }
 
+#[utoipa::path(get, path = "/authentication/api/v1/systemuser/changerequest/vendor/bysystem/{system_id}", tag = "change requests",
+    params(("system_id" = String, Path), PageQuery), responses((status = 200, body = Paginated<ChangeResponse>), (status = "4XX", body = Problem)), security(("vendor" = ["altinn:authentication/systemuser.request.read"])))]
 pub async fn by_system(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -147,6 +156,8 @@ pub async fn by_system(
     Ok(HttpResponse::Ok().json(page))
 }
 
+#[utoipa::path(delete, path = "/authentication/api/v1/systemuser/changerequest/vendor/{id}", tag = "change requests",
+    params(("id" = String, Path)), responses((status = 200, description = "Withdrawn"), (status = "4XX", body = Problem)), security(("vendor" = ["altinn:authentication/systemuser.request.write"])))]
 pub async fn delete(
     state: web::Data<AppState>,
     caller: Caller,

@@ -4,11 +4,15 @@
 use actix_web::{HttpResponse, web};
 
 use super::auth::Caller;
+use super::dto::Problem;
 use crate::domain::assertions;
 use crate::domain::vendor_clients::SCOPE_REGISTER_WRITE;
 use crate::error::ApiError;
 use crate::startup::AppState;
 
+#[utoipa::path(put, path = "/authentication/api/v1/vendor/clients/{client_id}/jwks", tag = "authentication",
+    params(("client_id" = String, Path)), request_body(content = Object, description = "A JWK set of public RSA or EC keys"),
+    responses((status = 204, description = "Registered"), (status = "4XX", body = Problem)), security(("vendor" = ["altinn:authentication/systemregister.write"])))]
 pub async fn put(
     state: web::Data<AppState>,
     caller: Caller,

@@ -5,18 +5,19 @@ use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
 use super::auth::Caller;
+use super::dto::Problem;
 use crate::domain::decisions;
 use crate::domain::vendor_clients::SCOPE_DECISION;
 use crate::error::ApiError;
 use crate::startup::AppState;
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Subject {
     pub system_user_id: String,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct DecisionRequest {
     pub subject: Subject,
@@ -27,6 +28,19 @@ pub struct DecisionRequest {
     pub party_org_no: String,
 }
 
+/// Permit or Deny, with what was asked.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct DecisionResponse {
+    pub decision: &'static str,
+    pub resource: String,
+    pub action: String,
+    pub party_org_no: String,
+}
+
+#[utoipa::path(post, path = "/authorization/api/v1/decision", tag = "decisions",
+    request_body = DecisionRequest, responses((status = 200, body = DecisionResponse), (status = "4XX", body = Problem)),
+    security(("vendor" = ["altinn:authorization/pdp"])))]
 pub async fn decide(
     state: web::Data<AppState>,
     caller: Caller,
@@ -36,10 +50,10 @@ pub async fn decide(
     let body = body.into_inner();
     let (user, resource, party) = (body.subject.system_user_id, body.resource.clone(), body.party_org_no.clone());
     let decision = state.db(move |conn| decisions::decide(conn, &user, &resource, &party)).await?;
-    Ok(HttpResponse::Ok().json(serde_json::json!({
-        "decision": decision.as_str(),
-        "resource": body.resource,
-        "action": body.action,
-        "partyOrgNo": body.party_org_no,
-    })))
+    Ok(HttpResponse::Ok().json(DecisionResponse {
+        decision: decision.as_str(),
+        resource: body.resource,
+        action: body.action,
+        party_org_no: body.party_org_no,
+    }))
 }

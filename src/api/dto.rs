@@ -1,6 +1,7 @@
 //! Wire types with Altinn's camelCase field names.
 
 use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 
 use crate::db::clients::ClientDelegation;
 use crate::db::parties::Organisation;
@@ -8,17 +9,18 @@ use crate::db::system_users::SystemUser;
 use crate::db::systems::System;
 use crate::domain::requests::{NewRequest, RequestDetails, UserType};
 use crate::error::AppError;
+pub use crate::error::Problem;
 
 const RESOURCE_ATTRIBUTE: &str = "urn:altinn:resource";
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct AttributePair {
     pub id: String,
     pub value: String,
 }
 
 /// A right: the resource it concerns, as attribute pairs.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct RightDto {
     pub resource: Vec<AttributePair>,
 }
@@ -44,12 +46,12 @@ pub fn resource_ids(rights: &[RightDto]) -> Result<Vec<String>, AppError> {
         .collect()
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct AccessPackageDto {
     pub urn: String,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct CreateRequestBody {
     pub external_ref: Option<String>,
@@ -83,7 +85,7 @@ pub fn timestamp(at: chrono::NaiveDateTime) -> String {
     at.and_utc().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct RequestResponse {
     pub id: String,
@@ -124,7 +126,7 @@ impl RequestResponse {
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct SystemUserResponse {
     pub id: String,
@@ -161,7 +163,7 @@ impl SystemUserResponse {
 }
 
 /// A client attached to an agent system user.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ClientResponse {
     pub client_id: String,
@@ -179,19 +181,20 @@ impl ClientResponse {
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct Links {
     pub next: Option<String>,
 }
 
 /// One page of a list; `links.next` fetches the following page, null on the last.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct Paginated<T> {
     pub links: Links,
     pub data: Vec<T>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PageQuery {
     /// Continuation token: the id of the last item on the previous page.
     pub token: Option<String>,

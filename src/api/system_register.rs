@@ -6,7 +6,7 @@ use actix_web::{HttpResponse, web};
 use serde::{Deserialize, Serialize};
 
 use super::auth::Caller;
-use super::dto::{AccessPackageDto, RightDto, resource_ids, timestamp};
+use super::dto::{AccessPackageDto, Problem, RightDto, resource_ids, timestamp};
 use crate::domain::system_register::{self, Registrar, SystemSpec};
 use crate::domain::vendor_clients::{SCOPE_REGISTER_ADMIN, SCOPE_REGISTER_WRITE};
 use crate::error::{ApiError, AppError};
@@ -15,7 +15,7 @@ use crate::tokens::OrgClaim;
 
 const LANGUAGES: [&str; 3] = ["nb", "nn", "en"];
 
-#[derive(Debug, Deserialize, Serialize)]
+#[derive(Debug, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct SystemDto {
     pub id: String,
@@ -89,6 +89,16 @@ impl SystemDto {
     }
 }
 
+/// One change of a system.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ChangeLogEntry {
+    change_type: String,
+    changed_by: String,
+    changed_at: String,
+    changed_data: serde_json::Value,
+}
+
 /// The caller as a registrar, if its token may change the register.
 fn registrar(caller: &Caller) -> Result<Registrar, ApiError> {
     let admin = caller.require(SCOPE_REGISTER_ADMIN).is_ok();
@@ -102,6 +112,8 @@ fn system(spec: SystemSpec) -> HttpResponse {
     HttpResponse::Ok().json(SystemDto::from_spec(spec))
 }
 
+#[utoipa::path(post, path = "/authentication/api/v1/systemregister/vendor", tag = "system register", request_body = SystemDto,
+    responses((status = 201, body = SystemDto), (status = "4XX", body = Problem)), security(("vendor" = ["altinn:authentication/systemregister.write"])))]
 pub async fn create(
     state: web::Data<AppState>,
     caller: Caller,
@@ -113,17 +125,23 @@ pub async fn create(
     Ok(HttpResponse::Created().json(SystemDto::from_spec(created)))
 }
 
+#[utoipa::path(get, path = "/authentication/api/v1/systemregister/vendor", tag = "system register", 
+    responses((status = 200, body = Vec<SystemDto>), (status = "4XX", body = Problem)), security(("vendor" = ["altinn:authentication/systemregister.write"])))]
 pub async fn list(state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ApiError> {
     let by = registrar(&caller)?;
     let systems = state.db(move |conn| system_register::list(conn, &by)).await?;
     Ok(HttpResponse::Ok().json(systems.into_iter().map(SystemDto::from_spec).collect::<Vec<_>>()))
 }
 
+#[utoipa::path(get, path = "/authentication/api/v1/systemregister/vendor/{system_id}", tag = "system register", params(("system_id" = String, Path)),
+    responses((status = 200, body = SystemDto), (status = "4XX", body = Problem)), security(("vendor" = ["altinn:authentication/systemregister.write"])))]
 pub async fn get(state: web::Data<AppState>, caller: Caller, id: web::Path<String>) -> Result<HttpResponse, ApiError> {
     let by = registrar(&caller)?;
     Ok(system(state.db(move |conn| system_register::get(conn, &by, &id)).await?))
 }
 
+#[utoipa::path(put, path = "/authentication/api/v1/systemregister/vendor/{system_id}", tag = "system register", params(("system_id" = String, Path)), request_body = SystemDto,
+    responses((status = 200, body = SystemDto), (status = "4XX", body = Problem)), security(("vendor" = ["altinn:authentication/systemregister.write"])))]
 pub async fn update(
     state: web::Data<AppState>,
     caller: Caller,
@@ -135,6 +153,8 @@ pub async fn update(
     Ok(system(state.db(move |conn| system_register::update(conn, &by, &id, spec)).await?))
 }
 
+#[utoipa::path(put, path = "/authentication/api/v1/systemregister/vendor/{system_id}/rights", tag = "system register", params(("system_id" = String, Path)), request_body = Vec<RightDto>,
+    responses((status = 200, body = SystemDto), (status = "4XX", body = Problem)), security(("vendor" = ["altinn:authentication/systemregister.write"])))]
 pub async fn update_rights(
     state: web::Data<AppState>,
     caller: Caller,
@@ -146,6 +166,8 @@ pub async fn update_rights(
     Ok(system(state.db(move |conn| system_register::set_rights(conn, &by, &id, rights)).await?))
 }
 
+#[utoipa::path(put, path = "/authentication/api/v1/systemregister/vendor/{system_id}/accesspackages", tag = "system register", params(("system_id" = String, Path)), request_body = Vec<AccessPackageDto>,
+    responses((status = 200, body = SystemDto), (status = "4XX", body = Problem)), security(("vendor" = ["altinn:authentication/systemregister.write"])))]
 pub async fn update_packages(
     state: web::Data<AppState>,
     caller: Caller,
@@ -157,6 +179,8 @@ pub async fn update_packages(
     Ok(system(state.db(move |conn| system_register::set_packages(conn, &by, &id, urns)).await?))
 }
 
+#[utoipa::path(delete, path = "/authentication/api/v1/systemregister/vendor/{system_id}", tag = "system register", params(("system_id" = String, Path)),
+    responses((status = 200, description = "Deleted"), (status = "4XX", body = Problem)), security(("vendor" = ["altinn:authentication/systemregister.write"])))]
 pub async fn delete(
     state: web::Data<AppState>,
     caller: Caller,
@@ -167,6 +191,8 @@ pub async fn delete(
     Ok(HttpResponse::Ok().json(serde_json::json!(true)))
 }
 
+#[utoipa::path(get, path = "/authentication/api/v1/systemregister/vendor/{system_id}/changelog", tag = "system register", params(("system_id" = String, Path)),
+    responses((status = 200, body = Vec<ChangeLogEntry>), (status = "4XX", body = Problem)), security(("vendor" = ["altinn:authentication/systemregister.write"])))]
 pub async fn changelog(
     state: web::Data<AppState>,
     caller: Caller,
@@ -174,15 +200,13 @@ pub async fn changelog(
 ) -> Result<HttpResponse, ApiError> {
     let by = registrar(&caller)?;
     let events = state.db(move |conn| system_register::changelog(conn, &by, &id)).await?;
-    let entries: Vec<serde_json::Value> = events
+    let entries: Vec<ChangeLogEntry> = events
         .into_iter()
-        .map(|e| {
-            serde_json::json!({
-                "changeType": e.action.trim_start_matches("system."),
-                "changedBy": e.actor,
-                "changedAt": timestamp(e.at),
-                "changedData": serde_json::from_str::<serde_json::Value>(&e.detail).unwrap_or_default(),
-            })
+        .map(|e| ChangeLogEntry {
+            change_type: e.action.trim_start_matches("system.").to_owned(),
+            changed_by: e.actor,
+            changed_at: timestamp(e.at),
+            changed_data: serde_json::from_str(&e.detail).unwrap_or_default(),
         })
         .collect();
     Ok(HttpResponse::Ok().json(entries))

@@ -4,12 +4,14 @@
 use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::auth::Caller;
-use super::dto::{ClientResponse, PageQuery, Paginated, SystemUserResponse};
+use super::dto::{ClientResponse, PageQuery, Paginated, Problem, SystemUserResponse};
 use crate::domain::vendor_clients::SCOPE_REQUEST_READ;
 use crate::domain::{self, system_users};
 use crate::error::ApiError;
 use crate::startup::AppState;
 
+#[utoipa::path(get, path = "/authentication/api/v1/systemuser/vendor/bysystem/{system_id}", tag = "system users",
+    params(("system_id" = String, Path), PageQuery), responses((status = 200, body = Paginated<SystemUserResponse>), (status = "4XX", body = Problem)), security(("vendor" = ["altinn:authentication/systemuser.request.read"])))]
 pub async fn by_system(
     state: web::Data<AppState>,
     vendor: Caller,
@@ -31,6 +33,8 @@ pub async fn by_system(
 
 /// `GET /systemuser/vendor/agent/{systemUserId}/clients`: the clients attached to one of
 /// the vendor's agent system users.
+#[utoipa::path(get, path = "/authentication/api/v1/systemuser/vendor/agent/{system_user_id}/clients", tag = "system users",
+    params(("system_user_id" = String, Path), PageQuery), responses((status = 200, body = Paginated<ClientResponse>), (status = "4XX", body = Problem)), security(("vendor" = ["altinn:authentication/systemuser.request.read"])))]
 pub async fn clients(
     req: HttpRequest,
     state: web::Data<AppState>,

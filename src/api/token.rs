@@ -14,7 +14,7 @@ use crate::error::AppError;
 use crate::startup::AppState;
 use crate::tokens::{OrgClaim, SYSTEM_USER_DETAIL_TYPE, TOKEN_LIFETIME_SECS};
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct TokenForm {
     grant_type: Option<String>,
     client_id: Option<String>,
@@ -28,6 +28,22 @@ pub struct TokenForm {
 
 /// RFC 7523's grant type for a signed JWT.
 const JWT_BEARER: &str = "urn:ietf:params:oauth:grant-type:jwt-bearer";
+
+/// A token, as RFC 6749 answers.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct TokenResponse {
+    access_token: String,
+    token_type: &'static str,
+    expires_in: i64,
+    scope: String,
+}
+
+/// An RFC 6749 error.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct OAuthErrorBody {
+    error: &'static str,
+    error_description: String,
+}
 
 /// One entry of `authorization_details` as vendors send it.
 #[derive(Debug, Deserialize)]
@@ -58,10 +74,9 @@ impl ResponseError for OAuthError {
         if self.status == actix_web::http::StatusCode::UNAUTHORIZED {
             response.insert_header((header::WWW_AUTHENTICATE, "Basic realm=\"token\""));
         }
-        response.insert_header((header::CACHE_CONTROL, "no-store")).json(serde_json::json!({
-            "error": self.error,
-            "error_description": self.description,
-        }))
+        response
+            .insert_header((header::CACHE_CONTROL, "no-store"))
+            .json(OAuthErrorBody { error: self.error, error_description: self.description.clone() })
     }
 }
 
@@ -105,6 +120,13 @@ fn client_credentials(req: &HttpRequest, form: &TokenForm) -> Option<(String, St
     basic.or_else(|| Some((form.client_id.clone()?, form.client_secret.clone()?)))
 }
 
+/// OAuth2 token endpoint: `client_credentials` (client secret, HTTP Basic or form) or
+/// `urn:ietf:params:oauth:grant-type:jwt-bearer` (an assertion signed with the client's
+/// registered key). With `authorization_details` of type `urn:altinn:systemuser` the
+/// token acts as a system user.
+#[utoipa::path(post, path = "/token", tag = "authentication",
+    request_body(content = TokenForm, content_type = "application/x-www-form-urlencoded"),
+    responses((status = 200, body = TokenResponse), (status = "4XX", description = "RFC 6749 error", body = OAuthErrorBody)))]
 pub async fn issue(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -156,12 +178,12 @@ pub async fn issue(
         None => None,
     };
     let token = state.tokens.issue(&client.client_id, &client.org_no, &scopes, grant.as_ref())?;
-    Ok(HttpResponse::Ok().insert_header((header::CACHE_CONTROL, "no-store")).json(serde_json::json!({
-        "access_token": token,
-        "token_type": "Bearer",
-        "expires_in": TOKEN_LIFETIME_SECS,
-        "scope": scopes.join(" "),
-    })))
+    Ok(HttpResponse::Ok().insert_header((header::CACHE_CONTROL, "no-store")).json(TokenResponse {
+        access_token: token,
+        token_type: "Bearer",
+        expires_in: TOKEN_LIFETIME_SECS,
+        scope: scopes.join(" "),
+    }))
 }
 
 fn invalid_details(description: &str) -> OAuthError {
@@ -192,6 +214,8 @@ async fn system_user_grant(state: &AppState, client_id: &str, details: &str) -> 
     }
 }
 
+/// The public keys the portal signs its tokens with.
+#[utoipa::path(get, path = "/.well-known/jwks.json", tag = "authentication", responses((status = 200, description = "A JWK set")))]
 pub async fn jwks(state: web::Data<AppState>) -> HttpResponse {
     HttpResponse::Ok().json(state.tokens.jwks())
 }

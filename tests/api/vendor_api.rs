@@ -351,3 +351,18 @@ async fn expired(backend: Backend) {
     assert_eq!(forged.status, 409);
     assert!(app.vendor_system_users(SMARTCLOUD).await.is_empty());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_api_description_is_served() {
+    let app = TestApp::spawn(Backend::Sqlite).await.unwrap();
+    let response = app.http.get(app.url("/authentication/api/v1/openapi.json")).send().await.unwrap();
+    assert_eq!(response.status(), 200);
+    let doc: Value = response.json().await.unwrap();
+    assert_eq!(doc["openapi"], "3.1.0");
+    assert!(doc["paths"]["/authentication/api/v1/systemuser/request/vendor"]["post"].is_object());
+    assert!(doc["components"]["schemas"]["Problem"].is_object());
+    assert_eq!(
+        doc["info"]["x-problem-codes"]["AUTH-00021"],
+        "The redirect URL is not among the system's allowed redirect URLs."
+    );
+}
