@@ -4,7 +4,8 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::DbConnection;
-use super::schema::{change_request_items as item, change_requests as cr};
+use super::schema::{change_request_items as item, change_requests as cr, systems};
+use super::systems::System;
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
 #[diesel(table_name = cr)]
@@ -118,4 +119,15 @@ pub fn delete_if_new(conn: &mut DbConnection, id: &str) -> QueryResult<bool> {
         return Ok(true);
     }
     Ok(false)
+}
+
+/// Pending change requests for a party with their systems, oldest first.
+pub fn pending_for_party(conn: &mut DbConnection, party_org_no: &str) -> QueryResult<Vec<(ChangeRequest, System)>> {
+    cr::table
+        .inner_join(systems::table.on(systems::id.eq(cr::system_id)))
+        .filter(cr::party_org_no.eq(party_org_no))
+        .filter(cr::status.eq("New"))
+        .order((cr::created, cr::id))
+        .select((ChangeRequest::as_select(), System::as_select()))
+        .load(conn)
 }

@@ -324,3 +324,8 @@ pub fn reject(conn: &mut DbConnection, pid: &str, id: &str, expiry: Expiry) -> R
     found.request = change_requests::find(conn, id)?.ok_or(AppError::RequestNotFound)?;
     Ok(found)
 }
+
+/// Pending change requests for the party, oldest first, with their system names.
+pub fn pending_for_party(conn: &mut DbConnection, org_no: &str) -> Result<Vec<(ChangeRequest, String)>, AppError> {
+    Ok(change_requests::pending_for_party(conn, org_no)?.into_iter().map(|(r, s)| (r, s.name)).collect())
+}

@@ -6,7 +6,7 @@ use serde::Deserialize;
 
 use super::{CurrentUser, Layout, join_or, ok};
 use crate::domain::requests::UserType;
-use crate::domain::{actor, requests, system_users};
+use crate::domain::{actor, change_requests, requests, system_users};
 use crate::error::PageError;
 use crate::i18n::I18n;
 use crate::startup::AppState;
@@ -51,32 +51,28 @@ pub async fn page(
 ) -> Result<HttpResponse, PageError> {
     let i = I18n::default();
     let org = user.actor.party.as_ref().map(|p| p.org_no.clone());
-    let (pending, accesses, managers) = state
+    let (pending, changes, accesses, managers) = state
         .db(move |conn| match org {
             Some(org) => Ok((
                 requests::pending_for_party(conn, &org)?,
+                change_requests::pending_for_party(conn, &org)?,
                 system_users::list_for_party(conn, &org)?,
                 actor::access_manager_names(conn, &org)?,
             )),
-            None => Ok((Vec::new(), Vec::new(), Vec::new())),
+            None => Ok(Default::default()),
         })
         .await?;
-    let (for_clients, own): (Vec<_>, Vec<_>) = accesses
-        .into_iter()
-        .map(|(u, system, vendor)| {
-            let agent = UserType::of(&u.user_type) == UserType::Agent;
-            let row = AccessRow {
-                created: i.datetime(&u.created),
-                id: u.id,
-                title: u.integration_title,
-                system_name: system.name,
-                vendor_name: vendor.name,
-            };
-            (agent, row)
-        })
-        .partition(|(agent, _)| *agent);
-    let (for_clients, own): (Vec<AccessRow>, Vec<AccessRow>) =
-        (for_clients.into_iter().map(|(_, r)| r).collect(), own.into_iter().map(|(_, r)| r).collect());
+    let (mut own, mut for_clients) = (Vec::new(), Vec::new());
+    for (u, system, vendor) in accesses {
+        let list = if UserType::of(&u.user_type) == UserType::Agent { &mut for_clients } else { &mut own };
+        list.push(AccessRow {
+            created: i.datetime(&u.created),
+            id: u.id,
+            title: u.integration_title,
+            system_name: system.name,
+            vendor_name: vendor.name,
+        });
+    }
     let page = OverviewPage {
         i,
         layout: Layout::new(&user),
@@ -93,6 +89,11 @@ pub async fn page(
                     system_name,
                 }
             })
+            .chain(changes.into_iter().map(|(c, system_name)| PendingRow {
+                created: i.datetime(&c.created),
+                href: format!("/accessmanagement/ui/systemuser/changerequest?id={}", c.id),
+                system_name: i.t1("overview.change_of", system_name),
+            }))
             .collect(),
         accesses: own,
         client_accesses: for_clients,

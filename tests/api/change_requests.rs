@@ -44,6 +44,8 @@ async fn a_change_adds_rights_all_or_nothing_and_removes_unwanted(app: TestApp) 
     assert_eq!(change["systemUserId"], json!(user));
     assert_eq!(change["requiredRights"], json!([right(A_MELDING)]), "only what is missing is added");
     let page = path_of(&change["confirmUrl"]);
+    let overview = app.logged_in(KONSERT).await.get("/accessmanagement/ui/systemuser/overview").await;
+    assert!(overview.body.contains(&format!("href=\"{page}\"")), "the change waits on the overview");
 
     // FORSIKTIG LØVE may not add A-melding; nothing changes.
     let love = app.logged_in(LOVE).await;
