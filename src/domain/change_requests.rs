@@ -12,10 +12,9 @@ use crate::db::system_users::{self, SystemUser};
 use crate::db::{self, DbConnection, parties};
 use crate::error::AppError;
 
-use super::actor::roles_for;
 use super::audit::{self, Action, Actor as AuditActor};
 use super::delegation;
-use super::requests::{Expiry, RequestStatus, redirect_allowed};
+use super::requests::{Expiry, RequestStatus, check_open_for_manager, redirect_allowed};
 use super::systems;
 
 /// What a vendor asks to change, decoded from the wire format.
@@ -260,20 +259,7 @@ pub fn context(
 }
 
 fn check_can_handle(conn: &mut DbConnection, pid: &str, found: &ChangeDetails) -> Result<(), AppError> {
-    if found.status() != RequestStatus::New {
-        return Err(AppError::RequestNotNew(found.request.status.clone()));
-    }
-    if found.timed_out {
-        return Err(AppError::RequestExpired);
-    }
-    let roles = roles_for(conn, pid, &found.request.party_org_no)?;
-    if roles.is_empty() {
-        return Err(AppError::CannotRepresent);
-    }
-    if !roles.iter().any(|r| r.is_access_manager()) {
-        return Err(AppError::NotAccessManager);
-    }
-    Ok(())
+    check_open_for_manager(conn, pid, found.status(), found.timed_out, &found.request.party_org_no)
 }
 
 /// Approves as `pid`: every added right must be delegable by them; the change and the

@@ -347,14 +347,25 @@ pub fn pending_for_party(conn: &mut DbConnection, org_no: &str) -> Result<Vec<(R
 /// Checks that the person may handle the request: it is open and they manage access for
 /// its party. Approval additionally needs every right (see [`approve`]).
 fn check_can_handle(conn: &mut DbConnection, pid: &str, details: &RequestDetails) -> Result<(), AppError> {
-    let status = details.status();
+    check_open_for_manager(conn, pid, details.status(), details.timed_out, &details.request.party_org_no)
+}
+
+/// A request or change request can be handled only while `New` and not expired, and only
+/// by an access manager of its party.
+pub(super) fn check_open_for_manager(
+    conn: &mut DbConnection,
+    pid: &str,
+    status: RequestStatus,
+    timed_out: bool,
+    party_org_no: &str,
+) -> Result<(), AppError> {
     if status != RequestStatus::New {
         return Err(AppError::RequestNotNew(status.as_str().into()));
     }
-    if details.timed_out {
+    if timed_out {
         return Err(AppError::RequestExpired);
     }
-    let roles = roles_for(conn, pid, &details.request.party_org_no)?;
+    let roles = roles_for(conn, pid, party_org_no)?;
     if roles.is_empty() {
         return Err(AppError::CannotRepresent);
     }

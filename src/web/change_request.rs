@@ -1,17 +1,16 @@
 //! A vendor's change request as the end user sees it: what is added and removed on an
 //! existing system access, with Approve and Reject.
 
-use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
+use super::handling::{Standing, shown_on_page};
 use super::missing::{self, MissingRow};
 use super::{CurrentUser, Layout, html, join_or, see_other};
 use crate::db::packages::AccessPackage;
 use crate::db::resources::Resource;
 use crate::domain::change_requests::{self, ChangeDetails};
-use crate::domain::requests::RequestStatus;
 use crate::domain::{actor, delegation};
 use crate::error::{AppError, PageError};
 use crate::i18n::I18n;
@@ -82,22 +81,10 @@ async fn render(
             Ok((missing, actor::role_assigner_names(conn, &org)?))
         })
         .await?;
-    let state_message = if !represents {
-        Some(i.t1("request.cannot_represent", &party.name))
-    } else if found.timed_out {
-        Some(i.t("request.expired"))
-    } else if found.status() != RequestStatus::New {
-        Some(i.t1("request.already_handled", i.t(&found.status().text_key())))
-    } else if !manager {
-        Some(i.t("request.not_access_manager"))
-    } else {
-        None
-    };
-    let status = match (&error, represents) {
-        (Some(e), _) => e.status(),
-        (None, false) => StatusCode::FORBIDDEN,
-        (None, true) => StatusCode::OK,
-    };
+    let standing =
+        Standing { represents, party_name: &party.name, timed_out: found.timed_out, status: found.status(), manager };
+    let state_message = standing.closed_reason(&i);
+    let status = standing.http_status(error.as_ref());
     let ChangeDetails { request, add_rights, remove_rights, add_packages, remove_packages, .. } = found;
     let page = ChangePage {
         i,
@@ -160,13 +147,7 @@ async fn decide(
             Some(url) => url,
             None => format!("/accessmanagement/ui/systemuser/{}", done.request.system_user_id),
         })),
-        Err(
-            e @ (AppError::MissingRights(_)
-            | AppError::NotAccessManager
-            | AppError::CannotRepresent
-            | AppError::RequestNotNew(_)
-            | AppError::RequestExpired),
-        ) => render(&state, &mut user, form.id, Some(e)).await,
+        Err(e) if shown_on_page(&e) => render(&state, &mut user, form.id, Some(e)).await,
         Err(e) => Err(e.into()),
     }
 }

@@ -6,6 +6,7 @@ mod change_request;
 mod clients;
 mod create;
 mod details;
+mod handling;
 mod login;
 mod missing;
 mod overview;

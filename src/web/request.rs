@@ -1,16 +1,16 @@
 //! A vendor's request as the end user sees it: what is asked, for whom, and Approve or
 //! Reject. After either, the user goes back to the vendor's receipt URL.
 
-use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
+use super::handling::{Standing, shown_on_page};
 use super::missing::{self, MissingRow};
 use super::{CurrentUser, Layout, html, join_or, see_other};
 use crate::db::packages::AccessPackage;
 use crate::db::resources::Resource;
-use crate::domain::requests::{self, RequestContext, RequestDetails, RequestStatus, UserType};
+use crate::domain::requests::{self, RequestContext, RequestDetails, UserType};
 use crate::domain::{actor, delegation};
 use crate::error::{AppError, PageError};
 use crate::i18n::I18n;
@@ -96,22 +96,15 @@ async fn render(
             Ok((missing, actor::access_manager_names(conn, &org)?, actor::role_assigner_names(conn, &org)?))
         })
         .await?;
-    let state_message = if !represents {
-        Some(i.t1("request.cannot_represent", &ctx.party.name))
-    } else if details.timed_out {
-        Some(i.t("request.expired"))
-    } else if details.status() != RequestStatus::New {
-        Some(i.t1("request.already_handled", i.t(&details.status().text_key())))
-    } else if !manager {
-        Some(i.t("request.not_access_manager"))
-    } else {
-        None
+    let standing = Standing {
+        represents,
+        party_name: &ctx.party.name,
+        timed_out: details.timed_out,
+        status: details.status(),
+        manager,
     };
-    let status = match (&error, represents) {
-        (Some(e), _) => e.status(),
-        (None, false) => StatusCode::FORBIDDEN,
-        (None, true) => StatusCode::OK,
-    };
+    let state_message = standing.closed_reason(&i);
+    let status = standing.http_status(error.as_ref());
     let page = RequestPage {
         i,
         layout: Layout::new(user),
@@ -168,14 +161,7 @@ async fn decide(
     match outcome {
         Ok(details) => Ok(after_decision(&details)),
         // Refusals are shown on the request page itself, with the request's current state.
-        Err(
-            e @ (AppError::MissingRights(_)
-            | AppError::NotAccessManager
-            | AppError::CannotRepresent
-            | AppError::RequestNotNew(_)
-            | AppError::RequestExpired
-            | AppError::SystemUserExists),
-        ) => render(&state, &mut user, form.id, Some(e)).await,
+        Err(e) if shown_on_page(&e) => render(&state, &mut user, form.id, Some(e)).await,
         Err(e) => Err(e.into()),
     }
 }
