@@ -292,7 +292,7 @@ impl ResponseError for PageError {
             let location = format!("/login?next={}", crate::web::urlencode(next));
             return HttpResponse::SeeOther().insert_header((header::LOCATION, location)).finish();
         }
-        let i = I18n::default();
+        let i = I18n::current();
         let page =
             ErrorPage { i, status: self.status_code().as_u16(), message: i.t(self.0.text_key()), code: self.0.code() };
         match page.render() {
@@ -338,7 +338,7 @@ mod tests {
             AppError::NotFound,
             AppError::Internal(String::new()),
         ];
-        let i = I18n::default();
+        let i = I18n::current();
         for error in all {
             assert!(PROBLEM_CODES.iter().any(|(c, _)| *c == error.code()), "{} is not listed", error.code());
             assert_ne!(i.t(error.text_key()), error.text_key());

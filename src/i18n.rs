@@ -4,19 +4,71 @@
 use std::borrow::Cow;
 use std::fmt::Display;
 
+/// The languages of the portal: bokmål (the default), nynorsk and English.
+pub const LANGUAGES: [&str; 3] = ["nb", "nn", "en"];
+
+tokio::task_local! {
+    /// The language chosen for the request being answered (see [`choose`]).
+    static CURRENT: &'static str;
+}
+
 /// The language a page is rendered in. Bokmål is the default.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct I18n {
     lang: &'static str,
 }
 
-impl Default for I18n {
-    fn default() -> Self {
-        Self { lang: "nb" }
+/// Runs `work` with `lang` as the language of everything it renders.
+pub async fn with_language<F: std::future::Future>(lang: &'static str, work: F) -> F::Output {
+    CURRENT.scope(lang, work).await
+}
+
+/// The language for a visitor: the one they chose (cookie), else the first of their
+/// browser's languages we have (Norwegian without a variant is bokmål), else bokmål.
+pub fn choose(cookie: Option<&str>, accept_language: Option<&str>) -> &'static str {
+    if let Some(chosen) = cookie.and_then(|c| LANGUAGES.into_iter().find(|l| *l == c)) {
+        return chosen;
     }
+    let mut wanted: Vec<(f32, &str)> = accept_language
+        .unwrap_or_default()
+        .split(',')
+        .filter_map(|part| {
+            let mut pieces = part.trim().split(';');
+            let tag = pieces.next()?.trim();
+            let q = pieces.find_map(|p| p.trim().strip_prefix("q=")).and_then(|q| q.parse().ok()).unwrap_or(1.0);
+            Some((q, tag))
+        })
+        .collect();
+    wanted.sort_by(|a, b| b.0.total_cmp(&a.0));
+    wanted
+        .into_iter()
+        .find_map(|(_, tag)| {
+            let primary = tag.split('-').next()?.to_ascii_lowercase();
+            match primary.as_str() {
+                "nb" | "no" => Some("nb"),
+                "nn" => Some("nn"),
+                "en" => Some("en"),
+                _ => None,
+            }
+        })
+        .unwrap_or("nb")
 }
 
 impl I18n {
+    /// The language of the request being answered (bokmål outside a request).
+    pub fn current() -> Self {
+        Self { lang: CURRENT.try_with(|l| *l).unwrap_or("nb") }
+    }
+    /// Each language with its own name, for the language menu.
+    pub fn languages(&self) -> [(&'static str, &'static str); 3] {
+        [("nb", "Bokmål"), ("nn", "Nynorsk"), ("en", "English")]
+    }
+
+    /// Whether the page is in the language `code`.
+    pub fn is(&self, code: &str) -> bool {
+        self.lang == code
+    }
+
     /// The BCP 47 tag for the page's `lang` attribute.
     pub fn lang(&self) -> &'static str {
         self.lang
@@ -83,7 +135,7 @@ mod tests {
         let mut files = Vec::new();
         files_under(&root.join("src"), &mut files);
         files_under(&root.join("templates"), &mut files);
-        let i = I18n::default();
+        let i = I18n::current();
         let mut checked = 0;
         for file in files {
             let source = std::fs::read_to_string(&file).unwrap();
@@ -107,7 +159,7 @@ mod tests {
 
     #[test]
     fn every_role_and_status_has_a_name() {
-        let i = I18n::default();
+        let i = I18n::current();
         for role in Role::ALL {
             assert_ne!(i.t(&role.text_key()), role.text_key());
         }
@@ -121,8 +173,40 @@ mod tests {
     }
 
     #[test]
+    fn the_language_follows_the_choice_then_the_browser_then_bokmal() {
+        assert_eq!(choose(Some("en"), Some("nb")), "en");
+        assert_eq!(choose(Some("xx"), Some("nn-NO, en;q=0.5")), "nn");
+        assert_eq!(choose(None, Some("de, en;q=0.8, nn;q=0.9")), "nn");
+        assert_eq!(choose(None, Some("no")), "nb");
+        assert_eq!(choose(None, Some("de")), "nb");
+        assert_eq!(choose(None, None), "nb");
+    }
+
+    #[test]
+    fn every_key_has_every_language() {
+        let source = include_str!("../locales/app.yml");
+        let mut key = None;
+        let mut langs: Vec<&str> = Vec::new();
+        let check = |key: Option<&str>, langs: &[&str]| {
+            if let Some(key) = key {
+                assert_eq!(langs, LANGUAGES, "{key} lacks a language");
+            }
+        };
+        for line in source.lines() {
+            if !line.starts_with([' ', '#', '_']) && line.ends_with(':') {
+                check(key, &langs);
+                key = Some(line);
+                langs.clear();
+            } else if let Some(lang) = line.trim_start().split(':').next().filter(|_| line.starts_with("  ")) {
+                langs.push(lang);
+            }
+        }
+        check(key, &langs);
+    }
+
+    #[test]
     fn placeholders_are_filled() {
-        let i = I18n::default();
+        let i = I18n::current();
         let at = chrono::NaiveDate::from_ymd_opt(2026, 11, 26).unwrap().and_hms_opt(15, 49, 0).unwrap();
         assert_eq!(i.datetime(&at), "26.11.2026 kl. 15:49");
     }

@@ -119,6 +119,7 @@ impl Application {
                 .build();
             App::new()
                 .app_data(state.clone())
+                .wrap(actix_web::middleware::from_fn(crate::web::language_middleware))
                 .wrap(session)
                 .wrap(security_headers())
                 .wrap(Logger::new("%a \"%r\" %s %Dms"))

@@ -65,7 +65,7 @@ async fn render(
     id: String,
     error: Option<AppError>,
 ) -> Result<HttpResponse, PageError> {
-    let i = I18n::default();
+    let i = I18n::current();
     let expiry = state.request_expiry;
     let (found, access, party) = state.db(move |conn| change_requests::context(conn, &id, expiry)).await?;
     let represents = user.actor.can_represent(&party.org_no);

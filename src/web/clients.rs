@@ -104,7 +104,7 @@ pub async fn page(
     query: web::Query<PageQuery>,
 ) -> Result<HttpResponse, PageError> {
     let query = query.into_inner();
-    let i = I18n::default();
+    let i = I18n::current();
     let notice = match (&query.added, &query.removed, query.added_count) {
         (Some(org), _, _) => Some(i.t1("clients.added", org)),
         (_, Some(org), _) => Some(i.t1("clients.removed", org)),
@@ -123,7 +123,7 @@ async fn render(
     notice: Option<String>,
     error: Option<AppError>,
 ) -> Result<HttpResponse, PageError> {
-    let i = I18n::default();
+    let i = I18n::current();
     let actor = user.actor.clone();
     let filter = clients::filter(&list.q, list.hide_added());
     let requested_page = list.page.unwrap_or(0);

@@ -67,7 +67,7 @@ pub async fn page(
     if let Some(system) = query.system {
         return confirm_page(&state, &user, system, None).await;
     }
-    let i = I18n::default();
+    let i = I18n::current();
     let q = query.q.unwrap_or_default();
     let org = user.actor.party()?.org_no.clone();
     let needle = q.clone();
@@ -102,7 +102,7 @@ async fn confirm_page(
     system_id: String,
     error: Option<AppError>,
 ) -> Result<HttpResponse, PageError> {
-    let i = I18n::default();
+    let i = I18n::current();
     let (pid, org) = (user.actor.pid.clone(), user.actor.party()?.org_no.clone());
     let (details, missing, managers, assigners) = state
         .db(move |conn| {

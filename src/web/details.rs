@@ -59,7 +59,7 @@ pub async fn page(
     id: web::Path<String>,
     query: web::Query<DetailsQuery>,
 ) -> Result<HttpResponse, PageError> {
-    let i = I18n::default();
+    let i = I18n::current();
     let org = user.actor.party()?.org_no.clone();
     let id = id.into_inner();
     let (details, history) = state

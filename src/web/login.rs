@@ -50,7 +50,7 @@ async fn render(
 ) -> Result<HttpResponse, PageError> {
     let persons = state.db(actor::demo_persons).await?;
     let page =
-        LoginPage { i: I18n::default(), persons, csrf: session::csrf_token(session)?, next: next.to_owned(), error };
+        LoginPage { i: I18n::current(), persons, csrf: session::csrf_token(session)?, next: next.to_owned(), error };
     html(status, &page)
 }
 
@@ -75,7 +75,7 @@ pub async fn test_login(
         None => None,
     };
     let Some(person) = known else {
-        let error = I18n::default().t("login.unknown_person");
+        let error = I18n::current().t("login.unknown_person");
         return render(&state, &session, &next, Some(error), StatusCode::BAD_REQUEST).await;
     };
     session::log_in(&session, &person.pid)?;

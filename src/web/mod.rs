@@ -7,6 +7,7 @@ mod clients;
 mod create;
 mod details;
 mod handling;
+mod language;
 mod login;
 mod missing;
 mod overview;
@@ -24,6 +25,7 @@ use crate::domain::actor::Party;
 use crate::error::{AppError, PageError};
 use crate::i18n::I18n;
 
+pub use language::middleware as language_middleware;
 pub use user::CurrentUser;
 
 pub const OVERVIEW: &str = "/accessmanagement/ui/systemuser/overview";
@@ -35,6 +37,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     .app_data(web::QueryConfig::default().error_handler(|e, _| PageError(AppError::BadRequest(e.to_string())).into()))
     .route("/", web::get().to(|| async { see_other(OVERVIEW) }))
     .route("/static/app.css", web::get().to(assets::stylesheet))
+    .route("/language", web::get().to(language::choose))
     .route("/login", web::get().to(login::page))
     .route("/login/test", web::post().to(login::test_login))
     .route("/logout", web::post().to(login::logout))

@@ -49,7 +49,7 @@ pub async fn page(
     user: CurrentUser,
     query: web::Query<OverviewQuery>,
 ) -> Result<HttpResponse, PageError> {
-    let i = I18n::default();
+    let i = I18n::current();
     let org = user.actor.party.as_ref().map(|p| p.org_no.clone());
     let (pending, changes, accesses, managers) = state
         .db(move |conn| match org {

@@ -45,7 +45,7 @@ pub async fn page(
         return Err(AppError::RequestNotFound.into());
     }
     let page = ReceiptPage {
-        i: I18n::default(),
+        i: I18n::current(),
         layout: Layout::new(&user),
         approved: ctx.details.status() == RequestStatus::Accepted,
         system_name: ctx.system.system.name,
@@ -56,5 +56,5 @@ pub async fn page(
 }
 
 pub async fn demo_vendor_receipt() -> Result<HttpResponse, PageError> {
-    ok(&DemoReceiptPage { i: I18n::default() })
+    ok(&DemoReceiptPage { i: I18n::current() })
 }

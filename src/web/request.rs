@@ -77,7 +77,7 @@ async fn render(
     id: String,
     error: Option<AppError>,
 ) -> Result<HttpResponse, PageError> {
-    let i = I18n::default();
+    let i = I18n::current();
     let expiry = state.request_expiry;
     let ctx: RequestContext = state.db(move |conn| requests::context(conn, &id, expiry)).await?;
     let party = ctx.party.org_no.clone();

@@ -8,6 +8,7 @@ on_both_backends!(
     logout_ends_the_session,
     an_unknown_person_gets_a_clear_message,
     the_header_shows_person_and_party_and_switches_party,
+    pages_follow_the_chosen_language_then_the_browsers,
 );
 
 async fn anonymous_users_are_sent_to_login_and_back(app: TestApp) {
@@ -89,4 +90,38 @@ async fn the_header_shows_person_and_party_and_switches_party(app: TestApp) {
     assert_eq!(refused.status, 403);
     let still = browser.get("/accessmanagement/ui/systemuser/overview").await;
     assert!(still.texts(".account__party")[0].contains("TILFELDIG SUBTIL APE"));
+}
+
+async fn pages_follow_the_chosen_language_then_the_browsers(app: TestApp) {
+    let english = app.http.get(app.url("/login")).header("Accept-Language", "en-GB,en;q=0.9").send().await.unwrap();
+    let body = english.text().await.unwrap();
+    assert!(body.contains("<html lang=\"en\">"), "{body}");
+    assert!(body.contains("<h1>Log in</h1>"));
+    let missing = app.http.get(app.url("/finnes/ikke")).header("Accept-Language", "en").send().await.unwrap();
+    assert!(missing.text().await.unwrap().contains("Something went wrong"), "error pages too");
+
+    let browser = app.logged_in(KONSERT).await;
+    assert_eq!(browser.get("/accessmanagement/ui/systemuser/overview").await.texts("h1"), ["Systemtilganger"]);
+    let chosen = browser
+        .client
+        .get(app.url("/language?lang=nn"))
+        .header("Referer", app.url("/accessmanagement/ui/systemuser/create?q=smart"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(chosen.status(), 303);
+    assert_eq!(chosen.headers()["location"], "/accessmanagement/ui/systemuser/create?q=smart", "back to the page");
+    let overview = browser.get("/accessmanagement/ui/systemuser/overview").await;
+    assert_eq!(overview.texts("h1"), ["Systemtilgangar"]);
+    assert_eq!(overview.texts(".language a[aria-current]"), ["Nynorsk"]);
+    // An unknown language changes nothing; a foreign referer is not followed.
+    let odd = browser
+        .client
+        .get(app.url("/language?lang=xx"))
+        .header("Referer", "https://evil.example/x")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(odd.headers()["location"], "/accessmanagement/ui/systemuser/overview");
+    assert_eq!(browser.get("/accessmanagement/ui/systemuser/overview").await.texts("h1"), ["Systemtilgangar"]);
 }
