@@ -5,7 +5,7 @@ use diesel::prelude::*;
 
 use super::DbConnection;
 use super::resources::Resource;
-use super::schema::{request_rights, resources, system_user_requests as req};
+use super::schema::{persons, request_escalations as esc, request_rights, resources, system_user_requests as req};
 use super::systems::System;
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
@@ -93,14 +93,20 @@ pub fn page_by_system(
     query.load(conn)
 }
 
-/// Pending requests for a party with their systems, oldest first.
-pub fn pending_for_party(conn: &mut DbConnection, party_org_no: &str) -> QueryResult<Vec<(Request, System)>> {
+/// Pending requests for a party with their systems and who forwarded them to the access
+/// managers, if anyone did; oldest first.
+pub fn pending_for_party(
+    conn: &mut DbConnection,
+    party_org_no: &str,
+) -> QueryResult<Vec<(Request, System, Option<String>)>> {
     req::table
         .inner_join(super::schema::systems::table)
+        .left_join(esc::table.on(esc::request_id.eq(req::id)))
+        .left_join(persons::table.on(persons::pid.nullable().eq(esc::escalated_by.nullable())))
         .filter(req::party_org_no.eq(party_org_no))
         .filter(req::status.eq("New"))
         .order((req::created, req::id))
-        .select((Request::as_select(), System::as_select()))
+        .select((Request::as_select(), System::as_select(), persons::name.nullable()))
         .load(conn)
 }
 
@@ -137,4 +143,26 @@ pub fn delete_if_new(conn: &mut DbConnection, id: &str) -> QueryResult<bool> {
         return Ok(true);
     }
     Ok(false)
+}
+
+/// Records that `by` forwarded the request to the access managers; false if it already was.
+pub fn escalate(conn: &mut DbConnection, request_id: &str, by: &str, at: NaiveDateTime) -> QueryResult<bool> {
+    let already = diesel::select(diesel::dsl::exists(esc::table.find(request_id))).get_result::<bool>(conn)?;
+    if already {
+        return Ok(false);
+    }
+    diesel::insert_into(esc::table)
+        .values((esc::request_id.eq(request_id), esc::escalated_by.eq(by), esc::escalated_at.eq(at)))
+        .execute(conn)?;
+    Ok(true)
+}
+
+/// Who forwarded the request, by name, if anyone did.
+pub fn escalated_by(conn: &mut DbConnection, request_id: &str) -> QueryResult<Option<String>> {
+    esc::table
+        .inner_join(persons::table.on(persons::pid.eq(esc::escalated_by)))
+        .filter(esc::request_id.eq(request_id))
+        .select(persons::name)
+        .first(conn)
+        .optional()
 }

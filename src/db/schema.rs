@@ -241,6 +241,14 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    request_escalations (request_id) {
+        request_id -> Text,
+        escalated_by -> Text,
+        escalated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(party_roles -> organisations (org_no));
 diesel::joinable!(system_access_packages -> access_packages (package_urn));
 diesel::joinable!(request_access_packages -> access_packages (package_urn));
@@ -283,4 +291,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     used_assertions,
     change_requests,
     change_request_items,
+    request_escalations,
 );

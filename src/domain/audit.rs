@@ -31,10 +31,11 @@ pub enum Action {
     ChangeRequestApprove,
     ChangeRequestReject,
     ChangeRequestDelete,
+    RequestEscalate,
 }
 
 impl Action {
-    pub const ALL: [Action; 15] = [
+    pub const ALL: [Action; 16] = [
         Action::RequestCreate,
         Action::RequestApprove,
         Action::RequestReject,
@@ -50,6 +51,7 @@ impl Action {
         Action::ChangeRequestApprove,
         Action::ChangeRequestReject,
         Action::ChangeRequestDelete,
+        Action::RequestEscalate,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -69,6 +71,7 @@ impl Action {
             Action::ChangeRequestApprove => "changerequest.approve",
             Action::ChangeRequestReject => "changerequest.reject",
             Action::ChangeRequestDelete => "changerequest.delete",
+            Action::RequestEscalate => "request.escalate",
         }
     }
 

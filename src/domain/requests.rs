@@ -339,9 +339,49 @@ pub fn delete_for_vendor(
     })?
 }
 
-/// Pending requests for the party, oldest first, with their system names.
-pub fn pending_for_party(conn: &mut DbConnection, org_no: &str) -> Result<Vec<(Request, String)>, AppError> {
-    Ok(requests::pending_for_party(conn, org_no)?.into_iter().map(|(r, s)| (r, s.name)).collect())
+/// A pending request as the overview lists it.
+#[derive(Debug, Clone)]
+pub struct Pending {
+    pub request: Request,
+    pub system_name: String,
+    /// Who forwarded it to the access managers, if anyone did.
+    pub escalated_by: Option<String>,
+}
+
+/// Pending requests for the party, oldest first.
+pub fn pending_for_party(conn: &mut DbConnection, org_no: &str) -> Result<Vec<Pending>, AppError> {
+    Ok(requests::pending_for_party(conn, org_no)?
+        .into_iter()
+        .map(|(request, system, escalated_by)| Pending { request, system_name: system.name, escalated_by })
+        .collect())
+}
+
+/// Someone who can act for the party but may not approve forwards the request to its
+/// access managers. Forwarding twice changes nothing.
+pub fn escalate(conn: &mut DbConnection, pid: &str, id: &str, expiry: Expiry) -> Result<(), AppError> {
+    let details = get(conn, id, expiry)?;
+    if details.status() != RequestStatus::New {
+        return Err(AppError::RequestNotNew(details.request.status.clone()));
+    }
+    if details.timed_out {
+        return Err(AppError::RequestExpired);
+    }
+    if roles_for(conn, pid, &details.request.party_org_no)?.is_empty() {
+        return Err(AppError::CannotRepresent);
+    }
+    let party = details.request.party_org_no.clone();
+    conn.transaction(|conn| {
+        if requests::escalate(conn, id, pid, super::now())? {
+            audit::record(conn, AuditActor::Person(pid), &party, Action::RequestEscalate, id, "")?;
+        }
+        Ok::<_, diesel::result::Error>(())
+    })?;
+    Ok(())
+}
+
+/// Who forwarded the request to the access managers, if anyone did.
+pub fn escalated_by(conn: &mut DbConnection, id: &str) -> Result<Option<String>, AppError> {
+    Ok(requests::escalated_by(conn, id)?)
 }
 
 /// Checks that the person may handle the request: it is open and they manage access for

@@ -55,6 +55,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route("/systemuser/changerequest/reject", web::post().to(change_request::reject))
             .route("/systemuser/request/approve", web::post().to(request::approve))
             .route("/systemuser/request/reject", web::post().to(request::reject))
+            .route("/systemuser/request/escalate", web::post().to(request::escalate))
             .route("/systemuser/receipt", web::get().to(receipt::page))
             .route("/systemuser/{id}", web::get().to(details::page))
             .route("/systemuser/{id}/delete", web::post().to(details::delete))

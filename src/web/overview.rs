@@ -16,6 +16,8 @@ struct PendingRow {
     href: String,
     system_name: String,
     created: String,
+    /// Who forwarded it to the access managers, if anyone did.
+    note: Option<String>,
 }
 
 struct AccessRow {
@@ -78,21 +80,23 @@ pub async fn page(
         layout: Layout::new(&user),
         pending: pending
             .into_iter()
-            .map(|(r, system_name)| {
-                let page = match UserType::of(&r.user_type) {
+            .map(|p| {
+                let page = match UserType::of(&p.request.user_type) {
                     UserType::Standard => "request",
                     UserType::Agent => "agentrequest",
                 };
                 PendingRow {
-                    created: i.datetime(&r.created),
-                    href: format!("/accessmanagement/ui/systemuser/{page}?id={}", r.id),
-                    system_name,
+                    created: i.datetime(&p.request.created),
+                    href: format!("/accessmanagement/ui/systemuser/{page}?id={}", p.request.id),
+                    system_name: p.system_name,
+                    note: p.escalated_by.map(|name| i.t1("request.escalated_by", name)),
                 }
             })
             .chain(changes.into_iter().map(|(c, system_name)| PendingRow {
                 created: i.datetime(&c.created),
                 href: format!("/accessmanagement/ui/systemuser/changerequest?id={}", c.id),
                 system_name: i.t1("overview.change_of", system_name),
+                note: None,
             }))
             .collect(),
         accesses: own,

@@ -40,6 +40,10 @@ struct RequestPage {
     can_approve: bool,
     can_reject: bool,
     show_details: bool,
+    /// Someone who may not approve can forward the request to the access managers.
+    can_escalate: bool,
+    escalated_by: Option<String>,
+    notice: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -67,15 +71,17 @@ pub async fn page(
     query: web::Query<IdQuery>,
 ) -> Result<HttpResponse, PageError> {
     let id = query.into_inner().id.ok_or(AppError::RequestNotFound)?;
-    render(&state, &mut user, id, None).await
+    render(&state, &mut user, id, None, None).await
 }
 
 /// Renders the request for the user, switching to its party when they can represent it.
+/// `error` explains a refused attempt; `notice` confirms what was just done.
 async fn render(
     state: &AppState,
     user: &mut CurrentUser,
     id: String,
     error: Option<AppError>,
+    notice: Option<String>,
 ) -> Result<HttpResponse, PageError> {
     let i = I18n::current();
     let expiry = state.request_expiry;
@@ -88,12 +94,18 @@ async fn render(
     let details = &ctx.details;
     let open = details.is_open();
     let manager = represents && user.actor.is_access_manager();
-    let (pid, org, rights) = (user.actor.pid.clone(), party.clone(), details.rights.clone());
-    let (missing, managers, assigners) = state
+    let (pid, org, rights, request_id) =
+        (user.actor.pid.clone(), party.clone(), details.rights.clone(), details.request.id.clone());
+    let (missing, managers, assigners, escalated_by) = state
         .db(move |conn| {
             let missing =
                 if open && manager { delegation::missing_for(conn, &pid, &org, &rights)? } else { Vec::new() };
-            Ok((missing, actor::access_manager_names(conn, &org)?, actor::role_assigner_names(conn, &org)?))
+            Ok((
+                missing,
+                actor::access_manager_names(conn, &org)?,
+                actor::role_assigner_names(conn, &org)?,
+                requests::escalated_by(conn, &request_id)?,
+            ))
         })
         .await?;
     let standing = Standing {
@@ -124,6 +136,9 @@ async fn render(
         can_approve: open && manager && missing.is_empty(),
         can_reject: open && manager,
         show_details: represents,
+        can_escalate: represents && open && !manager && escalated_by.is_none(),
+        escalated_by: escalated_by.map(|name| i.t1("request.escalated_by", name)),
+        notice,
         state_message,
     };
     html(status, &page)
@@ -161,7 +176,25 @@ async fn decide(
     match outcome {
         Ok(details) => Ok(after_decision(&details)),
         // Refusals are shown on the request page itself, with the request's current state.
-        Err(e) if shown_on_page(&e) => render(&state, &mut user, form.id, Some(e)).await,
+        Err(e) if shown_on_page(&e) => render(&state, &mut user, form.id, Some(e), None).await,
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// "Send videre til tilgangsstyrer": forwards the request to the party's access managers.
+pub async fn escalate(
+    state: web::Data<AppState>,
+    mut user: CurrentUser,
+    form: web::Form<DecisionForm>,
+) -> Result<HttpResponse, PageError> {
+    user.verify_csrf(&form.csrf)?;
+    let (pid, id, expiry) = (user.actor.pid.clone(), form.id.clone(), state.request_expiry);
+    match state.db(move |conn| requests::escalate(conn, &pid, &id, expiry)).await {
+        Ok(()) => {
+            let notice = I18n::current().t("request.escalated");
+            render(&state, &mut user, form.into_inner().id, None, Some(notice)).await
+        }
+        Err(e) if shown_on_page(&e) => render(&state, &mut user, form.into_inner().id, Some(e), None).await,
         Err(e) => Err(e.into()),
     }
 }

@@ -16,6 +16,7 @@ on_both_backends!(
     another_partys_request_switches_party_or_is_refused,
     racing_approvals_create_one_system_user,
     the_demo_receipt_page_is_an_allowed_redirect,
+    an_employee_forwards_the_request_to_the_access_managers,
 );
 
 fn confirm_path(request: &serde_json::Value) -> String {
@@ -177,4 +178,25 @@ async fn the_demo_receipt_page_is_an_allowed_redirect(app: TestApp) {
     let page = browser.get(&receipt).await;
     assert_eq!(page.status, 200);
     assert!(page.text().contains("SmartCloud – kvittering (demo)"));
+}
+
+async fn an_employee_forwards_the_request_to_the_access_managers(app: TestApp) {
+    const ESCALATE: &str = "/accessmanagement/ui/systemuser/request/escalate";
+    let request = app.create_request(SMARTCLOUD, &[KRAV], Some(RECEIPT)).await;
+    let pingvin = app.logged_in(PINGVIN).await;
+    let forwarded = pingvin.submit(&confirm_path(&request), ESCALATE).await;
+    assert_eq!(forwarded.status, 200);
+    assert!(forwarded.texts("[role=status]").iter().any(|t| t.contains("sendt videre til tilgangsstyrerne")));
+    assert!(forwarded.text().contains("Sendt videre av ROLIG PINGVIN"));
+    assert!(!forwarded.has_form(ESCALATE), "once is enough");
+
+    let konsert = app.logged_in(KONSERT).await;
+    let overview = konsert.get("/accessmanagement/ui/systemuser/overview").await;
+    let pending = overview.texts("section[aria-labelledby=pending-heading] li");
+    assert!(pending[0].contains("Sendt videre av ROLIG PINGVIN"), "{pending:?}");
+    // Someone who cannot act for the party cannot forward it.
+    let dress = app.logged_in(DRESS).await;
+    let csrf = dress.get("/accessmanagement/ui/systemuser/overview").await.csrf();
+    let refused = dress.post(ESCALATE, &[("id", request["id"].as_str().unwrap()), ("csrf", &csrf)]).await;
+    assert_eq!(refused.status, 403);
 }

@@ -1,0 +1,4 @@
+//! The translations are compiled in (rust-i18n); rebuild when they change.
+fn main() {
+    println!("cargo:rerun-if-changed=locales");
+}
