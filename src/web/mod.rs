@@ -44,6 +44,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     .route(crate::demo::DEMO_RECEIPT_PATH, web::get().to(receipt::demo_vendor_receipt))
     .service(
         web::scope("/accessmanagement/ui")
+            .route("/party", web::get().to(party::page))
             .route("/party", web::post().to(party::switch))
             .route("/systemuser/overview", web::get().to(overview::page))
             .route("/systemuser/create", web::get().to(create::page))

@@ -355,10 +355,10 @@ impl Page {
         html.select(&selector).next().and_then(|e| e.value().attr("value")).expect("a CSRF field").to_owned()
     }
 
-    /// The hidden fields of the form posting to `action`, if the page has one.
+    /// The fields of the form posting to `action`, if the page has one.
     pub fn form_fields(&self, action: &str) -> Option<Vec<(String, String)>> {
         let html = self.html();
-        let form = Selector::parse(&format!("form[action=\"{action}\"]")).unwrap();
+        let form = Selector::parse(&format!("form[method=post][action=\"{action}\"]")).unwrap();
         let input = Selector::parse("input").unwrap();
         let form = html.select(&form).next()?;
         Some(

@@ -9,6 +9,7 @@ on_both_backends!(
     an_unknown_person_gets_a_clear_message,
     the_header_shows_person_and_party_and_switches_party,
     pages_follow_the_chosen_language_then_the_browsers,
+    many_parties_are_found_by_searching,
 );
 
 async fn anonymous_users_are_sent_to_login_and_back(app: TestApp) {
@@ -124,4 +125,34 @@ async fn pages_follow_the_chosen_language_then_the_browsers(app: TestApp) {
         .unwrap();
     assert_eq!(odd.headers()["location"], "/accessmanagement/ui/systemuser/overview");
     assert_eq!(browser.get("/accessmanagement/ui/systemuser/overview").await.texts("h1"), ["Systemtilgangar"]);
+}
+
+async fn many_parties_are_found_by_searching(app: TestApp) {
+    // STADIG KONSERT acts for the demo company and for every demo client of the firm.
+    let clients = [
+        "310000043",
+        "310000051",
+        "310000078",
+        "310000086",
+        "310000094",
+        "310000108",
+        "310000116",
+        "310000140",
+        "310000159",
+    ];
+    for org in clients {
+        app.grant_role(KONSERT, org, "UTINN");
+    }
+    let browser = app.logged_in(KONSERT).await;
+    let overview = browser.get("/accessmanagement/ui/systemuser/overview").await;
+    assert!(overview.texts("#party-switch option").is_empty(), "no long select");
+    assert!(overview.body.contains("href=\"/accessmanagement/ui/party\""));
+    let all = browser.get("/accessmanagement/ui/party").await;
+    assert_eq!(all.texts("#parties strong").len(), 10);
+    let found = browser.get("/accessmanagement/ui/party?q=hare").await;
+    assert_eq!(found.texts("#parties strong"), ["FREDELIG BLÅ HARE AS"]);
+    let chosen = browser.submit("/accessmanagement/ui/party?q=310+000+051", "/accessmanagement/ui/party").await;
+    assert_eq!(chosen.location.as_deref(), Some("/accessmanagement/ui/systemuser/overview"));
+    let now = browser.get("/accessmanagement/ui/systemuser/overview").await;
+    assert!(now.texts(".account__party")[0].contains("FREDELIG BLÅ HARE AS"));
 }
