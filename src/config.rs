@@ -1,5 +1,6 @@
 //! Settings of one portal node, from the command line or the environment.
 
+use base64::Engine;
 use chrono::Duration;
 use clap::{Args, Parser, Subcommand};
 
@@ -56,6 +57,13 @@ pub struct ConfigArgs {
     /// An outside token issuer the vendor API also trusts (e.g. Maskinporten's issuer).
     #[arg(long = "trusted-issuer", env = "SYSTEMTILGANG_TRUSTED_ISSUER", requires = "trusted_jwks_url", global = true)]
     pub trusted_issuer: Option<String>,
+    /// `demo` (the default: demo data and test login) or `production`.
+    #[arg(long = "mode", env = "SYSTEMTILGANG_MODE", value_enum, default_value_t = Mode::Demo, global = true)]
+    pub mode: Mode,
+    /// Base64 of at least 64 random bytes for the session cookie; required in production,
+    /// otherwise created once and kept in the database.
+    #[arg(long = "cookie-key", env = "SYSTEMTILGANG_COOKIE_KEY", hide_env_values = true, global = true)]
+    pub cookie_key: Option<String>,
     /// Where the trusted issuer publishes its public keys.
     #[arg(
         long = "trusted-jwks-url",
@@ -64,6 +72,13 @@ pub struct ConfigArgs {
         global = true
     )]
     pub trusted_jwks_url: Option<String>,
+}
+
+/// Whether the portal runs with demo data and test login, or for real.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Mode {
+    Demo,
+    Production,
 }
 
 /// Validated settings.
@@ -81,6 +96,9 @@ pub struct Config {
     pub workers: Option<usize>,
     /// An outside issuer and its JWKS URL, whose tokens the vendor API accepts too.
     pub trusted_issuer: Option<(String, String)>,
+    pub mode: Mode,
+    /// The session cookie key (64 bytes or more), when given rather than kept in the database.
+    pub cookie_key: Option<Vec<u8>>,
 }
 
 impl ConfigArgs {
@@ -99,6 +117,25 @@ impl ConfigArgs {
         if self.request_expiry_days < 1 {
             return Err("the request expiry must be at least one day".into());
         }
+        let cookie_key = match self.cookie_key {
+            Some(raw) => Some(
+                base64::engine::general_purpose::STANDARD
+                    .decode(raw.trim())
+                    .ok()
+                    .filter(|k| k.len() >= 64)
+                    .ok_or("the cookie key must be base64 of at least 64 random bytes")?,
+            ),
+            None => None,
+        };
+        if self.mode == Mode::Production {
+            if cookie_key.is_none() {
+                return Err("production mode needs SYSTEMTILGANG_COOKIE_KEY (base64 of 64 random bytes)".into());
+            }
+            // Until OpenID Connect login exists, the only login is the demo's test login.
+            return Err("production mode needs OpenID Connect login, which this version does not have yet; \
+                        the test login is for demo mode only"
+                .into());
+        }
         Ok(Config {
             bind: self.bind,
             database_url,
@@ -108,6 +145,8 @@ impl ConfigArgs {
             pool_size: 10,
             workers: None,
             trusted_issuer: self.trusted_issuer.zip(self.trusted_jwks_url),
+            mode: self.mode,
+            cookie_key,
         })
     }
 }

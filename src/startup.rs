@@ -80,18 +80,24 @@ impl Application {
 
         let setup_pool = pool.clone();
         let issuer = public_url.clone();
+        let given_key = config.cookie_key.clone();
         let (tokens, cookie_key) = web::block(move || -> Result<_, AppError> {
             let mut conn = setup_pool.get()?;
             let tokens = TokenService::load_or_create(&mut conn, &issuer)?;
-            let key = secrets::get_or_insert_with(&mut conn, "cookie_key", || STANDARD.encode(random_bytes::<64>()))?;
+            let key = match given_key {
+                Some(key) => key,
+                None => {
+                    let stored =
+                        secrets::get_or_insert_with(&mut conn, "cookie_key", || STANDARD.encode(random_bytes::<64>()))?;
+                    STANDARD.decode(stored).unwrap_or_default()
+                }
+            };
             Ok((tokens, key))
         })
         .await
         .map_err(|e| e.to_string())?
         .map_err(|e| e.to_string())?;
-        let cookie_key = STANDARD
-            .decode(cookie_key)
-            .ok()
+        let cookie_key = Some(cookie_key)
             .filter(|k| k.len() >= 64)
             .map(|k| Key::from(&k))
             .ok_or("the stored cookie key is broken")?;

@@ -114,6 +114,8 @@ pub fn test_config(database_url: &str) -> Config {
         pool_size: 4,
         workers: Some(2),
         trusted_issuer: None,
+        mode: systemtilgang::config::Mode::Demo,
+        cookie_key: None,
     }
 }
 

@@ -90,3 +90,21 @@ fn seed_loads_the_demo_data_into_an_empty_sqlite_file_once() {
     let second = run_binary(&["--database-url", &url, "seed"]);
     assert!(String::from_utf8_lossy(&second.stdout).contains("nothing was loaded"));
 }
+
+#[test]
+fn production_mode_refuses_to_start_without_a_cookie_key_or_real_login() {
+    let output = run_binary(&["--mode", "production", "--database-url", "sqlite::memory:", "migrate"]);
+    assert!(!output.status.success());
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(stderr.contains("production mode needs SYSTEMTILGANG_COOKIE_KEY"), "{stderr}");
+    let key = base64::Engine::encode(&base64::engine::general_purpose::STANDARD, [7u8; 64]);
+    let output = Command::new(env!("CARGO_BIN_EXE_systemtilgang"))
+        .args(["--mode", "production", "--database-url", "sqlite::memory:", "migrate"])
+        .env("SYSTEMTILGANG_COOKIE_KEY", key)
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(stderr.contains("production mode needs OpenID Connect login"), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+}
