@@ -36,6 +36,8 @@ struct ChangePage {
     assigners: String,
     can_approve: bool,
     can_reject: bool,
+    /// Where the Approve and Reject forms post (`…/{decision_path}/approve`).
+    decision_path: &'static str,
     show_details: bool,
 }
 
@@ -104,6 +106,7 @@ async fn render(
         assigners: join_or(&i, &assigners),
         can_approve: open && manager && missing.is_empty(),
         can_reject: open && manager,
+        decision_path: "changerequest",
         show_details: represents,
     };
     html(status, &page)

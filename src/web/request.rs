@@ -39,6 +39,8 @@ struct RequestPage {
     managers: Option<String>,
     can_approve: bool,
     can_reject: bool,
+    /// Where the Approve and Reject forms post (`…/{decision_path}/approve`).
+    decision_path: &'static str,
     show_details: bool,
     /// Someone who may not approve can forward the request to the access managers.
     can_escalate: bool,
@@ -135,6 +137,7 @@ async fn render(
         managers: (represents && open && !manager).then(|| join_or(&i, &managers)),
         can_approve: open && manager && missing.is_empty(),
         can_reject: open && manager,
+        decision_path: "request",
         show_details: represents,
         can_escalate: represents && open && !manager && escalated_by.is_none(),
         escalated_by: escalated_by.map(|name| i.t1("request.escalated_by", name)),
