@@ -218,9 +218,11 @@ fn delegations(actor: &Actor, user: &SystemUser, org_nos: &[String]) -> Vec<Clie
         .collect()
 }
 
+/// Attaches the clients not attached yet. Someone attaching one at the same moment is
+/// no error: the client ends up attached once either way.
 fn attach(conn: &mut DbConnection, actor: &Actor, user: &SystemUser, org_nos: &[String]) -> Result<usize, AppError> {
     let rows = delegations(actor, user, org_nos);
-    Ok(conn.transaction(|conn| {
+    let result = conn.transaction(|conn| {
         let added = clients::attach(conn, &rows)?;
         for row in &added {
             audit::record(
@@ -233,7 +235,11 @@ fn attach(conn: &mut DbConnection, actor: &Actor, user: &SystemUser, org_nos: &[
             )?;
         }
         Ok::<_, diesel::result::Error>(added.len())
-    })?)
+    });
+    match result {
+        Err(e) if crate::db::is_unique_violation(&e) => Ok(0),
+        other => Ok(other?),
+    }
 }
 
 /// Detaches one client; its delegation ends at once.

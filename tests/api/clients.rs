@@ -18,6 +18,7 @@ on_both_backends!(
     only_client_administrators_change_clients,
     removing_a_client_or_deleting_the_access_ends_delegations,
     vendors_list_the_clients_of_their_agent_system_users,
+    adding_the_same_client_at_once_twice_attaches_it_once,
 );
 
 fn agent_body(packages: &[&str]) -> Value {
@@ -306,4 +307,16 @@ async fn vendors_list_the_clients_of_their_agent_system_users(app: TestApp) {
     let (status, _) =
         app.api_get(&token, &format!("/authentication/api/v1/systemuser/vendor/agent/{sid}/clients")).await;
     assert_eq!(status, 404);
+}
+
+async fn adding_the_same_client_at_once_twice_attaches_it_once(app: TestApp) {
+    let dress = app.logged_in(DRESS).await;
+    let id = approved_agent_access(&app, &dress).await;
+    let path = clients_path(&id);
+    let csrf = dress.get(&path).await.csrf();
+    let form = [("csrf", csrf.as_str()), ("client", "310000043")];
+    let url = app.url(&format!("{path}/add"));
+    let (a, b) = tokio::join!(dress.client.post(&url).form(&form).send(), dress.client.post(&url).form(&form).send());
+    assert_eq!((a.unwrap().status().as_u16(), b.unwrap().status().as_u16()), (303, 303));
+    assert_eq!(dress.get(&path).await.texts("#attached strong"), ["LYSTIG ROLIG ELG AS"]);
 }
