@@ -100,10 +100,23 @@ async fn browser() -> (Driver, Client) {
     panic!("chromedriver did not answer");
 }
 
-/// Runs axe-core on the current page and fails on any WCAG 2.1 A/AA violation.
+/// Runs axe-core on the current page and fails on any WCAG 2.1 A/AA violation, at
+/// desktop and at phone width. With `SYSTEMTILGANG_SCREENSHOTS=<dir>` it also saves the
+/// page at both widths (that is how `docs/screenshots` is made).
 async fn audit(client: &Client, axe: &str, what: &str) {
-    let violations = violations(client, axe).await;
-    assert_eq!(violations, json!([]), "accessibility violations on {what}: {violations:#}");
+    let shots = std::env::var("SYSTEMTILGANG_SCREENSHOTS").ok();
+    let name: String = what.chars().map(|c| if c.is_alphanumeric() { c } else { '-' }).collect();
+    for (width, height, label) in [(1280, 900, "desktop"), (390, 844, "phone")] {
+        client.set_window_size(width, height).await.unwrap();
+        let violations = violations(client, axe).await;
+        assert_eq!(violations, json!([]), "accessibility violations on {what} ({label}): {violations:#}");
+        if let Some(dir) = &shots {
+            std::fs::create_dir_all(dir).unwrap();
+            let png = client.screenshot().await.unwrap();
+            std::fs::write(format!("{dir}/{name}-{label}.png"), png).unwrap();
+        }
+    }
+    client.set_window_size(1280, 900).await.unwrap();
 }
 
 /// axe-core's WCAG 2.1 A/AA violations on the current page.
