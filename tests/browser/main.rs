@@ -7,6 +7,7 @@ use std::net::TcpListener;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
+use fantoccini::key::Key;
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{Value, json};
 use systemtilgang::config::{Config, Mode};
@@ -134,6 +135,31 @@ async fn violations(client: &Client, axe: &str) -> Value {
 async fn click(client: &Client, locator: Locator<'_>, what: &str) {
     let old = client.find(Locator::Css("html")).await.unwrap();
     client.find(locator).await.unwrap_or_else(|_| panic!("nothing to click: {what}")).click().await.unwrap();
+    wait_for_next_page(client, old, what).await;
+}
+
+/// Keyboard only: Tab until the button or link reading `text` has focus, check that the
+/// focus is visible, press Enter and wait for the next page.
+async fn press_with_keyboard(client: &Client, text: &str) {
+    let old = client.find(Locator::Css("html")).await.unwrap();
+    for _ in 0..60 {
+        client.active_element().await.unwrap().send_keys(&Key::Tab.to_string()).await.unwrap();
+        let focused = client.active_element().await.unwrap();
+        if focused.text().await.unwrap_or_default().trim() == text {
+            let outline = client
+                .execute("const s = getComputedStyle(document.activeElement); return s.outlineStyle;", vec![])
+                .await
+                .unwrap();
+            assert_ne!(outline, "none", "the focus on {text} is not visible");
+            focused.send_keys(&Key::Enter.to_string()).await.unwrap();
+            wait_for_next_page(client, old, text).await;
+            return;
+        }
+    }
+    panic!("Tab never reached {text}");
+}
+
+async fn wait_for_next_page(client: &Client, old: fantoccini::elements::Element, what: &str) {
     for _ in 0..100 {
         if old.text().await.is_err() {
             let ready = client.execute("return document.readyState", vec![]).await.unwrap();
@@ -288,6 +314,25 @@ async fn every_flow_works_in_a_browser_and_passes_axe() {
     client.goto(&format!("{base}/accessmanagement/ui/systemuser/overview")).await.unwrap();
     assert_eq!(heading(&client).await, "System access");
     audit(&client, &axe, "overview in English").await;
+
+    // Keyboard only: log in and approve a request with Tab and Enter.
+    click_button(&client, "Bokmål").await;
+    click_button(&client, "Logg ut").await;
+    client.goto(&format!("{base}/login")).await.unwrap();
+    press_with_keyboard(&client, "Logg inn som STADIG KONSERT").await;
+    assert_eq!(heading(&client).await, "Systemtilganger");
+    let request = vendor_request(
+        &base,
+        "/authentication/api/v1/systemuser/request/vendor",
+        json!({
+            "systemId": "310000035_smartcloud_lonn", "partyOrgNo": "310000019", "redirectUrl": receipt,
+            "rights": [{"resource": [{"id": "urn:altinn:resource", "value": "a-melding"}]}],
+        }),
+    )
+    .await;
+    client.goto(request["confirmUrl"].as_str().unwrap()).await.unwrap();
+    press_with_keyboard(&client, "Godkjenn").await;
+    assert_eq!(client.current_url().await.unwrap().as_str(), receipt);
 
     client.close().await.unwrap();
 }
