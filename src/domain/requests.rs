@@ -17,6 +17,7 @@ use super::actor::roles_for;
 use super::audit::{self, Action, Actor as AuditActor};
 use super::delegation;
 use super::ids::OrgNo;
+use super::roles::Role;
 use super::systems::{self, SystemDetails};
 
 /// A request's status, with the wire values Altinn uses.
@@ -360,15 +361,7 @@ pub fn pending_for_party(conn: &mut DbConnection, org_no: &str) -> Result<Vec<Pe
 /// access managers. Forwarding twice changes nothing.
 pub fn escalate(conn: &mut DbConnection, pid: &str, id: &str, expiry: Expiry) -> Result<(), AppError> {
     let details = get(conn, id, expiry)?;
-    if details.status() != RequestStatus::New {
-        return Err(AppError::RequestNotNew(details.request.status.clone()));
-    }
-    if details.timed_out {
-        return Err(AppError::RequestExpired);
-    }
-    if roles_for(conn, pid, &details.request.party_org_no)?.is_empty() {
-        return Err(AppError::CannotRepresent);
-    }
+    check_open_for(conn, pid, details.status(), details.timed_out, &details.request.party_org_no)?;
     let party = details.request.party_org_no.clone();
     conn.transaction(|conn| {
         if requests::escalate(conn, id, pid, super::now())? {
@@ -390,15 +383,15 @@ fn check_can_handle(conn: &mut DbConnection, pid: &str, details: &RequestDetails
     check_open_for_manager(conn, pid, details.status(), details.timed_out, &details.request.party_org_no)
 }
 
-/// A request or change request can be handled only while `New` and not expired, and only
-/// by an access manager of its party.
-pub(super) fn check_open_for_manager(
+/// Checks that the request is `New`, not expired and that the person can act for its
+/// party; returns their roles there.
+fn check_open_for(
     conn: &mut DbConnection,
     pid: &str,
     status: RequestStatus,
     timed_out: bool,
     party_org_no: &str,
-) -> Result<(), AppError> {
+) -> Result<Vec<Role>, AppError> {
     if status != RequestStatus::New {
         return Err(AppError::RequestNotNew(status.as_str().into()));
     }
@@ -409,6 +402,19 @@ pub(super) fn check_open_for_manager(
     if roles.is_empty() {
         return Err(AppError::CannotRepresent);
     }
+    Ok(roles)
+}
+
+/// A request or change request can be handled only while `New` and not expired, and only
+/// by an access manager of its party.
+pub(super) fn check_open_for_manager(
+    conn: &mut DbConnection,
+    pid: &str,
+    status: RequestStatus,
+    timed_out: bool,
+    party_org_no: &str,
+) -> Result<(), AppError> {
+    let roles = check_open_for(conn, pid, status, timed_out, party_org_no)?;
     if !roles.iter().any(|r| r.is_access_manager()) {
         return Err(AppError::NotAccessManager);
     }

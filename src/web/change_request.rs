@@ -70,10 +70,7 @@ async fn render(
     let i = I18n::current();
     let expiry = state.request_expiry;
     let (found, access, party) = state.db(move |conn| change_requests::context(conn, &id, expiry)).await?;
-    let represents = user.actor.can_represent(&party.org_no);
-    if represents && user.actor.party.as_ref().map(|p| &p.org_no) != Some(&party.org_no) {
-        user.switch_party(state, &party.org_no).await?;
-    }
+    let represents = user.represent(state, &party.org_no).await?;
     let open = found.is_open();
     let manager = represents && user.actor.is_access_manager();
     let (pid, org, adds) = (user.actor.pid.clone(), party.org_no.clone(), found.add_rights.clone());

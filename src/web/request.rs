@@ -89,10 +89,7 @@ async fn render(
     let expiry = state.request_expiry;
     let ctx: RequestContext = state.db(move |conn| requests::context(conn, &id, expiry)).await?;
     let party = ctx.party.org_no.clone();
-    let represents = user.actor.can_represent(&party);
-    if represents && user.actor.party.as_ref().map(|p| &p.org_no) != Some(&party) {
-        user.switch_party(state, &party).await?;
-    }
+    let represents = user.represent(state, &party).await?;
     let details = &ctx.details;
     let open = details.is_open();
     let manager = represents && user.actor.is_access_manager();

@@ -24,6 +24,17 @@ impl CurrentUser {
         session::verify_csrf(&self.session, token)
     }
 
+    /// Whether the person can act for `org_no`; when they can, they act for it from now on.
+    pub async fn represent(&mut self, state: &AppState, org_no: &str) -> Result<bool, AppError> {
+        if !self.actor.can_represent(org_no) {
+            return Ok(false);
+        }
+        if self.actor.party.as_ref().map(|p| p.org_no.as_str()) != Some(org_no) {
+            self.switch_party(state, org_no).await?;
+        }
+        Ok(true)
+    }
+
     /// Acts for another party the person can represent from now on.
     pub async fn switch_party(&mut self, state: &AppState, org_no: &str) -> Result<(), AppError> {
         if !self.actor.can_represent(org_no) {
