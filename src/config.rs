@@ -72,6 +72,29 @@ pub struct ConfigArgs {
         global = true
     )]
     pub trusted_jwks_url: Option<String>,
+    /// Issuer URL of the OpenID provider people log in with (e.g. https://idporten.no).
+    #[arg(
+        long = "oidc-issuer",
+        env = "SYSTEMTILGANG_OIDC_ISSUER",
+        requires_all = ["oidc_client_id", "oidc_client_secret"],
+        global = true
+    )]
+    pub oidc_issuer: Option<String>,
+    /// The portal's client id at the OpenID provider.
+    #[arg(long = "oidc-client-id", env = "SYSTEMTILGANG_OIDC_CLIENT_ID", requires = "oidc_issuer", global = true)]
+    pub oidc_client_id: Option<String>,
+    /// The portal's client secret at the OpenID provider.
+    #[arg(
+        long = "oidc-client-secret",
+        env = "SYSTEMTILGANG_OIDC_CLIENT_SECRET",
+        requires = "oidc_issuer",
+        hide_env_values = true,
+        global = true
+    )]
+    pub oidc_client_secret: Option<String>,
+    /// The provider's name on the login button ("Logg inn med ID-porten").
+    #[arg(long = "oidc-name", env = "SYSTEMTILGANG_OIDC_NAME", default_value = "ID-porten", global = true)]
+    pub oidc_name: String,
 }
 
 /// Whether the portal runs with demo data and test login, or for real.
@@ -79,6 +102,16 @@ pub struct ConfigArgs {
 pub enum Mode {
     Demo,
     Production,
+}
+
+/// Where people log in: an OpenID provider and the portal's client there.
+#[derive(Debug, Clone)]
+pub struct OidcSettings {
+    pub issuer: String,
+    pub client_id: String,
+    pub client_secret: String,
+    /// Shown on the login button.
+    pub name: String,
 }
 
 /// Validated settings.
@@ -99,6 +132,8 @@ pub struct Config {
     pub mode: Mode,
     /// The session cookie key (64 bytes or more), when given rather than kept in the database.
     pub cookie_key: Option<Vec<u8>>,
+    /// OpenID Connect login; without it only demo mode's test login exists.
+    pub oidc: Option<OidcSettings>,
 }
 
 impl ConfigArgs {
@@ -127,14 +162,26 @@ impl ConfigArgs {
             ),
             None => None,
         };
+        let oidc = match (self.oidc_issuer, self.oidc_client_id, self.oidc_client_secret) {
+            (Some(issuer), Some(client_id), Some(client_secret)) => {
+                secure_or_loopback(&issuer, "the OpenID issuer")?;
+                Some(OidcSettings { issuer, client_id, client_secret, name: self.oidc_name })
+            }
+            _ => None,
+        };
         if self.mode == Mode::Production {
             if cookie_key.is_none() {
                 return Err("production mode needs SYSTEMTILGANG_COOKIE_KEY (base64 of 64 random bytes)".into());
             }
-            // Until OpenID Connect login exists, the only login is the demo's test login.
-            return Err("production mode needs OpenID Connect login, which this version does not have yet; \
-                        the test login is for demo mode only"
-                .into());
+            if oidc.is_none() {
+                return Err("production mode needs OpenID Connect login (SYSTEMTILGANG_OIDC_ISSUER, \
+                            SYSTEMTILGANG_OIDC_CLIENT_ID and SYSTEMTILGANG_OIDC_CLIENT_SECRET); \
+                            the test login is for demo mode only"
+                    .into());
+            }
+            if let Some(url) = &public_url {
+                secure_or_loopback(url, "in production mode the public URL")?;
+            }
         }
         Ok(Config {
             bind: self.bind,
@@ -147,6 +194,18 @@ impl ConfigArgs {
             trusted_issuer: self.trusted_issuer.zip(self.trusted_jwks_url),
             mode: self.mode,
             cookie_key,
+            oidc,
         })
+    }
+}
+
+/// Refuses plain http except on this machine (tests and a provider beside the portal).
+fn secure_or_loopback(raw: &str, what: &str) -> Result<(), String> {
+    let url = url::Url::parse(raw).map_err(|e| format!("{what} `{raw}` is not a URL: {e}"))?;
+    let loopback = matches!(url.host_str(), Some("localhost" | "127.0.0.1" | "[::1]"));
+    match url.scheme() {
+        "https" => Ok(()),
+        "http" if loopback => Ok(()),
+        _ => Err(format!("{what} `{raw}` must be https")),
     }
 }

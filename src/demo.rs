@@ -195,6 +195,11 @@ pub fn seed(conn: &mut DbConnection) -> QueryResult<bool> {
     })
 }
 
+/// Whether the demo data, with its published vendor secret, is in the database.
+pub fn holds_demo_data(conn: &mut DbConnection) -> QueryResult<bool> {
+    Ok(secrets::get(conn, VERSION_KEY)?.is_some() || vendor_clients::find(conn, VENDOR_CLIENT_ID)?.is_some())
+}
+
 fn load_clients(conn: &mut DbConnection) -> QueryResult<()> {
     for (urn, name, description) in PACKAGES {
         let package = AccessPackage { urn: (*urn).into(), name: (*name).into(), description: (*description).into() };

@@ -64,6 +64,12 @@ pub enum AppError {
     MissingScope(&'static str),
     #[error("the form has expired")]
     CsrfMismatch,
+    #[error("the person cancelled the login at the OpenID provider")]
+    LoginCancelled,
+    #[error("the login failed: {0}")]
+    LoginFailed(String),
+    #[error("the person who logged in is not known here")]
+    UnknownPerson,
     #[error("not found")]
     NotFound,
     #[error("internal error: {0}")]
@@ -76,7 +82,8 @@ impl AppError {
         match self {
             SystemNotFound | RequestNotFound | SystemUserNotFound | NotFound => StatusCode::NOT_FOUND,
             RightsNotSubset | PackageNotOnSystem | NoPackages | RedirectNotAllowed | InvalidParty | BadRequest(_)
-            | Invalid(_) => StatusCode::BAD_REQUEST,
+            | Invalid(_) | LoginCancelled | LoginFailed(_) => StatusCode::BAD_REQUEST,
+            UnknownPerson => StatusCode::FORBIDDEN,
             NotClientAdministrator | NotAClient(_) | ClientNotEligible { .. } => StatusCode::FORBIDDEN,
             SystemUserExists | RequestNotNew(_) | RequestExpired => StatusCode::CONFLICT,
             NotAccessManager | MissingRights(_) | CannotRepresent | MissingScope(_) | CsrfMismatch => {
@@ -115,6 +122,9 @@ impl AppError {
             MissingScope(_) => "STG-00403",
             NotFound => "STG-00404",
             CsrfMismatch => "STG-00419",
+            LoginCancelled => "STG-00440",
+            LoginFailed(_) => "STG-00441",
+            UnknownPerson => "STG-00442",
             Internal(_) => "STG-00500",
         }
     }
@@ -133,6 +143,9 @@ impl AppError {
             MissingRights(_) => "error.missing_rights",
             CannotRepresent => "error.cannot_represent",
             CsrfMismatch => "error.csrf",
+            LoginCancelled => "error.login_cancelled",
+            LoginFailed(_) => "error.login_failed",
+            UnknownPerson => "error.unknown_person",
             Unauthenticated | LoginRequired { .. } | MissingScope(_) => "error.forbidden",
             RightsNotSubset | PackageNotOnSystem | NoPackages | RedirectNotAllowed | InvalidParty | BadRequest(_)
             | Invalid(_) => "error.bad_request",
@@ -144,8 +157,10 @@ impl AppError {
     }
 
     fn log_if_internal(&self) {
-        if let AppError::Internal(cause) = self {
-            log::error!("internal error: {cause}");
+        match self {
+            AppError::Internal(cause) => log::error!("internal error: {cause}"),
+            AppError::LoginFailed(cause) => log::warn!("login failed: {cause}"),
+            _ => {}
         }
     }
 }
@@ -216,6 +231,9 @@ pub const PROBLEM_CODES: &[(&str, &str)] = &[
     ("STG-00403", "The token lacks the scope the endpoint needs."),
     ("STG-00404", "No such endpoint or item."),
     ("STG-00419", "The form has expired (portal only)."),
+    ("STG-00440", "The person cancelled the login at the OpenID provider (portal only)."),
+    ("STG-00441", "The login with the OpenID provider failed; the cause is logged (portal only)."),
+    ("STG-00442", "The person who logged in is not known to the portal (portal only)."),
     ("STG-00500", "An unexpected error; the cause is logged."),
 ];
 
@@ -239,7 +257,7 @@ impl ResponseError for ApiError {
         self.0.log_if_internal();
         let status = self.status_code();
         let detail = match &self.0 {
-            AppError::Internal(_) => "An unexpected error occurred.".to_owned(),
+            AppError::Internal(_) | AppError::LoginFailed(_) => "An unexpected error occurred.".to_owned(),
             other => other.to_string(),
         };
         let mut body = serde_json::json!({
@@ -279,6 +297,8 @@ struct ErrorPage<'a> {
     status: u16,
     message: String,
     code: &'a str,
+    /// Login errors offer a new login rather than the overview.
+    login_again: bool,
 }
 
 impl ResponseError for PageError {
@@ -293,8 +313,15 @@ impl ResponseError for PageError {
             return HttpResponse::SeeOther().insert_header((header::LOCATION, location)).finish();
         }
         let i = I18n::current();
-        let page =
-            ErrorPage { i, status: self.status_code().as_u16(), message: i.t(self.0.text_key()), code: self.0.code() };
+        let login_again =
+            matches!(self.0, AppError::LoginCancelled | AppError::LoginFailed(_) | AppError::UnknownPerson);
+        let page = ErrorPage {
+            i,
+            status: self.status_code().as_u16(),
+            message: i.t(self.0.text_key()),
+            code: self.0.code(),
+            login_again,
+        };
         match page.render() {
             Ok(html) => HttpResponse::build(self.status_code()).content_type(ContentType::html()).body(html),
             Err(e) => {
@@ -335,6 +362,9 @@ mod tests {
             AppError::LoginRequired { next: String::new() },
             AppError::MissingScope("s"),
             AppError::CsrfMismatch,
+            AppError::LoginCancelled,
+            AppError::LoginFailed(String::new()),
+            AppError::UnknownPerson,
             AppError::NotFound,
             AppError::Internal(String::new()),
         ];

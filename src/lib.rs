@@ -10,6 +10,7 @@ pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod i18n;
+pub mod oidc;
 pub mod startup;
 pub mod tokens;
 pub mod trusted_issuer;

@@ -1,7 +1,7 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use systemtilgang::config::{Cli, Command};
+use systemtilgang::config::{Cli, Command, Mode};
 use systemtilgang::demo::{VENDOR_CLIENT_ID, VENDOR_CLIENT_SECRET, generate_firm};
 use systemtilgang::startup::{Application, prepare_database};
 
@@ -21,6 +21,9 @@ async fn main() -> ExitCode {
             Ok(()) => println!("The database is up to date."),
             Err(message) => return fail(&message),
         },
+        Command::Seed { .. } if config.mode == Mode::Production => {
+            return fail("seed loads the demo data, with its published vendor secret; production mode refuses it");
+        }
         Command::Seed { firm_clients } => {
             let pool = match prepare_database(&config) {
                 Ok((pool, true)) => {
@@ -50,15 +53,18 @@ async fn main() -> ExitCode {
             }
         }
         Command::Serve => {
+            let demo = config.mode == Mode::Demo;
             let app = match Application::build(config).await {
                 Ok(app) => app,
                 Err(message) => return fail(&message),
             };
             let url = app.public_url().to_owned();
             println!("Systemtilgang is running at {url}/accessmanagement/ui/systemuser/overview");
-            println!("Demo login at {url}/login: STADIG KONSERT (daglig leder), FORSIKTIG LØVE (tilgangsstyrer),");
-            println!("  ROLIG PINGVIN (no admin role), DRESS MINST (klientadministrator in an accounting firm).");
-            println!("Vendor API client: {VENDOR_CLIENT_ID} / {VENDOR_CLIENT_SECRET} (token endpoint {url}/token)");
+            if demo {
+                println!("Demo login at {url}/login: STADIG KONSERT (daglig leder), FORSIKTIG LØVE (tilgangsstyrer),");
+                println!("  ROLIG PINGVIN (no admin role), DRESS MINST (klientadministrator in an accounting firm).");
+                println!("Vendor API client: {VENDOR_CLIENT_ID} / {VENDOR_CLIENT_SECRET} (token endpoint {url}/token)");
+            }
             if let Err(e) = app.run_until_stopped().await {
                 return fail(&format!("the server stopped: {e}"));
             }

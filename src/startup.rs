@@ -13,10 +13,11 @@ use actix_web::{App, HttpServer, web};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 
-use crate::config::Config;
+use crate::config::{Config, Mode};
 use crate::db::{self, DbConnection, Pool, secrets};
 use crate::domain::requests::Expiry;
 use crate::error::AppError;
+use crate::oidc::OidcLogin;
 use crate::tokens::{TokenService, random_bytes};
 use crate::trusted_issuer::TrustedIssuer;
 
@@ -28,6 +29,10 @@ pub struct AppState {
     pub page_size: i64,
     pub tokens: TokenService,
     pub trusted_issuer: Option<Arc<TrustedIssuer>>,
+    /// Demo data and test login, or for real.
+    pub mode: Mode,
+    /// Login with an OpenID provider, when one is configured.
+    pub oidc: Option<OidcLogin>,
 }
 
 impl AppState {
@@ -45,19 +50,30 @@ impl AppState {
         .await?
     }
 
-    /// Where the demo vendor receipt page lives; every system may redirect there.
-    pub fn demo_receipt_url(&self) -> String {
-        format!("{}{}", self.public_url, crate::demo::DEMO_RECEIPT_PATH)
+    /// Where the demo vendor receipt page lives; in demo mode every system may redirect there.
+    pub fn demo_receipt_url(&self) -> Option<String> {
+        (self.mode == Mode::Demo).then(|| format!("{}{}", self.public_url, crate::demo::DEMO_RECEIPT_PATH))
     }
 }
 
-/// Opens the database, brings the schema up to date and loads the demo data when the
-/// database is empty. Returns the pool and whether the demo data was loaded now.
+/// Opens the database and brings the schema up to date. In demo mode it loads the demo
+/// data into an empty database; production mode refuses a database holding it, as its
+/// vendor secret is published. Returns the pool and whether the demo data was loaded now.
 pub fn prepare_database(config: &Config) -> Result<(Pool, bool), String> {
     let pool = db::connect(&config.database_url, config.pool_size)?;
     let mut conn = pool.get().map_err(|e| format!("cannot open the database: {e}"))?;
     db::migrate(&mut conn)?;
-    let seeded = crate::demo::seed(&mut conn).map_err(|e| format!("cannot load the demo data: {e}"))?;
+    let seeded = match config.mode {
+        Mode::Demo => crate::demo::seed(&mut conn).map_err(|e| format!("cannot load the demo data: {e}"))?,
+        Mode::Production => {
+            if crate::demo::holds_demo_data(&mut conn).map_err(|e| format!("cannot read the database: {e}"))? {
+                return Err("the database holds the demo data, whose vendor client secret is published; \
+                            production mode needs a database without it"
+                    .into());
+            }
+            false
+        }
+    };
     drop(conn);
     Ok((pool, seeded))
 }
@@ -97,6 +113,14 @@ impl Application {
         .await
         .map_err(|e| e.to_string())?
         .map_err(|e| e.to_string())?;
+        let oidc = match config.oidc.clone() {
+            Some(settings) => {
+                let callback_base = public_url.clone();
+                let discovered = web::block(move || OidcLogin::discover(&settings, &callback_base));
+                Some(discovered.await.map_err(|e| e.to_string())??)
+            }
+            None => None,
+        };
         let cookie_key = Some(cookie_key)
             .filter(|k| k.len() >= 64)
             .map(|k| Key::from(&k))
@@ -112,8 +136,11 @@ impl Application {
                 .trusted_issuer
                 .clone()
                 .map(|(issuer, url)| Arc::new(TrustedIssuer::new(issuer, url))),
+            mode: config.mode,
+            oidc,
         });
         let secure_cookie = public_url.starts_with("https://");
+        let mode = config.mode;
         let mut server = HttpServer::new(move || {
             let session = SessionMiddleware::builder(CookieSessionStore::default(), cookie_key.clone())
                 .cookie_name("systemtilgang".into())
@@ -125,12 +152,12 @@ impl Application {
                 .build();
             App::new()
                 .app_data(state.clone())
-                .wrap(actix_web::middleware::from_fn(crate::web::language_middleware))
+                .wrap(actix_web::middleware::from_fn(crate::web::page_context))
                 .wrap(session)
                 .wrap(security_headers())
                 .wrap(Logger::new("%a \"%r\" %s %Dms"))
                 .configure(crate::api::routes)
-                .configure(crate::web::routes)
+                .configure(|cfg| crate::web::routes(cfg, mode))
         })
         .listen(listener)
         .map_err(|e| e.to_string())?;

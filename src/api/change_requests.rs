@@ -99,7 +99,7 @@ pub async fn create(
         redirect_url: b.redirect_url.filter(|u| !u.trim().is_empty()),
     };
     let extra = state.demo_receipt_url();
-    let created = state.db(move |conn| change_requests::create(conn, &caller.org_no, input, Some(&extra))).await?;
+    let created = state.db(move |conn| change_requests::create(conn, &caller.org_no, input, extra.as_deref())).await?;
     Ok(match created {
         Created::New(d) => HttpResponse::Created().json(ChangeResponse::new(d, &state.public_url)),
         Created::Existing(d) => HttpResponse::Ok().json(ChangeResponse::new(d, &state.public_url)),

@@ -19,7 +19,8 @@ async fn create(
     caller.require(SCOPE_REQUEST_WRITE)?;
     let input = body.into_inner().into_domain(kind)?;
     let extra = state.demo_receipt_url();
-    let (details, created) = state.db(move |conn| requests::create(conn, &caller.org_no, input, Some(&extra))).await?;
+    let (details, created) =
+        state.db(move |conn| requests::create(conn, &caller.org_no, input, extra.as_deref())).await?;
     let body = RequestResponse::new(details, &state.public_url);
     Ok(if created { HttpResponse::Created().json(body) } else { HttpResponse::Ok().json(body) })
 }

@@ -3,6 +3,7 @@
 use crate::db::{DbConnection, parties};
 use crate::error::AppError;
 
+use super::ids::Pid;
 use super::roles::Role;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -73,6 +74,11 @@ pub fn access_manager_names(conn: &mut DbConnection, org_no: &str) -> Result<Vec
 pub fn role_assigner_names(conn: &mut DbConnection, org_no: &str) -> Result<Vec<String>, AppError> {
     let codes = Role::ROLE_ASSIGNERS.map(Role::code);
     Ok(parties::holders_of(conn, org_no, &codes)?)
+}
+
+/// The person with this national identity number, when the portal knows them.
+pub fn person(conn: &mut DbConnection, pid: &Pid) -> Result<Option<parties::Person>, AppError> {
+    Ok(parties::person(conn, pid.as_str())?)
 }
 
 /// Demo login list: everyone who holds a role somewhere.

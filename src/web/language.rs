@@ -1,12 +1,10 @@
 //! The portal's language: chosen per request from the `lang` cookie or the browser's
 //! `Accept-Language`, and changed with the menu in the header.
 
-use actix_web::body::MessageBody;
 use actix_web::cookie::{Cookie, SameSite, time::Duration};
-use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::dev::ServiceRequest;
 use actix_web::http::header;
-use actix_web::middleware::Next;
-use actix_web::{Error, HttpRequest, HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 
 use super::safe_next;
@@ -14,15 +12,11 @@ use crate::i18n::{self, LANGUAGES};
 
 const COOKIE: &str = "lang";
 
-/// Renders everything the request answers in the visitor's language.
-pub async fn middleware(
-    req: ServiceRequest,
-    next: Next<impl MessageBody>,
-) -> Result<ServiceResponse<impl MessageBody>, Error> {
+/// The visitor's language for this request.
+pub fn of(req: &ServiceRequest) -> &'static str {
     let cookie = req.cookie(COOKIE).map(|c| c.value().to_owned());
-    let accept = req.headers().get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).map(str::to_owned);
-    let lang = i18n::choose(cookie.as_deref(), accept.as_deref());
-    i18n::with_language(lang, next.call(req)).await
+    let accept = req.headers().get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok());
+    i18n::choose(cookie.as_deref(), accept)
 }
 
 #[derive(Deserialize)]

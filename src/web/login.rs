@@ -1,4 +1,5 @@
-//! Demo login: choose one of the demo persons. Logout ends the session.
+//! Login with the OpenID provider (ID-porten), and in demo mode the test login: choose
+//! one of the demo persons. Logout ends the session, at the provider too.
 
 use actix_session::Session;
 use actix_web::http::StatusCode;
@@ -7,18 +8,24 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::{CurrentUser, html, safe_next, see_other, session};
+use crate::config::Mode;
 use crate::db::parties::Person;
 use crate::domain::actor;
 use crate::domain::ids::Pid;
-use crate::error::PageError;
+use crate::domain::vendor_clients::constant_time_eq;
+use crate::error::{AppError, PageError};
 use crate::i18n::I18n;
+use crate::oidc::PendingLogin;
 use crate::startup::AppState;
 
 #[derive(Template)]
 #[template(path = "login.html")]
 struct LoginPage {
     i: I18n,
+    /// Test login's persons: demo mode only.
     persons: Vec<Person>,
+    /// The OpenID provider's name, when one is configured.
+    provider: Option<String>,
     csrf: String,
     next: String,
     error: Option<String>,
@@ -48,9 +55,18 @@ async fn render(
     error: Option<String>,
     status: StatusCode,
 ) -> Result<HttpResponse, PageError> {
-    let persons = state.db(actor::demo_persons).await?;
-    let page =
-        LoginPage { i: I18n::current(), persons, csrf: session::csrf_token(session)?, next: next.to_owned(), error };
+    let persons = match state.mode {
+        Mode::Demo => state.db(actor::demo_persons).await?,
+        Mode::Production => Vec::new(),
+    };
+    let page = LoginPage {
+        i: I18n::current(),
+        persons,
+        provider: state.oidc.as_ref().map(|o| o.name.clone()),
+        csrf: session::csrf_token(session)?,
+        next: next.to_owned(),
+        error,
+    };
     html(status, &page)
 }
 
@@ -71,19 +87,82 @@ pub async fn test_login(
     session::verify_csrf(&session, &form.csrf)?;
     let next = safe_next(form.next.as_deref()).to_owned();
     let known = match Pid::parse(&form.pid) {
-        Some(pid) => state.db(move |conn| Ok(crate::db::parties::person(conn, pid.as_str())?)).await?,
+        Some(pid) => state.db(move |conn| actor::person(conn, &pid)).await?,
         None => None,
     };
     let Some(person) = known else {
         let error = I18n::current().t("login.unknown_person");
         return render(&state, &session, &next, Some(error), StatusCode::BAD_REQUEST).await;
     };
-    session::log_in(&session, &person.pid)?;
+    session::log_in(&session, &person.pid, None)?;
     Ok(see_other(&next))
 }
 
-pub async fn logout(user: CurrentUser, form: web::Form<CsrfForm>) -> Result<HttpResponse, PageError> {
+/// `GET /login/oidc`: sends the person to the OpenID provider.
+pub async fn start_oidc(
+    state: web::Data<AppState>,
+    session: Session,
+    query: web::Query<NextQuery>,
+) -> Result<HttpResponse, PageError> {
+    let oidc = state.oidc.as_ref().ok_or(AppError::NotFound)?;
+    let next = safe_next(query.next.as_deref()).to_owned();
+    let (url, pending) = oidc.start(next, I18n::current().lang());
+    session::set_pending_login(&session, &pending)?;
+    Ok(see_other(&url))
+}
+
+#[derive(Deserialize)]
+pub struct CallbackQuery {
+    code: Option<String>,
+    state: Option<String>,
+    error: Option<String>,
+}
+
+/// `GET /login/oidc/callback`: the provider sends the person back with a code (or an
+/// error); the login under way in this browser must match its `state`.
+pub async fn oidc_callback(
+    state: web::Data<AppState>,
+    session: Session,
+    query: web::Query<CallbackQuery>,
+) -> Result<HttpResponse, PageError> {
+    let query = query.into_inner();
+    let matching = |pending: &PendingLogin| {
+        query.state.as_deref().is_some_and(|s| constant_time_eq(s.as_bytes(), pending.state.as_bytes()))
+    };
+    let Some(pending) = session::take_pending_login(&session).filter(matching) else {
+        return Err(AppError::LoginFailed("no login under way in this browser with that state".into()).into());
+    };
+    match (query.error, query.code) {
+        (Some(error), _) if error == "access_denied" => Err(AppError::LoginCancelled.into()),
+        (Some(error), _) => Err(AppError::LoginFailed(format!("the provider answered {error}")).into()),
+        (None, None) => Err(AppError::LoginFailed("the provider sent no code".into()).into()),
+        (None, Some(code)) => {
+            let next = pending.next.clone();
+            let app = state.clone();
+            let logged_in = web::block(move || match &app.oidc {
+                Some(oidc) => oidc.finish(code, pending).map_err(|e| AppError::LoginFailed(e.to_string())),
+                None => Err(AppError::NotFound),
+            })
+            .await??;
+            let pid = logged_in.pid.clone();
+            let person = state.db(move |conn| actor::person(conn, &pid)).await?.ok_or(AppError::UnknownPerson)?;
+            session::log_in(&session, &person.pid, Some(&logged_in.id_token))?;
+            Ok(see_other(&next))
+        }
+    }
+}
+
+/// Ends the session, and the provider's session too for an OpenID login, coming back to
+/// the login page.
+pub async fn logout(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    form: web::Form<CsrfForm>,
+) -> Result<HttpResponse, PageError> {
     user.verify_csrf(&form.csrf)?;
+    let id_token = session::id_token(&user.session);
     session::log_out(&user.session);
-    Ok(see_other("/login"))
+    let back = format!("{}/login", state.public_url);
+    let at_provider = state.oidc.as_ref().zip(id_token).and_then(|(oidc, token)| oidc.logout_url(&token, &back));
+    Ok(see_other(at_provider.as_deref().unwrap_or("/login")))
 }

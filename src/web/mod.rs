@@ -4,6 +4,7 @@
 mod assets;
 mod change_request;
 mod clients;
+mod context;
 mod create;
 mod details;
 mod handling;
@@ -21,16 +22,22 @@ use actix_web::http::header;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 
+use crate::config::Mode;
 use crate::domain::actor::Party;
 use crate::error::{AppError, PageError};
 use crate::i18n::I18n;
 
-pub use language::middleware as language_middleware;
+pub use context::{is_demo, middleware as page_context};
 pub use user::CurrentUser;
 
 pub const OVERVIEW: &str = "/accessmanagement/ui/systemuser/overview";
 
-pub fn routes(cfg: &mut web::ServiceConfig) {
+/// The portal's pages; the test login and the demo vendor's receipt exist in demo mode only.
+pub fn routes(cfg: &mut web::ServiceConfig, mode: Mode) {
+    if mode == Mode::Demo {
+        cfg.route("/login/test", web::post().to(login::test_login))
+            .route(crate::demo::DEMO_RECEIPT_PATH, web::get().to(receipt::demo_vendor_receipt));
+    }
     cfg.app_data(
         web::FormConfig::default().error_handler(|e, _| PageError(AppError::BadRequest(e.to_string())).into()),
     )
@@ -39,9 +46,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     .route("/static/app.css", web::get().to(assets::stylesheet))
     .route("/language", web::get().to(language::choose))
     .route("/login", web::get().to(login::page))
-    .route("/login/test", web::post().to(login::test_login))
+    .route("/login/oidc", web::get().to(login::start_oidc))
+    .route(crate::oidc::CALLBACK_PATH, web::get().to(login::oidc_callback))
     .route("/logout", web::post().to(login::logout))
-    .route(crate::demo::DEMO_RECEIPT_PATH, web::get().to(receipt::demo_vendor_receipt))
     .service(
         web::scope("/accessmanagement/ui")
             .route("/party", web::get().to(party::page))

@@ -7,11 +7,14 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
 use crate::domain::vendor_clients::constant_time_eq;
 use crate::error::AppError;
+use crate::oidc::PendingLogin;
 use crate::tokens::random_bytes;
 
 const PID: &str = "pid";
 const PARTY: &str = "party";
 const CSRF: &str = "csrf";
+const PENDING_LOGIN: &str = "oidc_pending";
+const ID_TOKEN: &str = "id_token";
 
 fn get(session: &Session, key: &str) -> Option<String> {
     session.get::<String>(key).ok().flatten()
@@ -51,13 +54,31 @@ pub fn verify_csrf(session: &Session, given: &str) -> Result<(), AppError> {
     }
 }
 
-/// Starts a fresh session for the person (new cookie, new CSRF token).
-pub fn log_in(session: &Session, pid: &str) -> Result<(), AppError> {
+/// Starts a fresh session for the person (new cookie, new CSRF token), keeping the ID
+/// token of an OpenID login for logging out at the provider.
+pub fn log_in(session: &Session, pid: &str, id_token: Option<&str>) -> Result<(), AppError> {
     // Not purge(): a purged session ignores what is inserted afterwards.
     session.clear();
     session.renew();
     set(session, PID, pid)?;
+    if let Some(token) = id_token {
+        set(session, ID_TOKEN, token)?;
+    }
     csrf_token(session).map(drop)
+}
+
+pub fn id_token(session: &Session) -> Option<String> {
+    get(session, ID_TOKEN)
+}
+
+/// Remembers an OpenID login under way until the provider sends the person back.
+pub fn set_pending_login(session: &Session, pending: &PendingLogin) -> Result<(), AppError> {
+    session.insert(PENDING_LOGIN, pending).map_err(|e| AppError::Internal(format!("session: {e}")))
+}
+
+/// The OpenID login under way, if any; it can be finished once only.
+pub fn take_pending_login(session: &Session) -> Option<PendingLogin> {
+    session.remove_as::<PendingLogin>(PENDING_LOGIN).and_then(Result::ok)
 }
 
 pub fn log_out(session: &Session) {

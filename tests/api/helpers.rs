@@ -116,6 +116,7 @@ pub fn test_config(database_url: &str) -> Config {
         trusted_issuer: None,
         mode: systemtilgang::config::Mode::Demo,
         cookie_key: None,
+        oidc: None,
     }
 }
 
@@ -144,6 +145,14 @@ impl TestApp {
     pub async fn restart(&self) -> TestApp {
         let mut config = test_config(&self.database_url);
         config.public_url = Some(self.address.clone());
+        Self::start(config, self.backend).await
+    }
+
+    /// Starts another node on the same database, on its own address, with settings
+    /// changed by `adjust`.
+    pub async fn node_with(&self, adjust: impl FnOnce(&mut Config)) -> TestApp {
+        let mut config = test_config(&self.database_url);
+        adjust(&mut config);
         Self::start(config, self.backend).await
     }
 

@@ -1,6 +1,8 @@
 //! Integration tests: the real server on port 0, on SQLite and on PostgreSQL.
 
 mod helpers;
+#[path = "../oidc/provider.rs"]
+mod provider;
 
 mod assertions;
 mod change_requests;
@@ -9,6 +11,7 @@ mod create;
 mod details;
 mod integration;
 mod login;
+mod oidc_login;
 mod overview;
 mod security;
 mod startup;

@@ -108,3 +108,18 @@ fn production_mode_refuses_to_start_without_a_cookie_key_or_real_login() {
     assert!(stderr.contains("production mode needs OpenID Connect login"), "{stderr}");
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
 }
+
+#[test]
+fn production_mode_will_not_load_the_demo_data() {
+    let key = base64::Engine::encode(&base64::engine::general_purpose::STANDARD, [7u8; 64]);
+    let output = Command::new(env!("CARGO_BIN_EXE_systemtilgang"))
+        .args(["--mode", "production", "--database-url", "sqlite::memory:", "seed"])
+        .args(["--oidc-issuer", "https://idporten.example", "--oidc-client-id", "x", "--oidc-client-secret", "y"])
+        .env("SYSTEMTILGANG_COOKIE_KEY", key)
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(stderr.contains("production mode refuses it"), "{stderr}");
+    assert!(String::from_utf8(output.stdout).unwrap().is_empty());
+}

@@ -62,6 +62,7 @@ async fn start_app() -> String {
         trusted_issuer: None,
         mode: Mode::Demo,
         cookie_key: None,
+        oidc: None,
     };
     let app = Application::build(config).await.unwrap();
     let url = app.public_url().to_owned();
