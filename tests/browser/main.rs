@@ -1,17 +1,25 @@
-//! The portal in a real browser: headless Chromium driven over WebDriver clicks through
-//! the flows as a person would, and axe-core checks every page it visits against
-//! WCAG 2.1 A and AA. Needs `chromium`, `chromedriver` and `node_modules/axe-core`
-//! (`.ci/run` installs them); outside CI a missing piece skips the suite with a note.
+//! The portal in a real browser: headless Chromium driven over WebDriver goes through
+//! every flow as a person would, twice. First with the keyboard alone (Tab, Enter,
+//! Space, typing), checking that the focus is visible and that axe-core finds no
+//! WCAG 2.1 A/AA violation on any page; then with the mouse and JavaScript switched off.
+//! Login is tested both ways: the demo's test login and OpenID Connect at a real
+//! provider (oidc-provider). Needs `chromium`, `chromedriver` and `npm ci` (`.ci/run`
+//! installs them); outside CI a missing piece skips the suite with a note.
+
+#[path = "../oidc/provider.rs"]
+mod provider;
 
 use std::net::TcpListener;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
+use diesel::Connection;
 use fantoccini::key::Key;
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{Value, json};
 use systemtilgang::config::{Config, Mode};
-use systemtilgang::db::DatabaseUrl;
+use systemtilgang::db::parties::NewPartyRole;
+use systemtilgang::db::{DatabaseUrl, DbConnection};
 use systemtilgang::domain::requests::Expiry;
 use systemtilgang::startup::Application;
 
@@ -33,7 +41,7 @@ fn prerequisites() -> Option<String> {
     let missing = if !std::path::Path::new("/usr/bin/chromedriver").exists() {
         Some("chromedriver (Debian package chromium-driver)")
     } else if !axe.exists() {
-        Some("node_modules/axe-core (npm install axe-core)")
+        Some("node_modules/axe-core (npm ci)")
     } else {
         None
     };
@@ -47,7 +55,9 @@ fn prerequisites() -> Option<String> {
     }
 }
 
-async fn start_app() -> String {
+/// Starts the portal on a fresh SQLite file, logging people in at the test provider too.
+/// STADIG KONSERT also gets a role in the accounting firm, so there is a party to switch to.
+async fn start_app(issuer: &str) -> String {
     let dir = std::env::temp_dir().join("systemtilgang-browser");
     std::fs::create_dir_all(&dir).unwrap();
     let db = dir.join(format!("{}.db", uuid::Uuid::new_v4()));
@@ -62,15 +72,19 @@ async fn start_app() -> String {
         trusted_issuer: None,
         mode: Mode::Demo,
         cookie_key: None,
-        oidc: None,
+        oidc: Some(provider::settings(issuer)),
     };
     let app = Application::build(config).await.unwrap();
+    let mut conn = DbConnection::Sqlite(diesel::SqliteConnection::establish(db.to_str().unwrap()).unwrap());
+    let role = NewPartyRole { pid: "17827510025", org_no: "310000027", role_code: "UTINN" };
+    systemtilgang::db::parties::insert_role(&mut conn, &role).unwrap();
     let url = app.public_url().to_owned();
     tokio::spawn(app.run_until_stopped());
     url
 }
 
-async fn browser() -> (Driver, Client) {
+/// Headless Chromium, with JavaScript on or off.
+async fn browser(javascript: bool) -> (Driver, Client) {
     let port = free_port();
     let child = Command::new("/usr/bin/chromedriver")
         .arg(format!("--port={port}"))
@@ -88,7 +102,10 @@ async fn browser() -> (Driver, Client) {
                      "--disable-background-networking", "--disable-component-update", "--no-first-run",
                      "--disable-sync", "--window-size=1280,900", "--lang=nb"],
             // A Norwegian user's browser: the portal answers in bokmål.
-            "prefs": {"intl.accept_languages": "nb,no"},
+            "prefs": {
+                "intl.accept_languages": "nb,no",
+                "profile.managed_default_content_settings.javascript": if javascript { 1 } else { 2 },
+            },
         }),
     );
     for _ in 0..50 {
@@ -132,59 +149,172 @@ async fn violations(client: &Client, axe: &str) -> Value {
     client.execute_async(script, vec![]).await.unwrap()
 }
 
-/// Clicks and waits for the next page: every button and link here loads a new page.
-async fn click(client: &Client, locator: Locator<'_>, what: &str) {
-    let old = client.find(Locator::Css("html")).await.unwrap();
-    client.find(locator).await.unwrap_or_else(|_| panic!("nothing to click: {what}")).click().await.unwrap();
-    wait_for_next_page(client, old, what).await;
+/// How the person works the pages.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Input {
+    /// Tab, Enter, Space and typing, with JavaScript on and axe-core auditing each page.
+    Keyboard,
+    /// Clicks, with JavaScript off.
+    Mouse,
 }
 
-/// Keyboard only: Tab until the button or link reading `text` has focus, check that the
-/// focus is visible, press Enter and wait for the next page.
-async fn press_with_keyboard(client: &Client, text: &str) {
-    let old = client.find(Locator::Css("html")).await.unwrap();
-    for _ in 0..60 {
-        client.active_element().await.unwrap().send_keys(&Key::Tab.to_string()).await.unwrap();
-        let focused = client.active_element().await.unwrap();
-        if focused.text().await.unwrap_or_default().trim() == text {
-            let outline = client
-                .execute("const s = getComputedStyle(document.activeElement); return s.outlineStyle;", vec![])
-                .await
-                .unwrap();
-            assert_ne!(outline, "none", "the focus on {text} is not visible");
-            focused.send_keys(&Key::Enter.to_string()).await.unwrap();
-            wait_for_next_page(client, old, text).await;
-            return;
+/// The person at the browser.
+struct Person<'a> {
+    client: &'a Client,
+    input: Input,
+    base: &'a str,
+    axe: &'a str,
+}
+
+/// What the focused element says: its text, label or value, and whether its focus shows.
+const FOCUSED: &str = "const e = document.activeElement; const s = getComputedStyle(e);
+    return {text: (e.innerText || e.value || '').trim(), label: e.getAttribute('aria-label') || '',
+            outline: s.outlineStyle, shadow: s.boxShadow};";
+
+impl Person<'_> {
+    async fn goto(&self, path: &str) {
+        let url = if path.starts_with("http") { path.to_owned() } else { format!("{}{path}", self.base) };
+        self.client.goto(&url).await.unwrap();
+    }
+
+    /// Audits the page (keyboard run only: the markup is the same with JavaScript off).
+    async fn audit(&self, what: &str) {
+        if self.input == Input::Keyboard {
+            audit(self.client, self.axe, what).await;
         }
     }
-    panic!("Tab never reached {text}");
-}
 
-async fn wait_for_next_page(client: &Client, old: fantoccini::elements::Element, what: &str) {
-    for _ in 0..100 {
-        if old.text().await.is_err() {
-            let ready = client.execute("return document.readyState", vec![]).await.unwrap();
-            if ready == "complete" {
-                return;
+    /// Tabs until the focused element satisfies `wanted`, checking that its focus shows.
+    async fn tab_to(&self, what: &str, wanted: impl Fn(&Value) -> bool) -> fantoccini::elements::Element {
+        for _ in 0..200 {
+            self.client.active_element().await.unwrap().send_keys(&Key::Tab.to_string()).await.unwrap();
+            let focused = self.client.execute(FOCUSED, vec![]).await.unwrap();
+            if wanted(&focused) {
+                let visible = focused["outline"] != "none" || focused["shadow"] != "none";
+                assert!(visible, "the focus on {what} is not visible: {focused}");
+                return self.client.active_element().await.unwrap();
             }
         }
-        tokio::time::sleep(Duration::from_millis(50)).await;
+        panic!("Tab never reached {what}");
     }
-    panic!("no new page after clicking {what}");
-}
 
-async fn click_button(client: &Client, text: &str) {
-    let xpath = format!("//button[normalize-space()='{text}'] | //a[normalize-space()='{text}']");
-    click(client, Locator::XPath(&xpath), text).await;
-}
+    /// Activates the button or link reading `text` (or labelled so) and waits for the next page.
+    async fn press(&self, text: &str) {
+        let old = self.client.find(Locator::Css("html")).await.unwrap();
+        match self.input {
+            Input::Keyboard => {
+                let element = self.tab_to(text, |f| f["text"] == text || f["label"] == text).await;
+                element.send_keys(&Key::Enter.to_string()).await.unwrap();
+            }
+            Input::Mouse => {
+                let xpath = format!(
+                    "//button[normalize-space()='{text}' or @aria-label='{text}'] | \
+                     //a[normalize-space()='{text}' or @aria-label='{text}']"
+                );
+                let target = self.client.find(Locator::XPath(&xpath)).await;
+                target.unwrap_or_else(|_| panic!("nothing to click: {text}")).click().await.unwrap();
+            }
+        }
+        wait_for_next_page(self.client, old, text).await;
+    }
 
-async fn login(client: &Client, base: &str, name: &str) {
-    client.goto(&format!("{base}/login")).await.unwrap();
-    click_button(client, &format!("Logg inn som {name}")).await;
-}
+    /// Types into the field matching `css`.
+    async fn fill(&self, css: &str, text: &str) {
+        let field = match self.input {
+            Input::Keyboard => {
+                let script = format!("return document.activeElement.matches({css:?})");
+                let mut found = None;
+                for _ in 0..200 {
+                    self.client.active_element().await.unwrap().send_keys(&Key::Tab.to_string()).await.unwrap();
+                    if self.client.execute(&script, vec![]).await.unwrap() == true {
+                        found = Some(self.client.active_element().await.unwrap());
+                        break;
+                    }
+                }
+                found.unwrap_or_else(|| panic!("Tab never reached {css}"))
+            }
+            Input::Mouse => {
+                let field = self.client.find(Locator::Css(css)).await.unwrap();
+                field.click().await.unwrap();
+                field
+            }
+        };
+        field.clear().await.unwrap();
+        field.send_keys(text).await.unwrap();
+    }
 
-async fn heading(client: &Client) -> String {
-    client.find(Locator::Css("h1")).await.unwrap().text().await.unwrap()
+    /// Ticks or unticks the checkbox labelled `label` (Space on the keyboard).
+    async fn toggle(&self, label: &str) {
+        let id = self
+            .client
+            .find(Locator::XPath(&format!("//label[normalize-space()='{label}']")))
+            .await
+            .unwrap()
+            .attr("for")
+            .await
+            .unwrap()
+            .unwrap();
+        let before = self.checked(&id).await;
+        match self.input {
+            Input::Keyboard => {
+                let script = format!("return document.activeElement.id === {id:?}");
+                for _ in 0..200 {
+                    self.client.active_element().await.unwrap().send_keys(&Key::Tab.to_string()).await.unwrap();
+                    if self.client.execute(&script, vec![]).await.unwrap() == true {
+                        break;
+                    }
+                }
+                self.client.active_element().await.unwrap().send_keys(" ").await.unwrap();
+            }
+            Input::Mouse => self.client.find(Locator::Id(&id)).await.unwrap().click().await.unwrap(),
+        }
+        assert_ne!(self.checked(&id).await, before, "{label} did not change");
+    }
+
+    async fn checked(&self, id: &str) -> bool {
+        self.client.find(Locator::Id(id)).await.unwrap().prop("checked").await.unwrap().as_deref() == Some("true")
+    }
+
+    /// Chooses the option starting with `option` in the drop-down `css` (typing its start
+    /// on the keyboard).
+    async fn choose(&self, css: &str, option: &str) {
+        match self.input {
+            Input::Keyboard => {
+                let script = format!("return document.activeElement.matches({css:?})");
+                for _ in 0..200 {
+                    self.client.active_element().await.unwrap().send_keys(&Key::Tab.to_string()).await.unwrap();
+                    if self.client.execute(&script, vec![]).await.unwrap() == true {
+                        break;
+                    }
+                }
+                self.client.active_element().await.unwrap().send_keys(option).await.unwrap();
+            }
+            Input::Mouse => {
+                let select = self.client.find(Locator::Css(css)).await.unwrap();
+                select
+                    .select_by(Locator::XPath(&format!("option[starts-with(normalize-space(), '{option}')]")))
+                    .await
+                    .unwrap();
+            }
+        }
+    }
+
+    async fn heading(&self) -> String {
+        self.client.find(Locator::Css("h1")).await.unwrap().text().await.unwrap()
+    }
+
+    async fn text(&self, css: &str) -> String {
+        self.client.find(Locator::Css(css)).await.unwrap().text().await.unwrap()
+    }
+
+    async fn url(&self) -> String {
+        self.client.current_url().await.unwrap().to_string()
+    }
+
+    async fn test_login(&self, name: &str) {
+        self.goto("/login").await;
+        self.press(&format!("Logg inn som {name}")).await;
+    }
 }
 
 async fn vendor_request(base: &str, path: &str, body: Value) -> Value {
@@ -213,81 +343,101 @@ async fn vendor_request(base: &str, path: &str, body: Value) -> Value {
         .unwrap()
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn every_flow_works_in_a_browser_and_passes_axe() {
-    let Some(axe) = prerequisites() else { return };
-    let base = start_app().await;
-    let (_driver, client) = browser().await;
+fn standard_request(system: &str, rights: &[&str], redirect: Option<&str>) -> Value {
+    let rights: Vec<Value> =
+        rights.iter().map(|r| json!({"resource": [{"id": "urn:altinn:resource", "value": r}]})).collect();
+    let mut body = json!({"systemId": system, "partyOrgNo": "310000019", "rights": rights});
+    if let Some(url) = redirect {
+        body["redirectUrl"] = json!(url);
+    }
+    body
+}
 
-    // The audit itself finds a plain violation (an image without a text alternative).
-    client.goto("data:text/html,<html lang=en><title>t</title><main><img src=x.png></main></html>").await.unwrap();
-    let found = violations(&client, &axe).await;
-    assert!(found.as_array().unwrap().iter().any(|v| v["id"] == "image-alt"), "{found:#}");
-
-    // Log in and look at the overview.
-    client.goto(&format!("{base}/login")).await.unwrap();
-    audit(&client, &axe, "login").await;
-    login(&client, &base, "STADIG KONSERT").await;
-    assert_eq!(heading(&client).await, "Systemtilganger");
-    audit(&client, &axe, "overview, empty").await;
-
-    // Create a system access by searching and choosing.
-    click_button(&client, "Lag ny systemtilgang").await;
-    audit(&client, &axe, "create").await;
-    client.find(Locator::Id("q")).await.unwrap().send_keys("lønn").await.unwrap();
-    click_button(&client, "Søk").await;
-    click(&client, Locator::LinkText("SmartCloud Lønn"), "SmartCloud Lønn").await;
-    audit(&client, &axe, "create confirm").await;
-    click_button(&client, "Opprett systemtilgang").await;
-    assert_eq!(heading(&client).await, "SmartCloud Lønn");
-    audit(&client, &axe, "details").await;
-
-    // Delete it again, with the confirmation step.
-    click_button(&client, "Slett systemtilgang").await;
-    audit(&client, &axe, "delete confirmation").await;
-    click_button(&client, "Ja, slett systemtilgangen").await;
-    assert!(client.source().await.unwrap().contains("Systemtilgangen er slettet."));
-
-    // A vendor request approved, then the vendor's receipt.
+/// Every flow of the portal, start to end, as one person at one browser.
+async fn every_flow(me: &Person<'_>) {
+    let base = me.base;
+    let vendor = "/authentication/api/v1/systemuser/request/vendor";
     let receipt = format!("{base}/demo/kvittering");
-    let request = vendor_request(
-        &base,
-        "/authentication/api/v1/systemuser/request/vendor",
-        json!({
-            "systemId": "310000035_smartcloud", "partyOrgNo": "310000019", "redirectUrl": receipt,
-            "rights": [{"resource": [{"id": "urn:altinn:resource", "value": "ske-krav-og-betalinger"}]}],
-        }),
+
+    // Test login, then the overview.
+    me.goto("/login").await;
+    me.audit("login").await;
+    me.test_login("STADIG KONSERT").await;
+    assert_eq!(me.heading().await, "Systemtilganger");
+    me.audit("overview, empty").await;
+
+    // Act for the other party, then back.
+    me.choose("#party-switch", "TILBAKEHOLDEN").await;
+    me.press("Bytt").await;
+    assert!(me.text("header").await.contains("TILBAKEHOLDEN USYMMETRISK TIGER AS (310000027)"));
+    me.choose("#party-switch", "TILFELDIG").await;
+    me.press("Bytt").await;
+    assert!(me.text("header").await.contains("TILFELDIG SUBTIL APE (310000019)"));
+
+    // Create a system access by searching and choosing; then delete it.
+    me.press("Lag ny systemtilgang").await;
+    me.audit("create").await;
+    me.fill("#q", "lønn").await;
+    me.press("Søk").await;
+    me.press("SmartCloud Lønn").await;
+    me.audit("create confirm").await;
+    me.press("Opprett systemtilgang").await;
+    assert_eq!(me.heading().await, "SmartCloud Lønn");
+    me.audit("details").await;
+    me.press("Slett systemtilgang").await;
+    me.audit("delete confirmation").await;
+    me.press("Ja, slett systemtilgangen").await;
+    assert!(me.client.source().await.unwrap().contains("Systemtilgangen er slettet."));
+
+    // A vendor request approved, and one rejected, each back to the vendor.
+    let approve = vendor_request(
+        base,
+        vendor,
+        standard_request("310000035_smartcloud", &["ske-krav-og-betalinger"], Some(&receipt)),
     )
     .await;
-    client.goto(request["confirmUrl"].as_str().unwrap()).await.unwrap();
-    audit(&client, &axe, "request").await;
-    click_button(&client, "Godkjenn").await;
-    assert_eq!(client.current_url().await.unwrap().as_str(), receipt);
-    audit(&client, &axe, "demo receipt").await;
+    me.goto(approve["confirmUrl"].as_str().unwrap()).await;
+    me.audit("request").await;
+    me.press("Godkjenn").await;
+    assert_eq!(me.url().await, receipt);
+    me.audit("demo receipt").await;
+    let reject =
+        vendor_request(base, vendor, standard_request("310000035_smartcloud_lonn", &["a-melding"], Some(&receipt)))
+            .await;
+    me.goto(reject["confirmUrl"].as_str().unwrap()).await;
+    me.press("Avvis").await;
+    assert_eq!(me.url().await, receipt);
 
-    // The missing-rights case, as FORSIKTIG LØVE.
+    // Missing rights: FORSIKTIG LØVE may not give A-melding, and rejects.
     let lonn = vendor_request(
-        &base,
-        "/authentication/api/v1/systemuser/request/vendor",
-        json!({
-            "systemId": "310000035_smartcloud_lonn", "partyOrgNo": "310000019",
-            "rights": [{"resource": [{"id": "urn:altinn:resource", "value": "ske-krav-og-betalinger"}]},
-                       {"resource": [{"id": "urn:altinn:resource", "value": "a-melding"}]}],
-        }),
+        base,
+        vendor,
+        standard_request("310000035_smartcloud_lonn", &["ske-krav-og-betalinger", "a-melding"], None),
     )
     .await;
-    client.goto(&format!("{base}/accessmanagement/ui/systemuser/overview")).await.unwrap();
-    click_button(&client, "Logg ut").await;
-    login(&client, &base, "FORSIKTIG LØVE").await;
-    client.goto(lonn["confirmUrl"].as_str().unwrap()).await.unwrap();
-    assert!(client.source().await.unwrap().contains("Du mangler rettigheter"));
-    audit(&client, &axe, "missing rights").await;
-    click_button(&client, "Avvis").await;
-    audit(&client, &axe, "own receipt").await;
+    me.goto("/accessmanagement/ui/systemuser/overview").await;
+    me.press("Logg ut").await;
+    me.test_login("FORSIKTIG LØVE").await;
+    me.goto(lonn["confirmUrl"].as_str().unwrap()).await;
+    assert!(me.client.source().await.unwrap().contains("Du mangler rettigheter"));
+    me.audit("missing rights").await;
+    me.press("Avvis").await;
+    me.audit("own receipt").await;
 
-    // An agent request, then clients added and removed.
+    // ROLIG PINGVIN may not approve, and sends a request on to the access managers.
+    let mut body = standard_request("310000035_smartcloud", &["ske-krav-og-betalinger"], None);
+    body["externalRef"] = json!("second");
+    let forward = vendor_request(base, vendor, body).await;
+    me.press("Logg ut").await;
+    me.test_login("ROLIG PINGVIN").await;
+    me.goto(forward["confirmUrl"].as_str().unwrap()).await;
+    me.audit("request, no access manager").await;
+    me.press("Send videre til tilgangsstyrer").await;
+    assert!(me.client.source().await.unwrap().contains("Forespørselen er sendt videre til tilgangsstyrerne."));
+
+    // An agent request approved, then clients added and removed.
     let agent = vendor_request(
-        &base,
+        base,
         "/authentication/api/v1/systemuser/request/vendor/agent",
         json!({
             "systemId": "310000035_smartcloud_klient", "partyOrgNo": "310000027",
@@ -295,45 +445,86 @@ async fn every_flow_works_in_a_browser_and_passes_axe() {
         }),
     )
     .await;
-    click_button(&client, "Logg ut").await;
-    login(&client, &base, "DRESS MINST").await;
-    client.goto(agent["confirmUrl"].as_str().unwrap()).await.unwrap();
-    audit(&client, &axe, "agent request").await;
-    click_button(&client, "Godkjenn").await;
-    click_button(&client, "Se systemtilgangen").await;
-    click_button(&client, "Administrer klienter").await;
-    audit(&client, &axe, "clients").await;
-    click(&client, Locator::Css("button[aria-label='Legg til LYSTIG ROLIG ELG AS']"), "add client").await;
-    assert!(client.source().await.unwrap().contains("Klienten 310000043 er lagt til."));
-    audit(&client, &axe, "clients, one added").await;
-    click(&client, Locator::Css("#attached button"), "remove client").await;
-    assert!(client.source().await.unwrap().contains("Klienten 310000043 er fjernet."));
+    me.press("Logg ut").await;
+    me.test_login("DRESS MINST").await;
+    me.goto(agent["confirmUrl"].as_str().unwrap()).await;
+    me.audit("agent request").await;
+    me.press("Godkjenn").await;
+    me.press("Se systemtilgangen").await;
+    me.press("Administrer klienter").await;
+    me.audit("clients").await;
+    me.press("Legg til LYSTIG ROLIG ELG AS").await;
+    assert!(me.client.source().await.unwrap().contains("Klienten 310000043 er lagt til."));
+    me.audit("clients, one added").await;
+    me.toggle("Skjul klienter som er lagt til").await;
+    me.press("Søk").await;
+    assert!(!me.text("#candidates").await.contains("LYSTIG ROLIG ELG AS"));
+    me.press("Fjern LYSTIG ROLIG ELG AS").await;
+    assert!(me.client.source().await.unwrap().contains("Klienten 310000043 er fjernet."));
 
-    // Another language.
-    click_button(&client, "English").await;
-    assert!(heading(&client).await.starts_with("Clients"));
-    client.goto(&format!("{base}/accessmanagement/ui/systemuser/overview")).await.unwrap();
-    assert_eq!(heading(&client).await, "System access");
-    audit(&client, &axe, "overview in English").await;
+    // Another language, and back.
+    me.press("English").await;
+    assert!(me.heading().await.starts_with("Clients"));
+    me.goto("/accessmanagement/ui/systemuser/overview").await;
+    assert_eq!(me.heading().await, "System access");
+    me.audit("overview in English").await;
+    me.press("Bokmål").await;
+    me.press("Logg ut").await;
 
-    // Keyboard only: log in and approve a request with Tab and Enter.
-    click_button(&client, "Bokmål").await;
-    click_button(&client, "Logg ut").await;
-    client.goto(&format!("{base}/login")).await.unwrap();
-    press_with_keyboard(&client, "Logg inn som STADIG KONSERT").await;
-    assert_eq!(heading(&client).await, "Systemtilganger");
-    let request = vendor_request(
-        &base,
-        "/authentication/api/v1/systemuser/request/vendor",
-        json!({
-            "systemId": "310000035_smartcloud_lonn", "partyOrgNo": "310000019", "redirectUrl": receipt,
-            "rights": [{"resource": [{"id": "urn:altinn:resource", "value": "a-melding"}]}],
-        }),
-    )
-    .await;
-    client.goto(request["confirmUrl"].as_str().unwrap()).await.unwrap();
-    press_with_keyboard(&client, "Godkjenn").await;
-    assert_eq!(client.current_url().await.unwrap().as_str(), receipt);
+    // OpenID Connect: the provider's login and consent, back to the portal.
+    me.press("Logg inn med Testporten").await;
+    me.fill("input[name=login]", "17827510025").await;
+    me.fill("input[name=password]", "any").await;
+    me.press("Sign-in").await;
+    me.press("Continue").await;
+    assert_eq!(me.heading().await, "Systemtilganger");
+    assert!(me.text("header").await.contains("STADIG KONSERT"));
+    // Logging out ends the provider's session too.
+    me.press("Logg ut").await;
+    me.press("Yes, sign me out").await;
+    assert_eq!(me.heading().await, "Logg inn");
+    // Cancelling at the provider is explained, and announced.
+    me.press("Logg inn med Testporten").await;
+    me.press("[ Cancel ]").await;
+    assert!(me.text("[role=alert]").await.contains("Du avbrøt innloggingen"));
+    me.audit("login cancelled").await;
+    me.press("Logg inn på nytt").await;
+    assert_eq!(me.heading().await, "Logg inn");
+}
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_flow_by_keyboard_passes_axe_and_works_without_javascript() {
+    let Some(axe) = prerequisites() else { return };
+    let Some(issuer) = provider::issuer() else { return };
+
+    let (_driver, client) = browser(true).await;
+    // The audit itself finds a plain violation (an image without a text alternative).
+    client.goto("data:text/html,<html lang=en><title>t</title><main><img src=x.png></main></html>").await.unwrap();
+    let found = violations(&client, &axe).await;
+    assert!(found.as_array().unwrap().iter().any(|v| v["id"] == "image-alt"), "{found:#}");
+    let base = start_app(issuer).await;
+    every_flow(&Person { client: &client, input: Input::Keyboard, base: &base, axe: &axe }).await;
     client.close().await.unwrap();
+
+    let (_driver, client) = browser(false).await;
+    // JavaScript is really off: the page's script does not run.
+    client.goto("data:text/html,<title>off</title><script>document.title='on'</script>").await.unwrap();
+    assert_eq!(client.title().await.unwrap(), "off");
+    let base = start_app(issuer).await;
+    every_flow(&Person { client: &client, input: Input::Mouse, base: &base, axe: &axe }).await;
+    client.close().await.unwrap();
+}
+
+/// Waits until `old` (the previous page's root) is gone and the new page has loaded.
+async fn wait_for_next_page(client: &Client, old: fantoccini::elements::Element, what: &str) {
+    for _ in 0..200 {
+        if old.text().await.is_err() {
+            let ready = client.execute("return document.readyState", vec![]).await.unwrap();
+            if ready == "complete" {
+                return;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("no new page after {what}");
 }
