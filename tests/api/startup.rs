@@ -123,3 +123,26 @@ fn production_mode_will_not_load_the_demo_data() {
     assert!(stderr.contains("production mode refuses it"), "{stderr}");
     assert!(String::from_utf8(output.stdout).unwrap().is_empty());
 }
+
+#[test]
+fn an_unreachable_openid_provider_is_one_clear_line_and_a_failure() {
+    let dir = std::env::temp_dir().join(format!("st-oidc-{}", uuid::Uuid::new_v4()));
+    let db = dir.join("x.db");
+    let output = run_binary(&[
+        "--database-url",
+        db.to_str().unwrap(),
+        "--bind",
+        "127.0.0.1:0",
+        "--oidc-issuer",
+        "http://127.0.0.1:1",
+        "--oidc-client-id",
+        "portal",
+        "--oidc-client-secret",
+        "secret",
+    ]);
+    assert!(!output.status.success());
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    let errors: Vec<&str> = stderr.lines().filter(|l| l.starts_with("error:")).collect();
+    assert_eq!(errors.len(), 1, "{stderr}");
+    assert!(errors[0].contains("cannot read the OpenID provider's configuration at http://127.0.0.1:1"), "{stderr}");
+}

@@ -120,7 +120,7 @@ async fn browser(javascript: bool) -> (Driver, Client) {
 }
 
 /// Runs axe-core on the current page and fails on any WCAG 2.1 A/AA violation, at
-/// desktop and at phone width. With `SYSTEMTILGANG_SCREENSHOTS=<dir>` it also saves the
+/// desktop and at phone width, and checks that it fits a 320 px screen. With `SYSTEMTILGANG_SCREENSHOTS=<dir>` it also saves the
 /// page at both widths (that is how `docs/screenshots` is made).
 async fn audit(client: &Client, axe: &str, what: &str) {
     let shots = std::env::var("SYSTEMTILGANG_SCREENSHOTS").ok();
@@ -135,6 +135,13 @@ async fn audit(client: &Client, axe: &str, what: &str) {
             std::fs::write(format!("{dir}/{name}-{label}.png"), png).unwrap();
         }
     }
+    // The narrowest phones: nothing may need sideways scrolling (WCAG 1.4.10 reflow).
+    client.set_window_size(320, 640).await.unwrap();
+    let overflow = client
+        .execute("return document.documentElement.scrollWidth - document.documentElement.clientWidth", vec![])
+        .await
+        .unwrap();
+    assert_eq!(overflow, json!(0), "{what} scrolls sideways at 320 px");
     client.set_window_size(1280, 900).await.unwrap();
 }
 
