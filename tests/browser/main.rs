@@ -173,10 +173,11 @@ struct Person<'a> {
     axe: &'a str,
 }
 
-/// What the focused element says: its text, label or value, and whether its focus shows.
+/// What the focused element says: its text, label or value, whether it matches the CSS
+/// selector given, and whether its focus shows.
 const FOCUSED: &str = "const e = document.activeElement; const s = getComputedStyle(e);
     return {text: (e.innerText || e.value || '').trim(), label: e.getAttribute('aria-label') || '',
-            outline: s.outlineStyle, shadow: s.boxShadow};";
+            matches: e.matches(arguments[0]), outline: s.outlineStyle, shadow: s.boxShadow};";
 
 impl Person<'_> {
     async fn goto(&self, path: &str) {
@@ -191,12 +192,13 @@ impl Person<'_> {
         }
     }
 
-    /// Tabs until the focused element satisfies `wanted`, checking that its focus shows.
-    async fn tab_to(&self, what: &str, wanted: impl Fn(&Value) -> bool) -> fantoccini::elements::Element {
+    /// Tabs until the focused element matches `css` and satisfies `wanted`, checking that
+    /// its focus shows.
+    async fn tab_to(&self, what: &str, css: &str, wanted: impl Fn(&Value) -> bool) -> fantoccini::elements::Element {
         for _ in 0..200 {
             self.client.active_element().await.unwrap().send_keys(&Key::Tab.to_string()).await.unwrap();
-            let focused = self.client.execute(FOCUSED, vec![]).await.unwrap();
-            if wanted(&focused) {
+            let focused = self.client.execute(FOCUSED, vec![json!(css)]).await.unwrap();
+            if focused["matches"] == true && wanted(&focused) {
                 let visible = focused["outline"] != "none" || focused["shadow"] != "none";
                 assert!(visible, "the focus on {what} is not visible: {focused}");
                 return self.client.active_element().await.unwrap();
@@ -210,7 +212,7 @@ impl Person<'_> {
         let old = self.client.find(Locator::Css("html")).await.unwrap();
         match self.input {
             Input::Keyboard => {
-                let element = self.tab_to(text, |f| f["text"] == text || f["label"] == text).await;
+                let element = self.tab_to(text, "a, button", |f| f["text"] == text || f["label"] == text).await;
                 element.send_keys(&Key::Enter.to_string()).await.unwrap();
             }
             Input::Mouse => {
@@ -228,18 +230,7 @@ impl Person<'_> {
     /// Types into the field matching `css`.
     async fn fill(&self, css: &str, text: &str) {
         let field = match self.input {
-            Input::Keyboard => {
-                let script = format!("return document.activeElement.matches({css:?})");
-                let mut found = None;
-                for _ in 0..200 {
-                    self.client.active_element().await.unwrap().send_keys(&Key::Tab.to_string()).await.unwrap();
-                    if self.client.execute(&script, vec![]).await.unwrap() == true {
-                        found = Some(self.client.active_element().await.unwrap());
-                        break;
-                    }
-                }
-                found.unwrap_or_else(|| panic!("Tab never reached {css}"))
-            }
+            Input::Keyboard => self.tab_to(css, css, |_| true).await,
             Input::Mouse => {
                 let field = self.client.find(Locator::Css(css)).await.unwrap();
                 field.click().await.unwrap();
@@ -263,16 +254,7 @@ impl Person<'_> {
             .unwrap();
         let before = self.checked(&id).await;
         match self.input {
-            Input::Keyboard => {
-                let script = format!("return document.activeElement.id === {id:?}");
-                for _ in 0..200 {
-                    self.client.active_element().await.unwrap().send_keys(&Key::Tab.to_string()).await.unwrap();
-                    if self.client.execute(&script, vec![]).await.unwrap() == true {
-                        break;
-                    }
-                }
-                self.client.active_element().await.unwrap().send_keys(" ").await.unwrap();
-            }
+            Input::Keyboard => self.tab_to(label, &format!("#{id}"), |_| true).await.send_keys(" ").await.unwrap(),
             Input::Mouse => self.client.find(Locator::Id(&id)).await.unwrap().click().await.unwrap(),
         }
         assert_ne!(self.checked(&id).await, before, "{label} did not change");
@@ -286,16 +268,7 @@ impl Person<'_> {
     /// on the keyboard).
     async fn choose(&self, css: &str, option: &str) {
         match self.input {
-            Input::Keyboard => {
-                let script = format!("return document.activeElement.matches({css:?})");
-                for _ in 0..200 {
-                    self.client.active_element().await.unwrap().send_keys(&Key::Tab.to_string()).await.unwrap();
-                    if self.client.execute(&script, vec![]).await.unwrap() == true {
-                        break;
-                    }
-                }
-                self.client.active_element().await.unwrap().send_keys(option).await.unwrap();
-            }
+            Input::Keyboard => self.tab_to(css, css, |_| true).await.send_keys(option).await.unwrap(),
             Input::Mouse => {
                 let select = self.client.find(Locator::Css(css)).await.unwrap();
                 select
