@@ -120,20 +120,12 @@ async fn browser(javascript: bool) -> (Driver, Client) {
 }
 
 /// Runs axe-core on the current page and fails on any WCAG 2.1 A/AA violation, at
-/// desktop and at phone width, and checks that it fits a 320 px screen. With `SYSTEMTILGANG_SCREENSHOTS=<dir>` it also saves the
-/// page at both widths (that is how `docs/screenshots` is made).
+/// desktop and at phone width, and checks that the page fits a 320 px screen.
 async fn audit(client: &Client, axe: &str, what: &str) {
-    let shots = std::env::var("SYSTEMTILGANG_SCREENSHOTS").ok();
-    let name: String = what.chars().map(|c| if c.is_alphanumeric() { c } else { '-' }).collect();
     for (width, height, label) in [(1280, 900, "desktop"), (390, 844, "phone")] {
         client.set_window_size(width, height).await.unwrap();
         let violations = violations(client, axe).await;
         assert_eq!(violations, json!([]), "accessibility violations on {what} ({label}): {violations:#}");
-        if let Some(dir) = &shots {
-            std::fs::create_dir_all(dir).unwrap();
-            let png = client.screenshot().await.unwrap();
-            std::fs::write(format!("{dir}/{name}-{label}.png"), png).unwrap();
-        }
     }
     // The narrowest phones: nothing may need sideways scrolling (WCAG 1.4.10 reflow).
     client.set_window_size(320, 640).await.unwrap();
@@ -142,6 +134,18 @@ async fn audit(client: &Client, axe: &str, what: &str) {
         .await
         .unwrap();
     assert_eq!(overflow, json!(0), "{what} scrolls sideways at 320 px");
+    client.set_window_size(1280, 900).await.unwrap();
+}
+
+/// With `SYSTEMTILGANG_SCREENSHOTS=<dir>`, saves the page at desktop and phone width
+/// (that is how `docs/screenshots` is made).
+async fn screenshots(client: &Client, name: &str) {
+    let Ok(dir) = std::env::var("SYSTEMTILGANG_SCREENSHOTS") else { return };
+    std::fs::create_dir_all(&dir).unwrap();
+    for (width, height, label) in [(1280, 900, "desktop"), (390, 844, "phone")] {
+        client.set_window_size(width, height).await.unwrap();
+        std::fs::write(format!("{dir}/{name}-{label}.png"), client.screenshot().await.unwrap()).unwrap();
+    }
     client.set_window_size(1280, 900).await.unwrap();
 }
 
@@ -183,12 +187,21 @@ impl Person<'_> {
     async fn goto(&self, path: &str) {
         let url = if path.starts_with("http") { path.to_owned() } else { format!("{}{path}", self.base) };
         self.client.goto(&url).await.unwrap();
+        self.arrived(path).await;
     }
 
-    /// Audits the page (keyboard run only: the markup is the same with JavaScript off).
-    async fn audit(&self, what: &str) {
-        if self.input == Input::Keyboard {
+    /// Every portal page reached is audited (in the keyboard run: the markup is the same
+    /// with JavaScript off); the provider's pages are not ours to audit.
+    async fn arrived(&self, what: &str) {
+        if self.input == Input::Keyboard && self.url().await.starts_with(self.base) {
             audit(self.client, self.axe, what).await;
+        }
+    }
+
+    /// Saves screenshots of the page under `name` (keyboard run only).
+    async fn shot(&self, name: &str) {
+        if self.input == Input::Keyboard {
+            screenshots(self.client, name).await;
         }
     }
 
@@ -225,6 +238,7 @@ impl Person<'_> {
             }
         }
         wait_for_next_page(self.client, old, text).await;
+        self.arrived(&format!("the page after {text}")).await;
     }
 
     /// Types into the field matching `css`.
@@ -341,10 +355,10 @@ async fn every_flow(me: &Person<'_>) {
 
     // Test login, then the overview.
     me.goto("/login").await;
-    me.audit("login").await;
+    me.shot("login").await;
     me.test_login("STADIG KONSERT").await;
     assert_eq!(me.heading().await, "Systemtilganger");
-    me.audit("overview, empty").await;
+    me.shot("overview-empty").await;
 
     // Act for the other party, then back.
     me.choose("#party-switch", "TILBAKEHOLDEN").await;
@@ -356,16 +370,16 @@ async fn every_flow(me: &Person<'_>) {
 
     // Create a system access by searching and choosing; then delete it.
     me.press("Lag ny systemtilgang").await;
-    me.audit("create").await;
+    me.shot("create").await;
     me.fill("#q", "lønn").await;
     me.press("Søk").await;
     me.press("SmartCloud Lønn").await;
-    me.audit("create confirm").await;
+    me.shot("create-confirm").await;
     me.press("Opprett systemtilgang").await;
     assert_eq!(me.heading().await, "SmartCloud Lønn");
-    me.audit("details").await;
+    me.shot("details").await;
     me.press("Slett systemtilgang").await;
-    me.audit("delete confirmation").await;
+    me.shot("delete-confirmation").await;
     me.press("Ja, slett systemtilgangen").await;
     assert!(me.client.source().await.unwrap().contains("Systemtilgangen er slettet."));
 
@@ -377,10 +391,10 @@ async fn every_flow(me: &Person<'_>) {
     )
     .await;
     me.goto(approve["confirmUrl"].as_str().unwrap()).await;
-    me.audit("request").await;
+    me.shot("request").await;
     me.press("Godkjenn").await;
     assert_eq!(me.url().await, receipt);
-    me.audit("demo receipt").await;
+    me.shot("demo-receipt").await;
     let reject =
         vendor_request(base, vendor, standard_request("310000035_smartcloud_lonn", &["a-melding"], Some(&receipt)))
             .await;
@@ -400,9 +414,9 @@ async fn every_flow(me: &Person<'_>) {
     me.test_login("FORSIKTIG LØVE").await;
     me.goto(lonn["confirmUrl"].as_str().unwrap()).await;
     assert!(me.client.source().await.unwrap().contains("Du mangler rettigheter"));
-    me.audit("missing rights").await;
+    me.shot("missing-rights").await;
     me.press("Avvis").await;
-    me.audit("own receipt").await;
+    me.shot("own-receipt").await;
 
     // ROLIG PINGVIN may not approve, and sends a request on to the access managers.
     let mut body = standard_request("310000035_smartcloud", &["ske-krav-og-betalinger"], None);
@@ -411,7 +425,7 @@ async fn every_flow(me: &Person<'_>) {
     me.press("Logg ut").await;
     me.test_login("ROLIG PINGVIN").await;
     me.goto(forward["confirmUrl"].as_str().unwrap()).await;
-    me.audit("request, no access manager").await;
+    me.shot("request-no-access-manager").await;
     me.press("Send videre til tilgangsstyrer").await;
     assert!(me.client.source().await.unwrap().contains("Forespørselen er sendt videre til tilgangsstyrerne."));
 
@@ -428,14 +442,14 @@ async fn every_flow(me: &Person<'_>) {
     me.press("Logg ut").await;
     me.test_login("DRESS MINST").await;
     me.goto(agent["confirmUrl"].as_str().unwrap()).await;
-    me.audit("agent request").await;
+    me.shot("agent-request").await;
     me.press("Godkjenn").await;
     me.press("Se systemtilgangen").await;
     me.press("Administrer klienter").await;
-    me.audit("clients").await;
+    me.shot("clients").await;
     me.press("Legg til LYSTIG ROLIG ELG AS").await;
     assert!(me.client.source().await.unwrap().contains("Klienten 310000043 er lagt til."));
-    me.audit("clients, one added").await;
+    me.shot("clients-one-added").await;
     me.toggle("Skjul klienter som er lagt til").await;
     me.press("Søk").await;
     assert!(!me.text("#candidates").await.contains("LYSTIG ROLIG ELG AS"));
@@ -447,7 +461,7 @@ async fn every_flow(me: &Person<'_>) {
     assert!(me.heading().await.starts_with("Clients"));
     me.goto("/accessmanagement/ui/systemuser/overview").await;
     assert_eq!(me.heading().await, "System access");
-    me.audit("overview in English").await;
+    me.shot("overview-in-English").await;
     me.press("Bokmål").await;
     me.press("Logg ut").await;
 
@@ -467,7 +481,7 @@ async fn every_flow(me: &Person<'_>) {
     me.press("Logg inn med Testporten").await;
     me.press("[ Cancel ]").await;
     assert!(me.text("[role=alert]").await.contains("Du avbrøt innloggingen"));
-    me.audit("login cancelled").await;
+    me.shot("login-cancelled").await;
     me.press("Logg inn på nytt").await;
     assert_eq!(me.heading().await, "Logg inn");
 }
