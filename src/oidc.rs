@@ -96,6 +96,15 @@ impl OidcLogin {
             .map_err(|e| format!("the OpenID issuer `{}` is not a URL: {e}", settings.issuer))?;
         let metadata = ProviderMetadataWithLogout::discover(&issuer, &|r| send(&http, r))
             .map_err(|e| format!("cannot read the OpenID provider's configuration at {}: {e}", settings.issuer))?;
+        Self::from_metadata(metadata, settings, public_url, http)
+    }
+
+    fn from_metadata(
+        metadata: ProviderMetadataWithLogout,
+        settings: &OidcSettings,
+        public_url: &str,
+        http: ureq::Agent,
+    ) -> Result<Self, String> {
         let end_session = metadata.additional_metadata().end_session_endpoint.clone();
         let redirect = RedirectUrl::new(format!("{public_url}{CALLBACK_PATH}")).map_err(|e| e.to_string())?;
         let client = CoreClient::from_provider_metadata(
@@ -136,12 +145,18 @@ impl OidcLogin {
             .request(&|r| send(&self.http, r))
             .map_err(|e| LoginFailure::Provider(e.to_string()))?;
         let raw = response.id_token().ok_or_else(|| LoginFailure::IdToken("no ID token".into()))?.to_string();
+        let pid = self.verify(&raw, pending.nonce)?;
+        Ok(LoggedIn { pid, id_token: raw })
+    }
+
+    /// The person an ID token names, once its signature (by the provider's published
+    /// keys), issuer, audience, expiry and nonce are right.
+    fn verify(&self, raw: &str, nonce: String) -> Result<Pid, LoginFailure> {
         let token: PidIdToken = raw.parse().map_err(|e| LoginFailure::IdToken(format!("{e}")))?;
         let claims = token
-            .claims(&self.client.id_token_verifier(), &Nonce::new(pending.nonce))
+            .claims(&self.client.id_token_verifier(), &Nonce::new(nonce))
             .map_err(|e| LoginFailure::IdToken(e.to_string()))?;
-        let pid = claims.additional_claims().pid.as_deref().and_then(Pid::parse).ok_or(LoginFailure::NoPid)?;
-        Ok(LoggedIn { pid, id_token: raw })
+        claims.additional_claims().pid.as_deref().and_then(Pid::parse).ok_or(LoginFailure::NoPid)
     }
 
     /// Where to end the person's session at the provider too, when it offers that.
@@ -151,5 +166,101 @@ impl OidcLogin {
         let request =
             LogoutRequest::from(self.end_session.clone()?).set_id_token_hint(&token).set_post_logout_redirect_uri(back);
         Some(request.http_get_url().into())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use base64::Engine;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use jsonwebtoken::{Algorithm, EncodingKey, Header};
+    use openidconnect::core::{CoreJsonWebKey, CoreJwsSigningAlgorithm, CoreResponseType, CoreSubjectIdentifierType};
+    use openidconnect::{
+        AuthUrl, EmptyAdditionalProviderMetadata, JsonWebKeySet, JsonWebKeySetUrl, LogoutProviderMetadata,
+        ResponseTypes, TokenUrl,
+    };
+    use ring::rand::SystemRandom;
+    use ring::signature::{ECDSA_P256_SHA256_FIXED_SIGNING, EcdsaKeyPair, KeyPair};
+    use serde_json::json;
+
+    use super::*;
+
+    const ISSUER: &str = "https://login.example";
+
+    /// A provider signing key: what it signs with, and the public key it publishes.
+    fn key(kid: &str) -> (EncodingKey, CoreJsonWebKey) {
+        let pkcs8 = EcdsaKeyPair::generate_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, &SystemRandom::new()).unwrap();
+        let pair =
+            EcdsaKeyPair::from_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, pkcs8.as_ref(), &SystemRandom::new()).unwrap();
+        let point = pair.public_key().as_ref();
+        let jwk = json!({"kty": "EC", "crv": "P-256", "kid": kid, "use": "sig", "alg": "ES256",
+            "x": URL_SAFE_NO_PAD.encode(&point[1..33]), "y": URL_SAFE_NO_PAD.encode(&point[33..])});
+        (EncodingKey::from_ec_der(pkcs8.as_ref()), serde_json::from_value(jwk).unwrap())
+    }
+
+    fn login_with(published: CoreJsonWebKey) -> OidcLogin {
+        let metadata = ProviderMetadataWithLogout::new(
+            IssuerUrl::new(ISSUER.into()).unwrap(),
+            AuthUrl::new(format!("{ISSUER}/authorize")).unwrap(),
+            JsonWebKeySetUrl::new(format!("{ISSUER}/jwks")).unwrap(),
+            vec![ResponseTypes::new(vec![CoreResponseType::Code])],
+            vec![CoreSubjectIdentifierType::Pairwise],
+            vec![CoreJwsSigningAlgorithm::EcdsaP256Sha256],
+            LogoutProviderMetadata {
+                end_session_endpoint: None,
+                additional_metadata: EmptyAdditionalProviderMetadata {},
+            },
+        )
+        .set_token_endpoint(Some(TokenUrl::new(format!("{ISSUER}/token")).unwrap()))
+        .set_jwks(JsonWebKeySet::new(vec![published]));
+        let settings = OidcSettings {
+            issuer: ISSUER.into(),
+            client_id: "portal".into(),
+            client_secret: "secret".into(),
+            name: "ID-porten".into(),
+        };
+        OidcLogin::from_metadata(metadata, &settings, "https://portal.example", ureq::Agent::new_with_defaults())
+            .unwrap()
+    }
+
+    fn claims() -> serde_json::Value {
+        let now = chrono::Utc::now().timestamp();
+        json!({"iss": ISSUER, "aud": "portal", "sub": "pseudonym", "iat": now, "exp": now + 120,
+               "nonce": "n-1", "pid": "17827510025"})
+    }
+
+    fn sign(key: &EncodingKey, claims: &serde_json::Value) -> String {
+        let mut header = Header::new(Algorithm::ES256);
+        header.kid = Some("k1".into());
+        jsonwebtoken::encode(&header, claims, key).unwrap()
+    }
+
+    #[test]
+    fn only_a_right_id_token_names_the_person() {
+        let (signing, published) = key("k1");
+        let login = login_with(published);
+        let good = sign(&signing, &claims());
+        assert_eq!(login.verify(&good, "n-1".into()).unwrap().as_str(), "17827510025");
+        assert!(matches!(login.verify(&good, "another".into()), Err(LoginFailure::IdToken(_))), "nonce");
+
+        let changed = |field: &str, value: serde_json::Value| {
+            let mut c = claims();
+            c[field] = value;
+            sign(&signing, &c)
+        };
+        let past = chrono::Utc::now().timestamp() - 3600;
+        for (what, token) in [
+            ("issuer", changed("iss", json!("https://other.example"))),
+            ("audience", changed("aud", json!("someone-else"))),
+            ("expiry", changed("exp", json!(past))),
+            ("signature", sign(&key("k1").0, &claims())),
+            ("no signature", format!("{}.", good.rsplit_once('.').unwrap().0)),
+        ] {
+            assert!(matches!(login.verify(&token, "n-1".into()), Err(LoginFailure::IdToken(_))), "{what}");
+        }
+        for pid in [json!(null), json!("12345678901"), json!(17827510025u64)] {
+            let result = login.verify(&changed("pid", pid.clone()), "n-1".into());
+            assert!(result.is_err(), "pid {pid}");
+        }
     }
 }
