@@ -125,6 +125,9 @@ pub async fn oidc_callback(
     session: Session,
     query: web::Query<CallbackQuery>,
 ) -> Result<HttpResponse, PageError> {
+    if state.oidc.is_none() {
+        return Err(AppError::NotFound.into());
+    }
     let query = query.into_inner();
     let matching = |pending: &PendingLogin| {
         query.state.as_deref().is_some_and(|s| constant_time_eq(s.as_bytes(), pending.state.as_bytes()))

@@ -13,7 +13,17 @@ on_both_backends!(
     a_person_the_portal_does_not_know_is_told_so,
     logout_ends_the_session_at_the_provider_too,
     production_mode_has_only_the_real_login_and_no_demo,
+    without_a_provider_there_is_only_the_test_login,
 );
+
+async fn without_a_provider_there_is_only_the_test_login(app: TestApp) {
+    let browser = app.browser();
+    let login = browser.get("/login").await;
+    assert!(login.texts("form[action=\"/login/oidc\"]").is_empty());
+    assert_eq!(login.texts("ul.cards button").len(), 4);
+    assert_eq!(browser.get("/login/oidc").await.status, 404);
+    assert_eq!(browser.get("/login/oidc/callback?code=x&state=y").await.status, 404);
+}
 
 /// Another node on the app's database that logs people in at the test provider.
 async fn with_oidc(app: &TestApp) -> Option<TestApp> {
