@@ -156,6 +156,15 @@ impl AppError {
         }
     }
 
+    /// Key of the error page's heading: a login that did not happen says so.
+    fn title_key(&self) -> &'static str {
+        match self {
+            AppError::LoginCancelled => "error.login_cancelled_title",
+            AppError::LoginFailed(_) | AppError::UnknownPerson => "error.login_failed_title",
+            _ => "error.title",
+        }
+    }
+
     fn log_if_internal(&self) {
         match self {
             AppError::Internal(cause) => log::error!("internal error: {cause}"),
@@ -294,6 +303,7 @@ impl<E: Into<AppError>> From<E> for PageError {
 #[template(path = "error.html")]
 struct ErrorPage<'a> {
     i: I18n,
+    title: String,
     status: u16,
     message: String,
     code: &'a str,
@@ -317,6 +327,7 @@ impl ResponseError for PageError {
             matches!(self.0, AppError::LoginCancelled | AppError::LoginFailed(_) | AppError::UnknownPerson);
         let page = ErrorPage {
             i,
+            title: i.t(self.0.title_key()),
             status: self.status_code().as_u16(),
             message: i.t(self.0.text_key()),
             code: self.0.code(),

@@ -128,6 +128,7 @@ async fn a_replayed_or_forged_callback_is_refused(app: TestApp) {
     let again = app.browser();
     let replay = again.get(&callback).await;
     assert_eq!(replay.status, 400);
+    assert_eq!(replay.texts("h1"), ["Innloggingen mislyktes"]);
     assert!(replay.texts("[role=alert]")[0].contains("Innloggingen kunne ikke fullføres"));
     assert_eq!(replay.texts("a.button"), ["Logg inn på nytt"]);
     assert_eq!(again.get("/accessmanagement/ui/systemuser/overview").await.status, 303);
@@ -162,6 +163,7 @@ async fn cancelling_at_the_provider_is_explained(app: TestApp) {
     assert!(url.contains("error=access_denied"), "{url}");
     let answer = browser.get(&url).await;
     assert_eq!(answer.status, 400);
+    assert_eq!(answer.texts("h1"), ["Innloggingen ble avbrutt"]);
     assert!(answer.texts("[role=alert]")[0].contains("Du avbrøt innloggingen"));
 }
 
