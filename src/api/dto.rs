@@ -141,11 +141,14 @@ pub struct SystemUserResponse {
     pub supplier_org_no: String,
     pub created: String,
     pub is_deleted: bool,
+    /// The access packages of an agent system user (empty for a standard one).
+    pub access_packages: Vec<AccessPackageDto>,
 }
 
 impl SystemUserResponse {
-    pub fn new(user: SystemUser, system: &System) -> Self {
+    pub fn new(user: SystemUser, system: &System, packages: Vec<String>) -> Self {
         Self {
+            access_packages: packages.into_iter().map(|urn| AccessPackageDto { urn }).collect(),
             integration_title: user.integration_title,
             system_internal_id: system.id.clone(),
             product_name: system.name.clone(),

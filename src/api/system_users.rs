@@ -27,7 +27,13 @@ pub async fn by_system(
             system_users::page_for_vendor(conn, &vendor.org_no, &system_id, query.token.as_deref(), size + 1)
         })
         .await?;
-    let page = Paginated::from_items(users, size, &base, |u| &u.id, |u| SystemUserResponse::new(u, &system));
+    let page = Paginated::from_items(
+        users,
+        size,
+        &base,
+        |(u, _)| &u.id,
+        |(u, packages)| SystemUserResponse::new(u, &system, packages),
+    );
     Ok(HttpResponse::Ok().json(page))
 }
 

@@ -109,6 +109,15 @@ pub fn add_to_system_user(conn: &mut DbConnection, system_user_id: &str, urns: &
     Ok(())
 }
 
+/// The package URNs of several system users at once, as (system user id, URN) pairs.
+pub fn urns_of_system_users(conn: &mut DbConnection, ids: &[String]) -> QueryResult<Vec<(String, String)>> {
+    system_user_access_packages::table
+        .filter(system_user_access_packages::system_user_id.eq_any(ids))
+        .order((system_user_access_packages::system_user_id, system_user_access_packages::package_urn))
+        .select((system_user_access_packages::system_user_id, system_user_access_packages::package_urn))
+        .load(conn)
+}
+
 pub fn of_system_user(conn: &mut DbConnection, system_user_id: &str) -> QueryResult<Vec<AccessPackage>> {
     system_user_access_packages::table
         .inner_join(access_packages::table)

@@ -1,6 +1,8 @@
 //! System users (system accesses): the party's list, details, user-driven creation and
 //! revocation, and the vendor's view of its systems' users.
 
+use std::collections::HashMap;
+
 use diesel::Connection;
 
 use crate::db::packages::AccessPackage;
@@ -143,6 +145,9 @@ pub fn history(conn: &mut DbConnection, id: &str) -> Result<Vec<HistoryEntry>, A
         .collect()
 }
 
+/// A system user and the URNs of its access packages.
+pub type WithPackages = (SystemUser, Vec<String>);
+
 /// One page of a vendor's system's live system users after the cursor `after`.
 pub fn page_for_vendor(
     conn: &mut DbConnection,
@@ -150,9 +155,21 @@ pub fn page_for_vendor(
     system_id: &str,
     after: Option<&str>,
     limit: i64,
-) -> Result<(System, Vec<SystemUser>), AppError> {
+) -> Result<(System, Vec<WithPackages>), AppError> {
     let system = systems::owned_by(conn, vendor_org_no, system_id)?;
     let users = system_users::live_page_by_system(conn, system_id, after, limit)?;
+    let ids: Vec<String> = users.iter().map(|u| u.id.clone()).collect();
+    let mut urns: HashMap<String, Vec<String>> = HashMap::new();
+    for (id, urn) in db::packages::urns_of_system_users(conn, &ids)? {
+        urns.entry(id).or_default().push(urn);
+    }
+    let users = users
+        .into_iter()
+        .map(|user| {
+            let packages = urns.remove(&user.id).unwrap_or_default();
+            (user, packages)
+        })
+        .collect();
     Ok((system.system, users))
 }
 

@@ -119,6 +119,11 @@ async fn approving_an_agent_request_creates_an_agent_system_access(app: TestApp)
     assert_eq!(done.location.as_deref(), Some(RECEIPT));
     let (_, after) = app.api_get(&token, &format!("{AGENT}/{id}")).await;
     assert_eq!(after["status"], "Accepted");
+    // The vendor sees the agent system user with its package.
+    let (_, users) = app.api_get(&token, &format!("/authentication/api/v1/systemuser/vendor/bysystem/{KLIENT}")).await;
+    assert_eq!(users["data"][0]["id"], id);
+    assert_eq!(users["data"][0]["userType"], "agent");
+    assert_eq!(users["data"][0]["accessPackages"], serde_json::json!([{"urn": PACKAGE}]));
 
     let overview = dress.get("/accessmanagement/ui/systemuser/overview").await;
     assert_eq!(overview.texts("#clients-heading"), ["Systemtilganger for klienter"]);
