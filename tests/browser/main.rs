@@ -10,6 +10,7 @@
 mod provider;
 
 use std::net::TcpListener;
+use std::os::unix::process::CommandExt;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
@@ -23,11 +24,14 @@ use systemtilgang::db::{DatabaseUrl, DbConnection};
 use systemtilgang::domain::requests::Expiry;
 use systemtilgang::startup::Application;
 
+/// chromedriver in a process group of its own, so that a failed run also ends the
+/// Chromium it started.
 struct Driver(Child);
 
 impl Drop for Driver {
     fn drop(&mut self) {
-        let _ = self.0.kill();
+        let _ = Command::new("kill").args(["-KILL", "--", &format!("-{}", self.0.id())]).status();
+        let _ = self.0.wait();
     }
 }
 
@@ -87,6 +91,7 @@ async fn start_app(issuer: &str) -> String {
 async fn browser(javascript: bool) -> (Driver, Client) {
     let port = free_port();
     let child = Command::new("/usr/bin/chromedriver")
+        .process_group(0)
         .arg(format!("--port={port}"))
         .stdout(Stdio::null())
         .stderr(Stdio::null())
