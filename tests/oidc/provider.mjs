@@ -2,8 +2,9 @@
 // its development login and consent pages, on a free loopback port. Whatever a person
 // types as login name becomes their `pid` claim, as ID-porten sends it.
 //
-// Environment: OIDC_CLIENT_ID, OIDC_CLIENT_SECRET. Prints `issuer <url>` once it listens,
-// and stops when its standard input closes (when the test run that started it ends).
+// Environment: OIDC_CLIENT_ID, OIDC_CLIENT_SECRET. Prints `issuer <url>` once it listens.
+// With OIDC_EXIT_WITH_STDIN=1 it stops when its standard input closes, that is when the
+// test run that started it ends.
 import { createServer } from 'node:http';
 import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
 import Provider from 'oidc-provider';
@@ -49,5 +50,7 @@ server.listen(0, '127.0.0.1', () => {
   handler = provider.callback();
   console.log(`issuer ${issuer}`);
 });
-process.stdin.on('end', () => process.exit(0));
-process.stdin.resume();
+if (process.env.OIDC_EXIT_WITH_STDIN === '1') {
+  process.stdin.on('end', () => process.exit(0));
+  process.stdin.resume();
+}

@@ -35,6 +35,7 @@ fn start() -> Option<Running> {
         .current_dir(root)
         .env("OIDC_CLIENT_ID", CLIENT_ID)
         .env("OIDC_CLIENT_SECRET", CLIENT_SECRET)
+        .env("OIDC_EXIT_WITH_STDIN", "1")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
