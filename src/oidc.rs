@@ -37,6 +37,7 @@ type PidIdToken = IdToken<PidClaim, CoreGenderClaim, CoreJweContentEncryptionAlg
 /// The portal as a client of one OpenID provider, set up from its discovery document.
 pub struct OidcLogin {
     client: Client,
+    issuer: String,
     end_session: Option<EndSessionUrl>,
     http: ureq::Agent,
     /// The provider's name for the login button.
@@ -106,6 +107,7 @@ impl OidcLogin {
         http: ureq::Agent,
     ) -> Result<Self, String> {
         let end_session = metadata.additional_metadata().end_session_endpoint.clone();
+        let issuer = metadata.issuer().to_string();
         let redirect = RedirectUrl::new(format!("{public_url}{CALLBACK_PATH}")).map_err(|e| e.to_string())?;
         let client = CoreClient::from_provider_metadata(
             metadata,
@@ -113,7 +115,7 @@ impl OidcLogin {
             Some(ClientSecret::new(settings.client_secret.clone())),
         )
         .set_redirect_uri(redirect);
-        Ok(Self { client, end_session, http, name: settings.name.clone() })
+        Ok(Self { client, issuer, end_session, http, name: settings.name.clone() })
     }
 
     /// Where to send the person to log in, in their language, and what to remember meanwhile.
@@ -133,6 +135,12 @@ impl OidcLogin {
             next,
         };
         (url.into(), pending)
+    }
+
+    /// Whether the `iss` of an authorization response (RFC 9207), when the provider sends
+    /// one, is this provider: a code from another provider must not be sent here.
+    pub fn answered_by_us(&self, iss: Option<&str>) -> bool {
+        iss.is_none_or(|iss| iss.trim_end_matches('/') == self.issuer.trim_end_matches('/'))
     }
 
     /// Trades the code for tokens and checks the ID token (blocking).

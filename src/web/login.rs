@@ -116,6 +116,7 @@ pub struct CallbackQuery {
     code: Option<String>,
     state: Option<String>,
     error: Option<String>,
+    iss: Option<String>,
 }
 
 /// `GET /login/oidc/callback`: the provider sends the person back with a code (or an
@@ -125,10 +126,13 @@ pub async fn oidc_callback(
     session: Session,
     query: web::Query<CallbackQuery>,
 ) -> Result<HttpResponse, PageError> {
-    if state.oidc.is_none() {
+    let Some(oidc) = &state.oidc else {
         return Err(AppError::NotFound.into());
-    }
+    };
     let query = query.into_inner();
+    if !oidc.answered_by_us(query.iss.as_deref()) {
+        return Err(AppError::LoginFailed(format!("an answer from another issuer: {:?}", query.iss)).into());
+    }
     let matching = |pending: &PendingLogin| {
         query.state.as_deref().is_some_and(|s| constant_time_eq(s.as_bytes(), pending.state.as_bytes()))
     };

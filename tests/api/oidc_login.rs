@@ -14,7 +14,29 @@ on_both_backends!(
     logout_ends_the_session_at_the_provider_too,
     production_mode_has_only_the_real_login_and_no_demo,
     without_a_provider_there_is_only_the_test_login,
+    an_answer_naming_another_issuer_is_refused,
 );
+
+async fn an_answer_naming_another_issuer_is_refused(app: TestApp) {
+    let Some(app) = with_oidc(&app).await else { return };
+    let browser = app.browser();
+    let url = callback_from_provider(&app, &browser, KONSERT, "/").await;
+    let ours = url::Url::parse(&url).unwrap();
+    assert_eq!(ours.query_pairs().find(|(k, _)| k == "iss").unwrap().1, provider::issuer().unwrap());
+    // The same code and state, said to come from another provider (a mix-up attack).
+    let mut mixed = ours.clone();
+    let pairs: Vec<(String, String)> = ours.query_pairs().into_owned().collect();
+    mixed.query_pairs_mut().clear();
+    for (k, v) in &pairs {
+        mixed.query_pairs_mut().append_pair(k, if k == "iss" { "https://evil.example" } else { v });
+    }
+    let refused = browser.get(mixed.as_str()).await;
+    assert_eq!(refused.status, 400);
+    assert_eq!(browser.get("/accessmanagement/ui/systemuser/overview").await.status, 303);
+    // The genuine answer still works: the refusal came from the issuer alone.
+    assert_eq!(browser.get(&url).await.status, 303);
+    assert_eq!(browser.get("/accessmanagement/ui/systemuser/overview").await.status, 200);
+}
 
 async fn without_a_provider_there_is_only_the_test_login(app: TestApp) {
     let browser = app.browser();
@@ -81,14 +103,20 @@ async fn provider_form(
 }
 
 /// Starts a login for `next` and logs in at the provider as `login`, giving consent.
-/// Returns the callback URL and the portal's answer to it.
-async fn login_at_provider(app: &TestApp, browser: &Browser, login: &str, next: &str) -> (String, Page) {
+/// Returns the callback URL the provider sends the browser to, not yet visited.
+async fn callback_from_provider(app: &TestApp, browser: &Browser, login: &str, next: &str) -> String {
     let callback = app.url("/login/oidc/callback");
     let start = app.url(&format!("/login/oidc?next={}", systemtilgang::web::urlencode(next)));
     let (at, page) = follow(browser, start, &callback).await;
     assert_eq!(page.status, 200, "{at}: {}", page.text());
     let (at, consent) = provider_form(browser, &at, &page, &[("login", login), ("password", "x")], &callback).await;
-    let (url, _) = provider_form(browser, &at, &consent, &[], &callback).await;
+    provider_form(browser, &at, &consent, &[], &callback).await.0
+}
+
+/// Logs in at the provider as `login` and comes back: the callback URL and the portal's
+/// answer to it.
+async fn login_at_provider(app: &TestApp, browser: &Browser, login: &str, next: &str) -> (String, Page) {
+    let url = callback_from_provider(app, browser, login, next).await;
     let answer = browser.get(&url).await;
     (url, answer)
 }
