@@ -32,7 +32,7 @@ pub enum AppError {
     PackageNotOnSystem,
     #[error("an agent request must ask for at least one access package")]
     NoPackages,
-    #[error("only a client administrator of the facilitator may add or remove clients")]
+    #[error("only a client administrator of the facilitator may approve agent requests or change clients")]
     NotClientAdministrator,
     #[error("{0} is not a client of the facilitator")]
     NotAClient(String),
@@ -232,7 +232,7 @@ pub const PROBLEM_CODES: &[(&str, &str)] = &[
     ("STG-00020", "Only an access manager of the party may do this."),
     ("STG-00021", "The user cannot delegate every right asked for."),
     ("STG-00022", "The user cannot act for the party."),
-    ("STG-00023", "Only a client administrator may add or remove clients."),
+    ("STG-00023", "Only a client administrator may approve an agent request or add or remove clients."),
     ("STG-00024", "The organisation is not a client of the facilitator."),
     ("STG-00025", "The client has not given the facilitator every access package."),
     ("STG-00400", "The request is malformed (body, path or query)."),

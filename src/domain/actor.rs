@@ -76,6 +76,11 @@ pub fn role_assigner_names(conn: &mut DbConnection, org_no: &str) -> Result<Vec<
     Ok(parties::holders_of(conn, org_no, &codes)?)
 }
 
+/// Names of the party's client administrators, who add clients and approve agent requests.
+pub fn client_administrator_names(conn: &mut DbConnection, org_no: &str) -> Result<Vec<String>, AppError> {
+    Ok(parties::holders_of(conn, org_no, &[Role::Klientadministrator.code()])?)
+}
+
 /// The person with this national identity number, when the portal knows them.
 pub fn person(conn: &mut DbConnection, pid: &Pid) -> Result<Option<parties::Person>, AppError> {
     Ok(parties::person(conn, pid.as_str())?)

@@ -259,7 +259,7 @@ pub fn context(
 }
 
 fn check_can_handle(conn: &mut DbConnection, pid: &str, found: &ChangeDetails) -> Result<(), AppError> {
-    check_open_for_manager(conn, pid, found.status(), found.timed_out, &found.request.party_org_no)
+    check_open_for_manager(conn, pid, found.status(), found.timed_out, &found.request.party_org_no).map(drop)
 }
 
 /// Approves as `pid`: every added right must be delegable by them; the change and the

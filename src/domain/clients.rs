@@ -135,7 +135,7 @@ pub fn page(
     Ok(ClientPage {
         attached: clients::attached(conn, id, ATTACHED_SHOWN)?,
         attached_count: clients::count_attached(conn, id)?,
-        client_administrators: parties::holders_of(conn, &firm, &[Role::Klientadministrator.code()])?,
+        client_administrators: super::actor::client_administrator_names(conn, &firm)?,
         can_manage: is_client_administrator(actor),
         user,
         packages,

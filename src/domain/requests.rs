@@ -378,9 +378,15 @@ pub fn escalated_by(conn: &mut DbConnection, id: &str) -> Result<Option<String>,
 }
 
 /// Checks that the person may handle the request: it is open and they manage access for
-/// its party. Approval additionally needs every right (see [`approve`]).
-fn check_can_handle(conn: &mut DbConnection, pid: &str, details: &RequestDetails) -> Result<(), AppError> {
+/// its party. Returns their roles there. Approval needs more (see [`approve`]).
+fn check_can_handle(conn: &mut DbConnection, pid: &str, details: &RequestDetails) -> Result<Vec<Role>, AppError> {
     check_open_for_manager(conn, pid, details.status(), details.timed_out, &details.request.party_org_no)
+}
+
+/// An agent system user acts for the firm's clients, so approving its request also takes
+/// the firm's client administrator role; anyone managing access may still reject it.
+pub fn may_approve(user_type: UserType, roles: &[Role]) -> bool {
+    user_type != UserType::Agent || roles.contains(&Role::Klientadministrator)
 }
 
 /// Checks that the request is `New`, not expired and that the person can act for its
@@ -413,12 +419,12 @@ pub(super) fn check_open_for_manager(
     status: RequestStatus,
     timed_out: bool,
     party_org_no: &str,
-) -> Result<(), AppError> {
+) -> Result<Vec<Role>, AppError> {
     let roles = check_open_for(conn, pid, status, timed_out, party_org_no)?;
     if !roles.iter().any(|r| r.is_access_manager()) {
         return Err(AppError::NotAccessManager);
     }
-    Ok(())
+    Ok(roles)
 }
 
 /// Approves the request as `pid`: all-or-nothing rights check, then status change and the
@@ -426,7 +432,10 @@ pub(super) fn check_open_for_manager(
 /// `RequestNotNew`.
 pub fn approve(conn: &mut DbConnection, pid: &str, id: &str, expiry: Expiry) -> Result<RequestDetails, AppError> {
     let mut details = get(conn, id, expiry)?;
-    check_can_handle(conn, pid, &details)?;
+    let roles = check_can_handle(conn, pid, &details)?;
+    if !may_approve(details.user_type(), &roles) {
+        return Err(AppError::NotClientAdministrator);
+    }
     delegation::check_all(conn, pid, &details.request.party_org_no, &details.rights)?;
     let now = super::now();
     let r = &details.request;

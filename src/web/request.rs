@@ -35,6 +35,9 @@ struct RequestPage {
     /// The outcome of a refused attempt, announced to screen readers.
     error: Option<String>,
     missing: Vec<MissingRow>,
+    /// Why an access manager without the client administrator role cannot approve an
+    /// agent request, and whom to ask.
+    client_admin_needed: Option<String>,
     assigners: String,
     managers: Option<String>,
     can_approve: bool,
@@ -95,14 +98,18 @@ async fn render(
     let manager = represents && user.actor.is_access_manager();
     let (pid, org, rights, request_id) =
         (user.actor.pid.clone(), party.clone(), details.rights.clone(), details.request.id.clone());
-    let (missing, managers, assigners, escalated_by) = state
+    let needs_client_admin = open && manager && !requests::may_approve(details.user_type(), &user.actor.roles);
+    let (missing, managers, assigners, client_admins, escalated_by) = state
         .db(move |conn| {
             let missing =
                 if open && manager { delegation::missing_for(conn, &pid, &org, &rights)? } else { Vec::new() };
+            let client_admins =
+                if needs_client_admin { actor::client_administrator_names(conn, &org)? } else { Vec::new() };
             Ok((
                 missing,
                 actor::access_manager_names(conn, &org)?,
                 actor::role_assigner_names(conn, &org)?,
+                client_admins,
                 requests::escalated_by(conn, &request_id)?,
             ))
         })
@@ -132,7 +139,11 @@ async fn render(
         missing: missing::rows(&i, &missing),
         assigners: join_or(&i, &assigners),
         managers: (represents && open && !manager).then(|| join_or(&i, &managers)),
-        can_approve: open && manager && missing.is_empty(),
+        client_admin_needed: needs_client_admin.then(|| match client_admins.as_slice() {
+            [] => i.t("request.no_client_admin"),
+            names => i.t1("request.needs_client_admin", join_or(&i, names)),
+        }),
+        can_approve: open && manager && missing.is_empty() && !needs_client_admin,
         can_reject: open && manager,
         decision_path: "request",
         show_details: represents,

@@ -13,6 +13,7 @@ on_both_backends!(
     agent_requests_are_validated_and_idempotent,
     agent_requests_are_found_by_id_external_ref_and_system,
     approving_an_agent_request_creates_an_agent_system_access,
+    only_a_client_administrator_approves_an_agent_request,
     clients_are_searched_filtered_paged_and_added,
     ineligible_clients_are_named_with_what_they_lack,
     only_client_administrators_change_clients,
@@ -131,6 +132,46 @@ async fn approving_an_agent_request_creates_an_agent_system_access(app: TestApp)
     assert!(overview.texts("section[aria-labelledby=own-heading] li").is_empty(), "not among own system accesses");
     let details = dress.get(&format!("/accessmanagement/ui/systemuser/{id}")).await;
     assert_eq!(details.texts(".rights__title"), ["Regnskapsfører med signeringsrettighet"]);
+}
+
+async fn only_a_client_administrator_approves_an_agent_request(app: TestApp) {
+    // STADIG KONSERT manages access in the firm too, but is no client administrator there.
+    app.grant_role(KONSERT, TIGER, "TILGANGSSTYRER");
+    let token = app.vendor_token(None).await;
+    let (_, request) = app.api_post(&token, AGENT, &agent_body(&[PACKAGE])).await;
+    let id = request["id"].as_str().unwrap();
+    let path = format!("/accessmanagement/ui/systemuser/agentrequest?id={id}");
+    let konsert = app.logged_in(KONSERT).await;
+    let page = konsert.get(&path).await;
+    assert_eq!(page.status, 200);
+    assert!(!page.has_form("/accessmanagement/ui/systemuser/request/approve"));
+    assert!(page.has_form("/accessmanagement/ui/systemuser/request/reject"));
+    let why = page.texts("[role=alert]").join(" ");
+    assert!(why.contains("Bare klientadministratorer") && why.contains("be DRESS MINST om å godkjenne"), "{why}");
+
+    // An approval posted anyway is refused on the page, and the request stays New.
+    let csrf = page.csrf();
+    let forged = konsert.post("/accessmanagement/ui/systemuser/request/approve", &[("id", id), ("csrf", &csrf)]).await;
+    assert_eq!(forged.status, 403);
+    assert!(forged.texts("[role=alert]").join(" ").contains("Bare klientadministratorer"));
+    assert_eq!(app.api_get(&token, &format!("{AGENT}/{id}")).await.1["status"], "New");
+    // He may still reject it.
+    let rejected = konsert.submit(&path, "/accessmanagement/ui/systemuser/request/reject").await;
+    assert_eq!(rejected.location.as_deref(), Some(RECEIPT));
+    assert_eq!(app.api_get(&token, &format!("{AGENT}/{id}")).await.1["status"], "Rejected");
+
+    // With no client administrator at all, the page says who can give the role.
+    {
+        use diesel::prelude::*;
+        use systemtilgang::db::schema::party_roles::dsl::*;
+        diesel::delete(party_roles.filter(role_code.eq("KLIENTADMINISTRATOR"))).execute(&mut app.db()).unwrap();
+    }
+    let (_, again) = app.api_post(&token, AGENT, &agent_body(&[PACKAGE])).await;
+    let page = konsert
+        .get(&format!("/accessmanagement/ui/systemuser/agentrequest?id={}", again["id"].as_str().unwrap()))
+        .await;
+    let why = page.texts("[role=alert]").join(" ");
+    assert!(why.contains("ingen har den rollen ennå. Daglig leder eller hovedadministrator kan gi rollen"), "{why}");
 }
 
 async fn clients_are_searched_filtered_paged_and_added(app: TestApp) {
