@@ -14,7 +14,7 @@ use crate::error::AppError;
 
 use super::audit::{self, Action, Actor as AuditActor};
 use super::delegation;
-use super::requests::{Expiry, RequestStatus, check_open_for_manager, redirect_allowed};
+use super::requests::{Expiry, RequestStatus, UserType, check_open_for_manager, redirect_allowed};
 use super::systems;
 
 /// What a vendor asks to change, decoded from the wire format.
@@ -262,12 +262,23 @@ fn check_can_handle(conn: &mut DbConnection, pid: &str, found: &ChangeDetails) -
     check_open_for_manager(conn, pid, found.status(), found.timed_out, &found.request.party_org_no).map(drop)
 }
 
-/// Approves as `pid`: every added right must be delegable by them; the change and the
+/// The added packages the approver gives from their own organisation: none for an agent
+/// system user, whose packages come from each client.
+pub fn delegated_packages<'a>(user: &SystemUser, added: &'a [AccessPackage]) -> &'a [AccessPackage] {
+    match UserType::of(&user.user_type) {
+        UserType::Standard => added,
+        UserType::Agent => &[],
+    }
+}
+
+/// Approves as `pid`: every added right and package must be delegable by them; the change and the
 /// status are applied in one transaction.
 pub fn approve(conn: &mut DbConnection, pid: &str, id: &str, expiry: Expiry) -> Result<ChangeDetails, AppError> {
     let mut found = get(conn, id, expiry)?;
     check_can_handle(conn, pid, &found)?;
-    delegation::check_all(conn, pid, &found.request.party_org_no, &found.add_rights)?;
+    let user = system_users::find_live(conn, &found.request.system_user_id)?.ok_or(AppError::RequestNotFound)?;
+    let packages = delegated_packages(&user, &found.add_packages);
+    delegation::check_all(conn, pid, &found.request.party_org_no, &found.add_rights, packages)?;
     let ids = |rs: &[Resource]| rs.iter().map(|r| r.id.clone()).collect::<Vec<_>>();
     let urns = |ps: &[AccessPackage]| ps.iter().map(|p| p.urn.clone()).collect::<Vec<_>>();
     let (add_r, remove_r, add_p, remove_p) =

@@ -117,6 +117,15 @@ impl RequestDetails {
     pub fn is_open(&self) -> bool {
         self.status() == RequestStatus::New && !self.timed_out
     }
+
+    /// The packages the approver gives from their own organisation: a standard request's.
+    /// An agent system user's packages come from each client instead.
+    pub fn delegated_packages(&self) -> &[AccessPackage] {
+        match self.user_type() {
+            UserType::Standard => &self.packages,
+            UserType::Agent => &[],
+        }
+    }
 }
 
 /// True when `candidate` has the scheme, host, port and path of one of `allowed`; the
@@ -427,7 +436,7 @@ pub(super) fn check_open_for_manager(
     Ok(roles)
 }
 
-/// Approves the request as `pid`: all-or-nothing rights check, then status change and the
+/// Approves the request as `pid`: all-or-nothing check of rights and packages, then status change and the
 /// system user (id = request id) in one transaction. A racing second approval gets
 /// `RequestNotNew`.
 pub fn approve(conn: &mut DbConnection, pid: &str, id: &str, expiry: Expiry) -> Result<RequestDetails, AppError> {
@@ -436,7 +445,7 @@ pub fn approve(conn: &mut DbConnection, pid: &str, id: &str, expiry: Expiry) -> 
     if !may_approve(details.user_type(), &roles) {
         return Err(AppError::NotClientAdministrator);
     }
-    delegation::check_all(conn, pid, &details.request.party_org_no, &details.rights)?;
+    delegation::check_all(conn, pid, &details.request.party_org_no, &details.rights, details.delegated_packages())?;
     let now = super::now();
     let r = &details.request;
     let user = SystemUser {

@@ -73,7 +73,7 @@ pub fn create_by_user(conn: &mut DbConnection, actor: &Actor, system_id: &str) -
         return Err(AppError::NotAccessManager);
     }
     let system = systems::visible_details(conn, system_id)?;
-    delegation::check_all(conn, &actor.pid, &party, &system.rights)?;
+    delegation::check_all(conn, &actor.pid, &party, &system.rights, &[])?;
     if system_users::live_exists(conn, &party, system_id, &party)? {
         return Err(AppError::SystemUserExists);
     }

@@ -74,9 +74,11 @@ async fn render(
     let open = found.is_open();
     let manager = represents && user.actor.is_access_manager();
     let (pid, org, adds) = (user.actor.pid.clone(), party.org_no.clone(), found.add_rights.clone());
+    let packages = change_requests::delegated_packages(&access.user, &found.add_packages).to_vec();
     let (missing, assigners) = state
         .db(move |conn| {
-            let missing = if open && manager { delegation::missing_for(conn, &pid, &org, &adds)? } else { Vec::new() };
+            let missing =
+                if open && manager { delegation::missing_for(conn, &pid, &org, &adds, &packages)? } else { Vec::new() };
             Ok((missing, actor::role_assigner_names(conn, &org)?))
         })
         .await?;

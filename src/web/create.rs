@@ -107,7 +107,7 @@ async fn confirm_page(
     let (details, missing, managers, assigners) = state
         .db(move |conn| {
             let details = systems::visible_details(conn, &system_id)?;
-            let missing = delegation::missing_for(conn, &pid, &org, &details.rights)?;
+            let missing = delegation::missing_for(conn, &pid, &org, &details.rights, &[])?;
             Ok((details, missing, actor::access_manager_names(conn, &org)?, actor::role_assigner_names(conn, &org)?))
         })
         .await?;

@@ -96,13 +96,21 @@ async fn render(
     let details = &ctx.details;
     let open = details.is_open();
     let manager = represents && user.actor.is_access_manager();
-    let (pid, org, rights, request_id) =
-        (user.actor.pid.clone(), party.clone(), details.rights.clone(), details.request.id.clone());
+    let (pid, org, rights, packages, request_id) = (
+        user.actor.pid.clone(),
+        party.clone(),
+        details.rights.clone(),
+        details.delegated_packages().to_vec(),
+        details.request.id.clone(),
+    );
     let needs_client_admin = open && manager && !requests::may_approve(details.user_type(), &user.actor.roles);
     let (missing, managers, assigners, client_admins, escalated_by) = state
         .db(move |conn| {
-            let missing =
-                if open && manager { delegation::missing_for(conn, &pid, &org, &rights)? } else { Vec::new() };
+            let missing = if open && manager {
+                delegation::missing_for(conn, &pid, &org, &rights, &packages)?
+            } else {
+                Vec::new()
+            };
             let client_admins =
                 if needs_client_admin { actor::client_administrator_names(conn, &org)? } else { Vec::new() };
             Ok((

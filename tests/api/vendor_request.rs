@@ -17,7 +17,39 @@ on_both_backends!(
     racing_approvals_create_one_system_user,
     the_demo_receipt_page_is_an_allowed_redirect,
     an_employee_forwards_the_request_to_the_access_managers,
+    an_access_package_is_given_only_by_someone_holding_it,
 );
+
+async fn an_access_package_is_given_only_by_someone_holding_it(app: TestApp) {
+    const REVISOR: &str = "urn:altinn:accesspackage:ansvarlig-revisor";
+    systemtilgang::db::packages::add_to_system(&mut app.db(), SMARTCLOUD, REVISOR).unwrap();
+    let token = app.vendor_token(None).await;
+    let mut body = request_body(SMARTCLOUD, APE, &[KRAV], None);
+    body["accessPackages"] = serde_json::json!([{"urn": REVISOR}]);
+    let (status, request) = app.api_post(&token, "/authentication/api/v1/systemuser/request/vendor", &body).await;
+    assert_eq!(status, 201, "{request}");
+    let path = confirm_path(&request);
+    let id = request["id"].as_str().unwrap();
+
+    // FORSIKTIG LØVE may give Krav og betalinger (regnskapsfører) but not the auditor's package.
+    let love = app.logged_in(LOVE).await;
+    let page = love.get(&path).await;
+    assert!(!page.has_form(APPROVE));
+    let missing = page.texts("[role=alert] li");
+    assert_eq!(missing.len(), 1, "{missing:?}");
+    assert!(missing[0].contains("Ansvarlig revisor") && missing[0].contains("Daglig leder"), "{missing:?}");
+    let csrf = page.csrf();
+    assert_eq!(love.post(APPROVE, &[("id", id), ("csrf", &csrf)]).await.status, 403);
+    assert_eq!(app.request_status(id).await, "New");
+
+    // The daglig leder holds every package of his organisation and approves.
+    let konsert = app.logged_in(KONSERT).await;
+    assert_eq!(konsert.submit(&path, APPROVE).await.status, 303);
+    assert_eq!(app.request_status(id).await, "Accepted");
+    let (_, users) =
+        app.api_get(&token, &format!("/authentication/api/v1/systemuser/vendor/bysystem/{SMARTCLOUD}")).await;
+    assert_eq!(users["data"][0]["accessPackages"], serde_json::json!([{"urn": REVISOR}]));
+}
 
 fn confirm_path(request: &serde_json::Value) -> String {
     let url = request["confirmUrl"].as_str().unwrap();
