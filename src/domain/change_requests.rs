@@ -262,22 +262,13 @@ fn check_can_handle(conn: &mut DbConnection, pid: &str, found: &ChangeDetails) -
     check_open_for_manager(conn, pid, found.status(), found.timed_out, &found.request.party_org_no).map(drop)
 }
 
-/// The added packages the approver gives from their own organisation: none for an agent
-/// system user, whose packages come from each client.
-pub fn delegated_packages<'a>(user: &SystemUser, added: &'a [AccessPackage]) -> &'a [AccessPackage] {
-    match UserType::of(&user.user_type) {
-        UserType::Standard => added,
-        UserType::Agent => &[],
-    }
-}
-
 /// Approves as `pid`: every added right and package must be delegable by them; the change and the
 /// status are applied in one transaction.
 pub fn approve(conn: &mut DbConnection, pid: &str, id: &str, expiry: Expiry) -> Result<ChangeDetails, AppError> {
     let mut found = get(conn, id, expiry)?;
     check_can_handle(conn, pid, &found)?;
     let user = system_users::find_live(conn, &found.request.system_user_id)?.ok_or(AppError::RequestNotFound)?;
-    let packages = delegated_packages(&user, &found.add_packages);
+    let packages = UserType::of(&user.user_type).delegated_packages(&found.add_packages);
     delegation::check_all(conn, pid, &found.request.party_org_no, &found.add_rights, packages)?;
     let ids = |rs: &[Resource]| rs.iter().map(|r| r.id.clone()).collect::<Vec<_>>();
     let urns = |ps: &[AccessPackage]| ps.iter().map(|p| p.urn.clone()).collect::<Vec<_>>();

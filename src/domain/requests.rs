@@ -81,6 +81,15 @@ impl UserType {
     pub fn of(stored: &str) -> Self {
         if stored == "agent" { UserType::Agent } else { UserType::Standard }
     }
+
+    /// Of `packages`, those the approver gives from their own organisation: all for a
+    /// standard system user, none for an agent one, whose packages come from each client.
+    pub fn delegated_packages(self, packages: &[AccessPackage]) -> &[AccessPackage] {
+        match self {
+            UserType::Standard => packages,
+            UserType::Agent => &[],
+        }
+    }
 }
 
 /// What a vendor asks for, already decoded from the wire format.
@@ -116,15 +125,6 @@ impl RequestDetails {
     /// Only a `New` request that has not expired can be approved or rejected.
     pub fn is_open(&self) -> bool {
         self.status() == RequestStatus::New && !self.timed_out
-    }
-
-    /// The packages the approver gives from their own organisation: a standard request's.
-    /// An agent system user's packages come from each client instead.
-    pub fn delegated_packages(&self) -> &[AccessPackage] {
-        match self.user_type() {
-            UserType::Standard => &self.packages,
-            UserType::Agent => &[],
-        }
     }
 }
 
@@ -445,7 +445,13 @@ pub fn approve(conn: &mut DbConnection, pid: &str, id: &str, expiry: Expiry) -> 
     if !may_approve(details.user_type(), &roles) {
         return Err(AppError::NotClientAdministrator);
     }
-    delegation::check_all(conn, pid, &details.request.party_org_no, &details.rights, details.delegated_packages())?;
+    delegation::check_all(
+        conn,
+        pid,
+        &details.request.party_org_no,
+        &details.rights,
+        details.user_type().delegated_packages(&details.packages),
+    )?;
     let now = super::now();
     let r = &details.request;
     let user = SystemUser {

@@ -11,6 +11,7 @@ use super::{CurrentUser, Layout, html, join_or, see_other};
 use crate::db::packages::AccessPackage;
 use crate::db::resources::Resource;
 use crate::domain::change_requests::{self, ChangeDetails};
+use crate::domain::requests::UserType;
 use crate::domain::{actor, delegation};
 use crate::error::{AppError, PageError};
 use crate::i18n::I18n;
@@ -74,7 +75,7 @@ async fn render(
     let open = found.is_open();
     let manager = represents && user.actor.is_access_manager();
     let (pid, org, adds) = (user.actor.pid.clone(), party.org_no.clone(), found.add_rights.clone());
-    let packages = change_requests::delegated_packages(&access.user, &found.add_packages).to_vec();
+    let packages = UserType::of(&access.user.user_type).delegated_packages(&found.add_packages).to_vec();
     let (missing, assigners) = state
         .db(move |conn| {
             let missing =

@@ -100,7 +100,7 @@ async fn render(
         user.actor.pid.clone(),
         party.clone(),
         details.rights.clone(),
-        details.delegated_packages().to_vec(),
+        details.user_type().delegated_packages(&details.packages).to_vec(),
         details.request.id.clone(),
     );
     let needs_client_admin = open && manager && !requests::may_approve(details.user_type(), &user.actor.roles);
