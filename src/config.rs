@@ -199,13 +199,12 @@ impl ConfigArgs {
     }
 }
 
-/// Refuses plain http except on this machine (tests and a provider beside the portal).
+/// Refuses anything but https, except plain http on this machine (tests and a provider
+/// beside the portal).
 fn secure_or_loopback(raw: &str, what: &str) -> Result<(), String> {
-    let url = url::Url::parse(raw).map_err(|e| format!("{what} `{raw}` is not a URL: {e}"))?;
-    let loopback = matches!(url.host_str(), Some("localhost" | "127.0.0.1" | "[::1]"));
-    match url.scheme() {
-        "https" => Ok(()),
-        "http" if loopback => Ok(()),
-        _ => Err(format!("{what} `{raw}` must be https")),
+    if crate::domain::https_or_loopback(raw) {
+        Ok(())
+    } else {
+        Err(format!("{what} `{raw}` must be an https URL (plain http only on this machine)"))
     }
 }

@@ -25,6 +25,19 @@ pub fn now() -> NaiveDateTime {
     now.with_nanosecond(now.nanosecond() / 1000 * 1000).unwrap_or(now)
 }
 
+/// An absolute https URL, or plain http to this machine (development and tests): what
+/// the portal accepts for redirect URLs, its public address and its OpenID provider.
+pub fn https_or_loopback(raw: &str) -> bool {
+    let Ok(url) = url::Url::parse(raw) else {
+        return false;
+    };
+    match (url.scheme(), url.host_str()) {
+        ("https", Some(_)) => true,
+        ("http", Some(host)) => matches!(host, "localhost" | "127.0.0.1" | "[::1]"),
+        _ => false,
+    }
+}
+
 #[cfg(test)]
 pub(crate) mod testing {
     //! An in-memory database with the demo data, for rule tests without a server.

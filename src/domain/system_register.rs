@@ -48,18 +48,6 @@ fn duplicates(values: &[String]) -> Vec<&str> {
     twice
 }
 
-/// Absolute https, or http to the local machine for development.
-fn redirect_url_ok(raw: &str) -> bool {
-    let Ok(url) = url::Url::parse(raw) else {
-        return false;
-    };
-    match (url.scheme(), url.host_str()) {
-        ("https", Some(_)) => true,
-        ("http", Some(host)) => matches!(host, "localhost" | "127.0.0.1" | "[::1]"),
-        _ => false,
-    }
-}
-
 fn check_rights(conn: &mut DbConnection, rights: &[String], errors: &mut Vec<FieldError>) -> Result<(), AppError> {
     for twice in duplicates(rights) {
         errors.push(error("AUTH.VLD-00006", format!("the right {twice} is listed more than once")));
@@ -112,7 +100,7 @@ fn check(conn: &mut DbConnection, by: &Registrar, spec: &SystemSpec, creating: b
     for (client_id, system) in systems::client_ids_used_elsewhere(conn, &spec.client_ids, &spec.id)? {
         errors.push(error("AUTH.VLD-00004", format!("the client id {client_id} belongs to the system {system}")));
     }
-    for url in spec.redirect_urls.iter().filter(|u| !redirect_url_ok(u)) {
+    for url in spec.redirect_urls.iter().filter(|u| !super::https_or_loopback(u)) {
         errors.push(error("AUTH.VLD-00005", format!("the redirect URL {url} is not absolute https")));
     }
     if errors.is_empty() { Ok(()) } else { Err(AppError::Invalid(errors)) }
