@@ -32,7 +32,7 @@ pub struct AppState {
     /// Demo data and test login, or for real.
     pub mode: Mode,
     /// Login with an OpenID provider, when one is configured.
-    pub oidc: Option<OidcLogin>,
+    pub oidc: Option<Arc<OidcLogin>>,
 }
 
 impl AppState {
@@ -117,7 +117,7 @@ impl Application {
             Some(settings) => {
                 let callback_base = public_url.clone();
                 let discovered = web::block(move || OidcLogin::discover(&settings, &callback_base));
-                Some(discovered.await.map_err(|e| e.to_string())??)
+                Some(Arc::new(discovered.await.map_err(|e| e.to_string())??))
             }
             None => None,
         };

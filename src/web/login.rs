@@ -1,6 +1,8 @@
 //! Login with the OpenID provider (ID-porten), and in demo mode the test login: choose
 //! one of the demo persons. Logout ends the session, at the provider too.
 
+use std::sync::Arc;
+
 use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
@@ -145,12 +147,10 @@ pub async fn oidc_callback(
         (None, None) => Err(AppError::LoginFailed("the provider sent no code".into()).into()),
         (None, Some(code)) => {
             let next = pending.next.clone();
-            let app = state.clone();
-            let logged_in = web::block(move || match &app.oidc {
-                Some(oidc) => oidc.finish(code, pending).map_err(|e| AppError::LoginFailed(e.to_string())),
-                None => Err(AppError::NotFound),
-            })
-            .await??;
+            let oidc = Arc::clone(oidc);
+            let logged_in = web::block(move || oidc.finish(code, pending))
+                .await?
+                .map_err(|e| AppError::LoginFailed(e.to_string()))?;
             let pid = logged_in.pid.clone();
             let person = state.db(move |conn| actor::person(conn, &pid)).await?.ok_or(AppError::UnknownPerson)?;
             session::log_in(&session, &person.pid, Some(&logged_in.id_token))?;

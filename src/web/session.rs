@@ -20,7 +20,7 @@ fn get(session: &Session, key: &str) -> Option<String> {
     session.get::<String>(key).ok().flatten()
 }
 
-fn set(session: &Session, key: &str, value: &str) -> Result<(), AppError> {
+fn set(session: &Session, key: &str, value: &(impl serde::Serialize + ?Sized)) -> Result<(), AppError> {
     session.insert(key, value).map_err(|e| AppError::Internal(format!("session: {e}")))
 }
 
@@ -73,7 +73,7 @@ pub fn id_token(session: &Session) -> Option<String> {
 
 /// Remembers an OpenID login under way until the provider sends the person back.
 pub fn set_pending_login(session: &Session, pending: &PendingLogin) -> Result<(), AppError> {
-    session.insert(PENDING_LOGIN, pending).map_err(|e| AppError::Internal(format!("session: {e}")))
+    set(session, PENDING_LOGIN, pending)
 }
 
 /// The OpenID login under way, if any; it can be finished once only.
