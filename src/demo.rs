@@ -11,9 +11,8 @@ use crate::db::system_users::{self, SystemUser};
 use crate::db::systems::{self, System};
 use crate::db::vendor_clients::{self, VendorClient};
 use crate::db::{DbConnection, secrets};
-use crate::domain::vendor_clients::{
-    SCOPE_DECISION, SCOPE_REGISTER_WRITE, SCOPE_REQUEST_READ, SCOPE_REQUEST_WRITE, hash_secret,
-};
+use crate::scopes;
+use crate::support::hash_secret;
 
 pub const VENDOR_CLIENT_ID: &str = "demo-smartcloud";
 pub const VENDOR_CLIENT_SECRET: &str = "demo-smartcloud-secret";
@@ -178,7 +177,7 @@ const VERSION_KEY: &str = "demo_data_version";
 /// Loads the demo data into an empty database, or the steps an older demo database lacks.
 /// A database with other data is left alone. Returns true when anything was loaded.
 pub fn seed(conn: &mut DbConnection) -> QueryResult<bool> {
-    conn.transaction(|conn| {
+    crate::db::transaction(conn, |conn| {
         let done = match secrets::get(conn, VERSION_KEY)? {
             Some(version) => version.parse::<usize>().unwrap_or(STEPS.len()),
             None if parties::count_persons(conn)? > 0 => return Ok(false),
@@ -238,7 +237,7 @@ fn load_cast(conn: &mut DbConnection) -> QueryResult<()> {
             description: demo.descriptions[0].into(),
             is_visible: demo.visible,
             is_deleted: false,
-            created: crate::domain::now(),
+            created: crate::db::now(),
             name_nn: demo.names[1].into(),
             name_en: demo.names[2].into(),
             description_nn: demo.descriptions[1].into(),
@@ -252,7 +251,7 @@ fn load_cast(conn: &mut DbConnection) -> QueryResult<()> {
             client_id: VENDOR_CLIENT_ID.into(),
             org_no: "310000035".into(),
             secret_hash: hash_secret(VENDOR_CLIENT_SECRET),
-            scopes: [SCOPE_REQUEST_READ, SCOPE_REQUEST_WRITE, SCOPE_REGISTER_WRITE].join(" "),
+            scopes: [scopes::REQUEST_READ, scopes::REQUEST_WRITE, scopes::REGISTER_WRITE].join(" "),
             jwks: String::new(),
         },
     )
@@ -269,7 +268,7 @@ fn load_example_client(conn: &mut DbConnection) -> QueryResult<()> {
             client_id: EXAMPLE_CLIENT_ID.into(),
             org_no: "310000035".into(),
             secret_hash: hash_secret(VENDOR_CLIENT_SECRET),
-            scopes: [SCOPE_REQUEST_READ, SCOPE_REQUEST_WRITE].join(" "),
+            scopes: [scopes::REQUEST_READ, scopes::REQUEST_WRITE].join(" "),
             jwks: String::new(),
         },
     )
@@ -289,7 +288,7 @@ fn load_integration(conn: &mut DbConnection) -> QueryResult<()> {
                     client_id: demo.client_id.into(),
                     org_no: "310000035".into(),
                     secret_hash: hash_secret(VENDOR_CLIENT_SECRET),
-                    scopes: [SCOPE_REQUEST_READ, SCOPE_REQUEST_WRITE].join(" "),
+                    scopes: [scopes::REQUEST_READ, scopes::REQUEST_WRITE].join(" "),
                     jwks: String::new(),
                 },
             )?;
@@ -303,7 +302,7 @@ fn load_integration(conn: &mut DbConnection) -> QueryResult<()> {
             client_id: SERVICE_CLIENT_ID.into(),
             org_no: SERVICE_ORG.into(),
             secret_hash: hash_secret(SERVICE_CLIENT_SECRET),
-            scopes: SCOPE_DECISION.into(),
+            scopes: scopes::DECISION.into(),
             jwks: String::new(),
         },
     )
@@ -338,9 +337,9 @@ pub fn generate_firm(conn: &mut DbConnection, clients: usize) -> QueryResult<Opt
             system_id: "310000035_smartcloud_klient".into(),
             party_org_no: firm.clone(),
             external_ref: firm.clone(),
-            user_type: "agent".into(),
+            user_type: crate::db::kinds::UserType::Agent,
             integration_title: "SmartCloud Klient".into(),
-            created: crate::domain::now(),
+            created: crate::db::now(),
             created_by: pid.clone(),
             deleted_at: None,
             deleted_by: None,
@@ -361,15 +360,14 @@ pub struct GeneratedFirm {
 
 /// Valid organisation numbers from `start` upwards.
 fn valid_org_numbers(start: u32) -> impl Iterator<Item = String> {
-    (start / 10..).filter_map(|base| {
-        (0..10).map(|d| format!("{base}{d}")).find(|n| crate::domain::ids::OrgNo::parse(n).is_some())
-    })
+    (start / 10..)
+        .filter_map(|base| (0..10).map(|d| format!("{base}{d}")).find(|n| crate::ids::OrgNo::parse(n).is_some()))
 }
 
 /// A synthetic identity number (month + 80) with valid check digits.
 fn synthetic_pid() -> String {
     (0..1000)
         .flat_map(|individual| (0..100).map(move |checks| format!("018185{individual:03}{checks:02}")))
-        .find(|candidate| crate::domain::ids::Pid::parse(candidate).is_some())
+        .find(|candidate| crate::ids::Pid::parse(candidate).is_some())
         .expect("a valid synthetic identity number")
 }

@@ -1,13 +1,8 @@
-//! The one error type of the application, rendered as an HTML page for the portal and
-//! as RFC 9457 problem details for the API. Causes go to the log, never to the user.
+//! The one error type of the application. The portal renders it as a page
+//! (`web::error_page`), the API as RFC 9457 problem details (`api::problem`); causes go
+//! to the log, never to the user.
 
 use actix_web::http::StatusCode;
-use actix_web::http::header::{self, ContentType};
-use actix_web::{HttpResponse, ResponseError};
-use askama::Template;
-
-use crate::domain::delegation::MissingRight;
-use crate::i18n::I18n;
 
 /// One failed check of a submitted document, with a stable code.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,8 +45,14 @@ pub enum AppError {
     RequestExpired,
     #[error("only an access manager of the party may do this")]
     NotAccessManager,
-    #[error("the user cannot delegate every right the system asks for")]
-    MissingRights(Vec<MissingRight>),
+    /// The ids of the rights and URNs of the packages the person cannot delegate.
+    #[error("the user cannot delegate every right the system asks for: {0:?}")]
+    MissingRights(Vec<String>),
+    #[error("an access manager handles the request and need not forward it")]
+    ForwardNotNeeded,
+    /// A racing write got there first (a unique key was taken).
+    #[error("a racing write got there first: {0}")]
+    Duplicate(String),
     #[error("the user cannot act for this party")]
     CannotRepresent,
     #[error("{0}")]
@@ -85,10 +86,9 @@ impl AppError {
             | Invalid(_) | LoginCancelled | LoginFailed(_) => StatusCode::BAD_REQUEST,
             UnknownPerson => StatusCode::FORBIDDEN,
             NotClientAdministrator | NotAClient(_) | ClientNotEligible { .. } => StatusCode::FORBIDDEN,
-            SystemUserExists | RequestNotNew(_) | RequestExpired => StatusCode::CONFLICT,
-            NotAccessManager | MissingRights(_) | CannotRepresent | MissingScope(_) | CsrfMismatch => {
-                StatusCode::FORBIDDEN
-            }
+            SystemUserExists | RequestNotNew(_) | RequestExpired | Duplicate(_) => StatusCode::CONFLICT,
+            NotAccessManager | MissingRights(_) | CannotRepresent | MissingScope(_) | CsrfMismatch
+            | ForwardNotNeeded => StatusCode::FORBIDDEN,
             Unauthenticated => StatusCode::UNAUTHORIZED,
             LoginRequired { .. } => StatusCode::SEE_OTHER,
             Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -117,6 +117,8 @@ impl AppError {
             NotAccessManager => "STG-00020",
             MissingRights(_) => "STG-00021",
             CannotRepresent => "STG-00022",
+            ForwardNotNeeded => "STG-00026",
+            Duplicate(_) => "STG-00409",
             BadRequest(_) => "STG-00400",
             Unauthenticated | LoginRequired { .. } => "STG-00401",
             MissingScope(_) => "STG-00403",
@@ -142,6 +144,8 @@ impl AppError {
             NotAccessManager => "error.not_access_manager",
             MissingRights(_) => "error.missing_rights",
             CannotRepresent => "error.cannot_represent",
+            ForwardNotNeeded => "error.forward_not_needed",
+            Duplicate(_) => "error.duplicate",
             CsrfMismatch => "error.csrf",
             LoginCancelled => "error.login_cancelled",
             LoginFailed(_) => "error.login_failed",
@@ -156,16 +160,8 @@ impl AppError {
         }
     }
 
-    /// Key of the error page's heading: a login that did not happen says so.
-    fn title_key(&self) -> &'static str {
-        match self {
-            AppError::LoginCancelled => "error.login_cancelled_title",
-            AppError::LoginFailed(_) | AppError::UnknownPerson => "error.login_failed_title",
-            _ => "error.title",
-        }
-    }
-
-    fn log_if_internal(&self) {
+    /// Writes the cause of an unexpected error (and of a failed login) to the log.
+    pub fn log_if_internal(&self) {
         match self {
             AppError::Internal(cause) => log::error!("internal error: {cause}"),
             AppError::LoginFailed(cause) => log::warn!("login failed: {cause}"),
@@ -183,206 +179,53 @@ macro_rules! internal_from {
         }
     )*};
 }
-internal_from!(diesel::result::Error, diesel::r2d2::PoolError, actix_web::error::BlockingError, askama::Error);
+internal_from!(diesel::r2d2::PoolError, actix_web::error::BlockingError, askama::Error);
 
-/// RFC 9457 problem details: how the API answers every error.
-#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
-pub struct Problem {
-    #[serde(rename = "type")]
-    pub kind: String,
-    pub title: String,
-    pub status: u16,
-    pub detail: String,
-    /// A stable code (see the API description's list of codes).
-    pub code: &'static str,
-    /// Every failed check, for a document that failed several.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub errors: Vec<ProblemError>,
-}
-
-#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
-pub struct ProblemError {
-    pub code: &'static str,
-    pub detail: String,
-}
-
-/// Every code the API answers with, and what it means, for the API description.
-pub const PROBLEM_CODES: &[(&str, &str)] = &[
-    ("AUTH-00000", "The party organisation number is malformed or unknown."),
-    ("AUTH-00001", "The rights asked for are not all among the system's rights."),
-    ("AUTH-00004", "A system user already exists for the party, system and external reference."),
-    ("AUTH-00010", "The request does not exist (or belongs to another vendor's system)."),
-    ("AUTH-00011", "The system does not exist or belongs to another vendor."),
-    ("AUTH-00013", "The request is no longer New."),
-    ("AUTH-00021", "The redirect URL is not among the system's allowed redirect URLs."),
-    ("AUTH-00058", "An agent request asks for no access package."),
-    ("AUTH-00063", "An access package asked for is not among the system's packages."),
-    ("AUTH.VLD-00001", "The system id does not start with the vendor's org number and _, or holds spaces."),
-    ("AUTH.VLD-00002", "The system id is taken."),
-    ("AUTH.VLD-00003", "A right names an unknown resource."),
-    ("AUTH.VLD-00004", "A client id is listed twice or belongs to another system."),
-    ("AUTH.VLD-00005", "A redirect URL is not absolute https (http only for localhost)."),
-    ("AUTH.VLD-00006", "A right is listed more than once."),
-    ("AUTH.VLD-00007", "An access package is listed more than once."),
-    ("AUTH.VLD-00008", "A name or description lacks nb, nn or en."),
-    ("AUTH.VLD-00009", "An access package is unknown."),
-    ("AUTH.VLD-00010", "The vendor is not the caller's organisation (without the admin scope) or is unknown."),
-    ("STG-00008", "The system user does not exist."),
-    ("STG-00012", "The request has expired."),
-    ("STG-00020", "Only an access manager of the party may do this."),
-    ("STG-00021", "The user cannot delegate every right asked for."),
-    ("STG-00022", "The user cannot act for the party."),
-    ("STG-00023", "Only a client administrator may approve an agent request or add or remove clients."),
-    ("STG-00024", "The organisation is not a client of the facilitator."),
-    ("STG-00025", "The client has not given the facilitator every access package."),
-    ("STG-00400", "The request is malformed (body, path or query)."),
-    ("STG-00401", "The bearer token is missing or invalid."),
-    ("STG-00403", "The token lacks the scope the endpoint needs."),
-    ("STG-00404", "No such endpoint or item."),
-    ("STG-00419", "The form has expired (portal only)."),
-    ("STG-00440", "The person cancelled the login at the OpenID provider (portal only)."),
-    ("STG-00441", "The login with the OpenID provider failed; the cause is logged (portal only)."),
-    ("STG-00442", "The person who logged in is not known to the portal (portal only)."),
-    ("STG-00500", "An unexpected error; the cause is logged."),
-];
-
-/// An [`AppError`] answered as problem+json (API routes).
-#[derive(Debug, thiserror::Error)]
-#[error(transparent)]
-pub struct ApiError(pub AppError);
-
-impl<E: Into<AppError>> From<E> for ApiError {
-    fn from(e: E) -> Self {
-        Self(e.into())
-    }
-}
-
-impl ResponseError for ApiError {
-    fn status_code(&self) -> StatusCode {
-        self.0.status()
-    }
-
-    fn error_response(&self) -> HttpResponse {
-        self.0.log_if_internal();
-        let status = self.status_code();
-        let detail = match &self.0 {
-            AppError::Internal(_) | AppError::LoginFailed(_) => "An unexpected error occurred.".to_owned(),
-            other => other.to_string(),
-        };
-        let mut body = serde_json::json!({
-            "type": format!("urn:systemtilgang:problem:{}", self.0.code()),
-            "title": status.canonical_reason().unwrap_or("Error"),
-            "status": status.as_u16(),
-            "detail": detail,
-            "code": self.0.code(),
-        });
-        if let AppError::Invalid(errors) = &self.0 {
-            body["errors"] = errors.iter().map(|e| serde_json::json!({"code": e.code, "detail": e.detail})).collect();
-        }
-        let mut response = HttpResponse::build(status);
-        response.content_type("application/problem+json");
-        if status == StatusCode::UNAUTHORIZED {
-            response.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
-        }
-        response.body(serde_json::to_string(&body).unwrap_or_default())
-    }
-}
-
-/// An [`AppError`] answered as a friendly page (portal routes).
-#[derive(Debug, thiserror::Error)]
-#[error(transparent)]
-pub struct PageError(pub AppError);
-
-impl<E: Into<AppError>> From<E> for PageError {
-    fn from(e: E) -> Self {
-        Self(e.into())
-    }
-}
-
-#[derive(Template)]
-#[template(path = "error.html")]
-struct ErrorPage<'a> {
-    i: I18n,
-    title: String,
-    status: u16,
-    message: String,
-    code: &'a str,
-    /// Login errors offer a new login rather than the overview.
-    login_again: bool,
-}
-
-impl ResponseError for PageError {
-    fn status_code(&self) -> StatusCode {
-        self.0.status()
-    }
-
-    fn error_response(&self) -> HttpResponse {
-        self.0.log_if_internal();
-        if let AppError::LoginRequired { next } = &self.0 {
-            let location = format!("/login?next={}", crate::web::urlencode(next));
-            return HttpResponse::SeeOther().insert_header((header::LOCATION, location)).finish();
-        }
-        let i = I18n::current();
-        let login_again =
-            matches!(self.0, AppError::LoginCancelled | AppError::LoginFailed(_) | AppError::UnknownPerson);
-        let page = ErrorPage {
-            i,
-            title: i.t(self.0.title_key()),
-            status: self.status_code().as_u16(),
-            message: i.t(self.0.text_key()),
-            code: self.0.code(),
-            login_again,
-        };
-        match page.render() {
-            Ok(html) => HttpResponse::build(self.status_code()).content_type(ContentType::html()).body(html),
-            Err(e) => {
-                log::error!("cannot render the error page: {e}");
-                HttpResponse::InternalServerError().finish()
+impl From<diesel::result::Error> for AppError {
+    fn from(e: diesel::result::Error) -> Self {
+        use diesel::result::{DatabaseErrorKind, Error};
+        match e {
+            Error::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => {
+                AppError::Duplicate(info.message().into())
             }
+            other => AppError::Internal(format!("diesel::result::Error: {other}")),
         }
     }
 }
 
+/// One of each kind of error, for tests that every kind has a code and a text.
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_error_has_a_listed_code_and_a_text() {
-        let all = [
-            AppError::Invalid(vec![FieldError { code: "AUTH.VLD-00001", detail: String::new() }]),
-            AppError::SystemNotFound,
-            AppError::RequestNotFound,
-            AppError::SystemUserNotFound,
-            AppError::RightsNotSubset,
-            AppError::PackageNotOnSystem,
-            AppError::NoPackages,
-            AppError::NotClientAdministrator,
-            AppError::NotAClient(String::new()),
-            AppError::ClientNotEligible { client: String::new(), missing: Vec::new() },
-            AppError::RedirectNotAllowed,
-            AppError::InvalidParty,
-            AppError::SystemUserExists,
-            AppError::RequestNotNew(String::new()),
-            AppError::RequestExpired,
-            AppError::NotAccessManager,
-            AppError::MissingRights(Vec::new()),
-            AppError::CannotRepresent,
-            AppError::BadRequest(String::new()),
-            AppError::Unauthenticated,
-            AppError::LoginRequired { next: String::new() },
-            AppError::MissingScope("s"),
-            AppError::CsrfMismatch,
-            AppError::LoginCancelled,
-            AppError::LoginFailed(String::new()),
-            AppError::UnknownPerson,
-            AppError::NotFound,
-            AppError::Internal(String::new()),
-        ];
-        let i = I18n::current();
-        for error in all {
-            assert!(PROBLEM_CODES.iter().any(|(c, _)| *c == error.code()), "{} is not listed", error.code());
-            assert_ne!(i.t(error.text_key()), error.text_key());
-        }
-    }
+pub(crate) fn every_kind() -> Vec<AppError> {
+    vec![
+        AppError::Invalid(vec![FieldError { code: "AUTH.VLD-00001", detail: String::new() }]),
+        AppError::SystemNotFound,
+        AppError::RequestNotFound,
+        AppError::SystemUserNotFound,
+        AppError::RightsNotSubset,
+        AppError::PackageNotOnSystem,
+        AppError::NoPackages,
+        AppError::NotClientAdministrator,
+        AppError::NotAClient(String::new()),
+        AppError::ClientNotEligible { client: String::new(), missing: Vec::new() },
+        AppError::RedirectNotAllowed,
+        AppError::InvalidParty,
+        AppError::SystemUserExists,
+        AppError::RequestNotNew(String::new()),
+        AppError::RequestExpired,
+        AppError::NotAccessManager,
+        AppError::MissingRights(Vec::new()),
+        AppError::CannotRepresent,
+        AppError::ForwardNotNeeded,
+        AppError::Duplicate(String::new()),
+        AppError::BadRequest(String::new()),
+        AppError::Unauthenticated,
+        AppError::LoginRequired { next: String::new() },
+        AppError::MissingScope("s"),
+        AppError::CsrfMismatch,
+        AppError::LoginCancelled,
+        AppError::LoginFailed(String::new()),
+        AppError::UnknownPerson,
+        AppError::NotFound,
+        AppError::Internal(String::new()),
+    ]
 }

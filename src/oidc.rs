@@ -16,7 +16,7 @@ use openidconnect::{
 use serde::{Deserialize, Serialize};
 
 use crate::config::OidcSettings;
-use crate::domain::ids::Pid;
+use crate::ids::Pid;
 
 /// Where the provider sends the person back to, under the portal's public URL.
 pub const CALLBACK_PATH: &str = "/login/oidc/callback";

@@ -14,47 +14,13 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 
 use crate::config::{Config, Mode};
-use crate::db::{self, DbConnection, Pool, secrets};
-use crate::domain::requests::Expiry;
+use crate::db::{self, Pool, secrets};
 use crate::error::AppError;
 use crate::oidc::OidcLogin;
-use crate::tokens::{TokenService, random_bytes};
+use crate::state::AppState;
+use crate::support::random_bytes;
+use crate::tokens::TokenService;
 use crate::trusted_issuer::TrustedIssuer;
-
-/// What every handler can reach.
-pub struct AppState {
-    pub pool: Pool,
-    pub public_url: String,
-    pub request_expiry: Expiry,
-    pub page_size: i64,
-    pub tokens: TokenService,
-    pub trusted_issuer: Option<Arc<TrustedIssuer>>,
-    /// Demo data and test login, or for real.
-    pub mode: Mode,
-    /// Login with an OpenID provider, when one is configured.
-    pub oidc: Option<Arc<OidcLogin>>,
-}
-
-impl AppState {
-    /// Runs blocking database work on the thread pool with a pooled connection.
-    pub async fn db<T, F>(&self, work: F) -> Result<T, AppError>
-    where
-        T: Send + 'static,
-        F: FnOnce(&mut DbConnection) -> Result<T, AppError> + Send + 'static,
-    {
-        let pool = self.pool.clone();
-        web::block(move || {
-            let mut conn = pool.get()?;
-            work(&mut conn)
-        })
-        .await?
-    }
-
-    /// Where the demo vendor receipt page lives; in demo mode every system may redirect there.
-    pub fn demo_receipt_url(&self) -> Option<String> {
-        (self.mode == Mode::Demo).then(|| format!("{}{}", self.public_url, crate::demo::DEMO_RECEIPT_PATH))
-    }
-}
 
 /// Opens the database and brings the schema up to date. In demo mode it loads the demo
 /// data into an empty database; production mode refuses a database holding it, as its

@@ -5,12 +5,11 @@
 use base64::Engine;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
-use ring::rand::{SecureRandom, SystemRandom};
+use ring::rand::SystemRandom;
 use ring::signature::{ECDSA_P256_SHA256_FIXED_SIGNING, EcdsaKeyPair, KeyPair};
 use serde::{Deserialize, Serialize};
 
 use crate::db::{DbConnection, secrets};
-use crate::domain::system_user_tokens::SystemUserGrant;
 use crate::error::AppError;
 
 /// How long an access token is valid, in seconds.
@@ -64,6 +63,17 @@ pub struct SystemUserDetail {
     pub system_id: String,
 }
 
+impl SystemUserDetail {
+    pub fn new(system_user_id: &str, org_no: &str, system_id: &str) -> Self {
+        Self {
+            kind: SYSTEM_USER_DETAIL_TYPE.into(),
+            systemuser_id: vec![system_user_id.to_owned()],
+            systemuser_org: OrgClaim::for_org(org_no),
+            system_id: system_id.to_owned(),
+        }
+    }
+}
+
 /// The `authorization_details` type that asks for a system user token.
 pub const SYSTEM_USER_DETAIL_TYPE: &str = "urn:altinn:systemuser";
 
@@ -74,25 +84,6 @@ pub struct TokenService {
     decoding: DecodingKey,
     x: String,
     y: String,
-}
-
-/// The issuer claim of a JWT, read before its signature can be checked (the issuer
-/// decides which key checks it). Never trust it further than that.
-pub fn unverified_issuer(token: &str) -> Option<String> {
-    #[derive(Deserialize)]
-    struct Issuer {
-        iss: String,
-    }
-    let payload = token.split('.').nth(1)?;
-    let bytes = URL_SAFE_NO_PAD.decode(payload).ok()?;
-    serde_json::from_slice::<Issuer>(&bytes).ok().map(|i| i.iss)
-}
-
-/// Random bytes from the operating system.
-pub fn random_bytes<const N: usize>() -> [u8; N] {
-    let mut bytes = [0u8; N];
-    SystemRandom::new().fill(&mut bytes).expect("the operating system's random source failed");
-    bytes
 }
 
 impl TokenService {
@@ -121,13 +112,13 @@ impl TokenService {
         &self.issuer
     }
 
-    /// A signed access token for the vendor client, acting as a system user when `grant` says so.
+    /// A signed access token for the vendor client, acting as `system_user` when given.
     pub fn issue(
         &self,
         client_id: &str,
         org_no: &str,
         scopes: &[String],
-        grant: Option<&SystemUserGrant>,
+        system_user: Option<SystemUserDetail>,
     ) -> Result<String, AppError> {
         let now = chrono::Utc::now().timestamp();
         let claims = VendorClaims {
@@ -139,14 +130,7 @@ impl TokenService {
             iat: now,
             exp: now + TOKEN_LIFETIME_SECS,
             jti: uuid::Uuid::new_v4().to_string(),
-            authorization_details: grant.map(|g| {
-                vec![SystemUserDetail {
-                    kind: SYSTEM_USER_DETAIL_TYPE.into(),
-                    systemuser_id: vec![g.system_user_id.clone()],
-                    systemuser_org: OrgClaim::for_org(&g.org_no),
-                    system_id: g.system_id.clone(),
-                }]
-            }),
+            authorization_details: system_user.map(|detail| vec![detail]),
         };
         let mut header = Header::new(Algorithm::ES256);
         header.kid = Some(self.kid.clone());
@@ -183,7 +167,7 @@ impl TokenService {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::testing::demo_db;
+    use crate::testing::demo_db;
 
     #[test]
     fn tokens_verify_with_the_same_key_and_issuer_only() {

@@ -6,8 +6,9 @@ use std::pin::Pin;
 use actix_web::http::header;
 use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
 
-use crate::error::{ApiError, AppError};
-use crate::startup::AppState;
+use super::problem::ApiError;
+use crate::error::AppError;
+use crate::state::AppState;
 
 /// The organisation (vendor or public service) behind a valid access token, with its scopes.
 #[derive(Debug, Clone)]
@@ -47,7 +48,7 @@ impl FromRequest for Caller {
 /// The caller behind a token of this portal, or of the trusted outside issuer.
 async fn authenticate(state: &AppState, token: String) -> Option<Caller> {
     let (org, client_id, scope) = match &state.trusted_issuer {
-        Some(trusted) if crate::tokens::unverified_issuer(&token).as_deref() == Some(trusted.issuer()) => {
+        Some(trusted) if crate::support::unverified_issuer(&token).as_deref() == Some(trusted.issuer()) => {
             let trusted = trusted.clone();
             let claims = web::block(move || trusted.verify(&token)).await.ok()??;
             (claims.consumer, claims.client_id, claims.scope)

@@ -6,10 +6,10 @@ use serde::{Deserialize, Serialize};
 
 use super::auth::Caller;
 use super::dto::{AccessPackageDto, PageQuery, Paginated, Problem, RightDto, resource_ids, timestamp};
+use super::problem::ApiError;
 use crate::domain::change_requests::{self, ChangeDetails, Created, NewChange};
-use crate::domain::vendor_clients::{SCOPE_REQUEST_READ, SCOPE_REQUEST_WRITE};
-use crate::error::ApiError;
-use crate::startup::AppState;
+use crate::scopes;
+use crate::state::AppState;
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
@@ -63,7 +63,7 @@ impl ChangeResponse {
             unwanted_rights: rights(d.remove_rights),
             required_access_packages: packages(d.add_packages),
             unwanted_access_packages: packages(d.remove_packages),
-            status: if d.timed_out { "Timedout".into() } else { r.status },
+            status: if d.timed_out { "Timedout".into() } else { r.status.as_str().into() },
             created: timestamp(r.created),
             timed_out: d.timed_out,
             id: r.id,
@@ -79,12 +79,12 @@ impl ChangeResponse {
 /// Asks to add or remove rights and packages on a system user; `{"status":"NoChangeNeeded"}` when nothing differs.
 #[utoipa::path(post, path = "/authentication/api/v1/systemuser/changerequest/vendor", tag = "change requests",
     request_body = ChangeRequestBody, responses((status = 201, body = ChangeResponse), (status = 200, description = "The pending change request, or NoChangeNeeded", body = ChangeResponse), (status = "4XX", body = Problem)), security(("vendor" = ["altinn:authentication/systemuser.request.write"])))]
-pub async fn create(
+pub async fn create_change_request(
     state: web::Data<AppState>,
     caller: Caller,
     body: web::Json<ChangeRequestBody>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(SCOPE_REQUEST_WRITE)?;
+    caller.require(scopes::REQUEST_WRITE)?;
     let b = body.into_inner();
     let input = NewChange {
         required_rights: resource_ids(&b.required_rights)?,
@@ -109,8 +109,12 @@ pub async fn create(
 
 #[utoipa::path(get, path = "/authentication/api/v1/systemuser/changerequest/vendor/{id}", tag = "change requests",
     params(("id" = String, Path)), responses((status = 200, body = ChangeResponse), (status = "4XX", body = Problem)), security(("vendor" = ["altinn:authentication/systemuser.request.read"])))]
-pub async fn get(state: web::Data<AppState>, caller: Caller, id: web::Path<String>) -> Result<HttpResponse, ApiError> {
-    caller.require(SCOPE_REQUEST_READ)?;
+pub async fn get_change_request(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(scopes::REQUEST_READ)?;
     let expiry = state.request_expiry;
     let found = state.db(move |conn| change_requests::get_for_vendor(conn, &caller.org_no, &id, expiry)).await?;
     Ok(HttpResponse::Ok().json(ChangeResponse::new(found, &state.public_url)))
@@ -118,12 +122,12 @@ pub async fn get(state: web::Data<AppState>, caller: Caller, id: web::Path<Strin
 
 #[utoipa::path(get, path = "/authentication/api/v1/systemuser/changerequest/vendor/byexternalref/{system_id}/{org_no}/{external_ref}", tag = "change requests",
     params(("system_id" = String, Path), ("org_no" = String, Path), ("external_ref" = String, Path)), responses((status = 200, body = ChangeResponse), (status = "4XX", body = Problem)), security(("vendor" = ["altinn:authentication/systemuser.request.read"])))]
-pub async fn by_external_ref(
+pub async fn change_request_by_external_ref(
     state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<(String, String, String)>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(SCOPE_REQUEST_READ)?;
+    caller.require(scopes::REQUEST_READ)?;
     let (system_id, org_no, external_ref) = path.into_inner();
     let expiry = state.request_expiry;
     let found = state
@@ -136,14 +140,14 @@ pub async fn by_external_ref(
 
 #[utoipa::path(get, path = "/authentication/api/v1/systemuser/changerequest/vendor/bysystem/{system_id}", tag = "change requests",
     params(("system_id" = String, Path), PageQuery), responses((status = 200, body = Paginated<ChangeResponse>), (status = "4XX", body = Problem)), security(("vendor" = ["altinn:authentication/systemuser.request.read"])))]
-pub async fn by_system(
+pub async fn change_requests_by_system(
     req: HttpRequest,
     state: web::Data<AppState>,
     caller: Caller,
     system_id: web::Path<String>,
     query: web::Query<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(SCOPE_REQUEST_READ)?;
+    caller.require(scopes::REQUEST_READ)?;
     let base = format!("{}{}", state.public_url, req.path());
     let (expiry, size) = (state.request_expiry, state.page_size);
     let items = state
@@ -158,12 +162,12 @@ pub async fn by_system(
 
 #[utoipa::path(delete, path = "/authentication/api/v1/systemuser/changerequest/vendor/{id}", tag = "change requests",
     params(("id" = String, Path)), responses((status = 200, description = "Withdrawn"), (status = "4XX", body = Problem)), security(("vendor" = ["altinn:authentication/systemuser.request.write"])))]
-pub async fn delete(
+pub async fn delete_change_request(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(SCOPE_REQUEST_WRITE)?;
+    caller.require(scopes::REQUEST_WRITE)?;
     state.db(move |conn| change_requests::delete_for_vendor(conn, &caller.org_no, &id)).await?;
     Ok(HttpResponse::Ok().finish())
 }

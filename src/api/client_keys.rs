@@ -5,21 +5,21 @@ use actix_web::{HttpResponse, web};
 
 use super::auth::Caller;
 use super::dto::Problem;
+use super::problem::ApiError;
 use crate::domain::assertions;
-use crate::domain::vendor_clients::SCOPE_REGISTER_WRITE;
-use crate::error::ApiError;
-use crate::startup::AppState;
+use crate::scopes;
+use crate::state::AppState;
 
 #[utoipa::path(put, path = "/authentication/api/v1/vendor/clients/{client_id}/jwks", tag = "authentication",
     params(("client_id" = String, Path)), request_body(content = Object, description = "A JWK set of public RSA or EC keys"),
     responses((status = 204, description = "Registered"), (status = "4XX", body = Problem)), security(("vendor" = ["altinn:authentication/systemregister.write"])))]
-pub async fn put(
+pub async fn put_client_keys(
     state: web::Data<AppState>,
     caller: Caller,
     client_id: web::Path<String>,
     jwks: web::Json<serde_json::Value>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(SCOPE_REGISTER_WRITE)?;
+    caller.require(scopes::REGISTER_WRITE)?;
     let jwks = jwks.into_inner().to_string();
     state.db(move |conn| assertions::register_keys(conn, &caller.org_no, &client_id, &jwks)).await?;
     Ok(HttpResponse::NoContent().finish())

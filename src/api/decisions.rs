@@ -6,10 +6,10 @@ use serde::Deserialize;
 
 use super::auth::Caller;
 use super::dto::Problem;
+use super::problem::ApiError;
 use crate::domain::decisions;
-use crate::domain::vendor_clients::SCOPE_DECISION;
-use crate::error::ApiError;
-use crate::startup::AppState;
+use crate::scopes;
+use crate::state::AppState;
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
@@ -46,7 +46,7 @@ pub async fn decide(
     caller: Caller,
     body: web::Json<DecisionRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(SCOPE_DECISION)?;
+    caller.require(scopes::DECISION)?;
     let body = body.into_inner();
     let (user, resource, party) = (body.subject.system_user_id, body.resource.clone(), body.party_org_no.clone());
     let decision = state.db(move |conn| decisions::decide(conn, &user, &resource, &party)).await?;

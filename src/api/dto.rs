@@ -3,13 +3,13 @@
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+pub use super::problem::Problem;
 use crate::db::clients::ClientDelegation;
 use crate::db::parties::Organisation;
 use crate::db::system_users::SystemUser;
 use crate::db::systems::System;
 use crate::domain::requests::{NewRequest, RequestDetails, UserType};
 use crate::error::AppError;
-pub use crate::error::Problem;
 
 const RESOURCE_ATTRIBUTE: &str = "urn:altinn:resource";
 
@@ -113,7 +113,7 @@ impl RequestResponse {
             confirm_url: format!("{public_url}/accessmanagement/ui/systemuser/{page}?id={}", r.id),
             rights: details.rights.into_iter().map(|res| RightDto::resource(res.id)).collect(),
             access_packages: details.packages.into_iter().map(|p| AccessPackageDto { urn: p.urn }).collect(),
-            status: if details.timed_out { "Timedout".into() } else { r.status },
+            status: if details.timed_out { "Timedout".into() } else { r.status.as_str().into() },
             created: timestamp(r.created),
             timed_out: details.timed_out,
             id: r.id,
@@ -160,7 +160,7 @@ impl SystemUserResponse {
             id: user.id,
             system_id: user.system_id,
             external_ref: user.external_ref,
-            user_type: user.user_type,
+            user_type: user.user_type.as_str().into(),
         }
     }
 }
@@ -215,7 +215,7 @@ impl<T> Paginated<T> {
         let more = items.len() as i64 > page_size;
         items.truncate(page_size as usize);
         let next =
-            more.then(|| items.last().map(|i| format!("{base}?token={}", crate::web::urlencode(id(i))))).flatten();
+            more.then(|| items.last().map(|i| format!("{base}?token={}", crate::support::urlencode(id(i))))).flatten();
         Self { links: Links { next }, data: items.into_iter().map(map).collect() }
     }
 }

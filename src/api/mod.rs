@@ -1,6 +1,9 @@
 //! The vendor JSON API under `/authentication/api/v1` (Altinn-compatible), the decision
-//! endpoint for public services, and the OAuth2 token endpoint. Every endpoint is listed
-//! once, in [`endpoints`]; the server and the API description's test both read that list.
+//! endpoint for public services, and the OAuth2 token endpoint.
+//!
+//! Each endpoint is written once: its handler's `#[utoipa::path]` states the method and
+//! path, [`endpoints!`] lists the handler once, and both the server's routes and the API
+//! description are made from that.
 
 mod auth;
 mod change_requests;
@@ -8,158 +11,137 @@ mod client_keys;
 mod decisions;
 mod dto;
 mod openapi;
+mod problem;
 mod requests;
 mod system_register;
 mod system_users;
 mod token;
 
+use std::collections::HashMap;
+
 use actix_web::http::Method;
 use actix_web::{HttpResponse, Route, web};
+use utoipa::OpenApi;
 
-use crate::error::{ApiError, AppError};
+use crate::error::AppError;
+use openapi::{ProblemCodes, Security};
+use problem::ApiError;
 
 pub use auth::Caller;
-pub use openapi::ApiDoc;
 
-/// Somewhere endpoints go: the HTTP server, or a plain list.
-trait Endpoints {
-    fn add(&mut self, method: Method, path: &'static str, route: Route);
+/// Lists every endpoint's handler once: it becomes the API description's paths and the
+/// handler table the routes are made from.
+macro_rules! endpoints {
+    ($($module:ident :: $handler:ident),* $(,)?) => {
+        /// The API description: OpenAPI 3.1, generated from the handlers' annotations and
+        /// the wire types.
+        #[derive(OpenApi)]
+        #[openapi(
+            info(
+                title = "Systemtilgang vendor API",
+                description = "Altinn-compatible API for system access: the system register, requests for \
+                    system users (standard and agent), change requests, system user tokens and decisions. \
+                    Errors are RFC 9457 problem details with a stable `code`; the codes are listed under \
+                    `x-problem-codes`.",
+            ),
+            paths($($module::$handler),*),
+            modifiers(&Security, &ProblemCodes)
+        )]
+        pub struct ApiDoc;
+
+        /// Each handler by its operation id (its name).
+        fn handlers() -> Vec<(&'static str, Route)> {
+            vec![$((stringify!($handler), web::route().to($module::$handler))),*]
+        }
+    };
 }
 
-/// Every endpoint, in matching order: a literal segment must come before a `{param}` in
-/// the same place (…/vendor/agent before …/vendor/{id}).
-fn endpoints(e: &mut impl Endpoints) {
-    use Method as M;
-    e.add(M::POST, "/token", web::route().to(token::issue));
-    e.add(M::GET, "/.well-known/jwks.json", web::route().to(token::jwks));
-    e.add(M::GET, "/authentication/api/v1/openapi.json", web::route().to(openapi::document));
-    e.add(M::POST, "/authorization/api/v1/decision", web::route().to(decisions::decide));
+endpoints![
+    token::issue_token,
+    token::jwks,
+    openapi::openapi_document,
+    decisions::decide,
+    requests::create_request,
+    requests::get_request,
+    requests::request_by_external_ref,
+    requests::requests_by_system,
+    requests::delete_request,
+    requests::create_agent_request,
+    requests::get_agent_request,
+    requests::agent_request_by_external_ref,
+    requests::agent_requests_by_system,
+    requests::delete_agent_request,
+    change_requests::create_change_request,
+    change_requests::get_change_request,
+    change_requests::change_request_by_external_ref,
+    change_requests::change_requests_by_system,
+    change_requests::delete_change_request,
+    system_users::system_users_by_system,
+    system_users::agent_clients,
+    client_keys::put_client_keys,
+    system_register::register_system,
+    system_register::list_systems,
+    system_register::get_system,
+    system_register::update_system,
+    system_register::update_system_rights,
+    system_register::update_system_packages,
+    system_register::delete_system,
+    system_register::system_changelog,
+];
 
-    e.add(M::POST, "/authentication/api/v1/systemuser/request/vendor/agent", web::route().to(requests::create_agent));
-    e.add(
-        M::GET,
-        "/authentication/api/v1/systemuser/request/vendor/agent/byexternalref/{system_id}/{org_no}/{external_ref}",
-        web::route().to(requests::by_external_ref_agent),
-    );
-    e.add(
-        M::GET,
-        "/authentication/api/v1/systemuser/request/vendor/agent/bysystem/{system_id}",
-        web::route().to(requests::by_system_agent),
-    );
-    e.add(M::GET, "/authentication/api/v1/systemuser/request/vendor/agent/{id}", web::route().to(requests::get_agent));
-    e.add(
-        M::DELETE,
-        "/authentication/api/v1/systemuser/request/vendor/agent/{id}",
-        web::route().to(requests::delete_agent),
-    );
-    e.add(M::POST, "/authentication/api/v1/systemuser/request/vendor", web::route().to(requests::create_standard));
-    e.add(
-        M::GET,
-        "/authentication/api/v1/systemuser/request/vendor/byexternalref/{system_id}/{org_no}/{external_ref}",
-        web::route().to(requests::by_external_ref_standard),
-    );
-    e.add(
-        M::GET,
-        "/authentication/api/v1/systemuser/request/vendor/bysystem/{system_id}",
-        web::route().to(requests::by_system_standard),
-    );
-    e.add(M::GET, "/authentication/api/v1/systemuser/request/vendor/{id}", web::route().to(requests::get_standard));
-    e.add(
-        M::DELETE,
-        "/authentication/api/v1/systemuser/request/vendor/{id}",
-        web::route().to(requests::delete_standard),
-    );
-
-    e.add(M::POST, "/authentication/api/v1/systemuser/changerequest/vendor", web::route().to(change_requests::create));
-    e.add(
-        M::GET,
-        "/authentication/api/v1/systemuser/changerequest/vendor/byexternalref/{system_id}/{org_no}/{external_ref}",
-        web::route().to(change_requests::by_external_ref),
-    );
-    e.add(
-        M::GET,
-        "/authentication/api/v1/systemuser/changerequest/vendor/bysystem/{system_id}",
-        web::route().to(change_requests::by_system),
-    );
-    e.add(M::GET, "/authentication/api/v1/systemuser/changerequest/vendor/{id}", web::route().to(change_requests::get));
-    e.add(
-        M::DELETE,
-        "/authentication/api/v1/systemuser/changerequest/vendor/{id}",
-        web::route().to(change_requests::delete),
-    );
-
-    e.add(
-        M::GET,
-        "/authentication/api/v1/systemuser/vendor/bysystem/{system_id}",
-        web::route().to(system_users::by_system),
-    );
-    e.add(
-        M::GET,
-        "/authentication/api/v1/systemuser/vendor/agent/{system_user_id}/clients",
-        web::route().to(system_users::clients),
-    );
-    e.add(M::PUT, "/authentication/api/v1/vendor/clients/{client_id}/jwks", web::route().to(client_keys::put));
-
-    e.add(M::POST, "/authentication/api/v1/systemregister/vendor", web::route().to(system_register::create));
-    e.add(M::GET, "/authentication/api/v1/systemregister/vendor", web::route().to(system_register::list));
-    e.add(M::GET, "/authentication/api/v1/systemregister/vendor/{system_id}", web::route().to(system_register::get));
-    e.add(M::PUT, "/authentication/api/v1/systemregister/vendor/{system_id}", web::route().to(system_register::update));
-    e.add(
-        M::DELETE,
-        "/authentication/api/v1/systemregister/vendor/{system_id}",
-        web::route().to(system_register::delete),
-    );
-    e.add(
-        M::PUT,
-        "/authentication/api/v1/systemregister/vendor/{system_id}/rights",
-        web::route().to(system_register::update_rights),
-    );
-    e.add(
-        M::PUT,
-        "/authentication/api/v1/systemregister/vendor/{system_id}/accesspackages",
-        web::route().to(system_register::update_packages),
-    );
-    e.add(
-        M::GET,
-        "/authentication/api/v1/systemregister/vendor/{system_id}/changelog",
-        web::route().to(system_register::changelog),
-    );
-}
-
-/// Collects the routes of each path into one resource, so a path with several methods
-/// answers 405 (not 404) for the others.
-#[derive(Default)]
-struct Server {
-    resources: Vec<(&'static str, Vec<Route>)>,
-}
-
-impl Endpoints for Server {
-    fn add(&mut self, method: Method, path: &'static str, route: Route) {
-        let route = route.method(method);
-        match self.resources.iter_mut().find(|(p, _)| *p == path) {
-            Some((_, routes)) => routes.push(route),
-            None => self.resources.push((path, vec![route])),
+/// The described operations: (path, method, operation id), in matching order. Paths
+/// are sorted, so a literal segment comes before a `{param}` in the same place
+/// (`…/vendor/agent` before `…/vendor/{id}`: `{` sorts after every letter).
+fn operations() -> Vec<(String, Method, String)> {
+    let doc = ApiDoc::openapi();
+    let mut operations = Vec::new();
+    for (path, item) in doc.paths.paths {
+        let methods = [
+            (Method::GET, &item.get),
+            (Method::POST, &item.post),
+            (Method::PUT, &item.put),
+            (Method::DELETE, &item.delete),
+            (Method::PATCH, &item.patch),
+        ];
+        for (method, operation) in methods {
+            if let Some(operation) = operation {
+                operations.push((path.clone(), method, operation.operation_id.clone().unwrap_or_default()));
+            }
         }
     }
+    operations
 }
 
-/// The (method, path) of every endpoint, for checking the API description.
-pub fn endpoint_list() -> Vec<(String, String)> {
-    struct List(Vec<(String, String)>);
-    impl Endpoints for List {
-        fn add(&mut self, method: Method, path: &'static str, _: Route) {
-            self.0.push((method.as_str().to_lowercase(), path.to_owned()));
-        }
-    }
-    let mut list = List(Vec::new());
-    endpoints(&mut list);
-    list.0
+/// Every served endpoint: (path, method, route), in matching order. An operation
+/// without a handler is left out, which the served == described test catches.
+fn served() -> Vec<(String, Method, Route)> {
+    let mut handlers: HashMap<&str, Route> = handlers().into_iter().collect();
+    operations()
+        .into_iter()
+        .filter_map(|(path, method, id)| {
+            let route = handlers.remove(id.as_str())?;
+            Some((path, method, route))
+        })
+        .collect()
+}
+
+/// The (method, path) of every served endpoint, for checking the API description.
+#[cfg(test)]
+fn endpoint_list() -> Vec<(String, String)> {
+    served().into_iter().map(|(path, method, _)| (method.as_str().to_lowercase(), path)).collect()
 }
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    let mut server = Server::default();
-    endpoints(&mut server);
-    for (path, routes) in server.resources {
+    // One resource per path with a route per method, so other methods answer 405.
+    let mut resources: Vec<(String, Vec<Route>)> = Vec::new();
+    for (path, method, route) in served() {
+        let route = route.method(method);
+        match resources.iter_mut().find(|(p, _)| *p == path) {
+            Some((_, routes)) => routes.push(route),
+            None => resources.push((path, vec![route])),
+        }
+    }
+    for (path, routes) in resources {
         let mut resource = web::resource(path)
             .app_data(web::JsonConfig::default().error_handler(|e, _| bad_request(e.to_string())))
             .app_data(web::PathConfig::default().error_handler(|e, _| bad_request(e.to_string())))
@@ -182,4 +164,18 @@ fn bad_request(detail: String) -> actix_web::Error {
 
 async fn not_found() -> Result<HttpResponse, ApiError> {
     Err(AppError::NotFound.into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn handlers_have_names_of_their_own() {
+        let mut names: Vec<&str> = handlers().into_iter().map(|(id, _)| id).collect();
+        let count = names.len();
+        names.sort();
+        names.dedup();
+        assert_eq!(names.len(), count, "two handlers share a name, so one operation id would serve both");
+    }
 }

@@ -5,55 +5,11 @@ use actix_web::HttpResponse;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{change_requests, client_keys, decisions, requests, system_register, system_users, token};
-use crate::error::PROBLEM_CODES;
-
-#[derive(OpenApi)]
-#[openapi(
-    info(
-        title = "Systemtilgang vendor API",
-        description = "Altinn-compatible API for system access: the system register, requests for system users \
-            (standard and agent), change requests, system user tokens and decisions. Errors are RFC 9457 problem \
-            details with a stable `code`; the codes are listed under `x-problem-codes`.",
-    ),
-    paths(
-        token::issue,
-        token::jwks,
-        document,
-        decisions::decide,
-        requests::create_standard,
-        requests::get_standard,
-        requests::by_external_ref_standard,
-        requests::by_system_standard,
-        requests::delete_standard,
-        requests::create_agent,
-        requests::get_agent,
-        requests::by_external_ref_agent,
-        requests::by_system_agent,
-        requests::delete_agent,
-        change_requests::create,
-        change_requests::get,
-        change_requests::by_external_ref,
-        change_requests::by_system,
-        change_requests::delete,
-        system_users::by_system,
-        system_users::clients,
-        client_keys::put,
-        system_register::create,
-        system_register::list,
-        system_register::get,
-        system_register::update,
-        system_register::update_rights,
-        system_register::update_packages,
-        system_register::delete,
-        system_register::changelog,
-    ),
-    modifiers(&Security, &ProblemCodes)
-)]
-pub struct ApiDoc;
+use super::ApiDoc;
+use super::problem::PROBLEM_CODES;
 
 /// Bearer tokens from `/token` (or the trusted outside issuer).
-struct Security;
+pub(super) struct Security;
 
 impl Modify for Security {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
@@ -66,7 +22,7 @@ impl Modify for Security {
 }
 
 /// Every problem code and its meaning, from the one list the error type keeps.
-struct ProblemCodes;
+pub(super) struct ProblemCodes;
 
 impl Modify for ProblemCodes {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
@@ -81,7 +37,7 @@ impl Modify for ProblemCodes {
 /// This description.
 #[utoipa::path(get, path = "/authentication/api/v1/openapi.json", tag = "authentication",
     responses((status = 200, description = "The OpenAPI 3.1 document")))]
-pub async fn document() -> HttpResponse {
+pub async fn openapi_document() -> HttpResponse {
     HttpResponse::Ok().json(ApiDoc::openapi())
 }
 

@@ -5,10 +5,10 @@ use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::auth::Caller;
 use super::dto::{CreateRequestBody, PageQuery, Paginated, Problem, RequestResponse};
+use super::problem::ApiError;
 use crate::domain::requests::{self, UserType};
-use crate::domain::vendor_clients::{SCOPE_REQUEST_READ, SCOPE_REQUEST_WRITE};
-use crate::error::ApiError;
-use crate::startup::AppState;
+use crate::scopes;
+use crate::state::AppState;
 
 async fn create(
     state: web::Data<AppState>,
@@ -16,7 +16,7 @@ async fn create(
     caller: Caller,
     body: web::Json<CreateRequestBody>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(SCOPE_REQUEST_WRITE)?;
+    caller.require(scopes::REQUEST_WRITE)?;
     let input = body.into_inner().into_domain(kind)?;
     let extra = state.demo_receipt_url();
     let (details, created) =
@@ -26,7 +26,7 @@ async fn create(
 }
 
 async fn get(state: web::Data<AppState>, kind: UserType, caller: Caller, id: String) -> Result<HttpResponse, ApiError> {
-    caller.require(SCOPE_REQUEST_READ)?;
+    caller.require(scopes::REQUEST_READ)?;
     let expiry = state.request_expiry;
     let details = state.db(move |conn| requests::get_for_vendor(conn, &caller.org_no, &id, kind, expiry)).await?;
     Ok(HttpResponse::Ok().json(RequestResponse::new(details, &state.public_url)))
@@ -38,7 +38,7 @@ async fn by_external_ref(
     caller: Caller,
     (system_id, org_no, external_ref): (String, String, String),
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(SCOPE_REQUEST_READ)?;
+    caller.require(scopes::REQUEST_READ)?;
     let expiry = state.request_expiry;
     let details = state
         .db(move |conn| {
@@ -56,7 +56,7 @@ async fn by_system(
     system_id: String,
     query: PageQuery,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(SCOPE_REQUEST_READ)?;
+    caller.require(scopes::REQUEST_READ)?;
     let base = format!("{}{}", state.public_url, req.path());
     let (expiry, size) = (state.request_expiry, state.page_size);
     let items = state
@@ -75,7 +75,7 @@ async fn delete(
     caller: Caller,
     id: String,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(SCOPE_REQUEST_WRITE)?;
+    caller.require(scopes::REQUEST_WRITE)?;
     state.db(move |conn| requests::delete_for_vendor(conn, &caller.org_no, &id, kind)).await?;
     Ok(HttpResponse::Ok().finish())
 }
@@ -87,7 +87,7 @@ async fn delete(
     responses((status = 201, body = RequestResponse), (status = 200, description = "The pending request for the same triple", body = RequestResponse),
         (status = "4XX", body = Problem)),
     security(("vendor" = ["altinn:authentication/systemuser.request.write"])))]
-pub async fn create_standard(
+pub async fn create_request(
     state: web::Data<AppState>,
     caller: Caller,
     body: web::Json<CreateRequestBody>,
@@ -101,7 +101,7 @@ pub async fn create_standard(
     responses((status = 201, body = RequestResponse), (status = 200, description = "The pending request for the same triple", body = RequestResponse),
         (status = "4XX", body = Problem)),
     security(("vendor" = ["altinn:authentication/systemuser.request.write"])))]
-pub async fn create_agent(
+pub async fn create_agent_request(
     state: web::Data<AppState>,
     caller: Caller,
     body: web::Json<CreateRequestBody>,
@@ -113,7 +113,7 @@ pub async fn create_agent(
 #[utoipa::path(get, path = "/authentication/api/v1/systemuser/request/vendor/{id}", tag = "requests",
     params(("id" = String, Path)), responses((status = 200, body = RequestResponse), (status = "4XX", body = Problem)),
     security(("vendor" = ["altinn:authentication/systemuser.request.read"])))]
-pub async fn get_standard(
+pub async fn get_request(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<String>,
@@ -125,7 +125,7 @@ pub async fn get_standard(
 #[utoipa::path(get, path = "/authentication/api/v1/systemuser/request/vendor/agent/{id}", tag = "requests",
     params(("id" = String, Path)), responses((status = 200, body = RequestResponse), (status = "4XX", body = Problem)),
     security(("vendor" = ["altinn:authentication/systemuser.request.read"])))]
-pub async fn get_agent(
+pub async fn get_agent_request(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<String>,
@@ -138,7 +138,7 @@ pub async fn get_agent(
     params(("system_id" = String, Path), ("org_no" = String, Path), ("external_ref" = String, Path)),
     responses((status = 200, body = RequestResponse), (status = "4XX", body = Problem)),
     security(("vendor" = ["altinn:authentication/systemuser.request.read"])))]
-pub async fn by_external_ref_standard(
+pub async fn request_by_external_ref(
     state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<(String, String, String)>,
@@ -151,7 +151,7 @@ pub async fn by_external_ref_standard(
     params(("system_id" = String, Path), ("org_no" = String, Path), ("external_ref" = String, Path)),
     responses((status = 200, body = RequestResponse), (status = "4XX", body = Problem)),
     security(("vendor" = ["altinn:authentication/systemuser.request.read"])))]
-pub async fn by_external_ref_agent(
+pub async fn agent_request_by_external_ref(
     state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<(String, String, String)>,
@@ -163,7 +163,7 @@ pub async fn by_external_ref_agent(
 #[utoipa::path(get, path = "/authentication/api/v1/systemuser/request/vendor/bysystem/{system_id}", tag = "requests",
     params(("system_id" = String, Path), PageQuery), responses((status = 200, body = Paginated<RequestResponse>), (status = "4XX", body = Problem)),
     security(("vendor" = ["altinn:authentication/systemuser.request.read"])))]
-pub async fn by_system_standard(
+pub async fn requests_by_system(
     req: HttpRequest,
     state: web::Data<AppState>,
     caller: Caller,
@@ -177,7 +177,7 @@ pub async fn by_system_standard(
 #[utoipa::path(get, path = "/authentication/api/v1/systemuser/request/vendor/agent/bysystem/{system_id}", tag = "requests",
     params(("system_id" = String, Path), PageQuery), responses((status = 200, body = Paginated<RequestResponse>), (status = "4XX", body = Problem)),
     security(("vendor" = ["altinn:authentication/systemuser.request.read"])))]
-pub async fn by_system_agent(
+pub async fn agent_requests_by_system(
     req: HttpRequest,
     state: web::Data<AppState>,
     caller: Caller,
@@ -191,7 +191,7 @@ pub async fn by_system_agent(
 #[utoipa::path(delete, path = "/authentication/api/v1/systemuser/request/vendor/{id}", tag = "requests",
     params(("id" = String, Path)), responses((status = 200, description = "Withdrawn"), (status = "4XX", body = Problem)),
     security(("vendor" = ["altinn:authentication/systemuser.request.write"])))]
-pub async fn delete_standard(
+pub async fn delete_request(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<String>,
@@ -203,7 +203,7 @@ pub async fn delete_standard(
 #[utoipa::path(delete, path = "/authentication/api/v1/systemuser/request/vendor/agent/{id}", tag = "requests",
     params(("id" = String, Path)), responses((status = 200, description = "Withdrawn"), (status = "4XX", body = Problem)),
     security(("vendor" = ["altinn:authentication/systemuser.request.write"])))]
-pub async fn delete_agent(
+pub async fn delete_agent_request(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<String>,

@@ -7,10 +7,11 @@ use serde::{Deserialize, Serialize};
 
 use super::auth::Caller;
 use super::dto::{AccessPackageDto, Problem, RightDto, resource_ids, timestamp};
+use super::problem::ApiError;
 use crate::domain::system_register::{self, Registrar, SystemSpec};
-use crate::domain::vendor_clients::{SCOPE_REGISTER_ADMIN, SCOPE_REGISTER_WRITE};
-use crate::error::{ApiError, AppError};
-use crate::startup::AppState;
+use crate::error::AppError;
+use crate::scopes;
+use crate::state::AppState;
 use crate::tokens::OrgClaim;
 
 const LANGUAGES: [&str; 3] = ["nb", "nn", "en"];
@@ -101,9 +102,9 @@ pub struct ChangeLogEntry {
 
 /// The caller as a registrar, if its token may change the register.
 fn registrar(caller: &Caller) -> Result<Registrar, ApiError> {
-    let admin = caller.require(SCOPE_REGISTER_ADMIN).is_ok();
+    let admin = caller.require(scopes::REGISTER_ADMIN).is_ok();
     if !admin {
-        caller.require(SCOPE_REGISTER_WRITE)?;
+        caller.require(scopes::REGISTER_WRITE)?;
     }
     Ok(Registrar { org_no: caller.org_no.clone(), admin })
 }
@@ -114,7 +115,7 @@ fn system(spec: SystemSpec) -> HttpResponse {
 
 #[utoipa::path(post, path = "/authentication/api/v1/systemregister/vendor", tag = "system register", request_body = SystemDto,
     responses((status = 201, body = SystemDto), (status = "4XX", body = Problem)), security(("vendor" = ["altinn:authentication/systemregister.write"])))]
-pub async fn create(
+pub async fn register_system(
     state: web::Data<AppState>,
     caller: Caller,
     body: web::Json<SystemDto>,
@@ -127,7 +128,7 @@ pub async fn create(
 
 #[utoipa::path(get, path = "/authentication/api/v1/systemregister/vendor", tag = "system register", 
     responses((status = 200, body = Vec<SystemDto>), (status = "4XX", body = Problem)), security(("vendor" = ["altinn:authentication/systemregister.write"])))]
-pub async fn list(state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ApiError> {
+pub async fn list_systems(state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ApiError> {
     let by = registrar(&caller)?;
     let systems = state.db(move |conn| system_register::list(conn, &by)).await?;
     Ok(HttpResponse::Ok().json(systems.into_iter().map(SystemDto::from_spec).collect::<Vec<_>>()))
@@ -135,14 +136,18 @@ pub async fn list(state: web::Data<AppState>, caller: Caller) -> Result<HttpResp
 
 #[utoipa::path(get, path = "/authentication/api/v1/systemregister/vendor/{system_id}", tag = "system register", params(("system_id" = String, Path)),
     responses((status = 200, body = SystemDto), (status = "4XX", body = Problem)), security(("vendor" = ["altinn:authentication/systemregister.write"])))]
-pub async fn get(state: web::Data<AppState>, caller: Caller, id: web::Path<String>) -> Result<HttpResponse, ApiError> {
+pub async fn get_system(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
     let by = registrar(&caller)?;
     Ok(system(state.db(move |conn| system_register::get(conn, &by, &id)).await?))
 }
 
 #[utoipa::path(put, path = "/authentication/api/v1/systemregister/vendor/{system_id}", tag = "system register", params(("system_id" = String, Path)), request_body = SystemDto,
     responses((status = 200, body = SystemDto), (status = "4XX", body = Problem)), security(("vendor" = ["altinn:authentication/systemregister.write"])))]
-pub async fn update(
+pub async fn update_system(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<String>,
@@ -155,7 +160,7 @@ pub async fn update(
 
 #[utoipa::path(put, path = "/authentication/api/v1/systemregister/vendor/{system_id}/rights", tag = "system register", params(("system_id" = String, Path)), request_body = Vec<RightDto>,
     responses((status = 200, body = SystemDto), (status = "4XX", body = Problem)), security(("vendor" = ["altinn:authentication/systemregister.write"])))]
-pub async fn update_rights(
+pub async fn update_system_rights(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<String>,
@@ -168,7 +173,7 @@ pub async fn update_rights(
 
 #[utoipa::path(put, path = "/authentication/api/v1/systemregister/vendor/{system_id}/accesspackages", tag = "system register", params(("system_id" = String, Path)), request_body = Vec<AccessPackageDto>,
     responses((status = 200, body = SystemDto), (status = "4XX", body = Problem)), security(("vendor" = ["altinn:authentication/systemregister.write"])))]
-pub async fn update_packages(
+pub async fn update_system_packages(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<String>,
@@ -181,7 +186,7 @@ pub async fn update_packages(
 
 #[utoipa::path(delete, path = "/authentication/api/v1/systemregister/vendor/{system_id}", tag = "system register", params(("system_id" = String, Path)),
     responses((status = 200, description = "Deleted"), (status = "4XX", body = Problem)), security(("vendor" = ["altinn:authentication/systemregister.write"])))]
-pub async fn delete(
+pub async fn delete_system(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<String>,
@@ -193,7 +198,7 @@ pub async fn delete(
 
 #[utoipa::path(get, path = "/authentication/api/v1/systemregister/vendor/{system_id}/changelog", tag = "system register", params(("system_id" = String, Path)),
     responses((status = 200, body = Vec<ChangeLogEntry>), (status = "4XX", body = Problem)), security(("vendor" = ["altinn:authentication/systemregister.write"])))]
-pub async fn changelog(
+pub async fn system_changelog(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<String>,

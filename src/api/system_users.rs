@@ -5,20 +5,20 @@ use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::auth::Caller;
 use super::dto::{ClientResponse, PageQuery, Paginated, Problem, SystemUserResponse};
-use crate::domain::vendor_clients::SCOPE_REQUEST_READ;
+use super::problem::ApiError;
 use crate::domain::{self, system_users};
-use crate::error::ApiError;
-use crate::startup::AppState;
+use crate::scopes;
+use crate::state::AppState;
 
 #[utoipa::path(get, path = "/authentication/api/v1/systemuser/vendor/bysystem/{system_id}", tag = "system users",
     params(("system_id" = String, Path), PageQuery), responses((status = 200, body = Paginated<SystemUserResponse>), (status = "4XX", body = Problem)), security(("vendor" = ["altinn:authentication/systemuser.request.read"])))]
-pub async fn by_system(
+pub async fn system_users_by_system(
     state: web::Data<AppState>,
     vendor: Caller,
     system_id: web::Path<String>,
     query: web::Query<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    vendor.require(SCOPE_REQUEST_READ)?;
+    vendor.require(scopes::REQUEST_READ)?;
     let system_id = system_id.into_inner();
     let base = format!("{}/authentication/api/v1/systemuser/vendor/bysystem/{system_id}", state.public_url);
     let size = state.page_size;
@@ -41,14 +41,14 @@ pub async fn by_system(
 /// the vendor's agent system users.
 #[utoipa::path(get, path = "/authentication/api/v1/systemuser/vendor/agent/{system_user_id}/clients", tag = "system users",
     params(("system_user_id" = String, Path), PageQuery), responses((status = 200, body = Paginated<ClientResponse>), (status = "4XX", body = Problem)), security(("vendor" = ["altinn:authentication/systemuser.request.read"])))]
-pub async fn clients(
+pub async fn agent_clients(
     req: HttpRequest,
     state: web::Data<AppState>,
     vendor: Caller,
     id: web::Path<String>,
     query: web::Query<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    vendor.require(SCOPE_REQUEST_READ)?;
+    vendor.require(scopes::REQUEST_READ)?;
     let base = format!("{}{}", state.public_url, req.path());
     let size = state.page_size;
     let rows = state

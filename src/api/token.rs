@@ -11,8 +11,8 @@ use crate::domain::assertions;
 use crate::domain::system_user_tokens::{self, Refusal, SystemUserGrant};
 use crate::domain::vendor_clients;
 use crate::error::AppError;
-use crate::startup::AppState;
-use crate::tokens::{OrgClaim, SYSTEM_USER_DETAIL_TYPE, TOKEN_LIFETIME_SECS};
+use crate::state::AppState;
+use crate::tokens::{OrgClaim, SYSTEM_USER_DETAIL_TYPE, SystemUserDetail, TOKEN_LIFETIME_SECS};
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct TokenForm {
@@ -127,7 +127,7 @@ fn client_credentials(req: &HttpRequest, form: &TokenForm) -> Option<(String, St
 #[utoipa::path(post, path = "/token", tag = "authentication",
     request_body(content = TokenForm, content_type = "application/x-www-form-urlencoded"),
     responses((status = 200, body = TokenResponse), (status = "4XX", description = "RFC 6749 error", body = OAuthErrorBody)))]
-pub async fn issue(
+pub async fn issue_token(
     req: HttpRequest,
     state: web::Data<AppState>,
     form: web::Form<TokenForm>,
@@ -177,7 +177,8 @@ pub async fn issue(
         Some(details) => Some(system_user_grant(&state, &client.client_id, details).await?),
         None => None,
     };
-    let token = state.tokens.issue(&client.client_id, &client.org_no, &scopes, grant.as_ref())?;
+    let system_user = grant.map(|g| SystemUserDetail::new(&g.system_user_id, &g.org_no, &g.system_id));
+    let token = state.tokens.issue(&client.client_id, &client.org_no, &scopes, system_user)?;
     Ok(HttpResponse::Ok().insert_header((header::CACHE_CONTROL, "no-store")).json(TokenResponse {
         access_token: token,
         token_type: "Bearer",

@@ -4,6 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::DbConnection;
+use super::kinds::RequestStatus;
 use super::schema::{change_request_items as item, change_requests as cr, systems};
 use super::systems::System;
 
@@ -15,7 +16,7 @@ pub struct ChangeRequest {
     pub system_id: String,
     pub party_org_no: String,
     pub external_ref: String,
-    pub status: String,
+    pub status: RequestStatus,
     pub redirect_url: Option<String>,
     pub created: NaiveDateTime,
     pub handled_at: Option<NaiveDateTime>,
@@ -49,7 +50,7 @@ pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<ChangeReque
 pub fn find_pending_for(conn: &mut DbConnection, system_user_id: &str) -> QueryResult<Option<ChangeRequest>> {
     cr::table
         .filter(cr::system_user_id.eq(system_user_id))
-        .filter(cr::status.eq("New"))
+        .filter(cr::status.eq(RequestStatus::New))
         .select(ChangeRequest::as_select())
         .first(conn)
         .optional()
@@ -101,18 +102,18 @@ pub fn items(conn: &mut DbConnection, id: &str) -> QueryResult<Vec<Item>> {
 pub fn handle_if_new(
     conn: &mut DbConnection,
     id: &str,
-    status: &str,
+    status: RequestStatus,
     by: &str,
     at: NaiveDateTime,
 ) -> QueryResult<bool> {
-    diesel::update(cr::table.filter(cr::id.eq(id)).filter(cr::status.eq("New")))
+    diesel::update(cr::table.filter(cr::id.eq(id)).filter(cr::status.eq(RequestStatus::New)))
         .set((cr::status.eq(status), cr::handled_by.eq(by), cr::handled_at.eq(at)))
         .execute(conn)
         .map(|n| n == 1)
 }
 
 pub fn delete_if_new(conn: &mut DbConnection, id: &str) -> QueryResult<bool> {
-    let pending = cr::table.filter(cr::id.eq(id)).filter(cr::status.eq("New"));
+    let pending = cr::table.filter(cr::id.eq(id)).filter(cr::status.eq(RequestStatus::New));
     if diesel::select(diesel::dsl::exists(pending)).get_result::<bool>(conn)? {
         diesel::delete(item::table.filter(item::change_request_id.eq(id))).execute(conn)?;
         diesel::delete(pending).execute(conn)?;
@@ -126,7 +127,7 @@ pub fn pending_for_party(conn: &mut DbConnection, party_org_no: &str) -> QueryRe
     cr::table
         .inner_join(systems::table.on(systems::id.eq(cr::system_id)))
         .filter(cr::party_org_no.eq(party_org_no))
-        .filter(cr::status.eq("New"))
+        .filter(cr::status.eq(RequestStatus::New))
         .order((cr::created, cr::id))
         .select((ChangeRequest::as_select(), System::as_select()))
         .load(conn)

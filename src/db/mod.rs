@@ -5,6 +5,7 @@ pub mod assertions;
 pub mod audit;
 pub mod change_requests;
 pub mod clients;
+pub mod kinds;
 pub mod packages;
 pub mod parties;
 pub mod requests;
@@ -154,9 +155,46 @@ pub fn migrate(conn: &mut DbConnection) -> Result<(), String> {
     result.map_err(|e| format!("cannot migrate the database: {e}"))
 }
 
+/// Now, in UTC, to the microsecond (what PostgreSQL keeps): every stored timestamp is UTC.
+pub fn now() -> chrono::NaiveDateTime {
+    use chrono::Timelike;
+    let now = chrono::Utc::now().naive_utc();
+    now.with_nanosecond(now.nanosecond() / 1000 * 1000).unwrap_or(now)
+}
+
 /// Updates the planner's statistics after a bulk load (both backends know ANALYZE).
 pub fn refresh_statistics(conn: &mut DbConnection) -> QueryResult<()> {
     diesel::connection::SimpleConnection::batch_execute(conn, "ANALYZE")
+}
+
+/// Runs `work` in one transaction, committed when it returns `Ok` and rolled back when it
+/// returns `Err`. On SQLite the write lock is taken up front (`BEGIN IMMEDIATE`), so a
+/// writer that finds the database busy waits for it (`busy_timeout`) instead of failing
+/// half-way with "database is locked". Inside a transaction it becomes a savepoint.
+pub fn transaction<T, E, F>(conn: &mut DbConnection, work: F) -> Result<T, E>
+where
+    E: From<diesel::result::Error>,
+    F: FnOnce(&mut DbConnection) -> Result<T, E>,
+{
+    use diesel::connection::{AnsiTransactionManager, TransactionManager};
+    type Manager = <DbConnection as Connection>::TransactionManager;
+    let DbConnection::Sqlite(sqlite) = conn else {
+        return conn.transaction(work);
+    };
+    if AnsiTransactionManager::transaction_manager_status_mut(sqlite).transaction_depth()?.is_some() {
+        return conn.transaction(work);
+    }
+    AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE")?;
+    match work(conn) {
+        Ok(value) => {
+            Manager::commit_transaction(conn)?;
+            Ok(value)
+        }
+        Err(error) => match Manager::rollback_transaction(conn) {
+            Ok(()) | Err(diesel::result::Error::BrokenTransactionManager) => Err(error),
+            Err(rollback) => Err(rollback.into()),
+        },
+    }
 }
 
 /// True when the error is a unique-constraint violation, on either backend.

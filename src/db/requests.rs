@@ -4,6 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::DbConnection;
+use super::kinds::{RequestStatus, UserType};
 use super::resources::Resource;
 use super::schema::{persons, request_escalations as esc, request_rights, resources, system_user_requests as req};
 use super::systems::System;
@@ -15,8 +16,8 @@ pub struct Request {
     pub system_id: String,
     pub party_org_no: String,
     pub external_ref: String,
-    pub user_type: String,
-    pub status: String,
+    pub user_type: UserType,
+    pub status: RequestStatus,
     pub redirect_url: Option<String>,
     pub integration_title: Option<String>,
     pub created: NaiveDateTime,
@@ -49,7 +50,7 @@ pub fn find_pending(
         .filter(req::party_org_no.eq(party_org_no))
         .filter(req::system_id.eq(system_id))
         .filter(req::external_ref.eq(external_ref))
-        .filter(req::status.eq("New"))
+        .filter(req::status.eq(RequestStatus::New))
         .select(Request::as_select())
         .first(conn)
         .optional()
@@ -76,7 +77,7 @@ pub fn find_latest_by_external_ref(
 pub fn page_by_system(
     conn: &mut DbConnection,
     system_id: &str,
-    user_type: &str,
+    user_type: UserType,
     after: Option<&str>,
     limit: i64,
 ) -> QueryResult<Vec<Request>> {
@@ -104,7 +105,7 @@ pub fn pending_for_party(
         .left_join(esc::table.on(esc::request_id.eq(req::id)))
         .left_join(persons::table.on(persons::pid.nullable().eq(esc::escalated_by.nullable())))
         .filter(req::party_org_no.eq(party_org_no))
-        .filter(req::status.eq("New"))
+        .filter(req::status.eq(RequestStatus::New))
         .order((req::created, req::id))
         .select((Request::as_select(), System::as_select(), persons::name.nullable()))
         .load(conn)
@@ -124,11 +125,11 @@ pub fn rights(conn: &mut DbConnection, request_id: &str) -> QueryResult<Vec<Reso
 pub fn handle_if_new(
     conn: &mut DbConnection,
     id: &str,
-    status: &str,
+    status: RequestStatus,
     by: &str,
     at: NaiveDateTime,
 ) -> QueryResult<bool> {
-    diesel::update(req::table.filter(req::id.eq(id)).filter(req::status.eq("New")))
+    diesel::update(req::table.filter(req::id.eq(id)).filter(req::status.eq(RequestStatus::New)))
         .set((req::status.eq(status), req::handled_by.eq(by), req::handled_at.eq(at)))
         .execute(conn)
         .map(|n| n == 1)
@@ -136,7 +137,7 @@ pub fn handle_if_new(
 
 /// Removes a request that is still `New`; returns false otherwise.
 pub fn delete_if_new(conn: &mut DbConnection, id: &str) -> QueryResult<bool> {
-    let pending = req::table.filter(req::id.eq(id)).filter(req::status.eq("New"));
+    let pending = req::table.filter(req::id.eq(id)).filter(req::status.eq(RequestStatus::New));
     if diesel::select(diesel::dsl::exists(pending)).get_result::<bool>(conn)? {
         diesel::delete(request_rights::table.filter(request_rights::request_id.eq(id))).execute(conn)?;
         diesel::delete(pending).execute(conn)?;

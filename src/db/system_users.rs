@@ -5,6 +5,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::DbConnection;
+use super::kinds::UserType;
 use super::parties::Organisation;
 use super::resources::Resource;
 use super::schema::{organisations, resources, system_user_rights, system_users as su, systems};
@@ -17,7 +18,7 @@ pub struct SystemUser {
     pub system_id: String,
     pub party_org_no: String,
     pub external_ref: String,
-    pub user_type: String,
+    pub user_type: UserType,
     pub integration_title: String,
     pub created: NaiveDateTime,
     pub created_by: String,

@@ -3,8 +3,8 @@
 use crate::db::{DbConnection, parties};
 use crate::error::AppError;
 
-use super::ids::Pid;
 use super::roles::Role;
+use crate::ids::Pid;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Party {
@@ -94,7 +94,7 @@ pub fn demo_persons(conn: &mut DbConnection) -> Result<Vec<parties::Person>, App
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::testing::demo_db;
+    use crate::testing::demo_db;
 
     #[test]
     fn a_person_acts_for_the_chosen_party_only_when_they_hold_a_role_there() {

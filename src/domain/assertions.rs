@@ -46,7 +46,7 @@ pub fn verify(
     let Ok(header) = jsonwebtoken::decode_header(assertion) else {
         return Ok(Err(Refused("the assertion is not a signed JWT")));
     };
-    let Some(client_id) = crate::tokens::unverified_issuer(assertion) else {
+    let Some(client_id) = crate::support::unverified_issuer(assertion) else {
         return Ok(Err(Refused("the assertion names no issuer")));
     };
     let Some(client) = vendor_clients::find(conn, &client_id)? else {
@@ -98,7 +98,7 @@ pub fn verify(
     if claims.iss != client.client_id || claims.exp - claims.iat > MAX_LIFETIME_SECS {
         return Ok(Err(Refused("the assertion may live at most 120 seconds")));
     }
-    let now = super::now();
+    let now = db::now();
     let expires = chrono::DateTime::from_timestamp(claims.exp + 10, 0).map(|t| t.naive_utc()).unwrap_or(now);
     if !db::assertions::remember(conn, &format!("{}:{}", client.client_id, claims.jti), expires, now)? {
         return Ok(Err(Refused("the assertion was used before")));

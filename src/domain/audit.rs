@@ -3,8 +3,8 @@
 
 use diesel::QueryResult;
 
-use crate::db::DbConnection;
 use crate::db::audit::{self, NewAuditEvent};
+use crate::db::{self, DbConnection};
 
 /// Who did it: a person by identity number, or a vendor by organisation number.
 #[derive(Debug, Clone, Copy)]
@@ -99,7 +99,7 @@ pub fn record_each(
     subject_id: &str,
     details: &[String],
 ) -> QueryResult<()> {
-    let (actor, at) = (actor.stored(), super::now());
+    let (actor, at) = (actor.stored(), db::now());
     let events: Vec<NewAuditEvent> = details
         .iter()
         .map(|detail| NewAuditEvent {
@@ -126,7 +126,7 @@ pub fn record(
     audit::insert(
         conn,
         &NewAuditEvent {
-            at: super::now(),
+            at: db::now(),
             actor,
             party_org_no: party_org_no.to_owned(),
             action: action.as_str().to_owned(),

@@ -3,8 +3,6 @@
 
 use std::collections::BTreeSet;
 
-use diesel::Connection;
-
 use crate::db::change_requests::{self, ChangeRequest, Item};
 use crate::db::packages::AccessPackage;
 use crate::db::resources::Resource;
@@ -13,8 +11,9 @@ use crate::db::{self, DbConnection, parties};
 use crate::error::AppError;
 
 use super::audit::{self, Action, Actor as AuditActor};
-use super::delegation;
-use super::requests::{Expiry, RequestStatus, UserType, check_open_for_manager, redirect_allowed};
+use super::handling::{self, Act, Handling, Subject};
+use super::requests::{Expiry, RequestStatus, UserType, check_redirect};
+use super::system_users::SystemUserDetails;
 use super::systems;
 
 /// What a vendor asks to change, decoded from the wire format.
@@ -46,11 +45,21 @@ pub struct ChangeDetails {
 
 impl ChangeDetails {
     pub fn status(&self) -> RequestStatus {
-        RequestStatus::parse(&self.request.status).unwrap_or(RequestStatus::New)
+        self.request.status
     }
 
-    pub fn is_open(&self) -> bool {
-        self.status() == RequestStatus::New && !self.timed_out
+    /// What the change asks of the person who handles it: what it adds to a system user
+    /// of `user_type` (removals need no right).
+    pub fn subject(&self, user_type: UserType) -> Subject<'_> {
+        Subject {
+            party_org_no: &self.request.party_org_no,
+            status: self.request.status,
+            timed_out: self.timed_out,
+            user_type,
+            rights: &self.add_rights,
+            packages: &self.add_packages,
+            forwardable: None,
+        }
     }
 }
 
@@ -79,8 +88,7 @@ pub fn create(
     extra_redirect: Option<&str>,
 ) -> Result<Created, AppError> {
     let system = systems::owned_by(conn, vendor_org_no, &input.system_id)?;
-    let external_ref =
-        input.external_ref.clone().filter(|r| !r.trim().is_empty()).unwrap_or(input.party_org_no.clone());
+    let external_ref = super::external_ref(input.external_ref.as_deref(), &input.party_org_no);
     let user: SystemUser = match &input.system_user_id {
         Some(id) => system_users::find_live(conn, id)?,
         None => system_users::find_live_by_triple(conn, &input.party_org_no, &system.system.id, &external_ref)?,
@@ -96,13 +104,7 @@ pub fn create(
     if !set(&input.required_packages).is_subset(&system_packages) {
         return Err(AppError::PackageNotOnSystem);
     }
-    if let Some(url) = &input.redirect_url {
-        let mut allowed = db::systems::redirect_urls(conn, &system.system.id)?;
-        allowed.extend(extra_redirect.map(str::to_owned));
-        if !redirect_allowed(url, &allowed) {
-            return Err(AppError::RedirectNotAllowed);
-        }
-    }
+    check_redirect(conn, &system.system.id, input.redirect_url.as_deref(), extra_redirect)?;
     if let Some(id) = &input.id
         && let Some(existing) = change_requests::find(conn, id)?
     {
@@ -135,14 +137,14 @@ pub fn create(
         system_id: user.system_id.clone(),
         party_org_no: user.party_org_no.clone(),
         external_ref: user.external_ref.clone(),
-        status: RequestStatus::New.as_str().into(),
+        status: RequestStatus::New,
         redirect_url: input.redirect_url,
-        created: super::now(),
+        created: db::now(),
         handled_at: None,
         handled_by: None,
     };
     let summary: Vec<String> = items.iter().map(|i| format!("{} {} {}", i.change, i.kind, i.value)).collect();
-    let inserted = conn.transaction(|conn| {
+    let inserted = db::transaction::<_, AppError, _>(conn, |conn| {
         change_requests::insert(conn, &request, &items)?;
         audit::record(
             conn,
@@ -151,17 +153,18 @@ pub fn create(
             Action::ChangeRequestCreate,
             &user.id,
             &summary.join(", "),
-        )
+        )?;
+        Ok(())
     });
     match inserted {
         Ok(()) => Ok(Created::New(details(conn, request, None)?)),
-        Err(e) if db::is_unique_violation(&e) => {
+        Err(AppError::Duplicate(cause)) => {
             let pending = change_requests::find_pending_for(conn, &user.id)?
                 .or(change_requests::find(conn, &id)?)
-                .ok_or(AppError::Internal(e.to_string()))?;
+                .ok_or(AppError::Internal(cause))?;
             Ok(Created::Existing(details(conn, pending, None)?))
         }
-        Err(e) => Err(e.into()),
+        Err(e) => Err(e),
     }
 }
 
@@ -177,8 +180,7 @@ fn details(conn: &mut DbConnection, request: ChangeRequest, expiry: Option<Expir
     let remove_rights = resources(conn, values(RIGHT, REMOVE))?;
     let add_packages = db::packages::by_urns(conn, &values(PACKAGE, ADD))?;
     let remove_packages = db::packages::by_urns(conn, &values(PACKAGE, REMOVE))?;
-    let timed_out = request.status == RequestStatus::New.as_str()
-        && expiry.is_some_and(|e| e.is_timed_out(request.created, super::now()));
+    let timed_out = expiry.is_some_and(|e| e.has_passed(request.status, request.created));
     Ok(ChangeDetails { request, add_rights, remove_rights, add_packages, remove_packages, timed_out })
 }
 
@@ -229,9 +231,9 @@ pub fn page_by_system(
 
 pub fn delete_for_vendor(conn: &mut DbConnection, vendor_org_no: &str, id: &str) -> Result<(), AppError> {
     let found = get_for_vendor(conn, vendor_org_no, id, Expiry(chrono::Duration::MAX))?;
-    conn.transaction(|conn| {
+    db::transaction(conn, |conn| {
         if !change_requests::delete_if_new(conn, id)? {
-            return Ok(Err(AppError::RequestNotNew(found.request.status.clone())));
+            return Err(AppError::RequestNotNew(found.status().as_str().into()));
         }
         audit::record(
             conn,
@@ -241,74 +243,81 @@ pub fn delete_for_vendor(conn: &mut DbConnection, vendor_org_no: &str, id: &str)
             &found.request.system_user_id,
             id,
         )?;
-        Ok::<_, diesel::result::Error>(Ok(()))
-    })?
+        Ok(())
+    })
 }
 
-/// The change request with the system user it concerns and its party's name.
-pub fn context(
+/// A change request with the system user it concerns, its party, and what the person
+/// viewing it may do.
+#[derive(Debug, Clone)]
+pub struct ChangeContext {
+    pub change: ChangeDetails,
+    pub access: SystemUserDetails,
+    pub party: parties::Organisation,
+    pub handling: Handling,
+}
+
+pub fn context(conn: &mut DbConnection, pid: &str, id: &str, expiry: Expiry) -> Result<ChangeContext, AppError> {
+    let change = get(conn, id, expiry)?;
+    let access = super::system_users::get_for_party(conn, &change.request.party_org_no, &change.request.system_user_id)
+        .map_err(|_| AppError::RequestNotFound)?;
+    let party = parties::organisation(conn, &change.request.party_org_no)?.ok_or(AppError::RequestNotFound)?;
+    let handling = handling::handling(conn, pid, change.subject(access.user.user_type))?;
+    Ok(ChangeContext { change, access, party, handling })
+}
+
+/// The change request and the live system user it changes, refusing `act` when `pid`
+/// may not do it.
+fn checked(
     conn: &mut DbConnection,
+    pid: &str,
     id: &str,
     expiry: Expiry,
-) -> Result<(ChangeDetails, super::system_users::SystemUserDetails, parties::Organisation), AppError> {
+    act: Act,
+) -> Result<(ChangeDetails, SystemUser), AppError> {
     let found = get(conn, id, expiry)?;
-    let user = super::system_users::get_for_party(conn, &found.request.party_org_no, &found.request.system_user_id)
-        .map_err(|_| AppError::RequestNotFound)?;
-    let party = parties::organisation(conn, &found.request.party_org_no)?.ok_or(AppError::RequestNotFound)?;
-    Ok((found, user, party))
-}
-
-fn check_can_handle(conn: &mut DbConnection, pid: &str, found: &ChangeDetails) -> Result<(), AppError> {
-    check_open_for_manager(conn, pid, found.status(), found.timed_out, &found.request.party_org_no).map(drop)
+    let user = system_users::find_live(conn, &found.request.system_user_id)?.ok_or(AppError::RequestNotFound)?;
+    handling::handling(conn, pid, found.subject(user.user_type))?.check(act)?;
+    Ok((found, user))
 }
 
 /// Approves as `pid`: every added right and package must be delegable by them; the change and the
 /// status are applied in one transaction.
 pub fn approve(conn: &mut DbConnection, pid: &str, id: &str, expiry: Expiry) -> Result<ChangeDetails, AppError> {
-    let mut found = get(conn, id, expiry)?;
-    check_can_handle(conn, pid, &found)?;
-    let user = system_users::find_live(conn, &found.request.system_user_id)?.ok_or(AppError::RequestNotFound)?;
-    let packages = UserType::of(&user.user_type).delegated_packages(&found.add_packages);
-    delegation::check_all(conn, pid, &found.request.party_org_no, &found.add_rights, packages)?;
+    let (mut found, user) = checked(conn, pid, id, expiry, Act::Approve)?;
     let ids = |rs: &[Resource]| rs.iter().map(|r| r.id.clone()).collect::<Vec<_>>();
     let urns = |ps: &[AccessPackage]| ps.iter().map(|p| p.urn.clone()).collect::<Vec<_>>();
     let (add_r, remove_r, add_p, remove_p) =
         (ids(&found.add_rights), ids(&found.remove_rights), urns(&found.add_packages), urns(&found.remove_packages));
-    let user_id = found.request.system_user_id.clone();
     let party = found.request.party_org_no.clone();
-    conn.transaction(|conn| {
-        if !change_requests::handle_if_new(conn, id, RequestStatus::Accepted.as_str(), pid, super::now())? {
-            return Ok(Err(AppError::RequestNotNew(RequestStatus::Accepted.as_str().into())));
+    db::transaction(conn, |conn| {
+        if !change_requests::handle_if_new(conn, id, RequestStatus::Accepted, pid, db::now())? {
+            return Err(AppError::RequestNotNew(RequestStatus::Accepted.as_str().into()));
         }
-        if system_users::find_live(conn, &user_id)?.is_none() {
-            return Err(diesel::result::Error::RollbackTransaction);
+        if system_users::find_live(conn, &user.id)?.is_none() {
+            return Err(AppError::SystemUserNotFound);
         }
-        system_users::remove_rights(conn, &user_id, &remove_r)?;
-        system_users::add_rights(conn, &user_id, &add_r)?;
-        db::packages::remove_from_system_user(conn, &user_id, &remove_p)?;
-        db::packages::add_to_system_user(conn, &user_id, &add_p)?;
-        audit::record(conn, AuditActor::Person(pid), &party, Action::ChangeRequestApprove, &user_id, id)?;
-        Ok::<_, diesel::result::Error>(Ok(()))
-    })
-    .map_err(|e| match e {
-        diesel::result::Error::RollbackTransaction => AppError::SystemUserNotFound,
-        other => other.into(),
-    })??;
+        system_users::remove_rights(conn, &user.id, &remove_r)?;
+        system_users::add_rights(conn, &user.id, &add_r)?;
+        db::packages::remove_from_system_user(conn, &user.id, &remove_p)?;
+        db::packages::add_to_system_user(conn, &user.id, &add_p)?;
+        audit::record(conn, AuditActor::Person(pid), &party, Action::ChangeRequestApprove, &user.id, id)?;
+        Ok(())
+    })?;
     found.request = change_requests::find(conn, id)?.ok_or(AppError::RequestNotFound)?;
     Ok(found)
 }
 
 pub fn reject(conn: &mut DbConnection, pid: &str, id: &str, expiry: Expiry) -> Result<ChangeDetails, AppError> {
-    let mut found = get(conn, id, expiry)?;
-    check_can_handle(conn, pid, &found)?;
-    let (user_id, party) = (found.request.system_user_id.clone(), found.request.party_org_no.clone());
-    conn.transaction(|conn| {
-        if !change_requests::handle_if_new(conn, id, RequestStatus::Rejected.as_str(), pid, super::now())? {
-            return Ok(Err(AppError::RequestNotNew(RequestStatus::Rejected.as_str().into())));
+    let (mut found, user) = checked(conn, pid, id, expiry, Act::Reject)?;
+    let party = found.request.party_org_no.clone();
+    db::transaction(conn, |conn| {
+        if !change_requests::handle_if_new(conn, id, RequestStatus::Rejected, pid, db::now())? {
+            return Err(AppError::RequestNotNew(RequestStatus::Rejected.as_str().into()));
         }
-        audit::record(conn, AuditActor::Person(pid), &party, Action::ChangeRequestReject, &user_id, id)?;
-        Ok::<_, diesel::result::Error>(Ok(()))
-    })??;
+        audit::record(conn, AuditActor::Person(pid), &party, Action::ChangeRequestReject, &user.id, id)?;
+        Ok(())
+    })?;
     found.request = change_requests::find(conn, id)?.ok_or(AppError::RequestNotFound)?;
     Ok(found)
 }

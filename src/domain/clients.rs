@@ -4,13 +4,11 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use diesel::Connection;
-
-use crate::db::DbConnection;
 use crate::db::clients::{self, ClientDelegation, ClientFilter};
 use crate::db::packages::{self, AccessPackage};
 use crate::db::parties::{self, Organisation, search_key};
 use crate::db::system_users::{self, SystemUser};
+use crate::db::{self, DbConnection};
 use crate::error::AppError;
 
 use super::actor::Actor;
@@ -58,7 +56,7 @@ pub fn filter(query: &str, hide_added: bool) -> ClientFilter {
 fn agent_user(conn: &mut DbConnection, actor: &Actor, id: &str) -> Result<(SystemUser, Vec<AccessPackage>), AppError> {
     let firm = &actor.party()?.org_no;
     let user = system_users::find_live(conn, id)?
-        .filter(|u| &u.party_org_no == firm && UserType::of(&u.user_type) == UserType::Agent)
+        .filter(|u| &u.party_org_no == firm && u.user_type == UserType::Agent)
         .ok_or(AppError::SystemUserNotFound)?;
     let packages = packages::of_system_user(conn, id)?;
     Ok((user, packages))
@@ -182,7 +180,7 @@ pub fn add_all(conn: &mut DbConnection, actor: &Actor, id: &str, filter: &Client
     loop {
         let eligible = clients::eligible_unattached(conn, &user.party_org_no, id, filter, &role_sets)?;
         let rows = delegations(actor, &user, &eligible);
-        let result = conn.transaction(|conn| {
+        let result = db::transaction::<_, AppError, _>(conn, |conn| {
             clients::attach_new(conn, &rows)?;
             audit::record_each(
                 conn,
@@ -191,21 +189,22 @@ pub fn add_all(conn: &mut DbConnection, actor: &Actor, id: &str, filter: &Client
                 Action::ClientAdd,
                 id,
                 &eligible,
-            )
+            )?;
+            Ok(())
         });
         match result {
             Ok(()) => {
                 clients::refresh_statistics(conn)?;
                 return Ok(rows.len());
             }
-            Err(e) if crate::db::is_unique_violation(&e) && attempts < 3 => attempts += 1,
-            Err(e) => return Err(e.into()),
+            Err(AppError::Duplicate(_)) if attempts < 3 => attempts += 1,
+            Err(e) => return Err(e),
         }
     }
 }
 
 fn delegations(actor: &Actor, user: &SystemUser, org_nos: &[String]) -> Vec<ClientDelegation> {
-    let now = super::now();
+    let now = db::now();
     org_nos
         .iter()
         .map(|org_no| ClientDelegation {
@@ -222,7 +221,7 @@ fn delegations(actor: &Actor, user: &SystemUser, org_nos: &[String]) -> Vec<Clie
 /// no error: the client ends up attached once either way.
 fn attach(conn: &mut DbConnection, actor: &Actor, user: &SystemUser, org_nos: &[String]) -> Result<usize, AppError> {
     let rows = delegations(actor, user, org_nos);
-    let result = conn.transaction(|conn| {
+    let result = db::transaction::<_, AppError, _>(conn, |conn| {
         let added = clients::attach(conn, &rows)?;
         for row in &added {
             audit::record(
@@ -234,11 +233,11 @@ fn attach(conn: &mut DbConnection, actor: &Actor, user: &SystemUser, org_nos: &[
                 &row.client_org_no,
             )?;
         }
-        Ok::<_, diesel::result::Error>(added.len())
+        Ok(added.len())
     });
     match result {
-        Err(e) if crate::db::is_unique_violation(&e) => Ok(0),
-        other => Ok(other?),
+        Err(AppError::Duplicate(_)) => Ok(0),
+        other => other,
     }
 }
 
@@ -248,7 +247,7 @@ pub fn remove(conn: &mut DbConnection, actor: &Actor, id: &str, client_org_no: &
     if !is_client_administrator(actor) {
         return Err(AppError::NotClientAdministrator);
     }
-    conn.transaction(|conn| {
+    db::transaction::<_, AppError, _>(conn, |conn| {
         if clients::detach(conn, id, client_org_no)? {
             audit::record(
                 conn,
@@ -259,9 +258,8 @@ pub fn remove(conn: &mut DbConnection, actor: &Actor, id: &str, client_org_no: &
                 client_org_no,
             )?;
         }
-        Ok::<_, diesel::result::Error>(())
-    })?;
-    Ok(())
+        Ok(())
+    })
 }
 
 /// One page of an agent system user's clients for the vendor of its system.
@@ -273,7 +271,7 @@ pub fn page_for_vendor(
     limit: i64,
 ) -> Result<Vec<(ClientDelegation, Organisation)>, AppError> {
     let user = system_users::find_live(conn, id)?
-        .filter(|u| UserType::of(&u.user_type) == UserType::Agent)
+        .filter(|u| u.user_type == UserType::Agent)
         .ok_or(AppError::SystemUserNotFound)?;
     super::systems::owned_by(conn, vendor_org_no, &user.system_id).map_err(|_| AppError::SystemUserNotFound)?;
     Ok(clients::attached_page(conn, id, after, limit)?)
@@ -285,7 +283,7 @@ mod tests {
 
     use super::*;
     use crate::domain::requests::{self, Expiry, NewRequest};
-    use crate::domain::testing::demo_db;
+    use crate::testing::demo_db;
 
     const DRESS: &str = "03868120095";
     const FIRM: &str = "310000027";

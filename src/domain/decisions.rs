@@ -35,7 +35,7 @@ pub fn decide(
     };
     let packages: Vec<String> =
         db::packages::of_system_user(conn, system_user_id)?.into_iter().map(|p| p.urn).collect();
-    let permitted = match UserType::of(&user.user_type) {
+    let permitted = match user.user_type {
         UserType::Standard => {
             user.party_org_no == party_org_no
                 && (system_users::rights(conn, system_user_id)?.iter().any(|r| r.id == resource_id)
@@ -56,7 +56,7 @@ mod tests {
     use super::*;
     use crate::domain::actor::Actor;
     use crate::domain::requests::{self, Expiry, NewRequest};
-    use crate::domain::testing::demo_db;
+    use crate::testing::demo_db;
 
     #[test]
     fn a_standard_system_user_acts_for_its_own_party_within_its_rights_until_deleted() {

@@ -8,7 +8,7 @@ pub mod change_requests;
 pub mod clients;
 pub mod decisions;
 pub mod delegation;
-pub mod ids;
+pub mod handling;
 pub mod requests;
 pub mod roles;
 pub mod system_register;
@@ -17,12 +17,14 @@ pub mod system_users;
 pub mod systems;
 pub mod vendor_clients;
 
-use chrono::{NaiveDateTime, Timelike, Utc};
-
-/// Now, in UTC, to the microsecond (what PostgreSQL keeps): every stored timestamp is UTC.
-pub fn now() -> NaiveDateTime {
-    let now = Utc::now().naive_utc();
-    now.with_nanosecond(now.nanosecond() / 1000 * 1000).unwrap_or(now)
+/// A system user's external reference: the one given, trimmed, or else the party's
+/// organisation number (Altinn's default). Requests, change requests and system user
+/// tokens all find a system user by it.
+pub fn external_ref(given: Option<&str>, party_org_no: &str) -> String {
+    match given.map(str::trim) {
+        Some(r) if !r.is_empty() => r.to_owned(),
+        _ => party_org_no.to_owned(),
+    }
 }
 
 /// An absolute https URL, or plain http to this machine (development and tests): what
@@ -39,17 +41,24 @@ pub fn https_or_loopback(raw: &str) -> bool {
 }
 
 #[cfg(test)]
-pub(crate) mod testing {
-    //! An in-memory database with the demo data, for rule tests without a server.
-    use diesel::Connection;
+mod tests {
+    use super::audit::Action;
+    use super::requests::RequestStatus;
+    use super::roles::Role;
+    use crate::i18n::I18n;
 
-    use crate::db::DbConnection;
-
-    pub fn demo_db() -> DbConnection {
-        let mut conn = DbConnection::Sqlite(diesel::SqliteConnection::establish(":memory:").unwrap());
-        diesel::connection::SimpleConnection::batch_execute(&mut conn, "PRAGMA foreign_keys = ON").unwrap();
-        crate::db::migrate(&mut conn).unwrap();
-        crate::demo::seed(&mut conn).unwrap();
-        conn
+    #[test]
+    fn every_role_and_status_has_a_name() {
+        let i = I18n::current();
+        for role in Role::ALL {
+            assert_ne!(i.t(&role.text_key()), role.text_key());
+        }
+        for status in RequestStatus::ALL {
+            assert_ne!(i.t(&status.text_key()), status.text_key());
+        }
+        for action in Action::ALL {
+            let key = Action::text_key(action.as_str());
+            assert_ne!(i.t(&key), key);
+        }
     }
 }

@@ -4,7 +4,6 @@
 use std::collections::BTreeSet;
 
 use chrono::{Duration, NaiveDateTime};
-use diesel::Connection;
 
 use crate::db::packages::AccessPackage;
 use crate::db::requests::{self, Request};
@@ -12,45 +11,13 @@ use crate::db::resources::Resource;
 use crate::db::system_users::{self, SystemUser};
 use crate::db::{self, DbConnection, parties};
 use crate::error::AppError;
+use crate::ids::OrgNo;
 
-use super::actor::roles_for;
 use super::audit::{self, Action, Actor as AuditActor};
-use super::delegation;
-use super::ids::OrgNo;
-use super::roles::Role;
+use super::handling::{self, Act, Handling, Subject};
 use super::systems::{self, SystemDetails};
 
-/// A request's status, with the wire values Altinn uses.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RequestStatus {
-    New,
-    Accepted,
-    Rejected,
-    Denied,
-    Timedout,
-}
-
-impl RequestStatus {
-    pub const ALL: [RequestStatus; 5] = [Self::New, Self::Accepted, Self::Rejected, Self::Denied, Self::Timedout];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::New => "New",
-            Self::Accepted => "Accepted",
-            Self::Rejected => "Rejected",
-            Self::Denied => "Denied",
-            Self::Timedout => "Timedout",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|v| v.as_str() == s)
-    }
-
-    pub fn text_key(self) -> String {
-        format!("status.{}", self.as_str())
-    }
-}
+pub use crate::db::kinds::{RequestStatus, UserType};
 
 /// How old a request may grow before it can no longer be approved.
 #[derive(Debug, Clone, Copy)]
@@ -60,35 +27,10 @@ impl Expiry {
     pub fn is_timed_out(self, created: NaiveDateTime, now: NaiveDateTime) -> bool {
         now - created > self.0
     }
-}
 
-/// Whether a system user acts for its own party, or for the clients of its party.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum UserType {
-    #[default]
-    Standard,
-    Agent,
-}
-
-impl UserType {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            UserType::Standard => "standard",
-            UserType::Agent => "agent",
-        }
-    }
-
-    pub fn of(stored: &str) -> Self {
-        if stored == "agent" { UserType::Agent } else { UserType::Standard }
-    }
-
-    /// Of `packages`, those the approver gives from their own organisation: all for a
-    /// standard system user, none for an agent one, whose packages come from each client.
-    pub fn delegated_packages(self, packages: &[AccessPackage]) -> &[AccessPackage] {
-        match self {
-            UserType::Standard => packages,
-            UserType::Agent => &[],
-        }
+    /// Whether a request with this status, made then, can no longer be handled.
+    pub fn has_passed(self, status: RequestStatus, created: NaiveDateTime) -> bool {
+        status == RequestStatus::New && self.is_timed_out(created, db::now())
     }
 }
 
@@ -116,15 +58,24 @@ pub struct RequestDetails {
 
 impl RequestDetails {
     pub fn user_type(&self) -> UserType {
-        UserType::of(&self.request.user_type)
-    }
-    pub fn status(&self) -> RequestStatus {
-        RequestStatus::parse(&self.request.status).unwrap_or(RequestStatus::New)
+        self.request.user_type
     }
 
-    /// Only a `New` request that has not expired can be approved or rejected.
-    pub fn is_open(&self) -> bool {
-        self.status() == RequestStatus::New && !self.timed_out
+    pub fn status(&self) -> RequestStatus {
+        self.request.status
+    }
+
+    /// What the request asks of the person who handles it.
+    pub fn subject(&self) -> Subject<'_> {
+        Subject {
+            party_org_no: &self.request.party_org_no,
+            status: self.request.status,
+            timed_out: self.timed_out,
+            user_type: self.request.user_type,
+            rights: &self.rights,
+            packages: &self.packages,
+            forwardable: Some(&self.request.id),
+        }
     }
 }
 
@@ -143,6 +94,21 @@ pub fn redirect_allowed(candidate: &str, allowed: &[String]) -> bool {
     allowed.iter().filter_map(|a| url::Url::parse(a).ok()).any(|a| key(&a) == key(&candidate))
 }
 
+/// Refuses a redirect URL that is not one of the system's (or the `extra` one the demo allows).
+pub fn check_redirect(
+    conn: &mut DbConnection,
+    system_id: &str,
+    url: Option<&str>,
+    extra: Option<&str>,
+) -> Result<(), AppError> {
+    let Some(url) = url else {
+        return Ok(());
+    };
+    let mut allowed = db::systems::redirect_urls(conn, system_id)?;
+    allowed.extend(extra.map(str::to_owned));
+    if redirect_allowed(url, &allowed) { Ok(()) } else { Err(AppError::RedirectNotAllowed) }
+}
+
 /// Creates a request, or returns the pending one for the same triple. The bool is true
 /// when a new request was made.
 pub fn create(
@@ -157,17 +123,8 @@ pub fn create(
         return Err(AppError::InvalidParty);
     }
     let (rights, packages) = requested(conn, &system, &input)?;
-    if let Some(url) = &input.redirect_url {
-        let mut allowed = db::systems::redirect_urls(conn, &system.system.id)?;
-        allowed.extend(extra_redirect.map(str::to_owned));
-        if !redirect_allowed(url, &allowed) {
-            return Err(AppError::RedirectNotAllowed);
-        }
-    }
-    let external_ref = match input.external_ref.as_deref().map(str::trim) {
-        Some(r) if !r.is_empty() => r.to_owned(),
-        _ => party.as_str().to_owned(),
-    };
+    check_redirect(conn, &system.system.id, input.redirect_url.as_deref(), extra_redirect)?;
+    let external_ref = super::external_ref(input.external_ref.as_deref(), party.as_str());
     if system_users::live_exists(conn, party.as_str(), &system.system.id, &external_ref)? {
         return Err(AppError::SystemUserExists);
     }
@@ -179,17 +136,17 @@ pub fn create(
         system_id: system.system.id.clone(),
         party_org_no: party.as_str().to_owned(),
         external_ref,
-        user_type: input.user_type.as_str().into(),
-        status: RequestStatus::New.as_str().into(),
+        user_type: input.user_type,
+        status: RequestStatus::New,
         redirect_url: input.redirect_url,
         integration_title: input.integration_title.filter(|t| !t.trim().is_empty()),
-        created: super::now(),
+        created: db::now(),
         handled_at: None,
         handled_by: None,
     };
     let ids: Vec<String> = rights.iter().map(|r| r.id.clone()).collect();
     let urns: Vec<String> = packages.iter().map(|p| p.urn.clone()).collect();
-    let inserted = conn.transaction(|conn| {
+    let inserted = db::transaction::<_, AppError, _>(conn, |conn| {
         requests::insert(conn, &request, &ids)?;
         db::packages::add_to_request(conn, &request.id, &urns)?;
         let what = [ids.as_slice(), urns.as_slice()].concat().join(" ");
@@ -200,18 +157,19 @@ pub fn create(
             Action::RequestCreate,
             &request.id,
             &what,
-        )
+        )?;
+        Ok(())
     });
     match inserted {
         Ok(()) => Ok((RequestDetails { request, rights, packages, timed_out: false }, true)),
         // A racing identical request won: answer with that one.
-        Err(e) if db::is_unique_violation(&e) => {
+        Err(AppError::Duplicate(cause)) => {
             let pending =
                 requests::find_pending(conn, &request.party_org_no, &request.system_id, &request.external_ref)?
-                    .ok_or(AppError::Internal(e.to_string()))?;
+                    .ok_or(AppError::Internal(cause))?;
             Ok((with_rights(conn, pending, None)?, false))
         }
-        Err(e) => Err(e.into()),
+        Err(e) => Err(e),
     }
 }
 
@@ -250,8 +208,7 @@ fn requested(
 fn with_rights(conn: &mut DbConnection, request: Request, expiry: Option<Expiry>) -> Result<RequestDetails, AppError> {
     let rights = requests::rights(conn, &request.id)?;
     let packages = db::packages::of_request(conn, &request.id)?;
-    let timed_out = request.status == RequestStatus::New.as_str()
-        && expiry.is_some_and(|e| e.is_timed_out(request.created, super::now()));
+    let timed_out = expiry.is_some_and(|e| e.has_passed(request.status, request.created));
     Ok(RequestDetails { request, rights, packages, timed_out })
 }
 
@@ -261,19 +218,21 @@ pub fn get(conn: &mut DbConnection, id: &str, expiry: Expiry) -> Result<RequestD
     with_rights(conn, request, Some(expiry))
 }
 
-/// A request with its system, vendor and party, for the end user's page.
+/// A request with its system, vendor and party, and what the person viewing it may do.
 #[derive(Debug, Clone)]
 pub struct RequestContext {
     pub details: RequestDetails,
     pub system: SystemDetails,
     pub party: parties::Organisation,
+    pub handling: Handling,
 }
 
-pub fn context(conn: &mut DbConnection, id: &str, expiry: Expiry) -> Result<RequestContext, AppError> {
+pub fn context(conn: &mut DbConnection, pid: &str, id: &str, expiry: Expiry) -> Result<RequestContext, AppError> {
     let details = get(conn, id, expiry)?;
     let system = systems::details(conn, &details.request.system_id)?.ok_or(AppError::RequestNotFound)?;
     let party = parties::organisation(conn, &details.request.party_org_no)?.ok_or(AppError::RequestNotFound)?;
-    Ok(RequestContext { details, system, party })
+    let handling = handling::handling(conn, pid, details.subject())?;
+    Ok(RequestContext { details, system, party, handling })
 }
 
 /// A request of the given type for one of the vendor's systems; anything else is "not found".
@@ -303,7 +262,7 @@ pub fn get_by_external_ref(
 ) -> Result<RequestDetails, AppError> {
     systems::owned_by(conn, vendor_org_no, system_id)?;
     let request = requests::find_latest_by_external_ref(conn, system_id, org_no, external_ref)?
-        .filter(|r| UserType::of(&r.user_type) == user_type)
+        .filter(|r| r.user_type == user_type)
         .ok_or(AppError::RequestNotFound)?;
     with_rights(conn, request, Some(expiry))
 }
@@ -319,7 +278,7 @@ pub fn page_by_system(
     expiry: Expiry,
 ) -> Result<Vec<RequestDetails>, AppError> {
     systems::owned_by(conn, vendor_org_no, system_id)?;
-    requests::page_by_system(conn, system_id, user_type.as_str(), after, limit)?
+    requests::page_by_system(conn, system_id, user_type, after, limit)?
         .into_iter()
         .map(|r| with_rights(conn, r, Some(expiry)))
         .collect()
@@ -333,9 +292,9 @@ pub fn delete_for_vendor(
     user_type: UserType,
 ) -> Result<(), AppError> {
     let details = get_for_vendor(conn, vendor_org_no, id, user_type, Expiry(Duration::MAX))?;
-    conn.transaction(|conn| {
+    db::transaction(conn, |conn| {
         if !requests::delete_if_new(conn, id)? {
-            return Ok(Err(AppError::RequestNotNew(details.request.status.clone())));
+            return Err(AppError::RequestNotNew(details.status().as_str().into()));
         }
         audit::record(
             conn,
@@ -345,8 +304,8 @@ pub fn delete_for_vendor(
             id,
             "",
         )?;
-        Ok::<_, diesel::result::Error>(Ok(()))
-    })?
+        Ok(())
+    })
 }
 
 /// A pending request as the overview lists it.
@@ -366,100 +325,49 @@ pub fn pending_for_party(conn: &mut DbConnection, org_no: &str) -> Result<Vec<Pe
         .collect())
 }
 
-/// Someone who can act for the party but may not approve forwards the request to its
+/// The request with what `pid` may do with it, refusing `act` when they may not.
+fn checked(
+    conn: &mut DbConnection,
+    pid: &str,
+    id: &str,
+    expiry: Expiry,
+    act: Act,
+) -> Result<(RequestDetails, Handling), AppError> {
+    let details = get(conn, id, expiry)?;
+    let handling = handling::handling(conn, pid, details.subject())?;
+    handling.check(act)?;
+    Ok((details, handling))
+}
+
+/// Someone who can act for the party but may not handle the request forwards it to its
 /// access managers. Forwarding twice changes nothing.
 pub fn escalate(conn: &mut DbConnection, pid: &str, id: &str, expiry: Expiry) -> Result<(), AppError> {
-    let details = get(conn, id, expiry)?;
-    check_open_for(conn, pid, details.status(), details.timed_out, &details.request.party_org_no)?;
-    let party = details.request.party_org_no.clone();
-    conn.transaction(|conn| {
-        if requests::escalate(conn, id, pid, super::now())? {
+    let (details, handling) = checked(conn, pid, id, expiry, Act::Forward)?;
+    if handling.forwarded_by.is_some() {
+        return Ok(());
+    }
+    let party = details.request.party_org_no;
+    db::transaction(conn, |conn| {
+        if requests::escalate(conn, id, pid, db::now())? {
             audit::record(conn, AuditActor::Person(pid), &party, Action::RequestEscalate, id, "")?;
         }
-        Ok::<_, diesel::result::Error>(())
-    })?;
-    Ok(())
-}
-
-/// Who forwarded the request to the access managers, if anyone did.
-pub fn escalated_by(conn: &mut DbConnection, id: &str) -> Result<Option<String>, AppError> {
-    Ok(requests::escalated_by(conn, id)?)
-}
-
-/// Checks that the person may handle the request: it is open and they manage access for
-/// its party. Returns their roles there. Approval needs more (see [`approve`]).
-fn check_can_handle(conn: &mut DbConnection, pid: &str, details: &RequestDetails) -> Result<Vec<Role>, AppError> {
-    check_open_for_manager(conn, pid, details.status(), details.timed_out, &details.request.party_org_no)
-}
-
-/// An agent system user acts for the firm's clients, so approving its request also takes
-/// the firm's client administrator role; anyone managing access may still reject it.
-pub fn may_approve(user_type: UserType, roles: &[Role]) -> bool {
-    user_type != UserType::Agent || roles.contains(&Role::Klientadministrator)
-}
-
-/// Checks that the request is `New`, not expired and that the person can act for its
-/// party; returns their roles there.
-fn check_open_for(
-    conn: &mut DbConnection,
-    pid: &str,
-    status: RequestStatus,
-    timed_out: bool,
-    party_org_no: &str,
-) -> Result<Vec<Role>, AppError> {
-    if status != RequestStatus::New {
-        return Err(AppError::RequestNotNew(status.as_str().into()));
-    }
-    if timed_out {
-        return Err(AppError::RequestExpired);
-    }
-    let roles = roles_for(conn, pid, party_org_no)?;
-    if roles.is_empty() {
-        return Err(AppError::CannotRepresent);
-    }
-    Ok(roles)
-}
-
-/// A request or change request can be handled only while `New` and not expired, and only
-/// by an access manager of its party.
-pub(super) fn check_open_for_manager(
-    conn: &mut DbConnection,
-    pid: &str,
-    status: RequestStatus,
-    timed_out: bool,
-    party_org_no: &str,
-) -> Result<Vec<Role>, AppError> {
-    let roles = check_open_for(conn, pid, status, timed_out, party_org_no)?;
-    if !roles.iter().any(|r| r.is_access_manager()) {
-        return Err(AppError::NotAccessManager);
-    }
-    Ok(roles)
+        Ok(())
+    })
 }
 
 /// Approves the request as `pid`: all-or-nothing check of rights and packages, then status change and the
 /// system user (id = request id) in one transaction. A racing second approval gets
 /// `RequestNotNew`.
 pub fn approve(conn: &mut DbConnection, pid: &str, id: &str, expiry: Expiry) -> Result<RequestDetails, AppError> {
-    let mut details = get(conn, id, expiry)?;
-    let roles = check_can_handle(conn, pid, &details)?;
-    if !may_approve(details.user_type(), &roles) {
-        return Err(AppError::NotClientAdministrator);
-    }
-    delegation::check_all(
-        conn,
-        pid,
-        &details.request.party_org_no,
-        &details.rights,
-        details.user_type().delegated_packages(&details.packages),
-    )?;
-    let now = super::now();
+    let (mut details, _) = checked(conn, pid, id, expiry, Act::Approve)?;
+    let now = db::now();
     let r = &details.request;
     let user = SystemUser {
         id: r.id.clone(),
         system_id: r.system_id.clone(),
         party_org_no: r.party_org_no.clone(),
         external_ref: r.external_ref.clone(),
-        user_type: r.user_type.clone(),
+        user_type: r.user_type,
         integration_title: match &r.integration_title {
             Some(t) => t.clone(),
             None => systems::details(conn, &r.system_id)?.map(|d| d.system.name).unwrap_or_default(),
@@ -471,61 +379,43 @@ pub fn approve(conn: &mut DbConnection, pid: &str, id: &str, expiry: Expiry) -> 
     };
     let ids: Vec<String> = details.rights.iter().map(|r| r.id.clone()).collect();
     let urns: Vec<String> = details.packages.iter().map(|p| p.urn.clone()).collect();
-    let outcome = conn.transaction(|conn| {
+    db::transaction(conn, |conn| {
         // The status change goes first: it takes the write lock and decides the race.
-        if !requests::handle_if_new(conn, id, RequestStatus::Accepted.as_str(), pid, now)? {
-            return Ok(Err(AppError::RequestNotNew(RequestStatus::Accepted.as_str().into())));
+        if !requests::handle_if_new(conn, id, RequestStatus::Accepted, pid, now)? {
+            return Err(AppError::RequestNotNew(RequestStatus::Accepted.as_str().into()));
         }
-        match system_users::insert(conn, &user, &ids) {
-            Err(e) if db::is_unique_violation(&e) => return Err(RollBack::Exists),
-            other => other?,
-        }
+        system_users::insert(conn, &user, &ids).map_err(|e| match AppError::from(e) {
+            AppError::Duplicate(_) => AppError::SystemUserExists,
+            other => other,
+        })?;
         db::packages::add_to_system_user(conn, &user.id, &urns)?;
         let what = [ids.as_slice(), urns.as_slice()].concat().join(" ");
         audit::record(conn, AuditActor::Person(pid), &user.party_org_no, Action::RequestApprove, id, &what)?;
-        Ok(Ok(()))
-    });
-    match outcome {
-        Ok(result) => result?,
-        Err(RollBack::Exists) => return Err(AppError::SystemUserExists),
-        Err(RollBack::Db(e)) => return Err(e.into()),
-    }
+        Ok(())
+    })?;
     details.request = requests::find(conn, id)?.ok_or(AppError::RequestNotFound)?;
     Ok(details)
 }
 
 /// Rejects the request as `pid`.
 pub fn reject(conn: &mut DbConnection, pid: &str, id: &str, expiry: Expiry) -> Result<RequestDetails, AppError> {
-    let mut details = get(conn, id, expiry)?;
-    check_can_handle(conn, pid, &details)?;
+    let (mut details, _) = checked(conn, pid, id, expiry, Act::Reject)?;
     let org = details.request.party_org_no.clone();
-    conn.transaction(|conn| {
-        if !requests::handle_if_new(conn, id, RequestStatus::Rejected.as_str(), pid, super::now())? {
-            return Ok(Err(AppError::RequestNotNew(RequestStatus::Rejected.as_str().into())));
+    db::transaction(conn, |conn| {
+        if !requests::handle_if_new(conn, id, RequestStatus::Rejected, pid, db::now())? {
+            return Err(AppError::RequestNotNew(RequestStatus::Rejected.as_str().into()));
         }
         audit::record(conn, AuditActor::Person(pid), &org, Action::RequestReject, id, "")?;
-        Ok::<_, diesel::result::Error>(Ok(()))
-    })??;
+        Ok(())
+    })?;
     details.request = requests::find(conn, id)?.ok_or(AppError::RequestNotFound)?;
     Ok(details)
-}
-
-/// Why a transaction was rolled back.
-enum RollBack {
-    Exists,
-    Db(diesel::result::Error),
-}
-
-impl From<diesel::result::Error> for RollBack {
-    fn from(e: diesel::result::Error) -> Self {
-        RollBack::Db(e)
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::testing::demo_db;
+    use crate::testing::demo_db;
 
     const VENDOR: &str = "310000035";
     const APE: &str = "310000019";
@@ -652,5 +542,33 @@ mod tests {
         let rejected = reject(&mut conn, LOVE, &req.request.id, expiry()).unwrap();
         assert_eq!(rejected.status(), RequestStatus::Rejected);
         assert!(system_users::find_live(&mut conn, &req.request.id).unwrap().is_none());
+    }
+
+    #[test]
+    fn only_someone_who_may_not_handle_the_request_forwards_it_and_the_page_agrees() {
+        let mut conn = demo_db();
+        let (req, _) =
+            create(&mut conn, VENDOR, input("310000035_smartcloud", &["ske-krav-og-betalinger"]), None).unwrap();
+        let id = req.request.id;
+        let page = |conn: &mut DbConnection, pid: &str| context(conn, pid, &id, expiry()).unwrap().handling;
+        // An access manager handles it herself: no forward button, and a forged forward is refused.
+        assert!(!page(&mut conn, KONSERT).may_forward());
+        assert!(matches!(escalate(&mut conn, KONSERT, &id, expiry()), Err(AppError::ForwardNotNeeded)));
+        // Someone outside the party may do nothing with it.
+        assert!(!page(&mut conn, "03868120095").may_forward());
+        assert!(matches!(escalate(&mut conn, "03868120095", &id, expiry()), Err(AppError::CannotRepresent)));
+        // An employee forwards it once; the button is gone afterwards and a second post changes nothing.
+        assert!(page(&mut conn, PINGVIN).may_forward());
+        escalate(&mut conn, PINGVIN, &id, expiry()).unwrap();
+        let after = page(&mut conn, PINGVIN);
+        assert!(!after.may_forward());
+        assert_eq!(after.forwarded_by.as_deref(), Some("ROLIG PINGVIN"));
+        escalate(&mut conn, PINGVIN, &id, expiry()).unwrap();
+        let actions: Vec<String> =
+            crate::db::audit::for_subject(&mut conn, &id).unwrap().into_iter().map(|e| e.action).collect();
+        assert_eq!(actions, ["request.create", "request.escalate"]);
+        // Once handled, nobody forwards it.
+        reject(&mut conn, KONSERT, &id, expiry()).unwrap();
+        assert!(matches!(escalate(&mut conn, PINGVIN, &id, expiry()), Err(AppError::RequestNotNew(_))));
     }
 }

@@ -3,15 +3,13 @@
 
 use std::collections::BTreeSet;
 
-use diesel::Connection;
-
 use crate::db::packages;
 use crate::db::systems::{self, System};
 use crate::db::{self, DbConnection, parties};
 use crate::error::{AppError, FieldError};
 
 use super::audit::{self, Action, Actor as AuditActor};
-use super::ids::OrgNo;
+use crate::ids::OrgNo;
 
 /// Who changes the register: a vendor (its own systems only) or an administrator.
 #[derive(Debug, Clone)]
@@ -142,7 +140,7 @@ fn row(spec: &SystemSpec) -> System {
         description,
         is_visible: spec.visible,
         is_deleted: false,
-        created: super::now(),
+        created: db::now(),
         name_nn,
         name_en,
         description_nn,
@@ -168,17 +166,15 @@ fn write_parts(conn: &mut DbConnection, spec: &SystemSpec) -> diesel::QueryResul
 
 pub fn create(conn: &mut DbConnection, by: &Registrar, spec: SystemSpec) -> Result<SystemSpec, AppError> {
     check(conn, by, &spec, true)?;
-    conn.transaction(|conn| {
+    db::transaction::<_, AppError, _>(conn, |conn| {
         systems::insert(conn, &row(&spec), &[], &[])?;
         write_parts(conn, &spec)?;
-        log(conn, by, &spec, Action::SystemCreate)
+        log(conn, by, &spec, Action::SystemCreate)?;
+        Ok(())
     })
-    .map_err(|e| {
-        if db::is_unique_violation(&e) {
-            AppError::Invalid(vec![error("AUTH.VLD-00002", "the system id is taken")])
-        } else {
-            e.into()
-        }
+    .map_err(|e| match e {
+        AppError::Duplicate(_) => AppError::Invalid(vec![error("AUTH.VLD-00002", "the system id is taken")]),
+        other => other,
     })?;
     owned(conn, by, &spec.id)
 }
@@ -189,10 +185,11 @@ pub fn update(conn: &mut DbConnection, by: &Registrar, id: &str, spec: SystemSpe
         return Err(AppError::Invalid(vec![error("AUTH.VLD-00001", "the id and vendor of a system cannot change")]));
     }
     check(conn, by, &spec, false)?;
-    conn.transaction(|conn| {
+    db::transaction::<_, AppError, _>(conn, |conn| {
         systems::update(conn, &row(&spec))?;
         write_parts(conn, &spec)?;
-        log(conn, by, &spec, Action::SystemUpdate)
+        log(conn, by, &spec, Action::SystemUpdate)?;
+        Ok(())
     })?;
     owned(conn, by, id)
 }
@@ -210,9 +207,10 @@ pub fn set_rights(
         return Err(AppError::Invalid(errors));
     }
     spec.rights = rights;
-    conn.transaction(|conn| {
+    db::transaction::<_, AppError, _>(conn, |conn| {
         systems::replace_rights(conn, id, &spec.rights)?;
-        log(conn, by, &spec, Action::SystemUpdate)
+        log(conn, by, &spec, Action::SystemUpdate)?;
+        Ok(())
     })?;
     owned(conn, by, id)
 }
@@ -230,9 +228,10 @@ pub fn set_packages(
         return Err(AppError::Invalid(errors));
     }
     spec.packages = urns;
-    conn.transaction(|conn| {
+    db::transaction::<_, AppError, _>(conn, |conn| {
         packages::replace_for_system(conn, id, &spec.packages)?;
-        log(conn, by, &spec, Action::SystemUpdate)
+        log(conn, by, &spec, Action::SystemUpdate)?;
+        Ok(())
     })?;
     owned(conn, by, id)
 }
@@ -242,10 +241,11 @@ pub fn set_packages(
 /// owners delete them, but no system user tokens are issued for them.
 pub fn delete(conn: &mut DbConnection, by: &Registrar, id: &str) -> Result<(), AppError> {
     let spec = owned(conn, by, id)?;
-    conn.transaction(|conn| {
+    db::transaction::<_, AppError, _>(conn, |conn| {
         systems::mark_deleted(conn, id)?;
         systems::replace_client_ids(conn, id, &[])?;
-        log(conn, by, &spec, Action::SystemDelete)
+        log(conn, by, &spec, Action::SystemDelete)?;
+        Ok(())
     })?;
     Ok(())
 }

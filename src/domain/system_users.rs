@@ -3,8 +3,6 @@
 
 use std::collections::HashMap;
 
-use diesel::Connection;
-
 use crate::db::packages::AccessPackage;
 use crate::db::parties::{self, Organisation};
 use crate::db::resources::Resource;
@@ -34,7 +32,7 @@ pub struct SystemUserDetails {
 
 impl SystemUserDetails {
     pub fn user_type(&self) -> UserType {
-        UserType::of(&self.user.user_type)
+        self.user.user_type
     }
 }
 
@@ -74,30 +72,39 @@ pub fn create_by_user(conn: &mut DbConnection, actor: &Actor, system_id: &str) -
     }
     let system = systems::visible_details(conn, system_id)?;
     delegation::check_all(conn, &actor.pid, &party, &system.rights, &[])?;
-    if system_users::live_exists(conn, &party, system_id, &party)? {
+    let external_ref = super::external_ref(None, &party);
+    if system_users::live_exists(conn, &party, system_id, &external_ref)? {
         return Err(AppError::SystemUserExists);
     }
     let user = SystemUser {
         id: uuid::Uuid::new_v4().to_string(),
         system_id: system_id.to_owned(),
         party_org_no: party.clone(),
-        external_ref: party.clone(),
-        user_type: "standard".into(),
+        external_ref,
+        user_type: UserType::Standard,
         integration_title: system.system.name.clone(),
-        created: super::now(),
+        created: db::now(),
         created_by: actor.pid.clone(),
         deleted_at: None,
         deleted_by: None,
     };
     let ids: Vec<String> = system.rights.iter().map(|r| r.id.clone()).collect();
-    let result = conn.transaction(|conn| {
+    let result = db::transaction(conn, |conn| {
         system_users::insert(conn, &user, &ids)?;
-        audit::record(conn, AuditActor::Person(&actor.pid), &party, Action::SystemUserCreate, &user.id, &ids.join(" "))
+        audit::record(
+            conn,
+            AuditActor::Person(&actor.pid),
+            &party,
+            Action::SystemUserCreate,
+            &user.id,
+            &ids.join(" "),
+        )?;
+        Ok(())
     });
     match result {
         Ok(()) => Ok(user.id),
-        Err(e) if db::is_unique_violation(&e) => Err(AppError::SystemUserExists),
-        Err(e) => Err(e.into()),
+        Err(AppError::Duplicate(_)) => Err(AppError::SystemUserExists),
+        Err(e) => Err(e),
     }
 }
 
@@ -109,17 +116,17 @@ pub fn delete(conn: &mut DbConnection, actor: &Actor, id: &str) -> Result<(), Ap
     if !actor.is_access_manager() {
         return Err(AppError::NotAccessManager);
     }
-    conn.transaction(|conn| {
-        if !system_users::soft_delete(conn, id, &actor.pid, super::now())? {
-            return Ok(Err(AppError::SystemUserNotFound));
+    db::transaction(conn, |conn| {
+        if !system_users::soft_delete(conn, id, &actor.pid, db::now())? {
+            return Err(AppError::SystemUserNotFound);
         }
         // An agent system user's clients go with it.
         for client in db::clients::detach_all(conn, id)? {
             audit::record(conn, AuditActor::Person(&actor.pid), &party, Action::ClientRemove, id, &client)?;
         }
         audit::record(conn, AuditActor::Person(&actor.pid), &party, Action::SystemUserDelete, id, "")?;
-        Ok::<_, diesel::result::Error>(Ok(()))
-    })?
+        Ok(())
+    })
 }
 
 /// One line of a system user's history, with the actor's name resolved.
@@ -176,7 +183,7 @@ pub fn page_for_vendor(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::testing::demo_db;
+    use crate::testing::demo_db;
 
     fn actor(conn: &mut DbConnection, pid: &str) -> Actor {
         Actor::load(conn, pid, Some("310000019")).unwrap().unwrap()

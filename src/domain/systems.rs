@@ -57,7 +57,7 @@ pub fn owned_by(conn: &mut DbConnection, vendor_org_no: &str, id: &str) -> Resul
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::testing::demo_db;
+    use crate::testing::demo_db;
 
     #[test]
     fn search_matches_name_vendor_and_org_number_ignoring_case_and_spaces() {

@@ -3,23 +3,7 @@
 use crate::db::DbConnection;
 use crate::db::vendor_clients::{self, VendorClient};
 use crate::error::AppError;
-
-/// Scopes of the vendor API (Altinn's names).
-pub const SCOPE_REQUEST_READ: &str = "altinn:authentication/systemuser.request.read";
-pub const SCOPE_REQUEST_WRITE: &str = "altinn:authentication/systemuser.request.write";
-pub const SCOPE_REGISTER_WRITE: &str = "altinn:authentication/systemregister.write";
-/// Changes any vendor's systems in the register.
-pub const SCOPE_REGISTER_ADMIN: &str = "altinn:authentication/systemregister.admin";
-/// Asks the decision endpoint (public services).
-pub const SCOPE_DECISION: &str = "altinn:authorization/pdp";
-
-/// Client secrets are long random strings, so a plain SHA-256 is enough to keep them
-/// out of the database in clear text.
-pub fn hash_secret(secret: &str) -> String {
-    let digest = ring::digest::digest(&ring::digest::SHA256, secret.as_bytes());
-    let hex: String = digest.as_ref().iter().map(|b| format!("{b:02x}")).collect();
-    format!("sha256:{hex}")
-}
+use crate::support::{constant_time_eq, hash_secret};
 
 /// The client when the secret is right; None for an unknown client or a wrong secret.
 pub fn authenticate(conn: &mut DbConnection, client_id: &str, secret: &str) -> Result<Option<VendorClient>, AppError> {
@@ -28,11 +12,6 @@ pub fn authenticate(conn: &mut DbConnection, client_id: &str, secret: &str) -> R
     };
     let ok = constant_time_eq(hash_secret(secret).as_bytes(), client.secret_hash.as_bytes());
     Ok(ok.then_some(client))
-}
-
-/// Compares without stopping at the first difference, so timing tells nothing.
-pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 /// The scopes granted: those asked for that the client may have, or all it may have
@@ -48,7 +27,8 @@ pub fn grant_scopes(client: &VendorClient, requested: Option<&str>) -> Option<Ve
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::testing::demo_db;
+    use crate::scopes;
+    use crate::testing::demo_db;
 
     #[test]
     fn the_demo_client_authenticates_with_its_secret_only() {
@@ -64,11 +44,11 @@ mod tests {
             client_id: "c".into(),
             org_no: "310000035".into(),
             secret_hash: String::new(),
-            scopes: format!("{SCOPE_REQUEST_READ} {SCOPE_REQUEST_WRITE}"),
+            scopes: [scopes::REQUEST_READ, scopes::REQUEST_WRITE].join(" "),
             jwks: String::new(),
         };
         assert_eq!(grant_scopes(&client, None).unwrap().len(), 2);
-        assert_eq!(grant_scopes(&client, Some(SCOPE_REQUEST_READ)).unwrap(), [SCOPE_REQUEST_READ]);
-        assert!(grant_scopes(&client, Some(SCOPE_REGISTER_WRITE)).is_none());
+        assert_eq!(grant_scopes(&client, Some(scopes::REQUEST_READ)).unwrap(), [scopes::REQUEST_READ]);
+        assert!(grant_scopes(&client, Some(scopes::REGISTER_WRITE)).is_none());
     }
 }

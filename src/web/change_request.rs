@@ -5,17 +5,16 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use super::handling::{Standing, shown_on_page};
+use super::error_page::PageError;
+use super::handling::{closed_reason, http_status, shown_on_page};
 use super::missing::{self, MissingRow};
 use super::{CurrentUser, Layout, html, join_or, see_other};
 use crate::db::packages::AccessPackage;
 use crate::db::resources::Resource;
 use crate::domain::change_requests::{self, ChangeDetails};
-use crate::domain::requests::UserType;
-use crate::domain::{actor, delegation};
-use crate::error::{AppError, PageError};
+use crate::error::AppError;
 use crate::i18n::I18n;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 #[derive(Template)]
 #[template(path = "change_request.html")]
@@ -69,45 +68,34 @@ async fn render(
     error: Option<AppError>,
 ) -> Result<HttpResponse, PageError> {
     let i = I18n::current();
-    let expiry = state.request_expiry;
-    let (found, access, party) = state.db(move |conn| change_requests::context(conn, &id, expiry)).await?;
-    let represents = user.represent(state, &party.org_no).await?;
-    let open = found.is_open();
-    let manager = represents && user.actor.is_access_manager();
-    let (pid, org, adds) = (user.actor.pid.clone(), party.org_no.clone(), found.add_rights.clone());
-    let packages = UserType::of(&access.user.user_type).delegated_packages(&found.add_packages).to_vec();
-    let (missing, assigners) = state
-        .db(move |conn| {
-            let missing =
-                if open && manager { delegation::missing_for(conn, &pid, &org, &adds, &packages)? } else { Vec::new() };
-            Ok((missing, actor::role_assigner_names(conn, &org)?))
-        })
-        .await?;
-    let standing =
-        Standing { represents, party_name: &party.name, timed_out: found.timed_out, status: found.status(), manager };
-    let state_message = standing.closed_reason(&i);
-    let status = standing.http_status(error.as_ref());
-    let ChangeDetails { request, add_rights, remove_rights, add_packages, remove_packages, .. } = found;
+    let (pid, expiry) = (user.actor.pid.clone(), state.request_expiry);
+    let ctx = state.db(move |conn| change_requests::context(conn, &pid, &id, expiry)).await?;
+    if ctx.handling.represents() {
+        user.represent(state, &ctx.party.org_no).await?;
+    }
+    let handling = &ctx.handling;
+    let status = http_status(handling, error.as_ref());
+    let ChangeDetails { request, add_rights, remove_rights, add_packages, remove_packages, .. } = ctx.change;
     let page = ChangePage {
         i,
         layout: Layout::new(user),
         id: request.id,
-        title: access.user.integration_title,
-        system_name: access.system.name,
-        vendor_name: access.vendor.name,
-        party_name: party.name,
+        title: ctx.access.user.integration_title,
+        system_name: ctx.access.system.name,
+        vendor_name: ctx.access.vendor.name,
+        state_message: closed_reason(&i, handling, &ctx.party.name),
+        party_name: ctx.party.name,
         add_rights,
         remove_rights,
         add_packages,
         remove_packages,
-        state_message,
         error: error.map(|e| i.t(e.text_key())),
-        missing: missing::rows(&i, &missing),
-        assigners: join_or(&i, &assigners),
-        can_approve: open && manager && missing.is_empty(),
-        can_reject: open && manager,
+        missing: missing::rows(&i, &handling.missing),
+        assigners: join_or(&i, &handling.role_assigners),
+        can_approve: handling.may_approve(),
+        can_reject: handling.may_reject(),
         decision_path: "changerequest",
-        show_details: represents,
+        show_details: handling.represents(),
     };
     html(status, &page)
 }

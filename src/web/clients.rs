@@ -6,12 +6,14 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use super::{CurrentUser, Layout, html, join_or, see_other, urlencode};
+use super::error_page::PageError;
+use super::{CurrentUser, Layout, html, join_or, see_other};
 use crate::db::packages::AccessPackage;
 use crate::domain::clients::{self, PAGE_SIZE};
-use crate::error::{AppError, PageError};
+use crate::error::AppError;
 use crate::i18n::I18n;
-use crate::startup::AppState;
+use crate::state::AppState;
+use crate::support::urlencode;
 
 struct ClientRow {
     org_no: String,

@@ -9,7 +9,7 @@ use actix_web::{Error, web};
 use super::language;
 use crate::config::Mode;
 use crate::i18n;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 tokio::task_local! {
     static DEMO: bool;

@@ -5,13 +5,14 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
+use super::error_page::PageError;
 use super::missing::{self, MissingRow};
 use super::{CurrentUser, Layout, html, join_or, see_other};
 use crate::db::resources::Resource;
 use crate::domain::{actor, delegation, system_users, systems};
-use crate::error::{AppError, PageError};
+use crate::error::AppError;
 use crate::i18n::I18n;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 struct SystemRow {
     id: String,

@@ -5,15 +5,15 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
+use super::error_page::PageError;
 use super::{CurrentUser, Layout, OVERVIEW, ok, see_other};
 use crate::db::packages::AccessPackage;
 use crate::db::resources::Resource;
 use crate::domain::audit::Action;
 use crate::domain::requests::UserType;
 use crate::domain::system_users;
-use crate::error::PageError;
 use crate::i18n::I18n;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 struct HistoryRow {
     at: String,

@@ -1,44 +1,29 @@
-//! What the request page and the change request page share: why a request cannot be
-//! handled now, and which refusals are shown on the page itself.
+//! What the request pages share: the sentences that say why a request cannot be handled
+//! now, from the domain's [`Handling`], and which refusals a page explains itself.
 
 use actix_web::http::StatusCode;
 
-use crate::domain::requests::RequestStatus;
+use crate::domain::handling::{Closed, Handling};
 use crate::error::AppError;
 use crate::i18n::I18n;
 
-/// Where the viewer stands towards a request.
-pub struct Standing<'a> {
-    pub represents: bool,
-    pub party_name: &'a str,
-    pub timed_out: bool,
-    pub status: RequestStatus,
-    pub manager: bool,
+/// Why the page offers no Approve or Reject, if it does not.
+pub fn closed_reason(i: &I18n, handling: &Handling, party_name: &str) -> Option<String> {
+    match handling.closed {
+        Some(Closed::CannotRepresent) => Some(i.t1("request.cannot_represent", party_name)),
+        Some(Closed::Expired) => Some(i.t("request.expired")),
+        Some(Closed::Handled(status)) => Some(i.t1("request.already_handled", i.t(&status.text_key()))),
+        None if !handling.access_manager => Some(i.t("request.not_access_manager")),
+        None => None,
+    }
 }
 
-impl Standing<'_> {
-    /// Why the page offers no Approve or Reject, if it does not.
-    pub fn closed_reason(&self, i: &I18n) -> Option<String> {
-        if !self.represents {
-            Some(i.t1("request.cannot_represent", self.party_name))
-        } else if self.timed_out {
-            Some(i.t("request.expired"))
-        } else if self.status != RequestStatus::New {
-            Some(i.t1("request.already_handled", i.t(&self.status.text_key())))
-        } else if !self.manager {
-            Some(i.t("request.not_access_manager"))
-        } else {
-            None
-        }
-    }
-
-    /// The page's status: a refusal's own, 403 for someone who cannot act for the party.
-    pub fn http_status(&self, error: Option<&AppError>) -> StatusCode {
-        match (error, self.represents) {
-            (Some(e), _) => e.status(),
-            (None, false) => StatusCode::FORBIDDEN,
-            (None, true) => StatusCode::OK,
-        }
+/// The page's status: a refusal's own, 403 for someone who cannot act for the party.
+pub fn http_status(handling: &Handling, error: Option<&AppError>) -> StatusCode {
+    match (error, handling.represents()) {
+        (Some(e), _) => e.status(),
+        (None, false) => StatusCode::FORBIDDEN,
+        (None, true) => StatusCode::OK,
     }
 }
 
@@ -54,5 +39,6 @@ pub fn shown_on_page(error: &AppError) -> bool {
             | AppError::RequestNotNew(_)
             | AppError::RequestExpired
             | AppError::SystemUserExists
+            | AppError::ForwardNotNeeded
     )
 }

@@ -9,16 +9,17 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
+use super::error_page::PageError;
 use super::{CurrentUser, html, safe_next, see_other, session};
 use crate::config::Mode;
 use crate::db::parties::Person;
 use crate::domain::actor;
-use crate::domain::ids::Pid;
-use crate::domain::vendor_clients::constant_time_eq;
-use crate::error::{AppError, PageError};
+use crate::error::AppError;
 use crate::i18n::I18n;
+use crate::ids::Pid;
 use crate::oidc::PendingLogin;
-use crate::startup::AppState;
+use crate::state::AppState;
+use crate::support::constant_time_eq;
 
 #[derive(Template)]
 #[template(path = "login.html")]

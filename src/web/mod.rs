@@ -7,6 +7,7 @@ mod clients;
 mod context;
 mod create;
 mod details;
+mod error_page;
 mod handling;
 mod language;
 mod login;
@@ -24,8 +25,9 @@ use askama::Template;
 
 use crate::config::Mode;
 use crate::domain::actor::Party;
-use crate::error::{AppError, PageError};
+use crate::error::AppError;
 use crate::i18n::I18n;
+pub use error_page::PageError;
 
 pub use context::{is_demo, middleware as page_context};
 pub use user::CurrentUser;
@@ -73,11 +75,6 @@ pub fn routes(cfg: &mut web::ServiceConfig, mode: Mode) {
             .route("/systemuser/{id}/agentdelegation/addall", web::post().to(clients::add_all)),
     )
     .default_service(web::to(|| async { Err::<HttpResponse, _>(PageError(AppError::NotFound)) }));
-}
-
-/// Percent-encodes a query value.
-pub fn urlencode(value: &str) -> String {
-    url::form_urlencoded::byte_serialize(value.as_bytes()).collect()
 }
 
 /// A local path to return to after a form; anything that could leave the site is

@@ -4,12 +4,12 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
+use super::error_page::PageError;
 use super::{CurrentUser, Layout, join_or, ok};
 use crate::domain::requests::UserType;
 use crate::domain::{actor, change_requests, requests, system_users};
-use crate::error::PageError;
 use crate::i18n::I18n;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 struct PendingRow {
     /// The request page for its kind.
@@ -66,7 +66,7 @@ pub async fn page(
         .await?;
     let (mut own, mut for_clients) = (Vec::new(), Vec::new());
     for (u, system, vendor) in accesses {
-        let list = if UserType::of(&u.user_type) == UserType::Agent { &mut for_clients } else { &mut own };
+        let list = if u.user_type == UserType::Agent { &mut for_clients } else { &mut own };
         list.push(AccessRow {
             created: i.datetime(&u.created),
             id: u.id,
@@ -81,7 +81,7 @@ pub async fn page(
         pending: pending
             .into_iter()
             .map(|p| {
-                let page = match UserType::of(&p.request.user_type) {
+                let page = match p.request.user_type {
                     UserType::Standard => "request",
                     UserType::Agent => "agentrequest",
                 };

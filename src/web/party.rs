@@ -5,12 +5,12 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
+use super::error_page::PageError;
 use super::{CurrentUser, Layout, ok, safe_next, see_other};
 use crate::db::parties::search_key;
 use crate::domain::actor::Party;
-use crate::error::PageError;
 use crate::i18n::I18n;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// Parties listed at most on the search page; more are found by searching.
 const SHOWN: usize = 50;

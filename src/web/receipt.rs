@@ -5,11 +5,12 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
+use super::error_page::PageError;
 use super::{CurrentUser, Layout, ok};
 use crate::domain::requests::{self, RequestStatus};
-use crate::error::{AppError, PageError};
+use crate::error::AppError;
 use crate::i18n::I18n;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 #[derive(Template)]
 #[template(path = "receipt.html")]
@@ -38,10 +39,10 @@ pub async fn page(
     user: CurrentUser,
     query: web::Query<IdQuery>,
 ) -> Result<HttpResponse, PageError> {
-    let (id, expiry) = (query.into_inner().id, state.request_expiry);
-    let ctx = state.db(move |conn| requests::context(conn, &id, expiry)).await?;
+    let (pid, id, expiry) = (user.actor.pid.clone(), query.into_inner().id, state.request_expiry);
+    let ctx = state.db(move |conn| requests::context(conn, &pid, &id, expiry)).await?;
     // Someone who cannot act for the party learns nothing about its requests.
-    if !user.actor.can_represent(&ctx.party.org_no) || ctx.details.status() == RequestStatus::New {
+    if !ctx.handling.represents() || ctx.details.status() == RequestStatus::New {
         return Err(AppError::RequestNotFound.into());
     }
     let page = ReceiptPage {

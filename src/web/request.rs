@@ -5,16 +5,16 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use super::handling::{Standing, shown_on_page};
+use super::error_page::PageError;
+use super::handling::{closed_reason, http_status, shown_on_page};
 use super::missing::{self, MissingRow};
 use super::{CurrentUser, Layout, html, join_or, see_other};
 use crate::db::packages::AccessPackage;
 use crate::db::resources::Resource;
-use crate::domain::requests::{self, RequestContext, RequestDetails, UserType};
-use crate::domain::{actor, delegation};
-use crate::error::{AppError, PageError};
+use crate::domain::requests::{self, RequestDetails, UserType};
+use crate::error::AppError;
 use crate::i18n::I18n;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 #[derive(Template)]
 #[template(path = "request.html")]
@@ -89,48 +89,12 @@ async fn render(
     notice: Option<String>,
 ) -> Result<HttpResponse, PageError> {
     let i = I18n::current();
-    let expiry = state.request_expiry;
-    let ctx: RequestContext = state.db(move |conn| requests::context(conn, &id, expiry)).await?;
-    let party = ctx.party.org_no.clone();
-    let represents = user.represent(state, &party).await?;
-    let details = &ctx.details;
-    let open = details.is_open();
-    let manager = represents && user.actor.is_access_manager();
-    let (pid, org, rights, packages, request_id) = (
-        user.actor.pid.clone(),
-        party.clone(),
-        details.rights.clone(),
-        details.user_type().delegated_packages(&details.packages).to_vec(),
-        details.request.id.clone(),
-    );
-    let needs_client_admin = open && manager && !requests::may_approve(details.user_type(), &user.actor.roles);
-    let (missing, managers, assigners, client_admins, escalated_by) = state
-        .db(move |conn| {
-            let missing = if open && manager {
-                delegation::missing_for(conn, &pid, &org, &rights, &packages)?
-            } else {
-                Vec::new()
-            };
-            let client_admins =
-                if needs_client_admin { actor::client_administrator_names(conn, &org)? } else { Vec::new() };
-            Ok((
-                missing,
-                actor::access_manager_names(conn, &org)?,
-                actor::role_assigner_names(conn, &org)?,
-                client_admins,
-                requests::escalated_by(conn, &request_id)?,
-            ))
-        })
-        .await?;
-    let standing = Standing {
-        represents,
-        party_name: &ctx.party.name,
-        timed_out: details.timed_out,
-        status: details.status(),
-        manager,
-    };
-    let state_message = standing.closed_reason(&i);
-    let status = standing.http_status(error.as_ref());
+    let (pid, expiry) = (user.actor.pid.clone(), state.request_expiry);
+    let ctx = state.db(move |conn| requests::context(conn, &pid, &id, expiry)).await?;
+    if ctx.handling.represents() {
+        user.represent(state, &ctx.party.org_no).await?;
+    }
+    let (details, handling) = (&ctx.details, &ctx.handling);
     let page = RequestPage {
         i,
         layout: Layout::new(user),
@@ -143,24 +107,24 @@ async fn render(
         rights: details.rights.clone(),
         packages: details.packages.clone(),
         is_agent: details.user_type() == UserType::Agent,
-        error: error.map(|e| i.t(e.text_key())),
-        missing: missing::rows(&i, &missing),
-        assigners: join_or(&i, &assigners),
-        managers: (represents && open && !manager).then(|| join_or(&i, &managers)),
-        client_admin_needed: needs_client_admin.then(|| match client_admins.as_slice() {
+        state_message: closed_reason(&i, handling, &ctx.party.name),
+        error: error.as_ref().map(|e| i.t(e.text_key())),
+        missing: missing::rows(&i, &handling.missing),
+        assigners: join_or(&i, &handling.role_assigners),
+        managers: (handling.is_open() && !handling.access_manager).then(|| join_or(&i, &handling.access_managers)),
+        client_admin_needed: handling.client_administrators.as_ref().map(|names| match names.as_slice() {
             [] => i.t("request.no_client_admin"),
             names => i.t1("request.needs_client_admin", join_or(&i, names)),
         }),
-        can_approve: open && manager && missing.is_empty() && !needs_client_admin,
-        can_reject: open && manager,
+        can_approve: handling.may_approve(),
+        can_reject: handling.may_reject(),
         decision_path: "request",
-        show_details: represents,
-        can_escalate: represents && open && !manager && escalated_by.is_none(),
-        escalated_by: escalated_by.map(|name| i.t1("request.escalated_by", name)),
+        show_details: handling.represents(),
+        can_escalate: handling.may_forward(),
+        escalated_by: handling.forwarded_by.as_ref().map(|name| i.t1("request.escalated_by", name)),
         notice,
-        state_message,
     };
-    html(status, &page)
+    html(http_status(handling, error.as_ref()), &page)
 }
 
 pub async fn approve(

@@ -5,10 +5,9 @@ use actix_session::Session;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
-use crate::domain::vendor_clients::constant_time_eq;
 use crate::error::AppError;
 use crate::oidc::PendingLogin;
-use crate::tokens::random_bytes;
+use crate::support::{constant_time_eq, random_bytes};
 
 const PID: &str = "pid";
 const PARTY: &str = "party";

@@ -7,10 +7,11 @@ use std::pin::Pin;
 use actix_session::{Session, SessionExt};
 use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
 
+use super::error_page::PageError;
 use super::session;
 use crate::domain::actor::Actor;
-use crate::error::{AppError, PageError};
-use crate::startup::AppState;
+use crate::error::AppError;
+use crate::state::AppState;
 
 pub struct CurrentUser {
     pub actor: Actor,

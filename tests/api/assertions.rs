@@ -1,4 +1,4 @@
-//! Issue 4: vendors authenticate with assertions signed by their own key (jwt-bearer).
+//! Vendors authenticate with assertions signed by their own key (jwt-bearer).
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -7,7 +7,7 @@ use ring::rand::SystemRandom;
 use ring::signature::{ECDSA_P256_SHA256_FIXED_SIGNING, EcdsaKeyPair, KeyPair};
 use serde_json::{Value, json};
 
-use crate::helpers::*;
+use crate::common::*;
 use crate::on_both_backends;
 
 const JWT_BEARER: &str = "urn:ietf:params:oauth:grant-type:jwt-bearer";

@@ -1,8 +1,9 @@
-//! Issue 4: change requests on an existing system user.
+//! Change requests on an existing system user: sent by the vendor, approved or
+//! rejected in the portal.
 
 use serde_json::{Value, json};
 
-use crate::helpers::*;
+use crate::common::*;
 use crate::on_both_backends;
 
 const CHANGES: &str = "/authentication/api/v1/systemuser/changerequest/vendor";

@@ -1,21 +1,12 @@
-//! Integration tests: the real server on port 0, on SQLite and on PostgreSQL.
+//! The vendor API, the token endpoint and decisions, as vendors and public services use
+//! them: the real server on port 0, on SQLite and on PostgreSQL.
 
-mod helpers;
-#[path = "../oidc/provider.rs"]
-mod provider;
+#[path = "../common/mod.rs"]
+mod common;
 
 mod assertions;
 mod change_requests;
-mod clients;
-mod create;
-mod details;
-mod integration;
-mod login;
-mod oidc_login;
-mod overview;
-mod security;
-mod startup;
 mod system_register;
+mod tokens_and_decisions;
 mod trusted_issuer;
 mod vendor_api;
-mod vendor_request;

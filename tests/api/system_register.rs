@@ -1,8 +1,8 @@
-//! Issue 4: vendors keep their systems in the register.
+//! Vendors keep their systems in the register.
 
 use serde_json::{Value, json};
 
-use crate::helpers::*;
+use crate::common::*;
 use crate::on_both_backends;
 
 const REGISTER: &str = "/authentication/api/v1/systemregister/vendor";

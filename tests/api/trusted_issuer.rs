@@ -1,4 +1,4 @@
-//! Issue 4: the vendor API trusts an outside issuer configured by its JWKS URL.
+//! The vendor API trusts an outside issuer configured by its JWKS URL.
 
 use std::net::TcpListener;
 
@@ -10,7 +10,7 @@ use ring::rand::SystemRandom;
 use ring::signature::{ECDSA_P256_SHA256_FIXED_SIGNING, EcdsaKeyPair, KeyPair};
 use serde_json::{Value, json};
 
-use crate::helpers::*;
+use crate::common::*;
 
 const ISSUER: &str = "https://maskinporten.test/";
 

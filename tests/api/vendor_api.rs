@@ -2,7 +2,7 @@
 
 use serde_json::{Value, json};
 
-use crate::helpers::*;
+use crate::common::*;
 use crate::on_both_backends;
 
 const REQUESTS: &str = "/authentication/api/v1/systemuser/request/vendor";

@@ -6,6 +6,8 @@
 //! provider (oidc-provider). Needs `chromium`, `chromedriver` and `npm ci` (`.ci/run`
 //! installs them); outside CI a missing piece skips the suite with a note.
 
+#[path = "../common/mod.rs"]
+mod common;
 #[path = "../oidc/provider.rs"]
 mod provider;
 
@@ -14,15 +16,11 @@ use std::os::unix::process::CommandExt;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-use diesel::Connection;
 use fantoccini::key::Key;
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{Value, json};
-use systemtilgang::config::{Config, Mode};
-use systemtilgang::db::parties::NewPartyRole;
-use systemtilgang::db::{DatabaseUrl, DbConnection};
-use systemtilgang::domain::requests::Expiry;
-use systemtilgang::startup::Application;
+
+use common::{Backend, KONSERT, TIGER, TestApp};
 
 /// chromedriver in a process group of its own, so that a failed run also ends the
 /// Chromium it started.
@@ -61,30 +59,15 @@ fn prerequisites() -> Option<String> {
 
 /// Starts the portal on a fresh SQLite file, logging people in at the test provider too.
 /// STADIG KONSERT also gets a role in the accounting firm, so there is a party to switch to.
-async fn start_app(issuer: &str) -> String {
-    let dir = std::env::temp_dir().join("systemtilgang-browser");
-    std::fs::create_dir_all(&dir).unwrap();
-    let db = dir.join(format!("{}.db", uuid::Uuid::new_v4()));
-    let config = Config {
-        bind: "127.0.0.1:0".into(),
-        database_url: DatabaseUrl::parse(db.to_str().unwrap()).unwrap(),
-        public_url: None,
-        request_expiry: Expiry(chrono::Duration::days(180)),
-        page_size: 100,
-        pool_size: 4,
-        workers: Some(2),
-        trusted_issuer: None,
-        mode: Mode::Demo,
-        cookie_key: None,
-        oidc: Some(provider::settings(issuer)),
-    };
-    let app = Application::build(config).await.unwrap();
-    let mut conn = DbConnection::Sqlite(diesel::SqliteConnection::establish(db.to_str().unwrap()).unwrap());
-    let role = NewPartyRole { pid: "17827510025", org_no: "310000027", role_code: "UTINN" };
-    systemtilgang::db::parties::insert_role(&mut conn, &role).unwrap();
-    let url = app.public_url().to_owned();
-    tokio::spawn(app.run_until_stopped());
-    url
+async fn start_app(issuer: &str) -> TestApp {
+    let app = TestApp::spawn_with(Backend::Sqlite, |config| {
+        config.page_size = 100;
+        config.oidc = Some(provider::settings(issuer));
+    })
+    .await
+    .expect("SQLite needs no server");
+    app.grant_role(KONSERT, TIGER, "UTINN");
+    app
 }
 
 /// Headless Chromium, with JavaScript on or off.
@@ -498,16 +481,16 @@ async fn every_flow_by_keyboard_passes_axe_and_works_without_javascript() {
     client.goto("data:text/html,<html lang=en><title>t</title><main><img src=x.png></main></html>").await.unwrap();
     let found = violations(&client, &axe).await;
     assert!(found.as_array().unwrap().iter().any(|v| v["id"] == "image-alt"), "{found:#}");
-    let base = start_app(issuer).await;
-    every_flow(&Person { client: &client, input: Input::Keyboard, base: &base, axe: &axe }).await;
+    let app = start_app(issuer).await;
+    every_flow(&Person { client: &client, input: Input::Keyboard, base: &app.address, axe: &axe }).await;
     client.close().await.unwrap();
 
     let (_driver, client) = browser(false).await;
     // JavaScript is really off: the page's script does not run.
     client.goto("data:text/html,<title>off</title><script>document.title='on'</script>").await.unwrap();
     assert_eq!(client.title().await.unwrap(), "off");
-    let base = start_app(issuer).await;
-    every_flow(&Person { client: &client, input: Input::Mouse, base: &base, axe: &axe }).await;
+    let app = start_app(issuer).await;
+    every_flow(&Person { client: &client, input: Input::Mouse, base: &app.address, axe: &axe }).await;
     client.close().await.unwrap();
 }
 

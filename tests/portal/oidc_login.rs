@@ -2,7 +2,7 @@
 //! on loopback), the way a browser goes: to the provider's login and consent pages and
 //! back with a code.
 
-use crate::helpers::*;
+use crate::common::*;
 use crate::on_both_backends;
 use crate::provider;
 
@@ -106,7 +106,7 @@ async fn provider_form(
 /// Returns the callback URL the provider sends the browser to, not yet visited.
 async fn callback_from_provider(app: &TestApp, browser: &Browser, login: &str, next: &str) -> String {
     let callback = app.url("/login/oidc/callback");
-    let start = app.url(&format!("/login/oidc?next={}", systemtilgang::web::urlencode(next)));
+    let start = app.url(&format!("/login/oidc?next={}", systemtilgang::support::urlencode(next)));
     let (at, page) = follow(browser, start, &callback).await;
     assert_eq!(page.status, 200, "{at}: {}", page.text());
     let (at, consent) = provider_form(browser, &at, &page, &[("login", login), ("password", "x")], &callback).await;
@@ -234,7 +234,7 @@ async fn production_mode_has_only_the_real_login_and_no_demo(app: TestApp) {
         c.oidc = Some(provider::settings(issuer));
     };
     // The demo data's vendor secret is public: production refuses a database holding it.
-    let mut refused = crate::helpers::test_config(&app.database_url);
+    let mut refused = crate::common::test_config(&app.database_url);
     production(&mut refused);
     let error = systemtilgang::startup::Application::build(refused).await.err().expect("production refuses demo data");
     assert!(error.contains("demo data"), "{error}");

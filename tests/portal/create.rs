@@ -1,6 +1,6 @@
-//! Step 5 and 7: user-driven creation, with the all-or-nothing check.
+//! User-driven creation, with the all-or-nothing check.
 
-use crate::helpers::*;
+use crate::common::*;
 use crate::on_both_backends;
 
 const CREATE: &str = "/accessmanagement/ui/systemuser/create";

@@ -1,6 +1,6 @@
-//! Step 4: the overview of system accesses and pending requests.
+//! The overview of system accesses and pending requests.
 
-use crate::helpers::*;
+use crate::common::*;
 use crate::on_both_backends;
 
 on_both_backends!(overview_shows_empty_state_pending_requests_and_accesses, only_access_managers_get_the_create_button);

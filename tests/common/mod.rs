@@ -1,5 +1,7 @@
 //! Starts the real application on port 0 against a fresh database (a new SQLite file, or
-//! a new PostgreSQL database) and drives it like a browser or a vendor would.
+//! a new PostgreSQL database) and drives it like a browser or a vendor would. Shared by
+//! the test suites, each of which uses only part of it.
+#![allow(dead_code)]
 
 use std::sync::OnceLock;
 
@@ -26,7 +28,7 @@ macro_rules! on_both_backends {
             $(
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn $name() {
-                    if let Some(app) = $crate::helpers::TestApp::spawn($crate::helpers::Backend::Sqlite).await {
+                    if let Some(app) = $crate::common::TestApp::spawn($crate::common::Backend::Sqlite).await {
                         super::$name(app).await;
                     }
                 }
@@ -36,7 +38,7 @@ macro_rules! on_both_backends {
             $(
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn $name() {
-                    if let Some(app) = $crate::helpers::TestApp::spawn($crate::helpers::Backend::Postgres).await {
+                    if let Some(app) = $crate::common::TestApp::spawn($crate::common::Backend::Postgres).await {
                         super::$name(app).await;
                     }
                 }
@@ -213,7 +215,7 @@ impl TestApp {
             &systemtilgang::db::vendor_clients::VendorClient {
                 client_id: client_id.into(),
                 org_no: org_no.into(),
-                secret_hash: systemtilgang::domain::vendor_clients::hash_secret(&format!("{client_id}-secret")),
+                secret_hash: systemtilgang::support::hash_secret(&format!("{client_id}-secret")),
                 scopes: scopes.into(),
                 jwks: String::new(),
             },

@@ -1,8 +1,8 @@
-//! Issue 4: system user tokens and decisions for public services.
+//! System user tokens and decisions for public services.
 
 use serde_json::{Value, json};
 
-use crate::helpers::*;
+use crate::common::*;
 use crate::on_both_backends;
 
 on_both_backends!(

@@ -1,6 +1,6 @@
-//! Step 8: details of a system access, and revoking it.
+//! Details of a system access, and revoking it.
 
-use crate::helpers::*;
+use crate::common::*;
 use crate::on_both_backends;
 
 on_both_backends!(details_show_what_the_access_may_do_and_who_made_it, deleting_asks_first_then_revokes_everywhere);

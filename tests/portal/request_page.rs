@@ -1,6 +1,6 @@
-//! Step 6 and 7: a vendor's request approved or rejected in the portal.
+//! A vendor's request approved or rejected in the portal.
 
-use crate::helpers::*;
+use crate::common::*;
 use crate::on_both_backends;
 
 const APPROVE: &str = "/accessmanagement/ui/systemuser/request/approve";

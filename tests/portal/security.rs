@@ -1,6 +1,6 @@
 //! CSRF, cookies, framing and ids edited in the URL.
 
-use crate::helpers::*;
+use crate::common::*;
 use crate::on_both_backends;
 
 const APPROVE: &str = "/accessmanagement/ui/systemuser/request/approve";

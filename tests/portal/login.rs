@@ -1,6 +1,6 @@
-//! Step 2 and 3: logging in and out, and acting for a party.
+//! Logging in and out, and acting for a party.
 
-use crate::helpers::*;
+use crate::common::*;
 use crate::on_both_backends;
 
 on_both_backends!(

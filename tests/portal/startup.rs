@@ -1,8 +1,8 @@
-//! Step 1: starting the portal, its database and the demo data.
+//! Starting the portal, its database and the demo data.
 
 use std::process::Command;
 
-use crate::helpers::*;
+use crate::common::*;
 use crate::on_both_backends;
 
 on_both_backends!(demo_cast_is_loaded_once_and_a_restart_keeps_data);

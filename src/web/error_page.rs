@@ -1,0 +1,87 @@
+//! Errors as the portal shows them: a page in the visitor's language with a heading, an
+//! explanation and the stable code, or the login page for someone not logged in.
+
+use actix_web::http::StatusCode;
+use actix_web::http::header::{self, ContentType};
+use actix_web::{HttpResponse, ResponseError};
+use askama::Template;
+
+use crate::error::AppError;
+use crate::i18n::I18n;
+
+/// An [`AppError`] answered as a friendly page (portal routes).
+#[derive(Debug, thiserror::Error)]
+#[error(transparent)]
+pub struct PageError(pub AppError);
+
+impl<E: Into<AppError>> From<E> for PageError {
+    fn from(e: E) -> Self {
+        Self(e.into())
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage<'a> {
+    i: I18n,
+    title: String,
+    status: u16,
+    message: String,
+    code: &'a str,
+    /// Login errors offer a new login rather than the overview.
+    login_again: bool,
+}
+
+impl ResponseError for PageError {
+    fn status_code(&self) -> StatusCode {
+        self.0.status()
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        self.0.log_if_internal();
+        if let AppError::LoginRequired { next } = &self.0 {
+            let location = format!("/login?next={}", crate::support::urlencode(next));
+            return HttpResponse::SeeOther().insert_header((header::LOCATION, location)).finish();
+        }
+        let i = I18n::current();
+        let login_again =
+            matches!(self.0, AppError::LoginCancelled | AppError::LoginFailed(_) | AppError::UnknownPerson);
+        let page = ErrorPage {
+            i,
+            title: i.t(title_key(&self.0)),
+            status: self.status_code().as_u16(),
+            message: i.t(self.0.text_key()),
+            code: self.0.code(),
+            login_again,
+        };
+        match page.render() {
+            Ok(html) => HttpResponse::build(self.status_code()).content_type(ContentType::html()).body(html),
+            Err(e) => {
+                log::error!("cannot render the error page: {e}");
+                HttpResponse::InternalServerError().finish()
+            }
+        }
+    }
+}
+
+/// Key of the error page's heading: a login that did not happen says so.
+fn title_key(error: &AppError) -> &'static str {
+    match error {
+        AppError::LoginCancelled => "error.login_cancelled_title",
+        AppError::LoginFailed(_) | AppError::UnknownPerson => "error.login_failed_title",
+        _ => "error.title",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_error_has_a_text() {
+        let i = I18n::current();
+        for error in crate::error::every_kind() {
+            assert_ne!(i.t(error.text_key()), error.text_key());
+        }
+    }
+}

@@ -1,0 +1,17 @@
+//! The portal as people use it, page by page over HTTP: the real server on port 0, on
+//! SQLite and on PostgreSQL.
+
+#[path = "../common/mod.rs"]
+mod common;
+#[path = "../oidc/provider.rs"]
+mod provider;
+
+mod clients;
+mod create;
+mod details;
+mod login;
+mod oidc_login;
+mod overview;
+mod request_page;
+mod security;
+mod startup;
