@@ -3,10 +3,9 @@
 
 use actix_web::{HttpResponse, web};
 use askama::Template;
-use serde::Deserialize;
 
 use super::error_page::PageError;
-use super::handling::{closed_reason, http_status, shown_on_page};
+use super::handling::{DecisionForm, IdQuery, closed_reason, http_status, shown_on_page};
 use super::missing::{self, MissingRow};
 use super::{CurrentUser, Layout, html, join_or, see_other};
 use crate::db::packages::AccessPackage;
@@ -39,17 +38,6 @@ struct ChangePage {
     /// Where the Approve and Reject forms post (`…/{decision_path}/approve`).
     decision_path: &'static str,
     show_details: bool,
-}
-
-#[derive(Deserialize)]
-pub struct IdQuery {
-    id: Option<String>,
-}
-
-#[derive(Deserialize)]
-pub struct DecisionForm {
-    id: String,
-    csrf: String,
 }
 
 pub async fn page(

@@ -2,10 +2,24 @@
 //! now, from the domain's [`Handling`], and which refusals a page explains itself.
 
 use actix_web::http::StatusCode;
+use serde::Deserialize;
 
 use crate::domain::handling::{Closed, Handling};
 use crate::error::AppError;
 use crate::i18n::I18n;
+
+/// `?id=` of a request page.
+#[derive(Deserialize)]
+pub struct IdQuery {
+    pub id: Option<String>,
+}
+
+/// The Approve, Reject and Forward forms.
+#[derive(Deserialize)]
+pub struct DecisionForm {
+    pub id: String,
+    pub csrf: String,
+}
 
 /// Why the page offers no Approve or Reject, if it does not.
 pub fn closed_reason(i: &I18n, handling: &Handling, party_name: &str) -> Option<String> {

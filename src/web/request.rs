@@ -3,10 +3,9 @@
 
 use actix_web::{HttpResponse, web};
 use askama::Template;
-use serde::Deserialize;
 
 use super::error_page::PageError;
-use super::handling::{closed_reason, http_status, shown_on_page};
+use super::handling::{DecisionForm, IdQuery, closed_reason, http_status, shown_on_page};
 use super::missing::{self, MissingRow};
 use super::{CurrentUser, Layout, html, join_or, see_other};
 use crate::db::packages::AccessPackage;
@@ -49,17 +48,6 @@ struct RequestPage {
     can_escalate: bool,
     escalated_by: Option<String>,
     notice: Option<String>,
-}
-
-#[derive(Deserialize)]
-pub struct IdQuery {
-    id: Option<String>,
-}
-
-#[derive(Deserialize)]
-pub struct DecisionForm {
-    id: String,
-    csrf: String,
 }
 
 /// Where to send the user after a decision: the vendor's receipt, or ours.
