@@ -6,6 +6,7 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::db::DatabaseUrl;
 use crate::domain::requests::Expiry;
+use crate::domain::sessions::SessionLimits;
 
 #[derive(Debug, Parser)]
 #[command(name = "systemtilgang", version, about = "Portal and vendor API for system access (systemtilgang)")]
@@ -64,6 +65,34 @@ pub struct ConfigArgs {
     /// otherwise created once and kept in the database.
     #[arg(long = "cookie-key", env = "SYSTEMTILGANG_COOKIE_KEY", hide_env_values = true, global = true)]
     pub cookie_key: Option<String>,
+    /// The audience the trusted issuer's tokens must name (default: the public URL).
+    #[arg(
+        long = "trusted-audience",
+        env = "SYSTEMTILGANG_TRUSTED_AUDIENCE",
+        requires = "trusted_issuer",
+        global = true
+    )]
+    pub trusted_audience: Option<String>,
+    /// Minutes without a page view after which a login session ends.
+    #[arg(
+        long = "session-idle-minutes",
+        env = "SYSTEMTILGANG_SESSION_IDLE_MINUTES",
+        default_value_t = 30,
+        global = true
+    )]
+    pub session_idle_minutes: i64,
+    /// Hours after the login at which a session ends, however busy.
+    #[arg(
+        long = "session-lifetime-hours",
+        env = "SYSTEMTILGANG_SESSION_LIFETIME_HOURS",
+        default_value_t = 12,
+        global = true
+    )]
+    pub session_lifetime_hours: i64,
+    /// Behind a proxy or load balancer: take the caller's address for rate limits from
+    /// the proxy's `X-Forwarded-For` / `Forwarded` header instead of the connection.
+    #[arg(long = "behind-proxy", env = "SYSTEMTILGANG_BEHIND_PROXY", global = true)]
+    pub behind_proxy: bool,
     /// Where the trusted issuer publishes its public keys.
     #[arg(
         long = "trusted-jwks-url",
@@ -114,6 +143,15 @@ pub struct OidcSettings {
     pub name: String,
 }
 
+/// An outside token issuer the vendor API trusts too.
+#[derive(Debug, Clone)]
+pub struct TrustedIssuerSettings {
+    pub issuer: String,
+    pub jwks_url: String,
+    /// The audience its tokens must name; None means the portal's public URL.
+    pub audience: Option<String>,
+}
+
 /// Validated settings.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -127,13 +165,16 @@ pub struct Config {
     pub pool_size: u32,
     /// HTTP worker threads (default: one per core).
     pub workers: Option<usize>,
-    /// An outside issuer and its JWKS URL, whose tokens the vendor API accepts too.
-    pub trusted_issuer: Option<(String, String)>,
+    /// An outside issuer whose tokens the vendor API accepts too.
+    pub trusted_issuer: Option<TrustedIssuerSettings>,
     pub mode: Mode,
     /// The session cookie key (64 bytes or more), when given rather than kept in the database.
     pub cookie_key: Option<Vec<u8>>,
     /// OpenID Connect login; without it only demo mode's test login exists.
     pub oidc: Option<OidcSettings>,
+    pub sessions: SessionLimits,
+    /// Take the caller's address from the proxy's forwarding headers.
+    pub behind_proxy: bool,
 }
 
 impl ConfigArgs {
@@ -151,6 +192,9 @@ impl ConfigArgs {
         };
         if self.request_expiry_days < 1 {
             return Err("the request expiry must be at least one day".into());
+        }
+        if self.session_idle_minutes < 1 || self.session_lifetime_hours < 1 {
+            return Err("sessions must last at least a minute idle and an hour in all".into());
         }
         let cookie_key = match self.cookie_key {
             Some(raw) => Some(
@@ -191,10 +235,18 @@ impl ConfigArgs {
             page_size: 100,
             pool_size: 10,
             workers: None,
-            trusted_issuer: self.trusted_issuer.zip(self.trusted_jwks_url),
+            trusted_issuer: self
+                .trusted_issuer
+                .zip(self.trusted_jwks_url)
+                .map(|(issuer, jwks_url)| TrustedIssuerSettings { issuer, jwks_url, audience: self.trusted_audience }),
             mode: self.mode,
             cookie_key,
             oidc,
+            sessions: SessionLimits {
+                idle: Duration::minutes(self.session_idle_minutes),
+                lifetime: Duration::hours(self.session_lifetime_hours),
+            },
+            behind_proxy: self.behind_proxy,
         })
     }
 }

@@ -73,6 +73,9 @@ pub enum AppError {
     UnknownPerson,
     #[error("not found")]
     NotFound,
+    /// Refused for a while after too many failed attempts; the seconds to wait.
+    #[error("too many failed attempts; try again in {0} seconds")]
+    TooManyAttempts(u64),
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -90,6 +93,7 @@ impl AppError {
             NotAccessManager | MissingRights(_) | CannotRepresent | MissingScope(_) | CsrfMismatch
             | ForwardNotNeeded => StatusCode::FORBIDDEN,
             Unauthenticated => StatusCode::UNAUTHORIZED,
+            TooManyAttempts(_) => StatusCode::TOO_MANY_REQUESTS,
             LoginRequired { .. } => StatusCode::SEE_OTHER,
             Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -123,6 +127,7 @@ impl AppError {
             Unauthenticated | LoginRequired { .. } => "STG-00401",
             MissingScope(_) => "STG-00403",
             NotFound => "STG-00404",
+            TooManyAttempts(_) => "STG-00429",
             CsrfMismatch => "STG-00419",
             LoginCancelled => "STG-00440",
             LoginFailed(_) => "STG-00441",
@@ -150,6 +155,7 @@ impl AppError {
             LoginCancelled => "error.login_cancelled",
             LoginFailed(_) => "error.login_failed",
             UnknownPerson => "error.unknown_person",
+            TooManyAttempts(_) => "error.too_many_attempts",
             Unauthenticated | LoginRequired { .. } | MissingScope(_) => "error.forbidden",
             RightsNotSubset | PackageNotOnSystem | NoPackages | RedirectNotAllowed | InvalidParty | BadRequest(_)
             | Invalid(_) => "error.bad_request",
@@ -226,6 +232,7 @@ pub(crate) fn every_kind() -> Vec<AppError> {
         AppError::LoginFailed(String::new()),
         AppError::UnknownPerson,
         AppError::NotFound,
+        AppError::TooManyAttempts(1),
         AppError::Internal(String::new()),
     ]
 }

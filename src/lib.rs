@@ -16,6 +16,7 @@ pub mod scopes;
 pub mod startup;
 pub mod state;
 pub mod support;
+pub mod throttle;
 pub mod tokens;
 pub mod trusted_issuer;
 pub mod web;

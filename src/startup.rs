@@ -17,7 +17,7 @@ use crate::config::{Config, Mode};
 use crate::db::{self, Pool, secrets};
 use crate::error::AppError;
 use crate::oidc::OidcLogin;
-use crate::state::AppState;
+use crate::state::{AppState, Throttles};
 use crate::support::random_bytes;
 use crate::tokens::TokenService;
 use crate::trusted_issuer::TrustedIssuer;
@@ -98,12 +98,15 @@ impl Application {
             request_expiry: config.request_expiry,
             page_size: config.page_size,
             tokens,
-            trusted_issuer: config
-                .trusted_issuer
-                .clone()
-                .map(|(issuer, url)| Arc::new(TrustedIssuer::new(issuer, url))),
+            trusted_issuer: config.trusted_issuer.clone().map(|t| {
+                let audience = t.audience.unwrap_or_else(|| public_url.clone());
+                Arc::new(TrustedIssuer::new(t.issuer, t.jwks_url, audience))
+            }),
             mode: config.mode,
             oidc,
+            sessions: config.sessions,
+            throttles: Throttles::default(),
+            behind_proxy: config.behind_proxy,
         });
         let secure_cookie = public_url.starts_with("https://");
         let mode = config.mode;

@@ -2,13 +2,15 @@
 
 use std::sync::Arc;
 
-use actix_web::web;
+use actix_web::{HttpRequest, web};
 
 use crate::config::Mode;
 use crate::db::{DbConnection, Pool};
 use crate::domain::requests::Expiry;
+use crate::domain::sessions::SessionLimits;
 use crate::error::AppError;
 use crate::oidc::OidcLogin;
+use crate::throttle::{Allowance, Throttle};
 use crate::tokens::TokenService;
 use crate::trusted_issuer::TrustedIssuer;
 
@@ -23,6 +25,27 @@ pub struct AppState {
     pub mode: Mode,
     /// Login with an OpenID provider, when one is configured.
     pub oidc: Option<Arc<OidcLogin>>,
+    pub sessions: SessionLimits,
+    /// Failed logins and token requests, counted to slow guessing down.
+    pub throttles: Throttles,
+    /// The caller's address comes from the proxy's forwarding headers.
+    pub behind_proxy: bool,
+}
+
+/// Where failed authentications are counted: per source address, and per client id
+/// from an address (stricter, so one client's guesser does not hold up the others).
+pub struct Throttles {
+    pub address: Throttle,
+    pub client: Throttle,
+}
+
+impl Default for Throttles {
+    fn default() -> Self {
+        Self {
+            address: Throttle::new(Allowance { burst: 30, per_minute: 30 }),
+            client: Throttle::new(Allowance { burst: 10, per_minute: 10 }),
+        }
+    }
 }
 
 impl AppState {
@@ -38,6 +61,19 @@ impl AppState {
             work(&mut conn)
         })
         .await?
+    }
+
+    /// The address a request comes from, for counting failures: the connection's, or
+    /// behind a proxy the one it forwards.
+    pub fn source_address(&self, req: &HttpRequest) -> String {
+        let info = req.connection_info();
+        let address = if self.behind_proxy { info.realip_remote_addr() } else { info.peer_addr() };
+        let address = address.unwrap_or("unknown");
+        // The port changes with every connection; the host is who is asking.
+        match address.parse::<std::net::SocketAddr>() {
+            Ok(socket) => socket.ip().to_string(),
+            Err(_) => address.to_owned(),
+        }
     }
 
     /// Where the demo vendor receipt page lives; in demo mode every system may redirect there.

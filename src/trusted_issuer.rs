@@ -32,15 +32,17 @@ struct Fetched {
 
 pub struct TrustedIssuer {
     issuer: String,
+    /// What the tokens' `aud` must name.
+    audience: String,
     jwks_url: String,
     agent: ureq::Agent,
     keys: RwLock<Option<Fetched>>,
 }
 
 impl TrustedIssuer {
-    pub fn new(issuer: String, jwks_url: String) -> Self {
+    pub fn new(issuer: String, jwks_url: String, audience: String) -> Self {
         let agent = ureq::Agent::config_builder().timeout_global(Some(Duration::from_secs(5))).build().into();
-        Self { issuer, jwks_url, agent, keys: RwLock::new(None) }
+        Self { issuer, audience, jwks_url, agent, keys: RwLock::new(None) }
     }
 
     pub fn issuer(&self) -> &str {
@@ -76,14 +78,17 @@ impl TrustedIssuer {
         found
     }
 
-    /// The claims of a valid token from this issuer; blocking, as it may fetch keys.
+    /// The claims of a valid token from this issuer for our audience, in its time
+    /// (expiry and not-before); blocking, as it may fetch keys.
     pub fn verify(&self, token: &str) -> Option<OutsideClaims> {
         let header = jsonwebtoken::decode_header(token).ok()?;
         let jwk = self.key(header.kid.as_deref())?;
         let key = DecodingKey::from_jwk(&jwk).ok()?;
         let mut validation = Validation::new(header.alg);
         validation.set_issuer(&[&self.issuer]);
-        validation.validate_aud = false;
+        validation.set_audience(&[&self.audience]);
+        validation.validate_nbf = true;
+        validation.set_required_spec_claims(&["exp", "iss", "aud"]);
         validation.leeway = 30;
         // Only the issuer's public-key algorithms; a symmetric "key" could be forged.
         if matches!(

@@ -88,6 +88,7 @@ pub const PROBLEM_CODES: &[(&str, &str)] = &[
     ("STG-00403", "The token lacks the scope the endpoint needs."),
     ("STG-00404", "No such endpoint or item."),
     ("STG-00409", "Someone else made the same change at the same moment; try again."),
+    ("STG-00429", "Too many failed attempts from this address; wait as long as Retry-After says."),
     ("STG-00419", "The form has expired (portal only)."),
     ("STG-00440", "The person cancelled the login at the OpenID provider (portal only)."),
     ("STG-00441", "The login with the OpenID provider failed; the cause is logged (portal only)."),
@@ -117,6 +118,9 @@ impl ResponseError for ApiError {
         response.content_type("application/problem+json");
         if self.status_code() == StatusCode::UNAUTHORIZED {
             response.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
+        }
+        if let AppError::TooManyAttempts(secs) = self.0 {
+            response.insert_header((header::RETRY_AFTER, secs.to_string()));
         }
         response.body(serde_json::to_string(&Problem::of(&self.0)).unwrap_or_default())
     }

@@ -1,17 +1,22 @@
 //! `POST /token` (OAuth2 client credentials) and the public keys at
 //! `/.well-known/jwks.json`. Errors here use RFC 6749's JSON, as OAuth2 clients expect.
 
+use std::time::Duration;
+
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, ResponseError, web};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use serde::Deserialize;
 
+use crate::db::vendor_clients::VendorClient;
 use crate::domain::assertions;
 use crate::domain::system_user_tokens::{self, Refusal, SystemUserGrant};
 use crate::domain::vendor_clients;
 use crate::error::AppError;
 use crate::state::AppState;
+use crate::support::unverified_issuer;
+use crate::throttle::retry_after_secs;
 use crate::tokens::{OrgClaim, SYSTEM_USER_DETAIL_TYPE, SystemUserDetail, TOKEN_LIFETIME_SECS};
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -62,6 +67,14 @@ pub struct OAuthError {
     status: actix_web::http::StatusCode,
     error: &'static str,
     description: String,
+    /// Seconds to wait before trying again (429).
+    retry_after: Option<u64>,
+}
+
+impl OAuthError {
+    fn new(status: actix_web::http::StatusCode, error: &'static str, description: &str) -> Self {
+        Self { status, error, description: description.into(), retry_after: None }
+    }
 }
 
 impl ResponseError for OAuthError {
@@ -74,6 +87,9 @@ impl ResponseError for OAuthError {
         if self.status == actix_web::http::StatusCode::UNAUTHORIZED {
             response.insert_header((header::WWW_AUTHENTICATE, "Basic realm=\"token\""));
         }
+        if let Some(secs) = self.retry_after {
+            response.insert_header((header::RETRY_AFTER, secs.to_string()));
+        }
         response
             .insert_header((header::CACHE_CONTROL, "no-store"))
             .json(OAuthErrorBody { error: self.error, error_description: self.description.clone() })
@@ -81,49 +97,125 @@ impl ResponseError for OAuthError {
 }
 
 fn invalid_client(description: &str) -> OAuthError {
-    OAuthError {
-        status: actix_web::http::StatusCode::UNAUTHORIZED,
-        error: "invalid_client",
-        description: description.into(),
-    }
+    OAuthError::new(actix_web::http::StatusCode::UNAUTHORIZED, "invalid_client", description)
 }
 
 pub fn invalid_request(description: &str) -> OAuthError {
-    OAuthError {
-        status: actix_web::http::StatusCode::BAD_REQUEST,
-        error: "invalid_request",
-        description: description.into(),
-    }
+    OAuthError::new(actix_web::http::StatusCode::BAD_REQUEST, "invalid_request", description)
 }
 
 impl From<AppError> for OAuthError {
     fn from(e: AppError) -> Self {
         log::error!("token endpoint: {e}");
-        OAuthError {
-            status: actix_web::http::StatusCode::INTERNAL_SERVER_ERROR,
-            error: "server_error",
-            description: "An unexpected error occurred.".into(),
-        }
+        OAuthError::new(
+            actix_web::http::StatusCode::INTERNAL_SERVER_ERROR,
+            "server_error",
+            "An unexpected error occurred.",
+        )
     }
 }
 
-/// Client id and secret from HTTP Basic (client_secret_basic) or the form (client_secret_post).
-fn client_credentials(req: &HttpRequest, form: &TokenForm) -> Option<(String, String)> {
+/// Client id and secret from HTTP Basic (client_secret_basic) or the form
+/// (client_secret_post). Both at once is refused (RFC 6749 §2.3: one method only).
+fn client_credentials(req: &HttpRequest, form: &TokenForm) -> Result<(String, String), OAuthError> {
     let basic = req
         .headers()
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Basic "))
-        .and_then(|b| STANDARD.decode(b.trim()).ok())
-        .and_then(|b| String::from_utf8(b).ok())
-        .and_then(|s| s.split_once(':').map(|(id, secret)| (id.to_owned(), secret.to_owned())));
-    basic.or_else(|| Some((form.client_id.clone()?, form.client_secret.clone()?)))
+        .map(|b| {
+            STANDARD
+                .decode(b.trim())
+                .ok()
+                .and_then(|b| String::from_utf8(b).ok())
+                .and_then(|s| s.split_once(':').map(|(id, secret)| (id.to_owned(), secret.to_owned())))
+                .ok_or_else(|| invalid_request("the Basic credentials are malformed"))
+        });
+    let posted = form.client_id.is_some() || form.client_secret.is_some();
+    match (basic, posted) {
+        (Some(_), true) => Err(invalid_request("send the client credentials either with HTTP Basic or in the form")),
+        (Some(basic), false) => basic,
+        (None, _) => match (&form.client_id, &form.client_secret) {
+            (Some(id), Some(secret)) => Ok((id.clone(), secret.clone())),
+            _ => Err(invalid_request("client credentials are missing")),
+        },
+    }
+}
+
+/// 429 for a caller that failed to authenticate too often.
+fn too_many_attempts(wait: Duration) -> OAuthError {
+    let secs = retry_after_secs(wait);
+    OAuthError {
+        status: actix_web::http::StatusCode::TOO_MANY_REQUESTS,
+        error: "temporarily_unavailable",
+        description: format!("too many failed attempts; try again in {secs} seconds"),
+        retry_after: Some(secs),
+    }
+}
+
+/// Authenticates the client (by secret or assertion) unless it or its address has failed
+/// too often; counts a failure. Gives the client and the scope and details it asks for
+/// (an assertion carries its own).
+async fn authenticate(
+    req: &HttpRequest,
+    state: &AppState,
+    form: TokenForm,
+) -> Result<(VendorClient, Option<String>, Option<String>), OAuthError> {
+    let address = state.source_address(req);
+    let (client_id, secret) = match form.grant_type.as_deref() {
+        Some("client_credentials") => {
+            let (id, secret) = client_credentials(req, &form)?;
+            (id, Some(secret))
+        }
+        Some(JWT_BEARER) => {
+            let assertion = form.assertion.as_deref().ok_or_else(|| invalid_request("the assertion is missing"))?;
+            (unverified_issuer(assertion).unwrap_or_default(), None)
+        }
+        Some(_) => {
+            return Err(OAuthError::new(
+                actix_web::http::StatusCode::BAD_REQUEST,
+                "unsupported_grant_type",
+                &format!("supported: client_credentials, {JWT_BEARER}"),
+            ));
+        }
+        None => return Err(invalid_request("grant_type is missing")),
+    };
+    let keys = [vec![address.clone()], vec![format!("{client_id} from {address}")]];
+    let throttles = [&state.throttles.address, &state.throttles.client];
+    if let Some(wait) = throttles.iter().zip(&keys).filter_map(|(t, k)| t.wait(k)).max() {
+        return Err(too_many_attempts(wait));
+    }
+    let outcome = match secret {
+        Some(secret) => state
+            .db(move |conn| vendor_clients::authenticate(conn, &client_id, &secret))
+            .await?
+            .map(|client| (client, form.scope, form.authorization_details))
+            .ok_or_else(|| invalid_client("unknown client or wrong secret")),
+        None => {
+            let assertion = form.assertion.unwrap_or_default();
+            let base = state.public_url.clone();
+            let audiences = vec![base.clone(), format!("{base}/"), format!("{base}/token")];
+            state.db(move |conn| assertions::verify(conn, &assertion, &audiences)).await?.map_or_else(
+                |refused| Err(OAuthError::new(actix_web::http::StatusCode::BAD_REQUEST, "invalid_grant", refused.0)),
+                |verified| {
+                    let details = verified.authorization_details.map(|d| d.to_string()).or(form.authorization_details);
+                    Ok((verified.client, verified.scope.or(form.scope), details))
+                },
+            )
+        }
+    };
+    if outcome.is_err()
+        && let Some(wait) = throttles.iter().zip(&keys).filter_map(|(t, k)| t.failed(k)).max()
+    {
+        return Err(too_many_attempts(wait));
+    }
+    outcome
 }
 
 /// OAuth2 token endpoint: `client_credentials` (client secret, HTTP Basic or form) or
 /// `urn:ietf:params:oauth:grant-type:jwt-bearer` (an assertion signed with the client's
 /// registered key). With `authorization_details` of type `urn:altinn:systemuser` the
-/// token acts as a system user.
+/// token acts as a system user. Failed attempts are limited per address and per client.
 #[utoipa::path(post, path = "/token", tag = "authentication",
     request_body(content = TokenForm, content_type = "application/x-www-form-urlencoded"),
     responses((status = 200, body = TokenResponse), (status = "4XX", description = "RFC 6749 error", body = OAuthErrorBody)))]
@@ -132,46 +224,13 @@ pub async fn issue_token(
     state: web::Data<AppState>,
     form: web::Form<TokenForm>,
 ) -> Result<HttpResponse, OAuthError> {
-    let form = form.into_inner();
-    // Who the client is, and the scope and details it asks for (an assertion carries its own).
-    let (client, scope, details) = match form.grant_type.as_deref() {
-        Some("client_credentials") => {
-            let (client_id, secret) =
-                client_credentials(&req, &form).ok_or_else(|| invalid_request("client credentials are missing"))?;
-            let client = state
-                .db(move |conn| vendor_clients::authenticate(conn, &client_id, &secret))
-                .await?
-                .ok_or_else(|| invalid_client("unknown client or wrong secret"))?;
-            (client, form.scope, form.authorization_details)
-        }
-        Some(JWT_BEARER) => {
-            let assertion = form.assertion.ok_or_else(|| invalid_request("the assertion is missing"))?;
-            let base = state.public_url.clone();
-            let audiences = vec![base.clone(), format!("{base}/"), format!("{base}/token")];
-            let verified =
-                state.db(move |conn| assertions::verify(conn, &assertion, &audiences)).await?.map_err(|refused| {
-                    OAuthError {
-                        status: actix_web::http::StatusCode::BAD_REQUEST,
-                        error: "invalid_grant",
-                        description: refused.0.into(),
-                    }
-                })?;
-            let details = verified.authorization_details.map(|d| d.to_string()).or(form.authorization_details);
-            (verified.client, verified.scope.or(form.scope), details)
-        }
-        Some(_) => {
-            return Err(OAuthError {
-                status: actix_web::http::StatusCode::BAD_REQUEST,
-                error: "unsupported_grant_type",
-                description: format!("supported: client_credentials, {JWT_BEARER}"),
-            });
-        }
-        None => return Err(invalid_request("grant_type is missing")),
-    };
-    let scopes = vendor_clients::grant_scopes(&client, scope.as_deref()).ok_or_else(|| OAuthError {
-        status: actix_web::http::StatusCode::BAD_REQUEST,
-        error: "invalid_scope",
-        description: "a scope asked for is not allowed for this client".into(),
+    let (client, scope, details) = authenticate(&req, &state, form.into_inner()).await?;
+    let scopes = vendor_clients::grant_scopes(&client, scope.as_deref()).ok_or_else(|| {
+        OAuthError::new(
+            actix_web::http::StatusCode::BAD_REQUEST,
+            "invalid_scope",
+            "a scope asked for is not allowed for this client",
+        )
     })?;
     let grant = match details.as_deref() {
         Some(details) => Some(system_user_grant(&state, &client.client_id, details).await?),
@@ -188,11 +247,7 @@ pub async fn issue_token(
 }
 
 fn invalid_details(description: &str) -> OAuthError {
-    OAuthError {
-        status: actix_web::http::StatusCode::BAD_REQUEST,
-        error: "invalid_authorization_details",
-        description: description.into(),
-    }
+    OAuthError::new(actix_web::http::StatusCode::BAD_REQUEST, "invalid_authorization_details", description)
 }
 
 /// The system user a system user token may act as, from `authorization_details`.

@@ -12,6 +12,7 @@ pub mod requests;
 pub mod resources;
 pub mod schema;
 pub mod secrets;
+pub mod sessions;
 pub mod system_users;
 pub mod systems;
 pub mod vendor_clients;

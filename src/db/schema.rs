@@ -249,6 +249,16 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    sessions (id_hash) {
+        id_hash -> Text,
+        pid -> Text,
+        started_at -> Timestamp,
+        last_seen_at -> Timestamp,
+        ended_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(party_roles -> organisations (org_no));
 diesel::joinable!(system_access_packages -> access_packages (package_urn));
 diesel::joinable!(request_access_packages -> access_packages (package_urn));
@@ -264,6 +274,7 @@ diesel::joinable!(system_users -> systems (system_id));
 diesel::joinable!(system_user_requests -> systems (system_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    sessions,
     organisations,
     persons,
     party_roles,

@@ -11,6 +11,8 @@ use crate::error::AppError;
 
 /// The longest an assertion may live, as in Maskinporten.
 pub const MAX_LIFETIME_SECS: i64 = 120;
+/// How far the vendor's clock may be off ours.
+const CLOCK_SKEW_SECS: i64 = 10;
 
 #[derive(Debug, Deserialize)]
 struct Claims {
@@ -83,7 +85,8 @@ pub fn verify(
     validation.set_audience(audiences);
     validation.set_issuer(&[&client_id]);
     validation.set_required_spec_claims(&["exp", "iat", "iss", "aud", "jti"]);
-    validation.leeway = 10;
+    validation.validate_nbf = true;
+    validation.leeway = CLOCK_SKEW_SECS as u64;
     let claims = match jsonwebtoken::decode::<Claims>(assertion, &key, &validation) {
         Ok(data) => data.claims,
         Err(e) => {
@@ -91,6 +94,7 @@ pub fn verify(
                 jsonwebtoken::errors::ErrorKind::ExpiredSignature => "the assertion has expired",
                 jsonwebtoken::errors::ErrorKind::InvalidAudience => "the assertion is for another audience",
                 jsonwebtoken::errors::ErrorKind::InvalidSignature => "the assertion's signature is wrong",
+                jsonwebtoken::errors::ErrorKind::ImmatureSignature => "the assertion is not valid yet (nbf)",
                 _ => "the assertion is not valid",
             })));
         }
@@ -99,6 +103,11 @@ pub fn verify(
         return Ok(Err(Refused("the assertion may live at most 120 seconds")));
     }
     let now = db::now();
+    // Made now, not dated ahead: with its lifetime capped, an assertion is only good
+    // for two minutes from when it was really signed.
+    if claims.iat > now.and_utc().timestamp() + CLOCK_SKEW_SECS {
+        return Ok(Err(Refused("the assertion is issued in the future")));
+    }
     let expires = chrono::DateTime::from_timestamp(claims.exp + 10, 0).map(|t| t.naive_utc()).unwrap_or(now);
     if !db::assertions::remember(conn, &format!("{}:{}", client.client_id, claims.jti), expires, now)? {
         return Ok(Err(Refused("the assertion was used before")));

@@ -11,6 +11,7 @@ pub mod delegation;
 pub mod handling;
 pub mod requests;
 pub mod roles;
+pub mod sessions;
 pub mod system_register;
 pub mod system_user_tokens;
 pub mod system_users;

@@ -55,7 +55,13 @@ impl ResponseError for PageError {
             login_again,
         };
         match page.render() {
-            Ok(html) => HttpResponse::build(self.status_code()).content_type(ContentType::html()).body(html),
+            Ok(html) => {
+                let mut response = HttpResponse::build(self.status_code());
+                if let AppError::TooManyAttempts(secs) = self.0 {
+                    response.insert_header((header::RETRY_AFTER, secs.to_string()));
+                }
+                response.content_type(ContentType::html()).body(html)
+            }
             Err(e) => {
                 log::error!("cannot render the error page: {e}");
                 HttpResponse::InternalServerError().finish()

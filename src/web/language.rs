@@ -7,7 +7,7 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 
-use super::safe_next;
+use super::local_path;
 use crate::i18n::{self, LANGUAGES};
 
 const COOKIE: &str = "lang";
@@ -35,7 +35,7 @@ pub async fn choose(req: HttpRequest, query: web::Query<Choice>) -> HttpResponse
         same_site.then(|| format!("{}{}", url.path(), url.query().map(|q| format!("?{q}")).unwrap_or_default()))
     });
     let mut response = HttpResponse::SeeOther();
-    response.insert_header((header::LOCATION, safe_next(back.as_deref())));
+    response.insert_header((header::LOCATION, local_path(back.as_deref())));
     if let Some(lang) = LANGUAGES.into_iter().find(|l| *l == query.lang) {
         response.cookie(
             Cookie::build(COOKIE, lang)

@@ -5,21 +5,22 @@ use std::sync::Arc;
 
 use actix_session::Session;
 use actix_web::http::StatusCode;
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
 use super::error_page::PageError;
-use super::{CurrentUser, html, safe_next, see_other, session};
+use super::{CurrentUser, html, local_path, see_other, session};
 use crate::config::Mode;
 use crate::db::parties::Person;
-use crate::domain::actor;
+use crate::domain::{actor, sessions};
 use crate::error::AppError;
 use crate::i18n::I18n;
 use crate::ids::Pid;
-use crate::oidc::PendingLogin;
+use crate::oidc::{OidcLogin, PendingLogin};
 use crate::state::AppState;
 use crate::support::constant_time_eq;
+use crate::throttle::retry_after_secs;
 
 #[derive(Template)]
 #[template(path = "login.html")]
@@ -78,26 +79,69 @@ pub async fn page(
     session: Session,
     query: web::Query<NextQuery>,
 ) -> Result<HttpResponse, PageError> {
-    let next = safe_next(query.next.as_deref()).to_owned();
+    let next = local_path(query.next.as_deref());
     render(&state, &session, &next, None, StatusCode::OK).await
 }
 
+/// The key failed logins from the request's address are counted under.
+fn failure_key(state: &AppState, req: &HttpRequest) -> [String; 1] {
+    [format!("login from {}", state.source_address(req))]
+}
+
+/// Refuses a login from an address that has failed too often lately.
+fn check_not_throttled(state: &AppState, key: &[String]) -> Result<(), AppError> {
+    match state.throttles.address.wait(key) {
+        Some(wait) => Err(AppError::TooManyAttempts(retry_after_secs(wait))),
+        None => Ok(()),
+    }
+}
+
+/// Counts a failed login; the refusal to show when the address has now failed too often.
+fn count_failure(state: &AppState, key: &[String]) -> Option<AppError> {
+    state.throttles.address.failed(key).map(|wait| AppError::TooManyAttempts(retry_after_secs(wait)))
+}
+
+/// Starts a login session for a person the portal knows, in the database and the cookie.
+async fn start_session(
+    state: &AppState,
+    session: &Session,
+    pid: Pid,
+    id_token: Option<&str>,
+) -> Result<bool, AppError> {
+    let limits = state.sessions;
+    let started = state
+        .db(move |conn| match actor::person(conn, &pid)? {
+            Some(person) => Ok(Some(sessions::start(conn, &person.pid, limits)?)),
+            None => Ok(None),
+        })
+        .await?;
+    match started {
+        Some(id) => session::log_in(session, &id, id_token).map(|()| true),
+        None => Ok(false),
+    }
+}
+
 pub async fn test_login(
+    req: HttpRequest,
     state: web::Data<AppState>,
     session: Session,
     form: web::Form<LoginForm>,
 ) -> Result<HttpResponse, PageError> {
     session::verify_csrf(&session, &form.csrf)?;
-    let next = safe_next(form.next.as_deref()).to_owned();
-    let known = match Pid::parse(&form.pid) {
-        Some(pid) => state.db(move |conn| actor::person(conn, &pid)).await?,
-        None => None,
+    let key = failure_key(&state, &req);
+    check_not_throttled(&state, &key)?;
+    let next = local_path(form.next.as_deref());
+    let logged_in = match Pid::parse(&form.pid) {
+        Some(pid) => start_session(&state, &session, pid, None).await?,
+        None => false,
     };
-    let Some(person) = known else {
+    if !logged_in {
+        if let Some(refusal) = count_failure(&state, &key) {
+            return Err(refusal.into());
+        }
         let error = I18n::current().t("login.unknown_person");
         return render(&state, &session, &next, Some(error), StatusCode::BAD_REQUEST).await;
-    };
-    session::log_in(&session, &person.pid, None)?;
+    }
     Ok(see_other(&next))
 }
 
@@ -108,7 +152,7 @@ pub async fn start_oidc(
     query: web::Query<NextQuery>,
 ) -> Result<HttpResponse, PageError> {
     let oidc = state.oidc.as_ref().ok_or(AppError::NotFound)?;
-    let next = safe_next(query.next.as_deref()).to_owned();
+    let next = local_path(query.next.as_deref());
     let (url, pending) = oidc.start(next, I18n::current().lang());
     session::set_pending_login(&session, &pending)?;
     Ok(see_other(&url))
@@ -125,6 +169,7 @@ pub struct CallbackQuery {
 /// `GET /login/oidc/callback`: the provider sends the person back with a code (or an
 /// error); the login under way in this browser must match its `state`.
 pub async fn oidc_callback(
+    req: HttpRequest,
     state: web::Data<AppState>,
     session: Session,
     query: web::Query<CallbackQuery>,
@@ -132,30 +177,46 @@ pub async fn oidc_callback(
     let Some(oidc) = &state.oidc else {
         return Err(AppError::NotFound.into());
     };
-    let query = query.into_inner();
+    let key = failure_key(&state, &req);
+    check_not_throttled(&state, &key)?;
+    match finish_oidc(&state, oidc, &session, query.into_inner()).await {
+        Ok(next) => Ok(see_other(&next)),
+        // A cancelled login is no guess; every other failure counts.
+        Err(AppError::LoginCancelled) => Err(AppError::LoginCancelled.into()),
+        Err(e) => Err(count_failure(&state, &key).unwrap_or(e).into()),
+    }
+}
+
+/// Checks the provider's answer and starts the session; gives the page to go on to.
+async fn finish_oidc(
+    state: &AppState,
+    oidc: &Arc<OidcLogin>,
+    session: &Session,
+    query: CallbackQuery,
+) -> Result<String, AppError> {
     if !oidc.answered_by_us(query.iss.as_deref()) {
-        return Err(AppError::LoginFailed(format!("an answer from another issuer: {:?}", query.iss)).into());
+        return Err(AppError::LoginFailed(format!("an answer from another issuer: {:?}", query.iss)));
     }
     let matching = |pending: &PendingLogin| {
         query.state.as_deref().is_some_and(|s| constant_time_eq(s.as_bytes(), pending.state.as_bytes()))
     };
-    let Some(pending) = session::take_pending_login(&session).filter(matching) else {
-        return Err(AppError::LoginFailed("no login under way in this browser with that state".into()).into());
+    let Some(pending) = session::take_pending_login(session).filter(matching) else {
+        return Err(AppError::LoginFailed("no login under way in this browser with that state".into()));
     };
     match (query.error, query.code) {
-        (Some(error), _) if error == "access_denied" => Err(AppError::LoginCancelled.into()),
-        (Some(error), _) => Err(AppError::LoginFailed(format!("the provider answered {error}")).into()),
-        (None, None) => Err(AppError::LoginFailed("the provider sent no code".into()).into()),
+        (Some(error), _) if error == "access_denied" => Err(AppError::LoginCancelled),
+        (Some(error), _) => Err(AppError::LoginFailed(format!("the provider answered {error}"))),
+        (None, None) => Err(AppError::LoginFailed("the provider sent no code".into())),
         (None, Some(code)) => {
             let next = pending.next.clone();
             let oidc = Arc::clone(oidc);
             let logged_in = web::block(move || oidc.finish(code, pending))
                 .await?
                 .map_err(|e| AppError::LoginFailed(e.to_string()))?;
-            let pid = logged_in.pid.clone();
-            let person = state.db(move |conn| actor::person(conn, &pid)).await?.ok_or(AppError::UnknownPerson)?;
-            session::log_in(&session, &person.pid, Some(&logged_in.id_token))?;
-            Ok(see_other(&next))
+            if !start_session(state, session, logged_in.pid, Some(&logged_in.id_token)).await? {
+                return Err(AppError::UnknownPerson);
+            }
+            Ok(next)
         }
     }
 }
@@ -169,6 +230,9 @@ pub async fn logout(
 ) -> Result<HttpResponse, PageError> {
     user.verify_csrf(&form.csrf)?;
     let id_token = session::id_token(&user.session);
+    if let Some(id) = session::id(&user.session) {
+        state.db(move |conn| sessions::end(conn, &id)).await?;
+    }
     session::log_out(&user.session);
     let back = format!("{}/login", state.public_url);
     let at_provider = state.oidc.as_ref().zip(id_token).and_then(|(oidc, token)| oidc.logout_url(&token, &back));

@@ -77,15 +77,24 @@ pub fn routes(cfg: &mut web::ServiceConfig, mode: Mode) {
     .default_service(web::to(|| async { Err::<HttpResponse, _>(PageError(AppError::NotFound)) }));
 }
 
-/// A local path to return to after a form; anything that could leave the site is
-/// replaced by the overview.
-pub fn safe_next(next: Option<&str>) -> &str {
-    match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n,
-        _ => OVERVIEW,
-    }
+/// A local path to return to after a form or a login, as it may go in a `Location`
+/// header; anything else (another site, a scheme, a backslash, a control character that
+/// a browser would drop) gives the overview.
+pub fn local_path(next: Option<&str>) -> String {
+    next.and_then(parse_local_path).unwrap_or_else(|| OVERVIEW.to_owned())
 }
 
+fn parse_local_path(raw: &str) -> Option<String> {
+    let plain = raw.starts_with('/') && !raw.starts_with("//") && !raw.contains('\\');
+    if !plain || raw.chars().any(char::is_control) {
+        return None;
+    }
+    // Resolved against a stand-in origin, a local path stays on it; the serialisation is
+    // percent-encoded ASCII, fit for a header.
+    let origin = url::Url::parse("http://portal.invalid/").ok()?;
+    let url = origin.join(raw).ok()?;
+    (url.origin() == origin.origin()).then(|| url[url::Position::BeforePath..].to_owned())
+}
 pub fn see_other(location: &str) -> HttpResponse {
     HttpResponse::SeeOther().insert_header((header::LOCATION, location)).finish()
 }
@@ -132,5 +141,36 @@ pub fn join_or(i: &I18n, names: &[String]) -> String {
         [] => String::new(),
         [one] => one.clone(),
         [rest @ .., last] => format!("{} {} {last}", rest.join(", "), i.t("common.or")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_local_paths_are_returned_to() {
+        for (given, expected) in [
+            ("/accessmanagement/ui/systemuser/create?q=lønn", "/accessmanagement/ui/systemuser/create?q=l%C3%B8nn"),
+            ("/a b", "/a%20b"),
+            ("/x#part", "/x#part"),
+        ] {
+            assert_eq!(local_path(Some(given)), expected);
+        }
+        for bad in [
+            "//evil.example",
+            "/\\evil.example",
+            "/\t/evil.example",
+            "/\n/x",
+            "/x\r\nSet-Cookie: a=b",
+            "/\0",
+            "https://evil.example/",
+            "evil.example",
+            "javascript:alert(1)",
+            "",
+        ] {
+            assert_eq!(local_path(Some(bad)), OVERVIEW, "{bad:?}");
+        }
+        assert_eq!(local_path(None), OVERVIEW);
     }
 }

@@ -6,7 +6,7 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::error_page::PageError;
-use super::{CurrentUser, Layout, ok, safe_next, see_other};
+use super::{CurrentUser, Layout, local_path, ok, see_other};
 use crate::db::parties::search_key;
 use crate::domain::actor::Party;
 use crate::i18n::I18n;
@@ -64,5 +64,5 @@ pub async fn switch(
 ) -> Result<HttpResponse, PageError> {
     user.verify_csrf(&form.csrf)?;
     user.switch_party(&state, &form.org_no).await?;
-    Ok(see_other(safe_next(form.next.as_deref())))
+    Ok(see_other(&local_path(form.next.as_deref())))
 }

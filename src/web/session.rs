@@ -1,5 +1,6 @@
-//! What the session cookie holds: the logged-in person, the party they act for and the
-//! CSRF token. The cookie is signed and encrypted, so portal nodes stay stateless.
+//! What the session cookie holds: the login session's id (the database says whether it
+//! still holds, see `domain::sessions`), the party the person acts for and the CSRF
+//! token. The cookie is signed and encrypted.
 
 use actix_session::Session;
 use base64::Engine;
@@ -9,7 +10,7 @@ use crate::error::AppError;
 use crate::oidc::PendingLogin;
 use crate::support::{constant_time_eq, random_bytes};
 
-const PID: &str = "pid";
+const SESSION_ID: &str = "sid";
 const PARTY: &str = "party";
 const CSRF: &str = "csrf";
 const PENDING_LOGIN: &str = "oidc_pending";
@@ -23,8 +24,9 @@ fn set(session: &Session, key: &str, value: &(impl serde::Serialize + ?Sized)) -
     session.insert(key, value).map_err(|e| AppError::Internal(format!("session: {e}")))
 }
 
-pub fn pid(session: &Session) -> Option<String> {
-    get(session, PID)
+/// The id of the login session, if someone logged in with this browser.
+pub fn id(session: &Session) -> Option<String> {
+    get(session, SESSION_ID)
 }
 
 pub fn party(session: &Session) -> Option<String> {
@@ -53,13 +55,13 @@ pub fn verify_csrf(session: &Session, given: &str) -> Result<(), AppError> {
     }
 }
 
-/// Starts a fresh session for the person (new cookie, new CSRF token), keeping the ID
-/// token of an OpenID login for logging out at the provider.
-pub fn log_in(session: &Session, pid: &str, id_token: Option<&str>) -> Result<(), AppError> {
+/// Starts a fresh cookie for a login session (new CSRF token), keeping the ID token of an
+/// OpenID login for logging out at the provider.
+pub fn log_in(session: &Session, id: &str, id_token: Option<&str>) -> Result<(), AppError> {
     // Not purge(): a purged session ignores what is inserted afterwards.
     session.clear();
     session.renew();
-    set(session, PID, pid)?;
+    set(session, SESSION_ID, id)?;
     if let Some(token) = id_token {
         set(session, ID_TOKEN, token)?;
     }

@@ -10,6 +10,7 @@ use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
 use super::error_page::PageError;
 use super::session;
 use crate::domain::actor::Actor;
+use crate::domain::sessions;
 use crate::error::AppError;
 use crate::state::AppState;
 
@@ -58,11 +59,16 @@ impl FromRequest for CurrentUser {
         let next = req.uri().path_and_query().map(|pq| pq.as_str().to_owned()).unwrap_or_default();
         Box::pin(async move {
             let state = state.ok_or_else(|| AppError::Internal("application state missing".into()))?;
-            let Some(pid) = session::pid(&session) else {
+            let Some(id) = session::id(&session) else {
                 return Err(AppError::LoginRequired { next }.into());
             };
-            let preferred = session::party(&session);
-            let actor = state.db(move |conn| Actor::load(conn, &pid, preferred.as_deref())).await?;
+            let (preferred, limits) = (session::party(&session), state.sessions);
+            let actor = state
+                .db(move |conn| match sessions::resume(conn, &id, limits)? {
+                    Some(pid) => Actor::load(conn, &pid, preferred.as_deref()),
+                    None => Ok(None),
+                })
+                .await?;
             let Some(actor) = actor else {
                 session::log_out(&session);
                 return Err(AppError::LoginRequired { next }.into());

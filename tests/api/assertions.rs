@@ -77,6 +77,8 @@ async fn signed_assertions_get_tokens_and_bad_ones_are_refused(app: TestApp) {
     let (other_key, _) = key_pair("k1");
     let mut wrong_audience = claims(&app, 0, 60);
     wrong_audience["aud"] = json!("https://maskinporten.example/");
+    let mut not_yet = claims(&app, 0, 60);
+    not_yet["nbf"] = json!(chrono::Utc::now().timestamp() + 50);
     let mut beyond_scope = claims(&app, 0, 60);
     beyond_scope["scope"] = json!("altinn:authorization/pdp");
     let payload = URL_SAFE_NO_PAD.encode(claims(&app, 0, 60).to_string());
@@ -92,6 +94,8 @@ async fn signed_assertions_get_tokens_and_bad_ones_are_refused(app: TestApp) {
         ("wrong key", sign(&other_key, "k1", &claims(&app, 0, 60)), "invalid_grant"),
         ("expired", sign(&pkcs8, "k1", &claims(&app, 300, 60)), "invalid_grant"),
         ("too long-lived", sign(&pkcs8, "k1", &claims(&app, 0, 600)), "invalid_grant"),
+        ("dated ten years ahead", sign(&pkcs8, "k1", &claims(&app, -315_360_000, 60)), "invalid_grant"),
+        ("not valid yet", sign(&pkcs8, "k1", &not_yet), "invalid_grant"),
         ("wrong audience", sign(&pkcs8, "k1", &wrong_audience), "invalid_grant"),
         ("alg none", alg_none, "invalid_grant"),
         ("symmetric", hs256, "invalid_grant"),

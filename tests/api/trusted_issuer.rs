@@ -13,6 +13,18 @@ use serde_json::{Value, json};
 use crate::common::*;
 
 const ISSUER: &str = "https://maskinporten.test/";
+/// What the outside issuer's tokens must be meant for.
+const AUDIENCE: &str = "https://systemtilgang.test/";
+
+fn trusting(url: String) -> impl FnOnce(&mut systemtilgang::config::Config) {
+    move |c| {
+        c.trusted_issuer = Some(systemtilgang::config::TrustedIssuerSettings {
+            issuer: ISSUER.into(),
+            jwks_url: url,
+            audience: Some(AUDIENCE.into()),
+        })
+    }
+}
 
 /// Serves `jwks` at `/jwks.json` on a free loopback port, as the outside issuer does.
 fn serve_jwks(jwks: Value) -> String {
@@ -47,12 +59,18 @@ fn key_pair() -> (Vec<u8>, Value) {
 }
 
 fn outside_token(pkcs8: &[u8], kid: &str, issuer: &str) -> String {
+    outside_token_with(pkcs8, kid, |claims| claims["iss"] = json!(issuer))
+}
+
+/// A token of the outside issuer with its claims changed by `change`.
+fn outside_token_with(pkcs8: &[u8], kid: &str, change: impl FnOnce(&mut Value)) -> String {
     let now = chrono::Utc::now().timestamp();
-    let claims = json!({
-        "iss": issuer, "iat": now, "exp": now + 120, "client_id": "maskinporten-client",
+    let mut claims = json!({
+        "iss": ISSUER, "aud": AUDIENCE, "iat": now, "exp": now + 120, "client_id": "maskinporten-client",
         "scope": "altinn:authentication/systemuser.request.read",
         "consumer": {"authority": "iso6523-actorid-upis", "ID": "0192:310000035"},
     });
+    change(&mut claims);
     let header = Header { kid: Some(kid.into()), ..Header::new(Algorithm::ES256) };
     jsonwebtoken::encode(&header, &claims, &EncodingKey::from_ec_der(pkcs8)).unwrap()
 }
@@ -60,7 +78,7 @@ fn outside_token(pkcs8: &[u8], kid: &str, issuer: &str) -> String {
 async fn check(backend: Backend) {
     let (pkcs8, jwk) = key_pair();
     let url = serve_jwks(json!({"keys": [jwk]}));
-    let Some(app) = TestApp::spawn_with(backend, |c| c.trusted_issuer = Some((ISSUER.into(), url))).await else {
+    let Some(app) = TestApp::spawn_with(backend, trusting(url)).await else {
         return;
     };
     let path = format!("/authentication/api/v1/systemuser/request/vendor/bysystem/{SMARTCLOUD}");
@@ -71,6 +89,13 @@ async fn check(backend: Backend) {
         ("wrong key", outside_token(&other, "mp-1", ISSUER)),
         ("unknown key id", outside_token(&pkcs8, "mp-2", ISSUER)),
         ("another issuer", outside_token(&pkcs8, "mp-1", "https://evil.example/")),
+        ("another audience", outside_token_with(&pkcs8, "mp-1", |c| c["aud"] = json!("https://elsewhere.example/"))),
+        ("no audience", outside_token_with(&pkcs8, "mp-1", |c| drop(c.as_object_mut().unwrap().remove("aud")))),
+        (
+            "not valid yet",
+            outside_token_with(&pkcs8, "mp-1", |c| c["nbf"] = json!(chrono::Utc::now().timestamp() + 600)),
+        ),
+        ("expired", outside_token_with(&pkcs8, "mp-1", |c| c["exp"] = json!(chrono::Utc::now().timestamp() - 600))),
     ] {
         let (status, _) = app.api_get(&token, &path).await;
         assert_eq!(status, 401, "{what}");
@@ -100,7 +125,7 @@ async fn tokens_of_the_trusted_issuer_are_accepted_postgres() {
 async fn an_unreachable_key_set_refuses_instead_of_failing() {
     let (pkcs8, _) = key_pair();
     let dead = "http://127.0.0.1:9/jwks.json".to_owned();
-    let app = TestApp::spawn_with(Backend::Sqlite, |c| c.trusted_issuer = Some((ISSUER.into(), dead))).await.unwrap();
+    let app = TestApp::spawn_with(Backend::Sqlite, trusting(dead)).await.unwrap();
     let path = format!("/authentication/api/v1/systemuser/request/vendor/bysystem/{SMARTCLOUD}");
     let (status, body) = app.api_get(&outside_token(&pkcs8, "mp-1", ISSUER), &path).await;
     assert_eq!(status, 401, "{body}");

@@ -119,6 +119,8 @@ pub fn test_config(database_url: &str) -> Config {
         mode: systemtilgang::config::Mode::Demo,
         cookie_key: None,
         oidc: None,
+        sessions: systemtilgang::domain::sessions::SessionLimits::default(),
+        behind_proxy: false,
     }
 }
 

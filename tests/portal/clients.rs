@@ -20,6 +20,7 @@ on_both_backends!(
     removing_a_client_or_deleting_the_access_ends_delegations,
     vendors_list_the_clients_of_their_agent_system_users,
     adding_the_same_client_at_once_twice_attaches_it_once,
+    several_people_adding_and_removing_at_once_never_get_a_server_error,
 );
 
 fn agent_body(packages: &[&str]) -> Value {
@@ -365,4 +366,57 @@ async fn adding_the_same_client_at_once_twice_attaches_it_once(app: TestApp) {
     let (a, b) = tokio::join!(dress.client.post(&url).form(&form).send(), dress.client.post(&url).form(&form).send());
     assert_eq!((a.unwrap().status().as_u16(), b.unwrap().status().as_u16()), (303, 303));
     assert_eq!(dress.get(&path).await.texts("#attached strong"), ["LYSTIG ROLIG ELG AS"]);
+}
+
+/// The firm's clients that may be added to the agent system access.
+const ELIGIBLE: [&str; 12] = [
+    "310000043",
+    "310000051",
+    "310000078",
+    "310000086",
+    "310000094",
+    "310000108",
+    "310000116",
+    "310000140",
+    "310000159",
+    "310000167",
+    "310000175",
+    "310000183",
+];
+
+async fn several_people_adding_and_removing_at_once_never_get_a_server_error(app: TestApp) {
+    let dress = app.logged_in(DRESS).await;
+    let id = approved_agent_access(&app, &dress).await;
+    let path = clients_path(&id);
+    let mut workers = Vec::new();
+    for worker in 0..8 {
+        let browser = app.logged_in(DRESS).await;
+        let path = path.clone();
+        workers.push(tokio::spawn(async move {
+            let csrf = browser.get(&path).await.csrf();
+            let mut statuses = Vec::new();
+            let until = std::time::Instant::now() + std::time::Duration::from_secs(4);
+            let mut step = worker;
+            while std::time::Instant::now() < until {
+                step += 1;
+                let client = ELIGIBLE[step * 7 % ELIGIBLE.len()];
+                let (action, form) = match step % 5 {
+                    0 => ("addall", vec![("csrf", csrf.as_str())]),
+                    1 | 3 => ("remove", vec![("csrf", csrf.as_str()), ("client", client)]),
+                    _ => ("add", vec![("csrf", csrf.as_str()), ("client", client)]),
+                };
+                let page = browser.post(&format!("{path}/{action}"), &form).await;
+                statuses.push((action, page.status));
+            }
+            statuses
+        }));
+    }
+    let mut done = 0;
+    for worker in workers {
+        for (action, status) in worker.await.unwrap() {
+            assert!(status < 500, "{action} answered {status}");
+            done += 1;
+        }
+    }
+    assert!(done > 40, "only {done} changes were tried");
 }

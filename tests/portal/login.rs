@@ -10,6 +10,7 @@ on_both_backends!(
     the_header_shows_person_and_party_and_switches_party,
     pages_follow_the_chosen_language_then_the_browsers,
     many_parties_are_found_by_searching,
+    failed_logins_from_one_address_are_slowed_down,
 );
 
 async fn anonymous_users_are_sent_to_login_and_back(app: TestApp) {
@@ -155,4 +156,24 @@ async fn many_parties_are_found_by_searching(app: TestApp) {
     assert_eq!(chosen.location.as_deref(), Some("/accessmanagement/ui/systemuser/overview"));
     let now = browser.get("/accessmanagement/ui/systemuser/overview").await;
     assert!(now.texts(".account__party")[0].contains("FREDELIG BLÅ HARE AS"));
+}
+
+async fn failed_logins_from_one_address_are_slowed_down(app: TestApp) {
+    let browser = app.browser();
+    let csrf = browser.get("/login").await.csrf();
+    let mut refused = None;
+    for attempt in 0..45 {
+        let page = browser.post("/login/test", &[("pid", "17827510026"), ("csrf", &csrf)]).await;
+        match page.status {
+            400 => assert!(page.text().contains("Vi finner ingen person med dette fødselsnummeret")),
+            429 => {
+                assert!(page.text().contains("For mange mislykkede forsøk"), "{}", page.text());
+                assert!(page.headers.contains_key("retry-after"));
+                refused.get_or_insert(attempt);
+            }
+            other => panic!("attempt {attempt}: {other}"),
+        }
+    }
+    let first = refused.expect("guessing is refused");
+    assert!((25..=35).contains(&first), "refused from attempt {first}");
 }

@@ -13,5 +13,7 @@ mod login;
 mod oidc_login;
 mod overview;
 mod request_page;
+mod return_paths;
 mod security;
+mod sessions;
 mod startup;
