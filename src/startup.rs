@@ -108,7 +108,7 @@ impl Application {
             throttles: Throttles::default(),
             behind_proxy: config.behind_proxy,
         });
-        let secure_cookie = public_url.starts_with("https://");
+        let secure = state.https();
         let mode = config.mode;
         let mut server = HttpServer::new(move || {
             let session = SessionMiddleware::builder(CookieSessionStore::default(), cookie_key.clone())
@@ -117,14 +117,18 @@ impl Application {
                 .cookie_http_only(true)
                 // Lax, so the session survives the user following a vendor's confirm link.
                 .cookie_same_site(SameSite::Lax)
-                .cookie_secure(secure_cookie)
+                .cookie_secure(secure)
                 .build();
             App::new()
                 .app_data(state.clone())
                 .wrap(actix_web::middleware::from_fn(crate::web::page_context))
                 .wrap(session)
-                .wrap(security_headers())
-                .wrap(Logger::new("%a \"%r\" %s %Dms"))
+                .wrap(security_headers(secure))
+                // The path without its query: a query can hold a login code or a search.
+                .wrap(
+                    Logger::new("%a \"%{method}xi %U\" %s %Dms")
+                        .custom_request_replace("method", |req| req.method().to_string()),
+                )
                 .configure(crate::api::routes)
                 .configure(|cfg| crate::web::routes(cfg, mode))
         })
@@ -150,9 +154,14 @@ impl Application {
 }
 
 /// Headers on every response: no framing (approval pages must not be clickjacked), no
-/// sniffing, no third-party content.
-fn security_headers() -> DefaultHeaders {
-    DefaultHeaders::new()
+/// sniffing, no third-party content; over https, browsers are told to keep to https.
+fn security_headers(https: bool) -> DefaultHeaders {
+    let headers = if https {
+        DefaultHeaders::new().add(("Strict-Transport-Security", "max-age=31536000; includeSubDomains"))
+    } else {
+        DefaultHeaders::new()
+    };
+    headers
         .add((
             "Content-Security-Policy",
             "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'",

@@ -63,6 +63,11 @@ impl AppState {
         .await?
     }
 
+    /// Whether people reach the portal over https (then cookies are `Secure` and HSTS is sent).
+    pub fn https(&self) -> bool {
+        self.public_url.starts_with("https://")
+    }
+
     /// The address a request comes from, for counting failures: the connection's, or
     /// behind a proxy the one it forwards.
     pub fn source_address(&self, req: &HttpRequest) -> String {

@@ -5,6 +5,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use serde::{Deserialize, Serialize};
 
 use super::auth::Caller;
+use super::body::Body;
 use super::dto::{AccessPackageDto, PageQuery, Paginated, Problem, RightDto, resource_ids, timestamp};
 use super::problem::ApiError;
 use crate::domain::change_requests::{self, ChangeDetails, Created, NewChange};
@@ -82,10 +83,10 @@ impl ChangeResponse {
 pub async fn create_change_request(
     state: web::Data<AppState>,
     caller: Caller,
-    body: web::Json<ChangeRequestBody>,
+    body: Body<ChangeRequestBody>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(scopes::REQUEST_WRITE)?;
-    let b = body.into_inner();
+    let b = body.decode()?;
     let input = NewChange {
         required_rights: resource_ids(&b.required_rights)?,
         unwanted_rights: resource_ids(&b.unwanted_rights)?,

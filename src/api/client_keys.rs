@@ -4,6 +4,7 @@
 use actix_web::{HttpResponse, web};
 
 use super::auth::Caller;
+use super::body::Body;
 use super::dto::Problem;
 use super::problem::ApiError;
 use crate::domain::assertions;
@@ -17,10 +18,10 @@ pub async fn put_client_keys(
     state: web::Data<AppState>,
     caller: Caller,
     client_id: web::Path<String>,
-    jwks: web::Json<serde_json::Value>,
+    jwks: Body<serde_json::Value>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(scopes::REGISTER_WRITE)?;
-    let jwks = jwks.into_inner().to_string();
+    let jwks = jwks.decode()?.to_string();
     state.db(move |conn| assertions::register_keys(conn, &caller.org_no, &client_id, &jwks)).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -5,6 +5,7 @@ use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
 use super::auth::Caller;
+use super::body::Body;
 use super::dto::Problem;
 use super::problem::ApiError;
 use crate::domain::decisions;
@@ -44,10 +45,10 @@ pub struct DecisionResponse {
 pub async fn decide(
     state: web::Data<AppState>,
     caller: Caller,
-    body: web::Json<DecisionRequest>,
+    body: Body<DecisionRequest>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(scopes::DECISION)?;
-    let body = body.into_inner();
+    let body = body.decode()?;
     let (user, resource, party) = (body.subject.system_user_id, body.resource.clone(), body.party_org_no.clone());
     let decision = state.db(move |conn| decisions::decide(conn, &user, &resource, &party)).await?;
     Ok(HttpResponse::Ok().json(DecisionResponse {

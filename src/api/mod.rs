@@ -6,6 +6,7 @@
 //! description are made from that.
 
 mod auth;
+mod body;
 mod change_requests;
 mod client_keys;
 mod decisions;
@@ -143,7 +144,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     }
     for (path, routes) in resources {
         let mut resource = web::resource(path)
-            .app_data(web::JsonConfig::default().error_handler(|e, _| bad_request(e.to_string())))
+            .app_data(web::PayloadConfig::new(body::LIMIT))
             .app_data(web::PathConfig::default().error_handler(|e, _| bad_request(e.to_string())))
             .app_data(web::QueryConfig::default().error_handler(|e, _| bad_request(e.to_string())))
             .app_data(web::FormConfig::default().error_handler(|e, _| token::invalid_request(&e.to_string()).into()));

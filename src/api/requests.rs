@@ -4,6 +4,7 @@
 use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::auth::Caller;
+use super::body::Body;
 use super::dto::{CreateRequestBody, PageQuery, Paginated, Problem, RequestResponse};
 use super::problem::ApiError;
 use crate::domain::requests::{self, UserType};
@@ -14,10 +15,10 @@ async fn create(
     state: web::Data<AppState>,
     kind: UserType,
     caller: Caller,
-    body: web::Json<CreateRequestBody>,
+    body: Body<CreateRequestBody>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(scopes::REQUEST_WRITE)?;
-    let input = body.into_inner().into_domain(kind)?;
+    let input = body.decode()?.into_domain(kind)?;
     let extra = state.demo_receipt_url();
     let (details, created) =
         state.db(move |conn| requests::create(conn, &caller.org_no, input, extra.as_deref())).await?;
@@ -90,7 +91,7 @@ async fn delete(
 pub async fn create_request(
     state: web::Data<AppState>,
     caller: Caller,
-    body: web::Json<CreateRequestBody>,
+    body: Body<CreateRequestBody>,
 ) -> Result<HttpResponse, ApiError> {
     create(state, UserType::Standard, caller, body).await
 }
@@ -104,7 +105,7 @@ pub async fn create_request(
 pub async fn create_agent_request(
     state: web::Data<AppState>,
     caller: Caller,
-    body: web::Json<CreateRequestBody>,
+    body: Body<CreateRequestBody>,
 ) -> Result<HttpResponse, ApiError> {
     create(state, UserType::Agent, caller, body).await
 }

@@ -6,6 +6,7 @@ use actix_web::{HttpResponse, web};
 use serde::{Deserialize, Serialize};
 
 use super::auth::Caller;
+use super::body::Body;
 use super::dto::{AccessPackageDto, Problem, RightDto, resource_ids, timestamp};
 use super::problem::ApiError;
 use crate::domain::system_register::{self, Registrar, SystemSpec};
@@ -106,7 +107,7 @@ fn registrar(caller: &Caller) -> Result<Registrar, ApiError> {
     if !admin {
         caller.require(scopes::REGISTER_WRITE)?;
     }
-    Ok(Registrar { org_no: caller.org_no.clone(), admin })
+    Ok(Registrar { org_no: caller.org_no.clone(), client_id: caller.client_id.clone(), admin })
 }
 
 fn system(spec: SystemSpec) -> HttpResponse {
@@ -118,10 +119,10 @@ fn system(spec: SystemSpec) -> HttpResponse {
 pub async fn register_system(
     state: web::Data<AppState>,
     caller: Caller,
-    body: web::Json<SystemDto>,
+    body: Body<SystemDto>,
 ) -> Result<HttpResponse, ApiError> {
     let by = registrar(&caller)?;
-    let spec = body.into_inner().into_spec()?;
+    let spec = body.decode()?.into_spec()?;
     let created = state.db(move |conn| system_register::create(conn, &by, spec)).await?;
     Ok(HttpResponse::Created().json(SystemDto::from_spec(created)))
 }
@@ -151,10 +152,10 @@ pub async fn update_system(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<String>,
-    body: web::Json<SystemDto>,
+    body: Body<SystemDto>,
 ) -> Result<HttpResponse, ApiError> {
     let by = registrar(&caller)?;
-    let spec = body.into_inner().into_spec()?;
+    let spec = body.decode()?.into_spec()?;
     Ok(system(state.db(move |conn| system_register::update(conn, &by, &id, spec)).await?))
 }
 
@@ -164,10 +165,10 @@ pub async fn update_system_rights(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<String>,
-    body: web::Json<Vec<RightDto>>,
+    body: Body<Vec<RightDto>>,
 ) -> Result<HttpResponse, ApiError> {
     let by = registrar(&caller)?;
-    let rights = resource_ids(&body)?;
+    let rights = resource_ids(&body.decode()?)?;
     Ok(system(state.db(move |conn| system_register::set_rights(conn, &by, &id, rights)).await?))
 }
 
@@ -177,10 +178,10 @@ pub async fn update_system_packages(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<String>,
-    body: web::Json<Vec<AccessPackageDto>>,
+    body: Body<Vec<AccessPackageDto>>,
 ) -> Result<HttpResponse, ApiError> {
     let by = registrar(&caller)?;
-    let urns = body.into_inner().into_iter().map(|p| p.urn).collect();
+    let urns = body.decode()?.into_iter().map(|p| p.urn).collect();
     Ok(system(state.db(move |conn| system_register::set_packages(conn, &by, &id, urns)).await?))
 }
 

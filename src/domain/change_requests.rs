@@ -12,7 +12,8 @@ use crate::error::AppError;
 
 use super::audit::{self, Action, Actor as AuditActor};
 use super::handling::{self, Act, Handling, Subject};
-use super::requests::{Expiry, RequestStatus, UserType, check_redirect};
+use super::limits;
+use super::requests::{Expiry, RequestStatus, UserType, checked_redirect};
 use super::system_users::SystemUserDetails;
 use super::systems;
 
@@ -30,6 +31,21 @@ pub struct NewChange {
     pub required_packages: Vec<String>,
     pub unwanted_packages: Vec<String>,
     pub redirect_url: Option<String>,
+}
+
+impl NewChange {
+    /// Refuses a value too long to be real.
+    fn check_lengths(&self) -> Result<(), AppError> {
+        limits::check_each("id", &self.id, limits::ID)?;
+        limits::check_each("systemUserId", &self.system_user_id, limits::ID)?;
+        limits::check("systemId", &self.system_id, limits::ID)?;
+        limits::check("partyOrgNo", &self.party_org_no, limits::ID)?;
+        limits::check_each("externalRef", &self.external_ref, limits::ID)?;
+        for list in [&self.required_rights, &self.unwanted_rights, &self.required_packages, &self.unwanted_packages] {
+            limits::check_each("rights and accessPackages", list, limits::ID)?;
+        }
+        Ok(())
+    }
 }
 
 /// A change request with what it adds and removes.
@@ -87,6 +103,7 @@ pub fn create(
     input: NewChange,
     extra_redirect: Option<&str>,
 ) -> Result<Created, AppError> {
+    input.check_lengths()?;
     let system = systems::owned_by(conn, vendor_org_no, &input.system_id)?;
     let external_ref = super::external_ref(input.external_ref.as_deref(), &input.party_org_no);
     let user: SystemUser = match &input.system_user_id {
@@ -104,7 +121,7 @@ pub fn create(
     if !set(&input.required_packages).is_subset(&system_packages) {
         return Err(AppError::PackageNotOnSystem);
     }
-    check_redirect(conn, &system.system.id, input.redirect_url.as_deref(), extra_redirect)?;
+    let redirect_url = checked_redirect(conn, &system.system.id, input.redirect_url.as_deref(), extra_redirect)?;
     if let Some(id) = &input.id
         && let Some(existing) = change_requests::find(conn, id)?
     {
@@ -138,7 +155,7 @@ pub fn create(
         party_org_no: user.party_org_no.clone(),
         external_ref: user.external_ref.clone(),
         status: RequestStatus::New,
-        redirect_url: input.redirect_url,
+        redirect_url,
         created: db::now(),
         handled_at: None,
         handled_by: None,

@@ -143,8 +143,8 @@ pub fn page(
     })
 }
 
-/// Attaches one client; attaching one already there changes nothing.
-pub fn add(conn: &mut DbConnection, actor: &Actor, id: &str, client_org_no: &str) -> Result<(), AppError> {
+/// Attaches one client; attaching one already there changes nothing. Returns the client.
+pub fn add(conn: &mut DbConnection, actor: &Actor, id: &str, client_org_no: &str) -> Result<Organisation, AppError> {
     let (user, packages) = agent_user(conn, actor, id)?;
     if !is_client_administrator(actor) {
         return Err(AppError::NotClientAdministrator);
@@ -163,7 +163,8 @@ pub fn add(conn: &mut DbConnection, actor: &Actor, id: &str, client_org_no: &str
             missing: lacking.into_iter().map(|p| p.name).collect(),
         });
     }
-    attach(conn, actor, &user, &[client.org_no]).map(drop)
+    attach(conn, actor, &user, std::slice::from_ref(&client.org_no))?;
+    Ok(client)
 }
 
 /// Attaches every eligible client matching the filter that is not attached yet, in one
@@ -241,14 +242,21 @@ fn attach(conn: &mut DbConnection, actor: &Actor, user: &SystemUser, org_nos: &[
     }
 }
 
-/// Detaches one client; its delegation ends at once.
-pub fn remove(conn: &mut DbConnection, actor: &Actor, id: &str, client_org_no: &str) -> Result<(), AppError> {
+/// Detaches one client; its delegation ends at once. Returns the client, or None when it
+/// was not attached.
+pub fn remove(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    id: &str,
+    client_org_no: &str,
+) -> Result<Option<Organisation>, AppError> {
     let (user, _) = agent_user(conn, actor, id)?;
     if !is_client_administrator(actor) {
         return Err(AppError::NotClientAdministrator);
     }
-    db::transaction::<_, AppError, _>(conn, |conn| {
-        if clients::detach(conn, id, client_org_no)? {
+    let removed = db::transaction::<_, AppError, _>(conn, |conn| {
+        let removed = clients::detach(conn, id, client_org_no)?;
+        if removed {
             audit::record(
                 conn,
                 AuditActor::Person(&actor.pid),
@@ -258,8 +266,12 @@ pub fn remove(conn: &mut DbConnection, actor: &Actor, id: &str, client_org_no: &
                 client_org_no,
             )?;
         }
-        Ok(())
-    })
+        Ok(removed)
+    })?;
+    if !removed {
+        return Ok(None);
+    }
+    Ok(parties::organisation(conn, client_org_no)?)
 }
 
 /// One page of an agent system user's clients for the vendor of its system.

@@ -15,6 +15,7 @@ use crate::ids::OrgNo;
 
 use super::audit::{self, Action, Actor as AuditActor};
 use super::handling::{self, Act, Handling, Subject};
+use super::limits;
 use super::systems::{self, SystemDetails};
 
 pub use crate::db::kinds::{RequestStatus, UserType};
@@ -56,6 +57,18 @@ pub struct RequestDetails {
     pub timed_out: bool,
 }
 
+impl NewRequest {
+    /// Refuses a value too long to be real.
+    fn check_lengths(&self) -> Result<(), AppError> {
+        limits::check("systemId", &self.system_id, limits::ID)?;
+        limits::check("partyOrgNo", &self.party_org_no, limits::ID)?;
+        limits::check_each("externalRef", &self.external_ref, limits::ID)?;
+        limits::check_each("integrationTitle", &self.integration_title, limits::TITLE)?;
+        limits::check_each("rights", &self.resource_ids, limits::ID)?;
+        limits::check_each("accessPackages", &self.access_packages, limits::ID)
+    }
+}
+
 impl RequestDetails {
     pub fn user_type(&self) -> UserType {
         self.request.user_type
@@ -94,19 +107,24 @@ pub fn redirect_allowed(candidate: &str, allowed: &[String]) -> bool {
     allowed.iter().filter_map(|a| url::Url::parse(a).ok()).any(|a| key(&a) == key(&candidate))
 }
 
-/// Refuses a redirect URL that is not one of the system's (or the `extra` one the demo allows).
-pub fn check_redirect(
+/// The redirect URL to store: one of the system's (or the `extra` one the demo allows),
+/// written out again so that it is well-formed where it is sent back; None for none.
+pub fn checked_redirect(
     conn: &mut DbConnection,
     system_id: &str,
     url: Option<&str>,
     extra: Option<&str>,
-) -> Result<(), AppError> {
-    let Some(url) = url else {
-        return Ok(());
+) -> Result<Option<String>, AppError> {
+    let Some(url) = url.map(str::trim).filter(|u| !u.is_empty()) else {
+        return Ok(None);
     };
+    limits::check("redirectUrl", url, limits::URL)?;
     let mut allowed = db::systems::redirect_urls(conn, system_id)?;
     allowed.extend(extra.map(str::to_owned));
-    if redirect_allowed(url, &allowed) { Ok(()) } else { Err(AppError::RedirectNotAllowed) }
+    if !redirect_allowed(url, &allowed) {
+        return Err(AppError::RedirectNotAllowed);
+    }
+    limits::normalized_url("redirectUrl", url).map(Some)
 }
 
 /// Creates a request, or returns the pending one for the same triple. The bool is true
@@ -117,13 +135,14 @@ pub fn create(
     input: NewRequest,
     extra_redirect: Option<&str>,
 ) -> Result<(RequestDetails, bool), AppError> {
+    input.check_lengths()?;
     let system = systems::owned_by(conn, vendor_org_no, &input.system_id)?;
     let party = OrgNo::parse(&input.party_org_no).ok_or(AppError::InvalidParty)?;
     if parties::organisation(conn, party.as_str())?.is_none() {
         return Err(AppError::InvalidParty);
     }
     let (rights, packages) = requested(conn, &system, &input)?;
-    check_redirect(conn, &system.system.id, input.redirect_url.as_deref(), extra_redirect)?;
+    let redirect_url = checked_redirect(conn, &system.system.id, input.redirect_url.as_deref(), extra_redirect)?;
     let external_ref = super::external_ref(input.external_ref.as_deref(), party.as_str());
     if system_users::live_exists(conn, party.as_str(), &system.system.id, &external_ref)? {
         return Err(AppError::SystemUserExists);
@@ -138,7 +157,7 @@ pub fn create(
         external_ref,
         user_type: input.user_type,
         status: RequestStatus::New,
-        redirect_url: input.redirect_url,
+        redirect_url,
         integration_title: input.integration_title.filter(|t| !t.trim().is_empty()),
         created: db::now(),
         handled_at: None,

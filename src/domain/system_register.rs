@@ -3,18 +3,21 @@
 
 use std::collections::BTreeSet;
 
-use crate::db::packages;
 use crate::db::systems::{self, System};
 use crate::db::{self, DbConnection, parties};
+use crate::db::{packages, vendor_clients};
 use crate::error::{AppError, FieldError};
 
 use super::audit::{self, Action, Actor as AuditActor};
+use super::limits;
 use crate::ids::OrgNo;
 
 /// Who changes the register: a vendor (its own systems only) or an administrator.
 #[derive(Debug, Clone)]
 pub struct Registrar {
     pub org_no: String,
+    /// The OAuth2 client the registrar's token was issued to.
+    pub client_id: String,
     pub admin: bool,
 }
 
@@ -68,8 +71,55 @@ fn check_packages(conn: &mut DbConnection, urns: &[String], errors: &mut Vec<Fie
     Ok(())
 }
 
+/// A system's client ids must be the vendor's own clients: one registered here for the
+/// vendor, or the client the vendor's token was issued to (a Maskinporten client, say).
+/// Nobody can claim another vendor's client, or reserve an id no vendor has.
+fn check_client_owners(
+    conn: &mut DbConnection,
+    by: &Registrar,
+    spec: &SystemSpec,
+    errors: &mut Vec<FieldError>,
+) -> Result<(), AppError> {
+    let callers_own = |id: &str| id == by.client_id && by.org_no == spec.vendor_org_no;
+    for client_id in &spec.client_ids {
+        match vendor_clients::find(conn, client_id)? {
+            Some(client) if client.org_no != spec.vendor_org_no => {
+                errors.push(error("AUTH.VLD-00004", format!("the client id {client_id} belongs to another vendor")))
+            }
+            None if !callers_own(client_id) => {
+                errors.push(error("AUTH.VLD-00004", format!("the client id {client_id} is not a client of the vendor")))
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+impl SystemSpec {
+    /// Refuses a value too long to be real.
+    fn check_lengths(&self) -> Result<(), AppError> {
+        limits::check("id", &self.id, limits::ID)?;
+        limits::check_each("name", &self.names, limits::TITLE)?;
+        limits::check_each("description", &self.descriptions, limits::DESCRIPTION)?;
+        limits::check_each("rights", &self.rights, limits::ID)?;
+        limits::check_each("accessPackages", &self.packages, limits::ID)?;
+        limits::check_each("clientId", &self.client_ids, limits::ID)?;
+        limits::check_each("allowedRedirectUrls", &self.redirect_urls, limits::URL)
+    }
+
+    /// The redirect URLs as stored: written out again, like every URL the portal keeps.
+    fn normalize_urls(&mut self) {
+        for url in &mut self.redirect_urls {
+            if let Ok(parsed) = url::Url::parse(url.trim()) {
+                *url = parsed.to_string();
+            }
+        }
+    }
+}
+
 /// Every check of a whole system document; `creating` adds the check that the id is free.
 fn check(conn: &mut DbConnection, by: &Registrar, spec: &SystemSpec, creating: bool) -> Result<(), AppError> {
+    spec.check_lengths()?;
     let mut errors = Vec::new();
     if !by.admin && spec.vendor_org_no != by.org_no {
         errors.push(error("AUTH.VLD-00010", "a vendor registers systems for its own organisation only"));
@@ -98,6 +148,7 @@ fn check(conn: &mut DbConnection, by: &Registrar, spec: &SystemSpec, creating: b
     for (client_id, system) in systems::client_ids_used_elsewhere(conn, &spec.client_ids, &spec.id)? {
         errors.push(error("AUTH.VLD-00004", format!("the client id {client_id} belongs to the system {system}")));
     }
+    check_client_owners(conn, by, spec, &mut errors)?;
     for url in spec.redirect_urls.iter().filter(|u| !super::https_or_loopback(u)) {
         errors.push(error("AUTH.VLD-00005", format!("the redirect URL {url} is not absolute https")));
     }
@@ -164,8 +215,9 @@ fn write_parts(conn: &mut DbConnection, spec: &SystemSpec) -> diesel::QueryResul
     packages::replace_for_system(conn, &spec.id, &spec.packages)
 }
 
-pub fn create(conn: &mut DbConnection, by: &Registrar, spec: SystemSpec) -> Result<SystemSpec, AppError> {
+pub fn create(conn: &mut DbConnection, by: &Registrar, mut spec: SystemSpec) -> Result<SystemSpec, AppError> {
     check(conn, by, &spec, true)?;
+    spec.normalize_urls();
     db::transaction::<_, AppError, _>(conn, |conn| {
         systems::insert(conn, &row(&spec), &[], &[])?;
         write_parts(conn, &spec)?;
@@ -179,12 +231,13 @@ pub fn create(conn: &mut DbConnection, by: &Registrar, spec: SystemSpec) -> Resu
     owned(conn, by, &spec.id)
 }
 
-pub fn update(conn: &mut DbConnection, by: &Registrar, id: &str, spec: SystemSpec) -> Result<SystemSpec, AppError> {
+pub fn update(conn: &mut DbConnection, by: &Registrar, id: &str, mut spec: SystemSpec) -> Result<SystemSpec, AppError> {
     let current = owned(conn, by, id)?;
     if spec.id != id || spec.vendor_org_no != current.vendor_org_no {
         return Err(AppError::Invalid(vec![error("AUTH.VLD-00001", "the id and vendor of a system cannot change")]));
     }
     check(conn, by, &spec, false)?;
+    spec.normalize_urls();
     db::transaction::<_, AppError, _>(conn, |conn| {
         systems::update(conn, &row(&spec))?;
         write_parts(conn, &spec)?;
@@ -200,6 +253,7 @@ pub fn set_rights(
     id: &str,
     rights: Vec<String>,
 ) -> Result<SystemSpec, AppError> {
+    limits::check_each("rights", &rights, limits::ID)?;
     let mut spec = owned(conn, by, id)?;
     let mut errors = Vec::new();
     check_rights(conn, &rights, &mut errors)?;
@@ -221,6 +275,7 @@ pub fn set_packages(
     id: &str,
     urns: Vec<String>,
 ) -> Result<SystemSpec, AppError> {
+    limits::check_each("accessPackages", &urns, limits::ID)?;
     let mut spec = owned(conn, by, id)?;
     let mut errors = Vec::new();
     check_packages(conn, &urns, &mut errors)?;

@@ -7,8 +7,9 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::error_page::PageError;
-use super::{CurrentUser, Layout, html, join_or, see_other};
+use super::{CurrentUser, Layout, html, join_or, see_other, session};
 use crate::db::packages::AccessPackage;
+use crate::db::parties::Organisation;
 use crate::domain::clients::{self, PAGE_SIZE};
 use crate::error::AppError;
 use crate::i18n::I18n;
@@ -80,9 +81,6 @@ pub struct PageQuery {
     q: String,
     hide: Option<String>,
     page: Option<i64>,
-    added: Option<String>,
-    removed: Option<String>,
-    added_count: Option<usize>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -106,13 +104,7 @@ pub async fn page(
     query: web::Query<PageQuery>,
 ) -> Result<HttpResponse, PageError> {
     let query = query.into_inner();
-    let i = I18n::current();
-    let notice = match (&query.added, &query.removed, query.added_count) {
-        (Some(org), _, _) => Some(i.t1("clients.added", org)),
-        (_, Some(org), _) => Some(i.t1("clients.removed", org)),
-        (_, _, Some(n)) => Some(i.t1("clients.added_count", n)),
-        _ => None,
-    };
+    let notice = session::take_notice(&user.session).map(|(key, value)| I18n::current().t1(&key, value));
     let list = ListState { q: query.q, hide: query.hide, page: query.page };
     render(&state, &user, id.into_inner(), list, notice, None).await
 }
@@ -246,15 +238,24 @@ async fn change(
     }
     let (actor, su, who) = (user.actor.clone(), id.clone(), client.clone());
     let filter = clients::filter(&list.q, list.hide_added());
+    let named = |o: Organisation| format!("{} ({})", o.name, o.org_no);
     let outcome = state
         .db(move |conn| match change {
-            Change::Add => clients::add(conn, &actor, &su, &who).map(|()| format!("added={}", urlencode(&who))),
-            Change::Remove => clients::remove(conn, &actor, &su, &who).map(|()| format!("removed={}", urlencode(&who))),
-            Change::AddAll => clients::add_all(conn, &actor, &su, &filter).map(|n| format!("added_count={n}")),
+            Change::Add => clients::add(conn, &actor, &su, &who).map(|o| ("clients.added", named(o))),
+            Change::Remove => clients::remove(conn, &actor, &su, &who).map(|removed| match removed {
+                Some(o) => ("clients.removed", named(o)),
+                None => ("clients.was_not_added", who),
+            }),
+            Change::AddAll => {
+                clients::add_all(conn, &actor, &su, &filter).map(|n| ("clients.added_count", n.to_string()))
+            }
         })
         .await;
     match outcome {
-        Ok(flash) => Ok(see_other(&format!("{}?{}&{flash}", path(&id), list.query_string(list.page.unwrap_or(0))))),
+        Ok((key, value)) => {
+            session::set_notice(&user.session, key, &value)?;
+            Ok(see_other(&format!("{}?{}", path(&id), list.query_string(list.page.unwrap_or(0)))))
+        }
         Err(e @ (AppError::NotClientAdministrator | AppError::NotAClient(_) | AppError::ClientNotEligible { .. })) => {
             render(&state, &user, id, list, None, Some(e)).await
         }

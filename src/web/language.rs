@@ -9,6 +9,7 @@ use serde::Deserialize;
 
 use super::local_path;
 use crate::i18n::{self, LANGUAGES};
+use crate::state::AppState;
 
 const COOKIE: &str = "lang";
 
@@ -27,7 +28,7 @@ pub struct Choice {
 
 /// `GET /language?lang=nn`: remembers the choice for a year and goes back to the page the
 /// link was on (or `next`).
-pub async fn choose(req: HttpRequest, query: web::Query<Choice>) -> HttpResponse {
+pub async fn choose(req: HttpRequest, state: web::Data<AppState>, query: web::Query<Choice>) -> HttpResponse {
     let back = query.next.clone().or_else(|| {
         let referer = req.headers().get(header::REFERER)?.to_str().ok()?;
         let url = url::Url::parse(referer).ok()?;
@@ -43,6 +44,7 @@ pub async fn choose(req: HttpRequest, query: web::Query<Choice>) -> HttpResponse
                 .max_age(Duration::days(365))
                 .same_site(SameSite::Lax)
                 .http_only(true)
+                .secure(state.https())
                 .finish(),
         );
     }

@@ -15,6 +15,7 @@ const PARTY: &str = "party";
 const CSRF: &str = "csrf";
 const PENDING_LOGIN: &str = "oidc_pending";
 const ID_TOKEN: &str = "id_token";
+const NOTICE: &str = "notice";
 
 fn get(session: &Session, key: &str) -> Option<String> {
     session.get::<String>(key).ok().flatten()
@@ -84,4 +85,15 @@ pub fn take_pending_login(session: &Session) -> Option<PendingLogin> {
 
 pub fn log_out(session: &Session) {
     session.purge();
+}
+
+/// Remembers what was just done, to say on the next page: a text key and its value,
+/// both from the server (never from the URL).
+pub fn set_notice(session: &Session, key: &str, value: &str) -> Result<(), AppError> {
+    set(session, NOTICE, &(key, value))
+}
+
+/// What was just done, once.
+pub fn take_notice(session: &Session) -> Option<(String, String)> {
+    session.remove_as::<(String, String)>(NOTICE).and_then(Result::ok)
 }

@@ -6,6 +6,7 @@ mod common;
 
 mod assertions;
 mod change_requests;
+mod input_limits;
 mod system_register;
 mod token_limits;
 mod tokens_and_decisions;

@@ -27,6 +27,13 @@ fn system(id: &str) -> Value {
     })
 }
 
+/// Registers the vendor's clients that the systems of these tests name.
+fn vendor_clients(app: &TestApp) {
+    for client in ["smartcloud-mva-client", "local-client"] {
+        app.add_vendor_client(client, "310000035", "");
+    }
+}
+
 async fn send(app: &TestApp, token: &str, method: reqwest::Method, path: &str, body: Option<&Value>) -> (u16, Value) {
     let mut request = app.http.request(method, app.url(path)).bearer_auth(token);
     if let Some(body) = body {
@@ -37,6 +44,7 @@ async fn send(app: &TestApp, token: &str, method: reqwest::Method, path: &str, b
 }
 
 async fn a_vendor_registers_changes_and_deletes_its_system(app: TestApp) {
+    vendor_clients(&app);
     let token = app.vendor_token(None).await;
     let id = "310000035_smartcloud_mva";
     let (status, created) = send(&app, &token, reqwest::Method::POST, REGISTER, Some(&system(id))).await;
@@ -85,6 +93,7 @@ async fn a_vendor_registers_changes_and_deletes_its_system(app: TestApp) {
 }
 
 async fn invalid_systems_are_refused_with_validation_codes(app: TestApp) {
+    vendor_clients(&app);
     let token = app.vendor_token(None).await;
     let mut cases = Vec::new();
     cases.push((system("310000036_other"), "AUTH.VLD-00001"));
@@ -96,6 +105,13 @@ async fn invalid_systems_are_refused_with_validation_codes(app: TestApp) {
     let mut taken_client = system("310000035_b");
     taken_client["clientId"] = json!(["demo-smartcloud"]);
     cases.push((taken_client, "AUTH.VLD-00004"));
+    // Another vendor's client, and a client id that no vendor has, cannot be claimed.
+    let mut others_client = system("310000035_b2");
+    others_client["clientId"] = json!(["demo-skatteetaten"]);
+    cases.push((others_client, "AUTH.VLD-00004"));
+    let mut unknown_client = system("310000035_b3");
+    unknown_client["clientId"] = json!(["nobody-has-this-client"]);
+    cases.push((unknown_client, "AUTH.VLD-00004"));
     for url in ["http://smartcloud.example/kvittering", "/relative", "ftp://smartcloud.example/"] {
         let mut bad_url = system("310000035_c");
         bad_url["allowedRedirectUrls"] = json!([url]);
@@ -132,6 +148,7 @@ async fn invalid_systems_are_refused_with_validation_codes(app: TestApp) {
 }
 
 async fn vendors_change_only_their_own_systems_and_admins_any(app: TestApp) {
+    vendor_clients(&app);
     app.add_vendor_client("other-vendor", "310000132", "altinn:authentication/systemregister.write");
     let other = app.token_for("other-vendor", None).await;
     let (status, _) = app.api_get(&other, &format!("{REGISTER}/{SMARTCLOUD}")).await;

@@ -109,6 +109,21 @@ async fn check(backend: Backend) {
         )
         .await;
     assert_eq!(status, 403);
+    // A vendor names its own Maskinporten client in the register, which the portal has
+    // never seen; another vendor's client stays out of reach.
+    let writer =
+        outside_token_with(&pkcs8, "mp-1", |c| c["scope"] = json!("altinn:authentication/systemregister.write"));
+    let mut system = json!({
+        "id": "310000035_maskinporten", "vendor": {"authority": "iso6523-actorid-upis", "ID": "0192:310000035"},
+        "name": {"nb": "MP", "nn": "MP", "en": "MP"}, "description": {"nb": "d", "nn": "d", "en": "d"},
+        "rights": [], "clientId": ["maskinporten-client"], "allowedRedirectUrls": [],
+    });
+    let (status, body) = app.api_post(&writer, "/authentication/api/v1/systemregister/vendor", &system).await;
+    assert_eq!(status, 201, "{body}");
+    system["id"] = json!("310000035_maskinporten2");
+    system["clientId"] = json!(["someone-elses-client"]);
+    let (status, _) = app.api_post(&writer, "/authentication/api/v1/systemregister/vendor", &system).await;
+    assert_eq!(status, 400);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

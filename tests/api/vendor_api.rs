@@ -17,6 +17,7 @@ on_both_backends!(
     a_vendor_sees_only_its_own_systems,
     tokens_and_scopes_are_enforced,
     the_token_endpoint_follows_oauth2,
+    the_scope_is_checked_before_the_body,
 );
 
 fn problem_code(body: &Value) -> &str {
@@ -365,4 +366,24 @@ async fn the_api_description_is_served() {
         doc["info"]["x-problem-codes"]["AUTH-00021"],
         "The redirect URL is not among the system's allowed redirect URLs."
     );
+}
+
+async fn the_scope_is_checked_before_the_body(app: TestApp) {
+    let read_only = app.vendor_token(Some("altinn:authentication/systemuser.request.read")).await;
+    for (path, body) in [
+        ("/authentication/api/v1/systemuser/request/vendor", "{not json"),
+        ("/authentication/api/v1/systemuser/changerequest/vendor", "[]"),
+        ("/authentication/api/v1/systemregister/vendor", "{\"id\": 5}"),
+    ] {
+        let response = app
+            .http
+            .post(app.url(path))
+            .bearer_auth(&read_only)
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 403, "{path}");
+    }
 }

@@ -433,13 +433,13 @@ async fn every_flow(me: &Person<'_>) {
     me.press("Administrer klienter").await;
     me.shot("clients").await;
     me.press("Legg til LYSTIG ROLIG ELG AS").await;
-    assert!(me.client.source().await.unwrap().contains("Klienten 310000043 er lagt til."));
+    assert!(me.client.source().await.unwrap().contains("Klienten LYSTIG ROLIG ELG AS (310000043) er lagt til."));
     me.shot("clients-one-added").await;
     me.toggle("Skjul klienter som er lagt til").await;
     me.press("Søk").await;
     assert!(!me.text("#candidates").await.contains("LYSTIG ROLIG ELG AS"));
     me.press("Fjern LYSTIG ROLIG ELG AS").await;
-    assert!(me.client.source().await.unwrap().contains("Klienten 310000043 er fjernet."));
+    assert!(me.client.source().await.unwrap().contains("Klienten LYSTIG ROLIG ELG AS (310000043) er fjernet."));
 
     // Another language, and back.
     me.press("English").await;

@@ -21,6 +21,7 @@ on_both_backends!(
     vendors_list_the_clients_of_their_agent_system_users,
     adding_the_same_client_at_once_twice_attaches_it_once,
     several_people_adding_and_removing_at_once_never_get_a_server_error,
+    what_the_page_says_was_done_comes_from_the_server,
 );
 
 fn agent_body(packages: &[&str]) -> Value {
@@ -224,7 +225,9 @@ async fn clients_are_searched_filtered_paged_and_added(app: TestApp) {
     let added = dress.submit(&format!("{path}?q=310+000+043"), &format!("{path}/add")).await;
     assert_eq!(added.status, 303);
     let back = dress.get(added.location.as_deref().unwrap()).await;
-    assert!(back.texts("[role=status]").iter().any(|t| t.contains("Klienten 310000043 er lagt til.")));
+    assert!(
+        back.texts("[role=status]").iter().any(|t| t.contains("Klienten LYSTIG ROLIG ELG AS (310000043) er lagt til."))
+    );
     assert_eq!(back.texts("#attached strong"), ["LYSTIG ROLIG ELG AS"]);
     assert_eq!(back.texts("#candidates .tag"), ["Lagt til"]);
     // Adding it again changes nothing.
@@ -419,4 +422,25 @@ async fn several_people_adding_and_removing_at_once_never_get_a_server_error(app
         }
     }
     assert!(done > 40, "only {done} changes were tried");
+}
+
+async fn what_the_page_says_was_done_comes_from_the_server(app: TestApp) {
+    let dress = app.logged_in(DRESS).await;
+    let id = approved_agent_access(&app, &dress).await;
+    let path = clients_path(&id);
+    // Text in the URL is never shown as a message.
+    for query in ["added=ANY+TEXT", "removed=ANY+TEXT", "added_count=999"] {
+        let page = dress.get(&format!("{path}?{query}")).await;
+        assert_eq!(page.status, 200);
+        assert!(!page.text().contains("ANY TEXT") && !page.text().contains("999"), "{query}");
+        assert!(page.texts(".alert--success").is_empty(), "{query}: {:?}", page.texts(".alert--success"));
+    }
+    // Removing a client that was never added says so, and the message is shown once.
+    let csrf = dress.get(&path).await.csrf();
+    let done = dress.post(&format!("{path}/remove"), &[("csrf", &csrf), ("client", "310000051")]).await;
+    assert_eq!(done.status, 303);
+    assert!(!done.location.as_deref().unwrap().contains("removed"));
+    let back = dress.get(done.location.as_deref().unwrap()).await;
+    assert_eq!(back.texts(".alert--success"), ["310000051 var ikke lagt til, så ingenting er endret."]);
+    assert!(dress.get(&path).await.texts(".alert--success").is_empty(), "shown once");
 }

@@ -11,6 +11,7 @@ on_both_backends!(
     approval_pages_cannot_be_framed,
     another_partys_system_access_cannot_be_seen_or_deleted_by_id,
     unknown_pages_and_bad_input_get_friendly_pages,
+    over_https_browsers_are_told_to_keep_to_it,
 );
 
 async fn forms_without_the_sessions_csrf_token_are_refused(app: TestApp) {
@@ -92,4 +93,19 @@ async fn unknown_pages_and_bad_input_get_friendly_pages(app: TestApp) {
         assert_eq!(page.texts("h1"), ["Noe gikk galt"], "{path}");
         assert!(page.body.contains("lang=\"nb\""));
     }
+}
+
+async fn over_https_browsers_are_told_to_keep_to_it(app: TestApp) {
+    let plain = app.browser().get("/login").await;
+    assert!(!plain.headers.contains_key("strict-transport-security"), "not over plain http");
+    let https = app.node_with(|c| c.public_url = Some("https://systemtilgang.test".into())).await;
+    let browser = https.browser();
+    let login = browser.get("/login").await;
+    let hsts = login.headers["strict-transport-security"].to_str().unwrap();
+    assert!(hsts.starts_with("max-age=31536000"), "{hsts}");
+    let chosen = browser.get("/language?lang=en").await;
+    let cookie = chosen.headers["set-cookie"].to_str().unwrap();
+    assert!(cookie.starts_with("lang=en") && cookie.contains("Secure"), "{cookie}");
+    let session = login.headers["set-cookie"].to_str().unwrap();
+    assert!(session.contains("Secure"), "{session}");
 }
