@@ -98,9 +98,11 @@ async fn main() -> Result<(), Failure> {
         .token(&[("grant_type", "client_credentials"), ("client_id", ADMIN_CLIENT), ("client_secret", SECRET)])
         .await?;
     let registered = portal.call(portal.http.get(portal.url("/systemregister/vendor")).bearer_auth(&admin)).await?;
-    for old in registered.as_array().into_iter().flatten() {
-        if old["clientId"].as_array().is_some_and(|ids| ids.iter().any(|id| id == CLIENT)) {
-            let id = old["id"].as_str().unwrap_or_default();
+    for listed in registered.as_array().into_iter().flatten() {
+        let id = listed["systemId"].as_str().unwrap_or_default();
+        let one = portal.url(&format!("/systemregister/vendor/{id}"));
+        let old = portal.call(portal.http.get(one).bearer_auth(&admin)).await?;
+        if old["clientId"].as_array().is_some_and(|ids| ids.iter().any(|client| client == CLIENT)) {
             portal
                 .call(portal.http.delete(portal.url(&format!("/systemregister/vendor/{id}"))).bearer_auth(&admin))
                 .await?;
@@ -119,8 +121,9 @@ async fn main() -> Result<(), Failure> {
         "allowedRedirectUrls": [receipt],
         "isVisible": false,
     });
-    portal.call(portal.http.post(portal.url("/systemregister/vendor")).bearer_auth(&admin).json(&system)).await?;
-    println!("1. registered the system {system_id}");
+    let internal_id =
+        portal.call(portal.http.post(portal.url("/systemregister/vendor")).bearer_auth(&admin).json(&system)).await?;
+    println!("1. registered the system {system_id} (internal id {})", internal_id.as_str().unwrap_or_default());
 
     // 2. Register our public key, then authenticate with a signed assertion.
     let (pkcs8, jwk) = key_pair()?;

@@ -232,7 +232,7 @@ impl ConfigArgs {
             database_url,
             public_url,
             request_expiry: Expiry(Duration::days(self.request_expiry_days)),
-            page_size: 100,
+            page_size: 50,
             pool_size: 10,
             workers: None,
             trusted_issuer: self
@@ -258,5 +258,18 @@ fn secure_or_loopback(raw: &str, what: &str) -> Result<(), String> {
         Ok(())
     } else {
         Err(format!("{what} `{raw}` must be an https URL (plain http only on this machine)"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::*;
+
+    #[test]
+    fn lists_are_paged_by_fifty_as_in_altinn() {
+        let config = Cli::parse_from(["systemtilgang"]).config.validate().unwrap();
+        assert_eq!(config.page_size, 50);
     }
 }

@@ -18,7 +18,7 @@ pub const VENDOR_CLIENT_ID: &str = "demo-smartcloud";
 pub const VENDOR_CLIENT_SECRET: &str = "demo-smartcloud-secret";
 pub const VENDOR_REDIRECT_URL: &str = "https://smartcloud.example/kvittering";
 /// The portal's own stand-in for a vendor's receipt page, under the public base URL; in
-/// demo mode every system may redirect there.
+/// demo mode every system with redirect URLs of its own may also redirect there.
 pub const DEMO_RECEIPT_PATH: &str = "/demo/kvittering";
 
 /// Role codes a person holds for one organisation.
@@ -242,6 +242,9 @@ fn load_cast(conn: &mut DbConnection) -> QueryResult<()> {
             name_en: demo.names[2].into(),
             description_nn: demo.descriptions[1].into(),
             description_en: demo.descriptions[2].into(),
+            internal_id: uuid::Uuid::new_v4().to_string(),
+            names: systems::language_map(demo.names),
+            descriptions: systems::language_map(demo.descriptions),
         };
         systems::insert(conn, &system, demo.rights, &[VENDOR_REDIRECT_URL])?;
     }

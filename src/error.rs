@@ -1,13 +1,16 @@
 //! The one error type of the application. The portal renders it as a page
-//! (`web::error_page`), the API as RFC 9457 problem details (`api::problem`); causes go
-//! to the log, never to the user.
+//! (`web::error_page`), the API as problem details in Altinn's shape (`api::problem`);
+//! causes go to the log, never to the user.
 
 use actix_web::http::StatusCode;
 
-/// One failed check of a submitted document, with a stable code.
+/// One failed check of a submitted document, with Altinn's validation code and the
+/// place in the document it concerns.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldError {
     pub code: &'static str,
+    /// Where in the document, as Altinn names it (`/registersystemrequest/systemid`).
+    pub path: &'static str,
     pub detail: String,
 }
 
@@ -17,16 +20,24 @@ pub enum AppError {
     Invalid(Vec<FieldError>),
     #[error("the system does not exist or belongs to another vendor")]
     SystemNotFound,
+    /// The system register's own not-found, naming the id as Altinn does.
+    #[error("System with ID '{0}' not found.")]
+    SystemIdNotFound(String),
+    #[error("Cannot update a system marked as deleted.")]
+    SystemDeleted,
     #[error("the request does not exist")]
     RequestNotFound,
-    #[error("the system access does not exist")]
+    #[error("the system user does not exist")]
     SystemUserNotFound,
     #[error("the rights asked for are not all among the system's rights")]
     RightsNotSubset,
-    #[error("the access packages asked for are not all among the system's packages")]
-    PackageNotOnSystem,
+    /// The URNs asked for that the system does not carry.
+    #[error("the access packages asked for are not all among the system's packages: {}", .0.join(", "))]
+    PackageNotOnSystem(Vec<String>),
     #[error("an agent request must ask for at least one access package")]
     NoPackages,
+    #[error("the request asks for no rights and no access packages")]
+    NothingRequested,
     #[error("only a client administrator of the facilitator may approve agent requests or change clients")]
     NotClientAdministrator,
     #[error("{0} is not a client of the facilitator")]
@@ -35,12 +46,16 @@ pub enum AppError {
     ClientNotEligible { client: String, missing: Vec<String> },
     #[error("the redirect URL is not among the system's allowed redirect URLs")]
     RedirectNotAllowed,
+    #[error("a redirect URL was given, but the system has none registered")]
+    NoRedirectUrls,
     #[error("the party organisation number is malformed or unknown")]
     InvalidParty,
     #[error("a system user already exists for this party, system and external reference")]
     SystemUserExists,
     #[error("the request has already been handled (status {0})")]
     RequestNotNew(String),
+    #[error("the id belongs to a change request of another vendor's system; use a new correlation id")]
+    ChangeRequestIdTaken,
     #[error("the request has expired")]
     RequestExpired,
     #[error("only an access manager of the party may do this")]
@@ -57,12 +72,16 @@ pub enum AppError {
     CannotRepresent,
     #[error("{0}")]
     BadRequest(String),
-    #[error("authentication is required")]
+    #[error("a valid bearer token is required")]
     Unauthenticated,
+    #[error("the token names no vendor organisation (consumer)")]
+    NoVendor,
     #[error("login required")]
     LoginRequired { next: String },
     #[error("the token lacks the scope {0}")]
     MissingScope(&'static str),
+    #[error("the system belongs to another vendor")]
+    Forbidden,
     #[error("the form has expired")]
     CsrfMismatch,
     #[error("the person cancelled the login at the OpenID provider")]
@@ -84,15 +103,28 @@ impl AppError {
     pub fn status(&self) -> StatusCode {
         use AppError::*;
         match self {
-            SystemNotFound | RequestNotFound | SystemUserNotFound | NotFound => StatusCode::NOT_FOUND,
-            RightsNotSubset | PackageNotOnSystem | NoPackages | RedirectNotAllowed | InvalidParty | BadRequest(_)
-            | Invalid(_) | LoginCancelled | LoginFailed(_) => StatusCode::BAD_REQUEST,
+            SystemNotFound | SystemIdNotFound(_) | RequestNotFound | SystemUserNotFound | NotFound => {
+                StatusCode::NOT_FOUND
+            }
+            RightsNotSubset
+            | PackageNotOnSystem(_)
+            | NoPackages
+            | NothingRequested
+            | RedirectNotAllowed
+            | NoRedirectUrls
+            | InvalidParty
+            | SystemDeleted
+            | BadRequest(_)
+            | Invalid(_)
+            | LoginCancelled
+            | LoginFailed(_) => StatusCode::BAD_REQUEST,
             UnknownPerson => StatusCode::FORBIDDEN,
             NotClientAdministrator | NotAClient(_) | ClientNotEligible { .. } => StatusCode::FORBIDDEN,
-            SystemUserExists | RequestNotNew(_) | RequestExpired | Duplicate(_) => StatusCode::CONFLICT,
-            NotAccessManager | MissingRights(_) | CannotRepresent | MissingScope(_) | CsrfMismatch
+            SystemUserExists => StatusCode::BAD_REQUEST,
+            RequestNotNew(_) | ChangeRequestIdTaken | RequestExpired | Duplicate(_) => StatusCode::CONFLICT,
+            NotAccessManager | MissingRights(_) | CannotRepresent | MissingScope(_) | Forbidden | CsrfMismatch
             | ForwardNotNeeded => StatusCode::FORBIDDEN,
-            Unauthenticated => StatusCode::UNAUTHORIZED,
+            Unauthenticated | NoVendor => StatusCode::UNAUTHORIZED,
             TooManyAttempts(_) => StatusCode::TOO_MANY_REQUESTS,
             LoginRequired { .. } => StatusCode::SEE_OTHER,
             Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -103,20 +135,27 @@ impl AppError {
     pub fn code(&self) -> &'static str {
         use AppError::*;
         match self {
-            Invalid(errors) => errors.first().map_or("AUTH.VLD-00000", |e| e.code),
+            Invalid(_) => "STD-00000",
             InvalidParty => "AUTH-00000",
             RightsNotSubset => "AUTH-00001",
             SystemUserExists => "AUTH-00004",
             RequestNotFound => "AUTH-00010",
-            SystemNotFound => "AUTH-00011",
+            SystemNotFound | SystemIdNotFound(_) => "AUTH-00011",
             RequestNotNew(_) => "AUTH-00013",
+            SystemUserNotFound => "AUTH-00015",
             RedirectNotAllowed => "AUTH-00021",
+            NoVendor => "AUTH-00023",
+            NoRedirectUrls => "AUTH-00026",
+            Unauthenticated => "AUTH-00043",
+            MissingScope(_) | Forbidden => "AUTH-00044",
             NoPackages => "AUTH-00058",
-            PackageNotOnSystem => "AUTH-00063",
+            NothingRequested => "AUTH-00059",
+            ChangeRequestIdTaken => "AUTH-00061",
+            PackageNotOnSystem(_) => "AUTH-00063",
+            SystemDeleted => "STG-00410",
             NotClientAdministrator => "STG-00023",
             NotAClient(_) => "STG-00024",
             ClientNotEligible { .. } => "STG-00025",
-            SystemUserNotFound => "STG-00008",
             RequestExpired => "STG-00012",
             NotAccessManager => "STG-00020",
             MissingRights(_) => "STG-00021",
@@ -124,8 +163,7 @@ impl AppError {
             ForwardNotNeeded => "STG-00026",
             Duplicate(_) => "STG-00409",
             BadRequest(_) => "STG-00400",
-            Unauthenticated | LoginRequired { .. } => "STG-00401",
-            MissingScope(_) => "STG-00403",
+            LoginRequired { .. } => "STG-00401",
             NotFound => "STG-00404",
             TooManyAttempts(_) => "STG-00429",
             CsrfMismatch => "STG-00419",
@@ -140,11 +178,11 @@ impl AppError {
     pub fn text_key(&self) -> &'static str {
         use AppError::*;
         match self {
-            SystemNotFound => "error.system_not_found",
+            SystemNotFound | SystemIdNotFound(_) | SystemDeleted => "error.system_not_found",
             RequestNotFound => "error.request_not_found",
             SystemUserNotFound | NotFound => "error.not_found",
             SystemUserExists => "error.system_user_exists",
-            RequestNotNew(_) => "error.request_not_new",
+            RequestNotNew(_) | ChangeRequestIdTaken => "error.request_not_new",
             RequestExpired => "error.request_expired",
             NotAccessManager => "error.not_access_manager",
             MissingRights(_) => "error.missing_rights",
@@ -156,8 +194,15 @@ impl AppError {
             LoginFailed(_) => "error.login_failed",
             UnknownPerson => "error.unknown_person",
             TooManyAttempts(_) => "error.too_many_attempts",
-            Unauthenticated | LoginRequired { .. } | MissingScope(_) => "error.forbidden",
-            RightsNotSubset | PackageNotOnSystem | NoPackages | RedirectNotAllowed | InvalidParty | BadRequest(_)
+            Unauthenticated | NoVendor | LoginRequired { .. } | MissingScope(_) | Forbidden => "error.forbidden",
+            RightsNotSubset
+            | PackageNotOnSystem(_)
+            | NoPackages
+            | NothingRequested
+            | RedirectNotAllowed
+            | NoRedirectUrls
+            | InvalidParty
+            | BadRequest(_)
             | Invalid(_) => "error.bad_request",
             NotClientAdministrator => "error.not_client_administrator",
             NotAClient(_) => "error.not_a_client",
@@ -203,30 +248,37 @@ impl From<diesel::result::Error> for AppError {
 #[cfg(test)]
 pub(crate) fn every_kind() -> Vec<AppError> {
     vec![
-        AppError::Invalid(vec![FieldError { code: "AUTH.VLD-00001", detail: String::new() }]),
+        AppError::Invalid(vec![FieldError { code: "AUTH.VLD-00001", path: "", detail: String::new() }]),
         AppError::SystemNotFound,
+        AppError::SystemIdNotFound(String::new()),
+        AppError::SystemDeleted,
         AppError::RequestNotFound,
         AppError::SystemUserNotFound,
         AppError::RightsNotSubset,
-        AppError::PackageNotOnSystem,
+        AppError::PackageNotOnSystem(Vec::new()),
         AppError::NoPackages,
+        AppError::NothingRequested,
         AppError::NotClientAdministrator,
         AppError::NotAClient(String::new()),
         AppError::ClientNotEligible { client: String::new(), missing: Vec::new() },
         AppError::RedirectNotAllowed,
+        AppError::NoRedirectUrls,
         AppError::InvalidParty,
         AppError::SystemUserExists,
         AppError::RequestNotNew(String::new()),
+        AppError::ChangeRequestIdTaken,
         AppError::RequestExpired,
         AppError::NotAccessManager,
         AppError::MissingRights(Vec::new()),
-        AppError::CannotRepresent,
         AppError::ForwardNotNeeded,
         AppError::Duplicate(String::new()),
+        AppError::CannotRepresent,
         AppError::BadRequest(String::new()),
         AppError::Unauthenticated,
+        AppError::NoVendor,
         AppError::LoginRequired { next: String::new() },
         AppError::MissingScope("s"),
+        AppError::Forbidden,
         AppError::CsrfMismatch,
         AppError::LoginCancelled,
         AppError::LoginFailed(String::new()),

@@ -81,7 +81,8 @@ impl AppState {
         }
     }
 
-    /// Where the demo vendor receipt page lives; in demo mode every system may redirect there.
+    /// Where the demo vendor receipt page lives; in demo mode every system with redirect
+    /// URLs of its own may also redirect there.
     pub fn demo_receipt_url(&self) -> Option<String> {
         (self.mode == Mode::Demo).then(|| format!("{}{}", self.public_url, crate::demo::DEMO_RECEIPT_PATH))
     }

@@ -18,16 +18,21 @@ pub const TOKEN_LIFETIME_SECS: i64 = 3600;
 /// Altinn's way of naming an organisation in tokens.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct OrgClaim {
-    /// Always `iso6523-actorid-upis`.
+    /// Always `iso6523-actorid-upis` (taken as such when left out, as Altinn does).
+    #[serde(default = "iso6523")]
     pub authority: String,
     /// `0192:` and the organisation number.
-    #[serde(rename = "ID")]
+    #[serde(rename = "ID", alias = "id")]
     pub id: String,
+}
+
+fn iso6523() -> String {
+    "iso6523-actorid-upis".into()
 }
 
 impl OrgClaim {
     pub fn for_org(org_no: &str) -> Self {
-        Self { authority: "iso6523-actorid-upis".into(), id: format!("0192:{org_no}") }
+        Self { authority: iso6523(), id: format!("0192:{org_no}") }
     }
 
     /// The organisation number, when the claim is in the expected form.

@@ -20,7 +20,9 @@ const REFETCH_AT_MOST_EVERY: Duration = Duration::from_secs(30);
 pub struct OutsideClaims {
     #[serde(default)]
     pub scope: String,
-    pub consumer: OrgClaim,
+    /// The organisation the token was issued to; a token without one cannot act as a vendor.
+    #[serde(default)]
+    pub consumer: Option<OrgClaim>,
     #[serde(default)]
     pub client_id: String,
 }

@@ -13,12 +13,26 @@ use crate::state::AppState;
 /// The organisation (vendor or public service) behind a valid access token, with its scopes.
 #[derive(Debug, Clone)]
 pub struct Caller {
-    pub org_no: String,
+    /// The organisation of the token's `consumer` claim, when it names one.
+    org_no: Option<String>,
     pub client_id: String,
     scopes: Vec<String>,
 }
 
 impl Caller {
+    /// The vendor (or public service) behind the token; 401 AUTH-00023 when it names none.
+    pub fn vendor(&self) -> Result<String, ApiError> {
+        self.org_no.clone().ok_or(AppError::NoVendor.into())
+    }
+
+    /// Refuses with 403 unless the token carries one of `scopes`.
+    pub fn require_any(&self, scopes: &[&'static str]) -> Result<(), ApiError> {
+        match scopes.iter().find(|s| self.scopes.iter().any(|held| held == *s)) {
+            Some(_) => Ok(()),
+            None => Err(AppError::MissingScope(scopes.first().copied().unwrap_or_default()).into()),
+        }
+    }
+
     /// Refuses with 403 unless the token carries `scope`.
     pub fn require(&self, scope: &'static str) -> Result<(), ApiError> {
         if self.scopes.iter().any(|s| s == scope) { Ok(()) } else { Err(AppError::MissingScope(scope).into()) }
@@ -55,11 +69,11 @@ async fn authenticate(state: &AppState, token: String) -> Option<Caller> {
         }
         _ => {
             let claims = state.tokens.verify(&token)?;
-            (claims.consumer, claims.client_id, claims.scope)
+            (Some(claims.consumer), claims.client_id, claims.scope)
         }
     };
     Some(Caller {
-        org_no: org.org_no()?.to_owned(),
+        org_no: org.and_then(|o| o.org_no().map(str::to_owned)),
         client_id,
         scopes: scope.split_whitespace().map(str::to_owned).collect(),
     })

@@ -22,6 +22,7 @@ pub async fn put_client_keys(
 ) -> Result<HttpResponse, ApiError> {
     caller.require(scopes::REGISTER_WRITE)?;
     let jwks = jwks.decode()?.to_string();
-    state.db(move |conn| assertions::register_keys(conn, &caller.org_no, &client_id, &jwks)).await?;
+    let vendor = caller.vendor()?;
+    state.db(move |conn| assertions::register_keys(conn, &vendor, &client_id, &jwks)).await?;
     Ok(HttpResponse::NoContent().finish())
 }

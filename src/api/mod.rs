@@ -78,6 +78,7 @@ endpoints![
     change_requests::change_requests_by_system,
     change_requests::delete_change_request,
     system_users::system_users_by_system,
+    system_users::system_user_by_query,
     system_users::agent_clients,
     client_keys::put_client_keys,
     system_register::register_system,

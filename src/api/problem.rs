@@ -1,95 +1,172 @@
-//! Errors as the API answers them: RFC 9457 problem details (`application/problem+json`)
-//! with a stable `code`. The body is the documented [`Problem`] type itself, so the API
-//! description and the real body cannot drift apart.
+//! Errors as the API answers them: problem details (`application/problem+json`) in
+//! Altinn's shape, with a stable `code`, Altinn's `title` for each of its codes, a
+//! `traceId` and the `statusDescription`. Failed checks of a document come as
+//! `STD-00000` with `validationErrors`. The body is the documented [`Problem`] type itself,
+//! so the API description and the real body cannot drift apart.
+
+use std::collections::BTreeMap;
 
 use actix_web::http::StatusCode;
 use actix_web::http::header;
 use actix_web::{HttpResponse, ResponseError};
+use serde::Serialize;
 
 use crate::error::AppError;
+use crate::support::random_bytes;
 
-/// RFC 9457 problem details: how the API answers every error.
-#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+/// Problem details as Altinn sends them.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
 pub struct Problem {
+    /// `urn:altinn:error:<code>` (ours: `urn:systemtilgang:error:<code>`).
     #[serde(rename = "type")]
     pub kind: String,
+    /// Altinn's text for the code.
     pub title: String,
     pub status: u16,
-    pub detail: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
     /// A stable code (see the API description's list of codes).
     pub code: &'static str,
-    /// Every failed check, for a document that failed several.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub errors: Vec<ProblemError>,
+    /// W3C trace context of this answer, to quote when asking about it.
+    pub trace_id: String,
+    /// The HTTP reason phrase.
+    pub status_description: &'static str,
+    /// Every failed check of a document (`STD-00000`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub validation_errors: Option<Vec<ValidationError>>,
+    /// What could not be read, by member (`$` for the document as a whole), as ASP.NET
+    /// answers a body it cannot bind.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub errors: Option<BTreeMap<String, Vec<String>>>,
+    /// The access packages not on the system (AUTH-00063), ", "-joined.
+    #[serde(rename = "NotFoundPackages", skip_serializing_if = "Option::is_none")]
+    pub not_found_packages: Option<String>,
 }
 
-#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
-pub struct ProblemError {
+/// One failed check.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ValidationError {
     pub code: &'static str,
+    pub title: &'static str,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub paths: Vec<&'static str>,
     pub detail: String,
+}
+
+/// A W3C `traceparent`-style id, fresh for each answer.
+fn trace_id() -> String {
+    let (trace, span) = (random_bytes::<16>(), random_bytes::<8>());
+    let hex = |bytes: &[u8]| bytes.iter().map(|b| format!("{b:02x}")).collect::<String>();
+    format!("00-{}-{}-01", hex(&trace), hex(&span))
+}
+
+/// The title of a code: Altinn's text for its codes, ours for the others.
+pub fn title(code: &str) -> &'static str {
+    PROBLEM_CODES.iter().find(|(c, _)| *c == code).map_or("An error occurred.", |(_, t)| t)
 }
 
 impl Problem {
-    fn of(error: &AppError) -> Self {
+    pub fn of(error: &AppError) -> Self {
         let status = error.status();
-        let detail = match error {
-            AppError::Internal(_) | AppError::LoginFailed(_) => "An unexpected error occurred.".to_owned(),
-            other => other.to_string(),
-        };
-        let errors = match error {
-            AppError::Invalid(errors) => {
-                errors.iter().map(|e| ProblemError { code: e.code, detail: e.detail.clone() }).collect()
-            }
-            _ => Vec::new(),
-        };
-        Problem {
-            kind: format!("urn:systemtilgang:problem:{}", error.code()),
-            title: status.canonical_reason().unwrap_or("Error").to_owned(),
+        let code = error.code();
+        let mut problem = Problem {
+            kind: if code.starts_with("STG") {
+                format!("urn:systemtilgang:error:{code}")
+            } else {
+                format!("urn:altinn:error:{code}")
+            },
+            title: title(code).to_owned(),
             status: status.as_u16(),
-            detail,
-            code: error.code(),
-            errors,
+            detail: match error {
+                AppError::Internal(_) | AppError::LoginFailed(_) => None,
+                AppError::Invalid(_) => None,
+                other => Some(other.to_string()),
+            },
+            code,
+            trace_id: trace_id(),
+            status_description: status.canonical_reason().unwrap_or("Error"),
+            validation_errors: None,
+            errors: None,
+            not_found_packages: None,
+        };
+        match error {
+            AppError::Invalid(errors) => {
+                problem.validation_errors = Some(
+                    errors
+                        .iter()
+                        .map(|e| ValidationError {
+                            code: e.code,
+                            title: title(e.code),
+                            paths: if e.path.is_empty() { Vec::new() } else { vec![e.path] },
+                            detail: e.detail.clone(),
+                        })
+                        .collect(),
+                );
+            }
+            // A body that cannot be read gets ASP.NET's shape, as in Altinn.
+            AppError::BadRequest(message) => {
+                problem.kind = "https://tools.ietf.org/html/rfc9110#section-15.5.1".into();
+                problem.errors = Some(BTreeMap::from([("$".to_owned(), vec![message.clone()])]));
+            }
+            AppError::PackageNotOnSystem(urns) => problem.not_found_packages = Some(urns.join(", ")),
+            _ => {}
         }
+        problem
     }
 }
 
-/// Every code the API answers with, and what it means, for the API description.
+/// Every code the API answers with and its title: Altinn's texts (ALTINN-WIRE.md §5) for
+/// Altinn's codes, ours for the `STG-` ones. The API description lists them all.
 pub const PROBLEM_CODES: &[(&str, &str)] = &[
-    ("AUTH-00000", "The party organisation number is malformed or unknown."),
-    ("AUTH-00001", "The rights asked for are not all among the system's rights."),
-    ("AUTH-00004", "A system user already exists for the party, system and external reference."),
-    ("AUTH-00010", "The request does not exist (or belongs to another vendor's system)."),
-    ("AUTH-00011", "The system does not exist or belongs to another vendor."),
-    ("AUTH-00013", "The request is no longer New."),
-    ("AUTH-00021", "The redirect URL is not among the system's allowed redirect URLs."),
-    ("AUTH-00058", "An agent request asks for no access package."),
-    ("AUTH-00063", "An access package asked for is not among the system's packages."),
-    ("AUTH.VLD-00001", "The system id does not start with the vendor's org number and _, or holds spaces."),
-    ("AUTH.VLD-00002", "The system id is taken."),
-    ("AUTH.VLD-00003", "A right names an unknown resource."),
-    ("AUTH.VLD-00004", "A client id is listed twice or belongs to another system."),
-    ("AUTH.VLD-00005", "A redirect URL is not absolute https (http only for localhost)."),
-    ("AUTH.VLD-00006", "A right is listed more than once."),
-    ("AUTH.VLD-00007", "An access package is listed more than once."),
-    ("AUTH.VLD-00008", "A name or description lacks nb, nn or en."),
-    ("AUTH.VLD-00009", "An access package is unknown."),
-    ("AUTH.VLD-00010", "The vendor is not the caller's organisation (without the admin scope) or is unknown."),
-    ("STG-00008", "The system user does not exist."),
+    ("STD-00000", "One or more validation errors occurred."),
+    ("AUTH-00000", "Can't resolve the Organisation Number from the logged in Reportee PartyId."),
+    ("AUTH-00001", "One or more Right not found or not delegable."),
+    ("AUTH-00004", "Failed to create new SystemUser, existing SystemUser tied to the given System-Id."),
+    ("AUTH-00010", "The Id does not refer to a Request in our system."),
+    ("AUTH-00011", "The Id does not refer to a Registered System."),
+    ("AUTH-00013", "The Status of the Request is not New."),
+    ("AUTH-00015", "The SystemUser was not found."),
+    ("AUTH-00021", "The RedirectUri was not found or not valid."),
+    ("AUTH-00023", "Can't resolve the Organisation Number for the Vendor from the Token."),
+    ("AUTH-00026", "No redirect uris are set for the system"),
+    ("AUTH-00043", "Unauthorized"),
+    ("AUTH-00044", "Forbidden"),
+    ("AUTH-00058", "No AccessPackages found, an Agent SystemUser must have at least one"),
+    ("AUTH-00059", "No AccessPackages or Single Rights found, a SystemUser must have at least one"),
+    (
+        "AUTH-00061",
+        "The Status of the Request is not New. Please generate a new CorrellationId for a new Change Request",
+    ),
+    ("AUTH-00063", "One or more accesspackage is not found in the referenced system in the System Register."),
+    ("AUTH.VLD-00000", "the org number identifier is not valid ISO6523 identifier"),
+    ("AUTH.VLD-00001", "The system id does not match the format orgnumber_xxxx..."),
+    ("AUTH.VLD-00002", "The system id already exists"),
+    ("AUTH.VLD-00003", "One or more resources specified in rights were not found in Altinn's resource register."),
+    ("AUTH.VLD-00004", "One of the client id is already tagged with an existing system"),
+    ("AUTH.VLD-00005", "One or more of the redirect urls format is not valid. The valid format is https://xxx.xx"),
+    ("AUTH.VLD-00006", "One or more duplicate rights found"),
+    ("AUTH.VLD-00007", "One or more duplicate access package(s) found"),
+    ("AUTH.VLD-00008", "One or all the accesspackage(s) is not found in altinn's access packages or is not delegable"),
+    ("AUTH.VLD-00009", "One or more resource id is in wrong format. The valid format is urn:altinn:resource"),
+    ("AUTH.VLD-00011", "Request contains duplicate client ids"),
+    ("AUTH.VLD-00012", "The system ID in the request body does not match the system ID in the URL"),
+    ("AUTH.VLD-00013", "System ID cannot have spaces in id (leading, trailing or in between the id)"),
     ("STG-00012", "The request has expired."),
     ("STG-00020", "Only an access manager of the party may do this."),
     ("STG-00021", "The user cannot delegate every right asked for."),
     ("STG-00022", "The user cannot act for the party."),
-    ("STG-00026", "An access manager handles the request and need not forward it (portal only)."),
     ("STG-00023", "Only a client administrator may approve an agent request or add or remove clients."),
     ("STG-00024", "The organisation is not a client of the facilitator."),
     ("STG-00025", "The client has not given the facilitator every access package."),
-    ("STG-00400", "The request is malformed (body, path or query)."),
-    ("STG-00401", "The bearer token is missing or invalid."),
-    ("STG-00403", "The token lacks the scope the endpoint needs."),
+    ("STG-00026", "An access manager handles the request and need not forward it (portal only)."),
+    ("STG-00400", "One or more validation errors occurred."),
+    ("STG-00401", "Login required (portal only)."),
     ("STG-00404", "No such endpoint or item."),
     ("STG-00409", "Someone else made the same change at the same moment; try again."),
-    ("STG-00429", "Too many failed attempts from this address; wait as long as Retry-After says."),
+    ("STG-00410", "Cannot update a system marked as deleted."),
     ("STG-00419", "The form has expired (portal only)."),
+    ("STG-00429", "Too many failed attempts from this address; wait as long as Retry-After says."),
     ("STG-00440", "The person cancelled the login at the OpenID provider (portal only)."),
     ("STG-00441", "The login with the OpenID provider failed; the cause is logged (portal only)."),
     ("STG-00442", "The person who logged in is not known to the portal (portal only)."),
@@ -135,5 +212,24 @@ mod tests {
         for error in crate::error::every_kind() {
             assert!(PROBLEM_CODES.iter().any(|(c, _)| *c == error.code()), "{} is not listed", error.code());
         }
+    }
+
+    #[test]
+    fn problems_have_altinns_shape() {
+        let body = serde_json::to_value(Problem::of(&AppError::RequestNotFound)).unwrap();
+        assert_eq!(body["type"], "urn:altinn:error:AUTH-00010");
+        assert_eq!(body["title"], "The Id does not refer to a Request in our system.");
+        assert_eq!((body["status"].as_u64(), body["statusDescription"].as_str()), (Some(404), Some("Not Found")));
+        let trace = body["traceId"].as_str().unwrap();
+        assert!(trace.len() == 55 && trace.starts_with("00-") && trace.ends_with("-01"), "{trace}");
+        let invalid = AppError::Invalid(vec![crate::error::FieldError {
+            code: "AUTH.VLD-00002",
+            path: "/registersystemrequest/systemid",
+            detail: "taken".into(),
+        }]);
+        let body = serde_json::to_value(Problem::of(&invalid)).unwrap();
+        assert_eq!(body["code"], "STD-00000");
+        assert_eq!(body["validationErrors"][0]["title"], "The system id already exists");
+        assert_eq!(body["validationErrors"][0]["paths"][0], "/registersystemrequest/systemid");
     }
 }

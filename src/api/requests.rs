@@ -1,36 +1,53 @@
 //! `/systemuser/request/vendor` and `/systemuser/request/vendor/agent`: vendors create,
-//! read, list and withdraw requests. Each endpoint states which kind it serves.
+//! read, list and delete requests (ALTINN-WIRE.md §3.1). Each endpoint states its kind.
 
+use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::auth::Caller;
 use super::body::Body;
-use super::dto::{CreateRequestBody, PageQuery, Paginated, Problem, RequestResponse};
+use super::dto::{
+    AgentRequestResponse, CreateAgentRequestBody, CreateRequestBody, PageQuery, Paginated, Problem, RequestResponse,
+    Shown, request_location,
+};
 use super::problem::ApiError;
-use crate::domain::requests::{self, UserType};
+use crate::domain::requests::{self, NewRequest, RequestDetails, UserType};
 use crate::scopes;
 use crate::state::AppState;
 
-async fn create(
-    state: web::Data<AppState>,
-    kind: UserType,
-    caller: Caller,
-    body: Body<CreateRequestBody>,
-) -> Result<HttpResponse, ApiError> {
-    caller.require(scopes::REQUEST_WRITE)?;
-    let input = body.decode()?.into_domain(kind)?;
+/// A request as its kind is answered.
+#[derive(serde::Serialize)]
+#[serde(untagged)]
+enum Answer {
+    Standard(RequestResponse),
+    Agent(AgentRequestResponse),
+}
+
+fn answer(details: RequestDetails, shown: Shown) -> Answer {
+    match details.user_type() {
+        UserType::Standard => Answer::Standard(RequestResponse::new(details, shown)),
+        UserType::Agent => Answer::Agent(AgentRequestResponse::new(details, shown)),
+    }
+}
+
+/// 201 with `Location` for a new request, 200 with the live one for the same triple.
+async fn create(state: web::Data<AppState>, vendor: String, input: NewRequest) -> Result<HttpResponse, ApiError> {
     let extra = state.demo_receipt_url();
-    let (details, created) =
-        state.db(move |conn| requests::create(conn, &caller.org_no, input, extra.as_deref())).await?;
-    let body = RequestResponse::new(details, &state.public_url);
-    Ok(if created { HttpResponse::Created().json(body) } else { HttpResponse::Ok().json(body) })
+    let (details, created) = state.db(move |conn| requests::create(conn, &vendor, input, extra.as_deref())).await?;
+    let location = request_location(&state.public_url, &details.request.id);
+    let body = answer(details, Shown::Alone { public_url: &state.public_url });
+    Ok(if created {
+        HttpResponse::Created().insert_header((header::LOCATION, location)).json(body)
+    } else {
+        HttpResponse::Ok().json(body)
+    })
 }
 
 async fn get(state: web::Data<AppState>, kind: UserType, caller: Caller, id: String) -> Result<HttpResponse, ApiError> {
     caller.require(scopes::REQUEST_READ)?;
-    let expiry = state.request_expiry;
-    let details = state.db(move |conn| requests::get_for_vendor(conn, &caller.org_no, &id, kind, expiry)).await?;
-    Ok(HttpResponse::Ok().json(RequestResponse::new(details, &state.public_url)))
+    let (vendor, expiry) = (caller.vendor()?, state.request_expiry);
+    let details = state.db(move |conn| requests::get_for_vendor(conn, &vendor, &id, kind, expiry)).await?;
+    Ok(HttpResponse::Ok().json(answer(details, Shown::Alone { public_url: &state.public_url })))
 }
 
 async fn by_external_ref(
@@ -40,13 +57,11 @@ async fn by_external_ref(
     (system_id, org_no, external_ref): (String, String, String),
 ) -> Result<HttpResponse, ApiError> {
     caller.require(scopes::REQUEST_READ)?;
-    let expiry = state.request_expiry;
+    let (vendor, expiry) = (caller.vendor()?, state.request_expiry);
     let details = state
-        .db(move |conn| {
-            requests::get_by_external_ref(conn, &caller.org_no, &system_id, &org_no, &external_ref, kind, expiry)
-        })
+        .db(move |conn| requests::get_by_external_ref(conn, &vendor, &system_id, &org_no, &external_ref, kind, expiry))
         .await?;
-    Ok(HttpResponse::Ok().json(RequestResponse::new(details, &state.public_url)))
+    Ok(HttpResponse::Ok().json(answer(details, Shown::Alone { public_url: &state.public_url })))
 }
 
 async fn by_system(
@@ -58,61 +73,72 @@ async fn by_system(
     query: PageQuery,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(scopes::REQUEST_READ)?;
+    let (vendor, from) = (caller.vendor()?, query.first_key()?);
     let base = format!("{}{}", state.public_url, req.path());
     let (expiry, size) = (state.request_expiry, state.page_size);
     let items = state
-        .db(move |conn| {
-            requests::page_by_system(conn, &caller.org_no, &system_id, query.token.as_deref(), size + 1, kind, expiry)
-        })
+        .db(move |conn| requests::page_by_system(conn, &vendor, &system_id, from.as_deref(), size + 1, kind, expiry))
         .await?;
-    let page =
-        Paginated::from_items(items, size, &base, |d| &d.request.id, |d| RequestResponse::new(d, &state.public_url));
+    let page = Paginated::from_items(items, size, &base, |d| &d.request.id, |d| answer(d, Shown::Listed));
     Ok(HttpResponse::Ok().json(page))
 }
 
+/// Deletes a request whatever its status (202, no body), so that the triple is free to
+/// ask again; `only` limits it to one kind.
 async fn delete(
     state: web::Data<AppState>,
-    kind: UserType,
+    only: Option<UserType>,
     caller: Caller,
     id: String,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(scopes::REQUEST_WRITE)?;
-    state.db(move |conn| requests::delete_for_vendor(conn, &caller.org_no, &id, kind)).await?;
-    Ok(HttpResponse::Ok().finish())
+    let vendor = caller.vendor()?;
+    state.db(move |conn| requests::delete_for_vendor(conn, &vendor, &id, only)).await?;
+    Ok(HttpResponse::Accepted().finish())
 }
 
-/// Creates a request for a standard system user, or returns the pending one for the same
-/// party, system and external reference.
+/// Creates a request for a standard system user (201), or answers with the live request
+/// for the same party, system and external reference, whatever its status (200). To ask
+/// again after a rejection, delete the request first.
 #[utoipa::path(post, path = "/authentication/api/v1/systemuser/request/vendor", tag = "requests",
     request_body = CreateRequestBody,
-    responses((status = 201, body = RequestResponse), (status = 200, description = "The pending request for the same triple", body = RequestResponse),
-        (status = "4XX", body = Problem)),
+    responses((status = 201, body = RequestResponse, headers(("Location" = String))),
+        (status = 200, description = "The live request for the same triple", body = RequestResponse),
+        (status = "4XX", body = Problem, content_type = "application/problem+json")),
     security(("vendor" = ["altinn:authentication/systemuser.request.write"])))]
 pub async fn create_request(
     state: web::Data<AppState>,
     caller: Caller,
     body: Body<CreateRequestBody>,
 ) -> Result<HttpResponse, ApiError> {
-    create(state, UserType::Standard, caller, body).await
+    caller.require(scopes::REQUEST_WRITE)?;
+    let vendor = caller.vendor()?;
+    let input = body.decode_trimmed()?.into_domain()?;
+    create(state, vendor, input).await
 }
 
 /// Creates an agent (client) request with access packages for an accounting firm.
 #[utoipa::path(post, path = "/authentication/api/v1/systemuser/request/vendor/agent", tag = "requests",
-    request_body = CreateRequestBody,
-    responses((status = 201, body = RequestResponse), (status = 200, description = "The pending request for the same triple", body = RequestResponse),
-        (status = "4XX", body = Problem)),
+    request_body = CreateAgentRequestBody,
+    responses((status = 201, body = AgentRequestResponse, headers(("Location" = String))),
+        (status = 200, description = "The live request for the same triple", body = AgentRequestResponse),
+        (status = "4XX", body = Problem, content_type = "application/problem+json")),
     security(("vendor" = ["altinn:authentication/systemuser.request.write"])))]
 pub async fn create_agent_request(
     state: web::Data<AppState>,
     caller: Caller,
-    body: Body<CreateRequestBody>,
+    body: Body<CreateAgentRequestBody>,
 ) -> Result<HttpResponse, ApiError> {
-    create(state, UserType::Agent, caller, body).await
+    caller.require(scopes::REQUEST_WRITE)?;
+    let vendor = caller.vendor()?;
+    let input = body.decode_trimmed()?.into_domain();
+    create(state, vendor, input).await
 }
 
 /// One standard request.
 #[utoipa::path(get, path = "/authentication/api/v1/systemuser/request/vendor/{id}", tag = "requests",
-    params(("id" = String, Path)), responses((status = 200, body = RequestResponse), (status = "4XX", body = Problem)),
+    params(("id" = String, Path)),
+    responses((status = 200, body = RequestResponse), (status = "4XX", body = Problem, content_type = "application/problem+json")),
     security(("vendor" = ["altinn:authentication/systemuser.request.read"])))]
 pub async fn get_request(
     state: web::Data<AppState>,
@@ -124,7 +150,8 @@ pub async fn get_request(
 
 /// One agent request.
 #[utoipa::path(get, path = "/authentication/api/v1/systemuser/request/vendor/agent/{id}", tag = "requests",
-    params(("id" = String, Path)), responses((status = 200, body = RequestResponse), (status = "4XX", body = Problem)),
+    params(("id" = String, Path)),
+    responses((status = 200, body = AgentRequestResponse), (status = "4XX", body = Problem, content_type = "application/problem+json")),
     security(("vendor" = ["altinn:authentication/systemuser.request.read"])))]
 pub async fn get_agent_request(
     state: web::Data<AppState>,
@@ -134,10 +161,10 @@ pub async fn get_agent_request(
     get(state, UserType::Agent, caller, id.into_inner()).await
 }
 
-/// The newest standard request for a party, system and external reference.
+/// The live standard request for a party, system and external reference.
 #[utoipa::path(get, path = "/authentication/api/v1/systemuser/request/vendor/byexternalref/{system_id}/{org_no}/{external_ref}", tag = "requests",
     params(("system_id" = String, Path), ("org_no" = String, Path), ("external_ref" = String, Path)),
-    responses((status = 200, body = RequestResponse), (status = "4XX", body = Problem)),
+    responses((status = 200, body = RequestResponse), (status = "4XX", body = Problem, content_type = "application/problem+json")),
     security(("vendor" = ["altinn:authentication/systemuser.request.read"])))]
 pub async fn request_by_external_ref(
     state: web::Data<AppState>,
@@ -147,10 +174,10 @@ pub async fn request_by_external_ref(
     by_external_ref(state, UserType::Standard, caller, path.into_inner()).await
 }
 
-/// The newest agent request for a party, system and external reference.
+/// The live agent request for a party, system and external reference.
 #[utoipa::path(get, path = "/authentication/api/v1/systemuser/request/vendor/agent/byexternalref/{system_id}/{org_no}/{external_ref}", tag = "requests",
     params(("system_id" = String, Path), ("org_no" = String, Path), ("external_ref" = String, Path)),
-    responses((status = 200, body = RequestResponse), (status = "4XX", body = Problem)),
+    responses((status = 200, body = AgentRequestResponse), (status = "4XX", body = Problem, content_type = "application/problem+json")),
     security(("vendor" = ["altinn:authentication/systemuser.request.read"])))]
 pub async fn agent_request_by_external_ref(
     state: web::Data<AppState>,
@@ -160,9 +187,10 @@ pub async fn agent_request_by_external_ref(
     by_external_ref(state, UserType::Agent, caller, path.into_inner()).await
 }
 
-/// A page of a system's standard requests; follow `links.next` for more.
+/// A page (50) of a system's live standard requests; follow `links.next` for more.
 #[utoipa::path(get, path = "/authentication/api/v1/systemuser/request/vendor/bysystem/{system_id}", tag = "requests",
-    params(("system_id" = String, Path), PageQuery), responses((status = 200, body = Paginated<RequestResponse>), (status = "4XX", body = Problem)),
+    params(("system_id" = String, Path), PageQuery),
+    responses((status = 200, body = Paginated<RequestResponse>), (status = "4XX", body = Problem, content_type = "application/problem+json")),
     security(("vendor" = ["altinn:authentication/systemuser.request.read"])))]
 pub async fn requests_by_system(
     req: HttpRequest,
@@ -174,9 +202,10 @@ pub async fn requests_by_system(
     by_system(req, state, UserType::Standard, caller, system_id.into_inner(), query.into_inner()).await
 }
 
-/// A page of a system's agent requests; follow `links.next` for more.
+/// A page (50) of a system's live agent requests; follow `links.next` for more.
 #[utoipa::path(get, path = "/authentication/api/v1/systemuser/request/vendor/agent/bysystem/{system_id}", tag = "requests",
-    params(("system_id" = String, Path), PageQuery), responses((status = 200, body = Paginated<RequestResponse>), (status = "4XX", body = Problem)),
+    params(("system_id" = String, Path), PageQuery),
+    responses((status = 200, body = Paginated<AgentRequestResponse>), (status = "4XX", body = Problem, content_type = "application/problem+json")),
     security(("vendor" = ["altinn:authentication/systemuser.request.read"])))]
 pub async fn agent_requests_by_system(
     req: HttpRequest,
@@ -188,26 +217,29 @@ pub async fn agent_requests_by_system(
     by_system(req, state, UserType::Agent, caller, system_id.into_inner(), query.into_inner()).await
 }
 
-/// Withdraws a pending standard request.
+/// Deletes a request of either kind, whatever its status; the system user it made stays.
 #[utoipa::path(delete, path = "/authentication/api/v1/systemuser/request/vendor/{id}", tag = "requests",
-    params(("id" = String, Path)), responses((status = 200, description = "Withdrawn"), (status = "4XX", body = Problem)),
+    params(("id" = String, Path)),
+    responses((status = 202, description = "Deleted"), (status = "4XX", body = Problem, content_type = "application/problem+json")),
     security(("vendor" = ["altinn:authentication/systemuser.request.write"])))]
 pub async fn delete_request(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    delete(state, UserType::Standard, caller, id.into_inner()).await
+    delete(state, None, caller, id.into_inner()).await
 }
 
-/// Withdraws a pending agent request.
+/// Deletes an agent request, whatever its status (ours; Altinn deletes agent requests
+/// through the path above).
 #[utoipa::path(delete, path = "/authentication/api/v1/systemuser/request/vendor/agent/{id}", tag = "requests",
-    params(("id" = String, Path)), responses((status = 200, description = "Withdrawn"), (status = "4XX", body = Problem)),
+    params(("id" = String, Path)),
+    responses((status = 202, description = "Deleted"), (status = "4XX", body = Problem, content_type = "application/problem+json")),
     security(("vendor" = ["altinn:authentication/systemuser.request.write"])))]
 pub async fn delete_agent_request(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    delete(state, UserType::Agent, caller, id.into_inner()).await
+    delete(state, Some(UserType::Agent), caller, id.into_inner()).await
 }

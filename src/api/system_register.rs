@@ -1,4 +1,6 @@
-//! `/systemregister/vendor`: vendors register and keep their systems (Altinn's fields).
+//! `/systemregister/vendor`: vendors register and keep their systems, in Altinn's shapes
+//! (ALTINN-WIRE.md §3.4 and §4): a registration answers with the system's GUID, changes
+//! with `{"succeeded":true}`.
 
 use std::collections::BTreeMap;
 
@@ -7,22 +9,26 @@ use serde::{Deserialize, Serialize};
 
 use super::auth::Caller;
 use super::body::Body;
-use super::dto::{AccessPackageDto, Problem, RightDto, resource_ids, timestamp};
+use super::dto::{AccessPackageDto, AttributePair, Problem, RightDto, packages, rights, timestamp};
 use super::problem::ApiError;
-use crate::domain::system_register::{self, Registrar, SystemSpec};
-use crate::error::AppError;
+use crate::domain::system_register::{self, Change, Registered, Registrar, RightSpec, SystemSpec};
 use crate::scopes;
 use crate::state::AppState;
 use crate::tokens::OrgClaim;
 
-const LANGUAGES: [&str; 3] = ["nb", "nn", "en"];
-
-#[derive(Debug, Deserialize, Serialize, utoipa::ToSchema)]
+/// A system as a vendor registers or changes it.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
-pub struct SystemDto {
+pub struct SystemBody {
+    /// `<vendor orgno>_…`, without spaces.
+    #[schema(min_length = 1, max_length = 255)]
     pub id: String,
+    /// The vendor, `{"authority":"iso6523-actorid-upis","ID":"0192:<orgno>"}` (the authority may be left out).
     pub vendor: OrgClaim,
+    /// The system's name by language (`nb`, `nn`, `en`, …).
+    #[serde(default)]
     pub name: BTreeMap<String, String>,
+    #[serde(default)]
     pub description: BTreeMap<String, String>,
     #[serde(default)]
     pub rights: Vec<RightDto>,
@@ -30,137 +36,233 @@ pub struct SystemDto {
     pub access_packages: Vec<AccessPackageDto>,
     #[serde(default, rename = "clientId")]
     pub client_id: Vec<String>,
-    #[serde(default)]
-    pub allowed_redirect_urls: Vec<String>,
     #[serde(default = "visible_by_default")]
     pub is_visible: bool,
+    /// Absolute https URLs the system may send users back to.
     #[serde(default)]
-    pub is_deleted: bool,
+    pub allowed_redirect_urls: Vec<String>,
 }
 
 fn visible_by_default() -> bool {
     true
 }
 
-fn texts(map: &BTreeMap<String, String>) -> [String; 3] {
-    LANGUAGES.map(|lang| map.get(lang).cloned().unwrap_or_default())
+fn right_specs(rights: Vec<RightDto>) -> Vec<RightSpec> {
+    rights
+        .into_iter()
+        .flat_map(|r| r.resource)
+        .map(|AttributePair { id, value }| RightSpec { attribute: id, value })
+        .collect()
 }
 
-fn text_map(texts: &[String; 3]) -> BTreeMap<String, String> {
-    LANGUAGES.iter().map(|l| l.to_string()).zip(texts.iter().cloned()).collect()
-}
-
-impl SystemDto {
-    fn into_spec(self) -> Result<SystemSpec, AppError> {
-        let vendor_org_no = self
-            .vendor
-            .org_no()
-            .ok_or_else(|| {
-                AppError::BadRequest(
-                    "vendor must be {\"authority\":\"iso6523-actorid-upis\",\"ID\":\"0192:<orgno>\"}".into(),
-                )
-            })?
-            .to_owned();
-        Ok(SystemSpec {
-            names: texts(&self.name),
-            descriptions: texts(&self.description),
-            rights: resource_ids(&self.rights)?,
+impl SystemBody {
+    fn into_spec(self) -> SystemSpec {
+        SystemSpec {
+            vendor: self.vendor.id,
+            names: self.name,
+            descriptions: self.description,
+            rights: right_specs(self.rights),
             packages: self.access_packages.into_iter().map(|p| p.urn).collect(),
             client_ids: self.client_id,
             redirect_urls: self.allowed_redirect_urls,
             visible: self.is_visible,
-            deleted: false,
             id: self.id,
-            vendor_org_no,
-        })
-    }
-
-    fn from_spec(spec: SystemSpec) -> Self {
-        Self {
-            vendor: OrgClaim::for_org(&spec.vendor_org_no),
-            name: text_map(&spec.names),
-            description: text_map(&spec.descriptions),
-            rights: spec.rights.into_iter().map(RightDto::resource).collect(),
-            access_packages: spec.packages.into_iter().map(|urn| AccessPackageDto { urn }).collect(),
-            client_id: spec.client_ids,
-            allowed_redirect_urls: spec.redirect_urls,
-            is_visible: spec.visible,
-            is_deleted: spec.deleted,
-            id: spec.id,
         }
     }
+}
+
+/// The vendor of a registered system: only its `ID`, as Altinn answers.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct VendorId {
+    #[serde(rename = "ID")]
+    pub id: String,
+}
+
+/// A registered system as Altinn answers it (`RegisteredSystemResponse`).
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SystemResponse {
+    pub id: String,
+    pub vendor: VendorId,
+    pub name: BTreeMap<String, String>,
+    pub description: BTreeMap<String, String>,
+    pub rights: Vec<RightDto>,
+    pub access_packages: Vec<AccessPackageDto>,
+    pub is_deleted: bool,
+    #[serde(rename = "clientId")]
+    pub client_id: Vec<String>,
+    pub is_visible: bool,
+    pub allowed_redirect_urls: Vec<String>,
+}
+
+/// A system in the vendor's list (`RegisteredSystemDTO`).
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SystemListItem {
+    pub system_id: String,
+    pub system_vendor_org_number: String,
+    /// Always empty, as in Altinn.
+    pub system_vendor_org_name: String,
+    pub name: BTreeMap<String, String>,
+    pub description: BTreeMap<String, String>,
+    pub rights: Vec<RightDto>,
+    pub access_packages: Vec<AccessPackageDto>,
+    pub is_visible: bool,
+}
+
+fn resource_rights(specs: Vec<RightSpec>) -> Vec<RightDto> {
+    rights(specs.into_iter().map(|r| r.value))
+}
+
+impl SystemResponse {
+    fn new(r: Registered) -> Self {
+        let s = r.spec;
+        Self {
+            vendor: VendorId { id: s.vendor },
+            name: s.names,
+            description: s.descriptions,
+            rights: resource_rights(s.rights),
+            access_packages: packages(s.packages),
+            is_deleted: r.deleted,
+            client_id: s.client_ids,
+            is_visible: s.visible,
+            allowed_redirect_urls: s.redirect_urls,
+            id: s.id,
+        }
+    }
+}
+
+impl SystemListItem {
+    fn new(r: Registered) -> Self {
+        let s = r.spec;
+        Self {
+            system_id: s.id,
+            system_vendor_org_number: r.vendor_org_no,
+            system_vendor_org_name: String::new(),
+            name: s.names,
+            description: s.descriptions,
+            rights: resource_rights(s.rights),
+            access_packages: packages(s.packages),
+            is_visible: s.visible,
+        }
+    }
+}
+
+/// What changes to the register answer.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Succeeded {
+    pub succeeded: bool,
+}
+
+fn succeeded() -> HttpResponse {
+    HttpResponse::Ok().json(Succeeded { succeeded: true })
 }
 
 /// One change of a system.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ChangeLogEntry {
-    change_type: String,
-    changed_by: String,
-    changed_at: String,
-    changed_data: serde_json::Value,
+    pub system_internal_id: String,
+    pub changed_by_org_number: String,
+    /// `create`, `update`, `rightsupdate`, `accesspackageupdate` or `delete`.
+    pub change_type: &'static str,
+    /// The document the vendor sent (none for a deletion).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub changed_data: Option<serde_json::Value>,
+    /// The OAuth2 client of the change.
+    pub client_id: String,
+    pub created: String,
+}
+
+impl ChangeLogEntry {
+    fn new(change: Change) -> Self {
+        Self {
+            change_type: match change.action.as_str() {
+                "system.create" => "create",
+                "system.update" => "update",
+                "system.rights" => "rightsupdate",
+                "system.packages" => "accesspackageupdate",
+                "system.delete" => "delete",
+                _ => "unknown",
+            },
+            system_internal_id: change.internal_id,
+            changed_by_org_number: change.by_org_no,
+            changed_data: change.data,
+            client_id: change.client_id,
+            created: timestamp(change.at),
+        }
+    }
 }
 
 /// The caller as a registrar, if its token may change the register.
 fn registrar(caller: &Caller) -> Result<Registrar, ApiError> {
+    caller.require_any(&[scopes::REGISTER_WRITE, scopes::REGISTER_ADMIN])?;
     let admin = caller.require(scopes::REGISTER_ADMIN).is_ok();
-    if !admin {
-        caller.require(scopes::REGISTER_WRITE)?;
-    }
-    Ok(Registrar { org_no: caller.org_no.clone(), client_id: caller.client_id.clone(), admin })
+    Ok(Registrar { org_no: caller.vendor()?, client_id: caller.client_id.clone(), admin })
 }
 
-fn system(spec: SystemSpec) -> HttpResponse {
-    HttpResponse::Ok().json(SystemDto::from_spec(spec))
-}
-
-#[utoipa::path(post, path = "/authentication/api/v1/systemregister/vendor", tag = "system register", request_body = SystemDto,
-    responses((status = 201, body = SystemDto), (status = "4XX", body = Problem)), security(("vendor" = ["altinn:authentication/systemregister.write"])))]
+/// Registers a system; answers with its internal GUID.
+#[utoipa::path(post, path = "/authentication/api/v1/systemregister/vendor", tag = "system register", request_body = SystemBody,
+    responses((status = 200, description = "The system's internal GUID", body = String),
+        (status = "4XX", body = Problem, content_type = "application/problem+json")),
+    security(("vendor" = ["altinn:authentication/systemregister.write"])))]
 pub async fn register_system(
     state: web::Data<AppState>,
     caller: Caller,
-    body: Body<SystemDto>,
+    body: Body<SystemBody>,
 ) -> Result<HttpResponse, ApiError> {
     let by = registrar(&caller)?;
-    let spec = body.decode()?.into_spec()?;
-    let created = state.db(move |conn| system_register::create(conn, &by, spec)).await?;
-    Ok(HttpResponse::Created().json(SystemDto::from_spec(created)))
+    let sent = body.document();
+    let spec = body.decode_trimmed()?.into_spec();
+    let internal_id = state.db(move |conn| system_register::create(conn, &by, spec, &sent)).await?;
+    Ok(HttpResponse::Ok().json(internal_id))
 }
 
-#[utoipa::path(get, path = "/authentication/api/v1/systemregister/vendor", tag = "system register", 
-    responses((status = 200, body = Vec<SystemDto>), (status = "4XX", body = Problem)), security(("vendor" = ["altinn:authentication/systemregister.write"])))]
+/// The caller's systems that are not deleted, all at once.
+#[utoipa::path(get, path = "/authentication/api/v1/systemregister/vendor", tag = "system register",
+    responses((status = 200, body = Vec<SystemListItem>), (status = "4XX", body = Problem, content_type = "application/problem+json")),
+    security(("vendor" = ["altinn:authentication/systemregister.write"])))]
 pub async fn list_systems(state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ApiError> {
     let by = registrar(&caller)?;
     let systems = state.db(move |conn| system_register::list(conn, &by)).await?;
-    Ok(HttpResponse::Ok().json(systems.into_iter().map(SystemDto::from_spec).collect::<Vec<_>>()))
+    Ok(HttpResponse::Ok().json(systems.into_iter().map(SystemListItem::new).collect::<Vec<_>>()))
 }
 
+/// One system, deleted ones included.
 #[utoipa::path(get, path = "/authentication/api/v1/systemregister/vendor/{system_id}", tag = "system register", params(("system_id" = String, Path)),
-    responses((status = 200, body = SystemDto), (status = "4XX", body = Problem)), security(("vendor" = ["altinn:authentication/systemregister.write"])))]
+    responses((status = 200, body = SystemResponse), (status = "4XX", body = Problem, content_type = "application/problem+json")),
+    security(("vendor" = ["altinn:authentication/systemregister.write"])))]
 pub async fn get_system(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let by = registrar(&caller)?;
-    Ok(system(state.db(move |conn| system_register::get(conn, &by, &id)).await?))
+    let system = state.db(move |conn| system_register::get(conn, &by, &id)).await?;
+    Ok(HttpResponse::Ok().json(SystemResponse::new(system)))
 }
 
-#[utoipa::path(put, path = "/authentication/api/v1/systemregister/vendor/{system_id}", tag = "system register", params(("system_id" = String, Path)), request_body = SystemDto,
-    responses((status = 200, body = SystemDto), (status = "4XX", body = Problem)), security(("vendor" = ["altinn:authentication/systemregister.write"])))]
+/// Replaces what the vendor states about a system (not its id or vendor).
+#[utoipa::path(put, path = "/authentication/api/v1/systemregister/vendor/{system_id}", tag = "system register", params(("system_id" = String, Path)), request_body = SystemBody,
+    responses((status = 200, body = Succeeded), (status = "4XX", body = Problem, content_type = "application/problem+json")),
+    security(("vendor" = ["altinn:authentication/systemregister.write"])))]
 pub async fn update_system(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<String>,
-    body: Body<SystemDto>,
+    body: Body<SystemBody>,
 ) -> Result<HttpResponse, ApiError> {
     let by = registrar(&caller)?;
-    let spec = body.decode()?.into_spec()?;
-    Ok(system(state.db(move |conn| system_register::update(conn, &by, &id, spec)).await?))
+    let sent = body.document();
+    let spec = body.decode_trimmed()?.into_spec();
+    state.db(move |conn| system_register::update(conn, &by, &id, spec, &sent)).await?;
+    Ok(succeeded())
 }
 
+/// Replaces a system's rights.
 #[utoipa::path(put, path = "/authentication/api/v1/systemregister/vendor/{system_id}/rights", tag = "system register", params(("system_id" = String, Path)), request_body = Vec<RightDto>,
-    responses((status = 200, body = SystemDto), (status = "4XX", body = Problem)), security(("vendor" = ["altinn:authentication/systemregister.write"])))]
+    responses((status = 200, body = Succeeded), (status = "4XX", body = Problem, content_type = "application/problem+json")),
+    security(("vendor" = ["altinn:authentication/systemregister.write"])))]
 pub async fn update_system_rights(
     state: web::Data<AppState>,
     caller: Caller,
@@ -168,12 +270,16 @@ pub async fn update_system_rights(
     body: Body<Vec<RightDto>>,
 ) -> Result<HttpResponse, ApiError> {
     let by = registrar(&caller)?;
-    let rights = resource_ids(&body.decode()?)?;
-    Ok(system(state.db(move |conn| system_register::set_rights(conn, &by, &id, rights)).await?))
+    let sent = body.document();
+    let rights = right_specs(body.decode()?);
+    state.db(move |conn| system_register::set_rights(conn, &by, &id, rights, &sent)).await?;
+    Ok(succeeded())
 }
 
+/// Replaces a system's access packages.
 #[utoipa::path(put, path = "/authentication/api/v1/systemregister/vendor/{system_id}/accesspackages", tag = "system register", params(("system_id" = String, Path)), request_body = Vec<AccessPackageDto>,
-    responses((status = 200, body = SystemDto), (status = "4XX", body = Problem)), security(("vendor" = ["altinn:authentication/systemregister.write"])))]
+    responses((status = 200, body = Succeeded), (status = "4XX", body = Problem, content_type = "application/problem+json")),
+    security(("vendor" = ["altinn:authentication/systemregister.write"])))]
 pub async fn update_system_packages(
     state: web::Data<AppState>,
     caller: Caller,
@@ -181,12 +287,16 @@ pub async fn update_system_packages(
     body: Body<Vec<AccessPackageDto>>,
 ) -> Result<HttpResponse, ApiError> {
     let by = registrar(&caller)?;
+    let sent = body.document();
     let urns = body.decode()?.into_iter().map(|p| p.urn).collect();
-    Ok(system(state.db(move |conn| system_register::set_packages(conn, &by, &id, urns)).await?))
+    state.db(move |conn| system_register::set_packages(conn, &by, &id, urns, &sent)).await?;
+    Ok(succeeded())
 }
 
+/// Deletes a system (softly: it stays readable, and frees its client ids).
 #[utoipa::path(delete, path = "/authentication/api/v1/systemregister/vendor/{system_id}", tag = "system register", params(("system_id" = String, Path)),
-    responses((status = 200, description = "Deleted"), (status = "4XX", body = Problem)), security(("vendor" = ["altinn:authentication/systemregister.write"])))]
+    responses((status = 200, body = Succeeded), (status = "4XX", body = Problem, content_type = "application/problem+json")),
+    security(("vendor" = ["altinn:authentication/systemregister.write"])))]
 pub async fn delete_system(
     state: web::Data<AppState>,
     caller: Caller,
@@ -194,26 +304,19 @@ pub async fn delete_system(
 ) -> Result<HttpResponse, ApiError> {
     let by = registrar(&caller)?;
     state.db(move |conn| system_register::delete(conn, &by, &id)).await?;
-    Ok(HttpResponse::Ok().json(serde_json::json!(true)))
+    Ok(succeeded())
 }
 
+/// Every change of a system, newest first.
 #[utoipa::path(get, path = "/authentication/api/v1/systemregister/vendor/{system_id}/changelog", tag = "system register", params(("system_id" = String, Path)),
-    responses((status = 200, body = Vec<ChangeLogEntry>), (status = "4XX", body = Problem)), security(("vendor" = ["altinn:authentication/systemregister.write"])))]
+    responses((status = 200, body = Vec<ChangeLogEntry>), (status = "4XX", body = Problem, content_type = "application/problem+json")),
+    security(("vendor" = ["altinn:authentication/systemregister.write"])))]
 pub async fn system_changelog(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let by = registrar(&caller)?;
-    let events = state.db(move |conn| system_register::changelog(conn, &by, &id)).await?;
-    let entries: Vec<ChangeLogEntry> = events
-        .into_iter()
-        .map(|e| ChangeLogEntry {
-            change_type: e.action.trim_start_matches("system.").to_owned(),
-            changed_by: e.actor,
-            changed_at: timestamp(e.at),
-            changed_data: serde_json::from_str(&e.detail).unwrap_or_default(),
-        })
-        .collect();
-    Ok(HttpResponse::Ok().json(entries))
+    let changes = state.db(move |conn| system_register::changelog(conn, &by, &id)).await?;
+    Ok(HttpResponse::Ok().json(changes.into_iter().map(ChangeLogEntry::new).collect::<Vec<_>>()))
 }

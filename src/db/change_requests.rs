@@ -75,7 +75,7 @@ pub fn find_latest_by_external_ref(
 pub fn page_by_system(
     conn: &mut DbConnection,
     system_id: &str,
-    after: Option<&str>,
+    from: Option<&str>,
     limit: i64,
 ) -> QueryResult<Vec<ChangeRequest>> {
     let mut query = cr::table
@@ -84,8 +84,8 @@ pub fn page_by_system(
         .limit(limit)
         .select(ChangeRequest::as_select())
         .into_boxed();
-    if let Some(after) = after {
-        query = query.filter(cr::id.gt(after.to_owned()));
+    if let Some(from) = from {
+        query = query.filter(cr::id.ge(from.to_owned()));
     }
     query.load(conn)
 }
@@ -112,14 +112,11 @@ pub fn handle_if_new(
         .map(|n| n == 1)
 }
 
-pub fn delete_if_new(conn: &mut DbConnection, id: &str) -> QueryResult<bool> {
-    let pending = cr::table.filter(cr::id.eq(id)).filter(cr::status.eq(RequestStatus::New));
-    if diesel::select(diesel::dsl::exists(pending)).get_result::<bool>(conn)? {
-        diesel::delete(item::table.filter(item::change_request_id.eq(id))).execute(conn)?;
-        diesel::delete(pending).execute(conn)?;
-        return Ok(true);
-    }
-    Ok(false)
+/// Removes a change request, whatever its status, with what it changes; false when there
+/// was none. (The audit trail keeps what it did.)
+pub fn delete(conn: &mut DbConnection, id: &str) -> QueryResult<bool> {
+    diesel::delete(item::table.filter(item::change_request_id.eq(id))).execute(conn)?;
+    Ok(diesel::delete(cr::table.find(id)).execute(conn)? == 1)
 }
 
 /// Pending change requests for a party with their systems, oldest first.

@@ -177,11 +177,11 @@ pub fn attached(
         .load(conn)
 }
 
-/// One page of attached clients in id order after `after`, for the vendor API.
+/// One page of attached clients in id order from `from` on, for the vendor API.
 pub fn attached_page(
     conn: &mut DbConnection,
     system_user_id: &str,
-    after: Option<&str>,
+    from: Option<&str>,
     limit: i64,
 ) -> QueryResult<Vec<(ClientDelegation, Organisation)>> {
     let mut query = cd::table
@@ -191,8 +191,8 @@ pub fn attached_page(
         .limit(limit)
         .select((ClientDelegation::as_select(), Organisation::as_select()))
         .into_boxed();
-    if let Some(after) = after {
-        query = query.filter(cd::id.gt(after.to_owned()));
+    if let Some(from) = from {
+        query = query.filter(cd::id.ge(from.to_owned()));
     }
     query.load(conn)
 }

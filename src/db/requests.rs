@@ -23,6 +23,8 @@ pub struct Request {
     pub created: NaiveDateTime,
     pub handled_at: Option<NaiveDateTime>,
     pub handled_by: Option<String>,
+    /// Set when the vendor deleted (withdrew or renewed) the request.
+    pub deleted_at: Option<NaiveDateTime>,
 }
 
 /// Inserts the request and its rights; the caller runs this inside a transaction.
@@ -36,60 +38,48 @@ pub fn insert(conn: &mut DbConnection, request: &Request, rights: &[String]) -> 
     Ok(())
 }
 
+/// A request the vendor has not deleted.
 pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<Request>> {
-    req::table.find(id).select(Request::as_select()).first(conn).optional()
+    req::table.find(id).filter(req::deleted_at.is_null()).select(Request::as_select()).first(conn).optional()
 }
 
-pub fn find_pending(
+/// The live request of one kind for the triple, whatever its status.
+pub fn find_live(
     conn: &mut DbConnection,
     party_org_no: &str,
     system_id: &str,
     external_ref: &str,
+    user_type: UserType,
 ) -> QueryResult<Option<Request>> {
     req::table
         .filter(req::party_org_no.eq(party_org_no))
         .filter(req::system_id.eq(system_id))
         .filter(req::external_ref.eq(external_ref))
-        .filter(req::status.eq(RequestStatus::New))
+        .filter(req::user_type.eq(user_type))
+        .filter(req::deleted_at.is_null())
         .select(Request::as_select())
         .first(conn)
         .optional()
 }
 
-/// The newest request for the triple, whatever its status.
-pub fn find_latest_by_external_ref(
-    conn: &mut DbConnection,
-    system_id: &str,
-    party_org_no: &str,
-    external_ref: &str,
-) -> QueryResult<Option<Request>> {
-    req::table
-        .filter(req::party_org_no.eq(party_org_no))
-        .filter(req::system_id.eq(system_id))
-        .filter(req::external_ref.eq(external_ref))
-        .order((req::created.desc(), req::id.desc()))
-        .select(Request::as_select())
-        .first(conn)
-        .optional()
-}
-
-/// One page of a system's requests of one user type in id order, starting after `after`.
+/// One page of a system's live requests of one user type in id order, from `from` on.
 pub fn page_by_system(
     conn: &mut DbConnection,
     system_id: &str,
     user_type: UserType,
-    after: Option<&str>,
+    from: Option<&str>,
     limit: i64,
 ) -> QueryResult<Vec<Request>> {
     let mut query = req::table
         .filter(req::system_id.eq(system_id))
         .filter(req::user_type.eq(user_type))
+        .filter(req::deleted_at.is_null())
         .order(req::id)
         .limit(limit)
         .select(Request::as_select())
         .into_boxed();
-    if let Some(after) = after {
-        query = query.filter(req::id.gt(after.to_owned()));
+    if let Some(from) = from {
+        query = query.filter(req::id.ge(from.to_owned()));
     }
     query.load(conn)
 }
@@ -106,6 +96,7 @@ pub fn pending_for_party(
         .left_join(persons::table.on(persons::pid.nullable().eq(esc::escalated_by.nullable())))
         .filter(req::party_org_no.eq(party_org_no))
         .filter(req::status.eq(RequestStatus::New))
+        .filter(req::deleted_at.is_null())
         .order((req::created, req::id))
         .select((Request::as_select(), System::as_select(), persons::name.nullable()))
         .load(conn)
@@ -129,21 +120,20 @@ pub fn handle_if_new(
     by: &str,
     at: NaiveDateTime,
 ) -> QueryResult<bool> {
-    diesel::update(req::table.filter(req::id.eq(id)).filter(req::status.eq(RequestStatus::New)))
-        .set((req::status.eq(status), req::handled_by.eq(by), req::handled_at.eq(at)))
-        .execute(conn)
-        .map(|n| n == 1)
+    diesel::update(
+        req::table.filter(req::id.eq(id)).filter(req::status.eq(RequestStatus::New)).filter(req::deleted_at.is_null()),
+    )
+    .set((req::status.eq(status), req::handled_by.eq(by), req::handled_at.eq(at)))
+    .execute(conn)
+    .map(|n| n == 1)
 }
 
-/// Removes a request that is still `New`; returns false otherwise.
-pub fn delete_if_new(conn: &mut DbConnection, id: &str) -> QueryResult<bool> {
-    let pending = req::table.filter(req::id.eq(id)).filter(req::status.eq(RequestStatus::New));
-    if diesel::select(diesel::dsl::exists(pending)).get_result::<bool>(conn)? {
-        diesel::delete(request_rights::table.filter(request_rights::request_id.eq(id))).execute(conn)?;
-        diesel::delete(pending).execute(conn)?;
-        return Ok(true);
-    }
-    Ok(false)
+/// Marks a live request deleted, whatever its status; false when it already was.
+pub fn soft_delete(conn: &mut DbConnection, id: &str, at: NaiveDateTime) -> QueryResult<bool> {
+    diesel::update(req::table.filter(req::id.eq(id)).filter(req::deleted_at.is_null()))
+        .set(req::deleted_at.eq(at))
+        .execute(conn)
+        .map(|n| n == 1)
 }
 
 /// Records that `by` forwarded the request to the access managers; false if it already was.
@@ -156,6 +146,11 @@ pub fn escalate(conn: &mut DbConnection, request_id: &str, by: &str, at: NaiveDa
         .values((esc::request_id.eq(request_id), esc::escalated_by.eq(by), esc::escalated_at.eq(at)))
         .execute(conn)?;
     Ok(true)
+}
+
+/// Which of the requests were forwarded to the access managers.
+pub fn escalated_among(conn: &mut DbConnection, ids: &[String]) -> QueryResult<Vec<String>> {
+    esc::table.filter(esc::request_id.eq_any(ids)).select(esc::request_id).load(conn)
 }
 
 /// Who forwarded the request, by name, if anyone did.

@@ -51,6 +51,9 @@ diesel::table! {
         name_en -> Text,
         description_nn -> Text,
         description_en -> Text,
+        internal_id -> Text,
+        names -> Text,
+        descriptions -> Text,
     }
 }
 
@@ -91,6 +94,7 @@ diesel::table! {
         created -> Timestamp,
         handled_at -> Nullable<Timestamp>,
         handled_by -> Nullable<Text>,
+        deleted_at -> Nullable<Timestamp>,
     }
 }
 

@@ -80,11 +80,11 @@ pub fn live_for_party(
         .load(conn)
 }
 
-/// One page of a system's live system users in id order, starting after `after`.
+/// One page of a system's live system users in id order, from `from` on.
 pub fn live_page_by_system(
     conn: &mut DbConnection,
     system_id: &str,
-    after: Option<&str>,
+    from: Option<&str>,
     limit: i64,
 ) -> QueryResult<Vec<SystemUser>> {
     let mut query = su::table
@@ -94,8 +94,8 @@ pub fn live_page_by_system(
         .limit(limit)
         .select(SystemUser::as_select())
         .into_boxed();
-    if let Some(after) = after {
-        query = query.filter(su::id.gt(after.to_owned()));
+    if let Some(from) = from {
+        query = query.filter(su::id.ge(from.to_owned()));
     }
     query.load(conn)
 }

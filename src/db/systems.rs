@@ -23,6 +23,16 @@ pub struct System {
     pub name_en: String,
     pub description_nn: String,
     pub description_en: String,
+    /// The GUID Altinn answers a registration with.
+    pub internal_id: String,
+    /// The names and descriptions as the vendor sent them: JSON maps of language to text.
+    pub names: String,
+    pub descriptions: String,
+}
+
+/// Texts in bokmål, nynorsk and English as the JSON map a vendor would send.
+pub fn language_map(texts: [&str; 3]) -> String {
+    serde_json::json!({"nb": texts[0], "nn": texts[1], "en": texts[2]}).to_string()
 }
 
 pub fn insert(conn: &mut DbConnection, system: &System, rights: &[&str], redirect_urls: &[&str]) -> QueryResult<()> {
@@ -44,6 +54,8 @@ pub fn insert(conn: &mut DbConnection, system: &System, rights: &[&str], redirec
 pub fn names(conn: &mut DbConnection, id: &str, names: [&str; 3], descriptions: [&str; 3]) -> QueryResult<()> {
     diesel::update(systems::table.find(id))
         .set((
+            systems::names.eq(language_map(names)),
+            systems::descriptions.eq(language_map(descriptions)),
             systems::name.eq(names[0]),
             systems::name_nn.eq(names[1]),
             systems::name_en.eq(names[2]),
@@ -84,6 +96,11 @@ pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<(System, Or
         .select((System::as_select(), Organisation::as_select()))
         .first(conn)
         .optional()
+}
+
+/// A system, deleted or not.
+pub fn find_any(conn: &mut DbConnection, id: &str) -> QueryResult<Option<System>> {
+    systems::table.find(id).select(System::as_select()).first(conn).optional()
 }
 
 /// Systems end users may choose themselves, with their vendors, by name.
@@ -139,6 +156,8 @@ pub fn update(conn: &mut DbConnection, system: &System) -> QueryResult<()> {
             systems::description_nn.eq(&system.description_nn),
             systems::description_en.eq(&system.description_en),
             systems::is_visible.eq(system.is_visible),
+            systems::names.eq(&system.names),
+            systems::descriptions.eq(&system.descriptions),
         ))
         .execute(conn)
         .map(drop)

@@ -26,6 +26,8 @@ pub enum Action {
     ClientRemove,
     SystemCreate,
     SystemUpdate,
+    SystemRightsUpdate,
+    SystemPackagesUpdate,
     SystemDelete,
     ChangeRequestCreate,
     ChangeRequestApprove,
@@ -35,7 +37,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 16] = [
+    pub const ALL: [Action; 18] = [
         Action::RequestCreate,
         Action::RequestApprove,
         Action::RequestReject,
@@ -46,6 +48,8 @@ impl Action {
         Action::ClientRemove,
         Action::SystemCreate,
         Action::SystemUpdate,
+        Action::SystemRightsUpdate,
+        Action::SystemPackagesUpdate,
         Action::SystemDelete,
         Action::ChangeRequestCreate,
         Action::ChangeRequestApprove,
@@ -66,6 +70,8 @@ impl Action {
             Action::ClientRemove => "client.remove",
             Action::SystemCreate => "system.create",
             Action::SystemUpdate => "system.update",
+            Action::SystemRightsUpdate => "system.rights",
+            Action::SystemPackagesUpdate => "system.packages",
             Action::SystemDelete => "system.delete",
             Action::ChangeRequestCreate => "changerequest.create",
             Action::ChangeRequestApprove => "changerequest.approve",

@@ -17,15 +17,23 @@ use super::requests::{Expiry, RequestStatus, UserType, checked_redirect};
 use super::system_users::SystemUserDetails;
 use super::systems;
 
+/// Which system user a change is for.
+#[derive(Debug, Clone)]
+pub enum ChangeTarget {
+    /// By its id (Altinn's `system-user-id`); the older form may also state its system
+    /// and party, which must then match.
+    SystemUser { id: String, system_id: Option<String>, party_org_no: Option<String> },
+    /// By party, system and external reference (which defaults to the party).
+    Triple { system_id: String, party_org_no: String, external_ref: Option<String> },
+}
+
 /// What a vendor asks to change, decoded from the wire format.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct NewChange {
-    /// The vendor's own id for the request (a correlation id), if it chose one.
+    /// The vendor's correlation id, which becomes the change request's id; a new id when
+    /// the vendor gave none.
     pub id: Option<String>,
-    pub system_user_id: Option<String>,
-    pub system_id: String,
-    pub party_org_no: String,
-    pub external_ref: Option<String>,
+    pub target: ChangeTarget,
     pub required_rights: Vec<String>,
     pub unwanted_rights: Vec<String>,
     pub required_packages: Vec<String>,
@@ -37,10 +45,14 @@ impl NewChange {
     /// Refuses a value too long to be real.
     fn check_lengths(&self) -> Result<(), AppError> {
         limits::check_each("id", &self.id, limits::ID)?;
-        limits::check_each("systemUserId", &self.system_user_id, limits::ID)?;
-        limits::check("systemId", &self.system_id, limits::ID)?;
-        limits::check("partyOrgNo", &self.party_org_no, limits::ID)?;
-        limits::check_each("externalRef", &self.external_ref, limits::ID)?;
+        match &self.target {
+            ChangeTarget::SystemUser { id, .. } => limits::check("systemUserId", id, limits::ID)?,
+            ChangeTarget::Triple { system_id, party_org_no, external_ref } => {
+                limits::check("systemId", system_id, limits::ID)?;
+                limits::check("partyOrgNo", party_org_no, limits::ID)?;
+                limits::check_each("externalRef", external_ref, limits::ID)?;
+            }
+        }
         for list in [&self.required_rights, &self.unwanted_rights, &self.required_packages, &self.unwanted_packages] {
             limits::check_each("rights and accessPackages", list, limits::ID)?;
         }
@@ -84,8 +96,12 @@ impl ChangeDetails {
 pub enum Created {
     New(ChangeDetails),
     Existing(ChangeDetails),
-    /// The system user already has everything asked for and nothing unwanted.
-    NoChangeNeeded,
+    /// Nothing was asked, or the system user already has everything asked for and nothing
+    /// unwanted; with the id asked for (if any) and the system user.
+    NoChangeNeeded {
+        id: Option<String>,
+        user: Box<SystemUser>,
+    },
 }
 
 const RIGHT: &str = "right";
@@ -97,6 +113,29 @@ fn set(values: &[String]) -> BTreeSet<String> {
     values.iter().cloned().collect()
 }
 
+/// The live standard system user of one of the vendor's systems that a change names;
+/// "not found" for anything else, another vendor's included.
+fn target_user(conn: &mut DbConnection, vendor_org_no: &str, target: &ChangeTarget) -> Result<SystemUser, AppError> {
+    let user = match target {
+        ChangeTarget::SystemUser { id, system_id, party_org_no } => system_users::find_live(conn, id)?.filter(|u| {
+            system_id.as_ref().is_none_or(|s| *s == u.system_id)
+                && party_org_no.as_ref().is_none_or(|p| *p == u.party_org_no)
+        }),
+        ChangeTarget::Triple { system_id, party_org_no, external_ref } => {
+            let system = systems::owned_by(conn, vendor_org_no, system_id)?;
+            let external_ref = super::external_ref(external_ref.as_deref(), party_org_no);
+            system_users::find_live_by_triple(conn, party_org_no, &system.system.id, &external_ref)?
+        }
+    }
+    .ok_or(AppError::SystemUserNotFound)?;
+    systems::owned_by(conn, vendor_org_no, &user.system_id).map_err(|_| AppError::SystemUserNotFound)?;
+    Ok(user)
+}
+
+/// Asks for a change, in Altinn's order: nothing asked is `NoChangeNeeded`; a correlation
+/// id already used on the vendor's system answers with that change request, whatever its
+/// status (another vendor's is refused); agent system users take no change requests;
+/// then what is asked is checked against the system, and only a real change is stored.
 pub fn create(
     conn: &mut DbConnection,
     vendor_org_no: &str,
@@ -104,30 +143,36 @@ pub fn create(
     extra_redirect: Option<&str>,
 ) -> Result<Created, AppError> {
     input.check_lengths()?;
-    let system = systems::owned_by(conn, vendor_org_no, &input.system_id)?;
-    let external_ref = super::external_ref(input.external_ref.as_deref(), &input.party_org_no);
-    let user: SystemUser = match &input.system_user_id {
-        Some(id) => system_users::find_live(conn, id)?,
-        None => system_users::find_live_by_triple(conn, &input.party_org_no, &system.system.id, &external_ref)?,
+    let user = target_user(conn, vendor_org_no, &input.target)?;
+    let lists = [&input.required_rights, &input.unwanted_rights, &input.required_packages, &input.unwanted_packages];
+    if lists.iter().all(|list| list.is_empty()) {
+        return Ok(Created::NoChangeNeeded { id: input.id, user: Box::new(user) });
     }
-    .filter(|u| u.system_id == system.system.id && u.party_org_no == input.party_org_no)
-    .ok_or(AppError::SystemUserNotFound)?;
+    if user.user_type == UserType::Agent {
+        return Err(AppError::SystemUserNotFound);
+    }
+    if let Some(id) = &input.id
+        && let Some(existing) = change_requests::find(conn, id)?
+    {
+        systems::owned_by(conn, vendor_org_no, &existing.system_id).map_err(|_| AppError::ChangeRequestIdTaken)?;
+        return Ok(Created::Existing(details(conn, existing, None)?));
+    }
+    let system = systems::owned_by(conn, vendor_org_no, &user.system_id)?;
     let system_rights: BTreeSet<String> = system.rights.iter().map(|r| r.id.clone()).collect();
     if !set(&input.required_rights).is_subset(&system_rights) {
         return Err(AppError::RightsNotSubset);
     }
     let system_packages: BTreeSet<String> =
         db::packages::of_system(conn, &system.system.id)?.into_iter().map(|p| p.urn).collect();
-    if !set(&input.required_packages).is_subset(&system_packages) {
-        return Err(AppError::PackageNotOnSystem);
+    let unknown: Vec<String> = set(&input.required_packages).difference(&system_packages).cloned().collect();
+    if !unknown.is_empty() {
+        return Err(AppError::PackageNotOnSystem(unknown));
     }
     let redirect_url = checked_redirect(conn, &system.system.id, input.redirect_url.as_deref(), extra_redirect)?;
-    if let Some(id) = &input.id
-        && let Some(existing) = change_requests::find(conn, id)?
+    // Without a correlation id, asking again answers with the change still waiting.
+    if input.id.is_none()
+        && let Some(pending) = change_requests::find_pending_for(conn, &user.id)?
     {
-        return Ok(Created::Existing(details(conn, existing, None)?));
-    }
-    if let Some(pending) = change_requests::find_pending_for(conn, &user.id)? {
         return Ok(Created::Existing(details(conn, pending, None)?));
     }
     let held_rights: BTreeSet<String> = system_users::rights(conn, &user.id)?.into_iter().map(|r| r.id).collect();
@@ -146,7 +191,7 @@ pub fn create(
     items.extend(set(&input.required_packages).difference(&held_packages).map(|v| item(PACKAGE, ADD, v)));
     items.extend(set(&input.unwanted_packages).intersection(&held_packages).map(|v| item(PACKAGE, REMOVE, v)));
     if items.is_empty() {
-        return Ok(Created::NoChangeNeeded);
+        return Ok(Created::NoChangeNeeded { id: input.id, user: Box::new(user) });
     }
     let request = ChangeRequest {
         id: id.clone(),
@@ -176,9 +221,8 @@ pub fn create(
     match inserted {
         Ok(()) => Ok(Created::New(details(conn, request, None)?)),
         Err(AppError::Duplicate(cause)) => {
-            let pending = change_requests::find_pending_for(conn, &user.id)?
-                .or(change_requests::find(conn, &id)?)
-                .ok_or(AppError::Internal(cause))?;
+            // The same correlation id at the same moment: answer with the one that won.
+            let pending = change_requests::find(conn, &id)?.ok_or(AppError::Internal(cause))?;
             Ok(Created::Existing(details(conn, pending, None)?))
         }
         Err(e) => Err(e),
@@ -213,7 +257,7 @@ pub fn get_for_vendor(
     expiry: Expiry,
 ) -> Result<ChangeDetails, AppError> {
     let found = get(conn, id, expiry)?;
-    systems::owned_by(conn, vendor_org_no, &found.request.system_id).map_err(|_| AppError::RequestNotFound)?;
+    systems::owned_by(conn, vendor_org_no, &found.request.system_id)?;
     Ok(found)
 }
 
@@ -235,22 +279,27 @@ pub fn page_by_system(
     conn: &mut DbConnection,
     vendor_org_no: &str,
     system_id: &str,
-    after: Option<&str>,
+    from: Option<&str>,
     limit: i64,
     expiry: Expiry,
 ) -> Result<Vec<ChangeDetails>, AppError> {
     systems::owned_by(conn, vendor_org_no, system_id)?;
-    change_requests::page_by_system(conn, system_id, after, limit)?
+    change_requests::page_by_system(conn, system_id, from, limit)?
         .into_iter()
         .map(|r| details(conn, r, Some(expiry)))
         .collect()
 }
 
+/// A vendor deletes one of its change requests, whatever its status; its id may then be
+/// used again.
 pub fn delete_for_vendor(conn: &mut DbConnection, vendor_org_no: &str, id: &str) -> Result<(), AppError> {
-    let found = get_for_vendor(conn, vendor_org_no, id, Expiry(chrono::Duration::MAX))?;
+    let found = get_for_vendor(conn, vendor_org_no, id, Expiry(chrono::Duration::MAX)).map_err(|e| match e {
+        AppError::SystemNotFound => AppError::RequestNotFound,
+        other => other,
+    })?;
     db::transaction(conn, |conn| {
-        if !change_requests::delete_if_new(conn, id)? {
-            return Err(AppError::RequestNotNew(found.status().as_str().into()));
+        if !change_requests::delete(conn, id)? {
+            return Err(AppError::RequestNotFound);
         }
         audit::record(
             conn,

@@ -279,14 +279,14 @@ pub fn page_for_vendor(
     conn: &mut DbConnection,
     vendor_org_no: &str,
     id: &str,
-    after: Option<&str>,
+    from: Option<&str>,
     limit: i64,
 ) -> Result<Vec<(ClientDelegation, Organisation)>, AppError> {
     let user = system_users::find_live(conn, id)?
         .filter(|u| u.user_type == UserType::Agent)
         .ok_or(AppError::SystemUserNotFound)?;
     super::systems::owned_by(conn, vendor_org_no, &user.system_id).map_err(|_| AppError::SystemUserNotFound)?;
-    Ok(clients::attached_page(conn, id, after, limit)?)
+    Ok(clients::attached_page(conn, id, from, limit)?)
 }
 
 #[cfg(test)]
@@ -306,7 +306,7 @@ mod tests {
             user_type: UserType::Agent,
             system_id: "310000035_smartcloud_klient".into(),
             party_org_no: FIRM.into(),
-            access_packages: packages.iter().map(|p| p.to_string()).collect(),
+            access_packages: Some(packages.iter().map(|p| p.to_string()).collect()),
             ..NewRequest::default()
         }
     }
@@ -328,7 +328,7 @@ mod tests {
         assert_eq!(code(&mut conn, agent_request(&[])), "AUTH-00058");
         assert_eq!(code(&mut conn, agent_request(&["urn:altinn:accesspackage:ansvarlig-revisor"])), "AUTH-00063");
         let with_rights =
-            NewRequest { resource_ids: vec!["ske-krav-og-betalinger".into()], ..agent_request(&[PACKAGE]) };
+            NewRequest { resource_ids: Some(vec!["ske-krav-og-betalinger".into()]), ..agent_request(&[PACKAGE]) };
         assert_eq!(code(&mut conn, with_rights), "AUTH-00001", "the agent system has no single rights");
     }
 

@@ -79,7 +79,7 @@ mod tests {
             user_type: UserType::Agent,
             system_id: "310000035_smartcloud_klient".into(),
             party_org_no: "310000027".into(),
-            access_packages: vec!["urn:altinn:accesspackage:regnskapsforer-med-signeringsrettighet".into()],
+            access_packages: Some(vec!["urn:altinn:accesspackage:regnskapsforer-med-signeringsrettighet".into()]),
             ..NewRequest::default()
         };
         let (request, _) = requests::create(&mut conn, "310000035", request, None).unwrap();

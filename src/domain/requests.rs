@@ -42,8 +42,10 @@ pub struct NewRequest {
     pub system_id: String,
     pub party_org_no: String,
     pub external_ref: Option<String>,
-    pub resource_ids: Vec<String>,
-    pub access_packages: Vec<String>,
+    /// The resources asked for; None when the vendor named no rights at all.
+    pub resource_ids: Option<Vec<String>>,
+    /// The access package URNs asked for; None when the vendor named none at all.
+    pub access_packages: Option<Vec<String>>,
     pub redirect_url: Option<String>,
     pub integration_title: Option<String>,
 }
@@ -55,6 +57,8 @@ pub struct RequestDetails {
     pub rights: Vec<Resource>,
     pub packages: Vec<AccessPackage>,
     pub timed_out: bool,
+    /// Forwarded to the party's access managers (read for lists only).
+    pub escalated: bool,
 }
 
 impl NewRequest {
@@ -64,8 +68,8 @@ impl NewRequest {
         limits::check("partyOrgNo", &self.party_org_no, limits::ID)?;
         limits::check_each("externalRef", &self.external_ref, limits::ID)?;
         limits::check_each("integrationTitle", &self.integration_title, limits::TITLE)?;
-        limits::check_each("rights", &self.resource_ids, limits::ID)?;
-        limits::check_each("accessPackages", &self.access_packages, limits::ID)
+        limits::check_each("rights", self.resource_ids.iter().flatten(), limits::ID)?;
+        limits::check_each("accessPackages", self.access_packages.iter().flatten(), limits::ID)
     }
 }
 
@@ -120,6 +124,9 @@ pub fn checked_redirect(
     };
     limits::check("redirectUrl", url, limits::URL)?;
     let mut allowed = db::systems::redirect_urls(conn, system_id)?;
+    if allowed.is_empty() {
+        return Err(AppError::NoRedirectUrls);
+    }
     allowed.extend(extra.map(str::to_owned));
     if !redirect_allowed(url, &allowed) {
         return Err(AppError::RedirectNotAllowed);
@@ -127,8 +134,9 @@ pub fn checked_redirect(
     limits::normalized_url("redirectUrl", url).map(Some)
 }
 
-/// Creates a request, or returns the pending one for the same triple. The bool is true
-/// when a new request was made.
+/// Creates a request, or returns the live one of the same kind for the same party, system
+/// and external reference, whatever its status (as Altinn does: to renew a request the
+/// vendor deletes it first). The bool is true when a new request was made.
 pub fn create(
     conn: &mut DbConnection,
     vendor_org_no: &str,
@@ -147,8 +155,8 @@ pub fn create(
     if system_users::live_exists(conn, party.as_str(), &system.system.id, &external_ref)? {
         return Err(AppError::SystemUserExists);
     }
-    if let Some(pending) = requests::find_pending(conn, party.as_str(), &system.system.id, &external_ref)? {
-        return Ok((with_rights(conn, pending, None)?, false));
+    if let Some(live) = requests::find_live(conn, party.as_str(), &system.system.id, &external_ref, input.user_type)? {
+        return Ok((with_rights(conn, live, None)?, false));
     }
     let request = Request {
         id: uuid::Uuid::new_v4().to_string(),
@@ -158,10 +166,13 @@ pub fn create(
         user_type: input.user_type,
         status: RequestStatus::New,
         redirect_url,
-        integration_title: input.integration_title.filter(|t| !t.trim().is_empty()),
+        integration_title: Some(
+            input.integration_title.filter(|t| !t.trim().is_empty()).unwrap_or_else(|| system.system.name.clone()),
+        ),
         created: db::now(),
         handled_at: None,
         handled_by: None,
+        deleted_at: None,
     };
     let ids: Vec<String> = rights.iter().map(|r| r.id.clone()).collect();
     let urns: Vec<String> = packages.iter().map(|p| p.urn.clone()).collect();
@@ -180,13 +191,13 @@ pub fn create(
         Ok(())
     });
     match inserted {
-        Ok(()) => Ok((RequestDetails { request, rights, packages, timed_out: false }, true)),
+        Ok(()) => Ok((RequestDetails { request, rights, packages, timed_out: false, escalated: false }, true)),
         // A racing identical request won: answer with that one.
         Err(AppError::Duplicate(cause)) => {
-            let pending =
-                requests::find_pending(conn, &request.party_org_no, &request.system_id, &request.external_ref)?
-                    .ok_or(AppError::Internal(cause))?;
-            Ok((with_rights(conn, pending, None)?, false))
+            let r = &request;
+            let live = requests::find_live(conn, &r.party_org_no, &r.system_id, &r.external_ref, r.user_type)?
+                .ok_or(AppError::Internal(cause))?;
+            Ok((with_rights(conn, live, None)?, false))
         }
         Err(e) => Err(e),
     }
@@ -199,27 +210,29 @@ fn requested(
     system: &SystemDetails,
     input: &NewRequest,
 ) -> Result<(Vec<Resource>, Vec<AccessPackage>), AppError> {
-    let wanted: BTreeSet<&str> = input.resource_ids.iter().map(String::as_str).collect();
+    if input.user_type == UserType::Standard && input.resource_ids.is_none() && input.access_packages.is_none() {
+        return Err(AppError::RightsNotSubset);
+    }
+    let wanted: BTreeSet<&str> = input.resource_ids.iter().flatten().map(String::as_str).collect();
     let rights: Vec<Resource> = system.rights.iter().filter(|r| wanted.contains(r.id.as_str())).cloned().collect();
     if rights.len() != wanted.len() {
         return Err(AppError::RightsNotSubset);
     }
-    let wanted: BTreeSet<&str> = input.access_packages.iter().map(String::as_str).collect();
+    let wanted: BTreeSet<&str> = input.access_packages.iter().flatten().map(String::as_str).collect();
     let packages: Vec<AccessPackage> = db::packages::of_system(conn, &system.system.id)?
         .into_iter()
         .filter(|p| wanted.contains(p.urn.as_str()))
         .collect();
     if packages.len() != wanted.len() {
-        return Err(AppError::PackageNotOnSystem);
+        let unknown = wanted.iter().filter(|urn| !packages.iter().any(|p| p.urn == **urn));
+        return Err(AppError::PackageNotOnSystem(unknown.map(|u| u.to_string()).collect()));
     }
     match input.user_type {
         UserType::Agent if packages.is_empty() => Err(AppError::NoPackages),
         UserType::Agent if !rights.is_empty() => {
             Err(AppError::BadRequest("an agent request carries access packages, not single rights".into()))
         }
-        UserType::Standard if rights.is_empty() && packages.is_empty() => {
-            Err(AppError::BadRequest("the request asks for no rights".into()))
-        }
+        UserType::Standard if rights.is_empty() && packages.is_empty() => Err(AppError::NothingRequested),
         _ => Ok((rights, packages)),
     }
 }
@@ -228,7 +241,7 @@ fn with_rights(conn: &mut DbConnection, request: Request, expiry: Option<Expiry>
     let rights = requests::rights(conn, &request.id)?;
     let packages = db::packages::of_request(conn, &request.id)?;
     let timed_out = expiry.is_some_and(|e| e.has_passed(request.status, request.created));
-    Ok(RequestDetails { request, rights, packages, timed_out })
+    Ok(RequestDetails { request, rights, packages, timed_out, escalated: false })
 }
 
 /// Any request by id, for the end user's page (who may see it is decided by the caller).
@@ -266,7 +279,7 @@ pub fn get_for_vendor(
     if details.user_type() != user_type {
         return Err(AppError::RequestNotFound);
     }
-    systems::owned_by(conn, vendor_org_no, &details.request.system_id).map_err(|_| AppError::RequestNotFound)?;
+    systems::owned_by(conn, vendor_org_no, &details.request.system_id)?;
     Ok(details)
 }
 
@@ -280,40 +293,51 @@ pub fn get_by_external_ref(
     expiry: Expiry,
 ) -> Result<RequestDetails, AppError> {
     systems::owned_by(conn, vendor_org_no, system_id)?;
-    let request = requests::find_latest_by_external_ref(conn, system_id, org_no, external_ref)?
-        .filter(|r| r.user_type == user_type)
-        .ok_or(AppError::RequestNotFound)?;
+    let request =
+        requests::find_live(conn, org_no, system_id, external_ref, user_type)?.ok_or(AppError::RequestNotFound)?;
     with_rights(conn, request, Some(expiry))
 }
 
-/// One page of the system's requests after the cursor `after` (a request id).
+/// One page of the system's live requests from the cursor `from` (a request id) on.
 pub fn page_by_system(
     conn: &mut DbConnection,
     vendor_org_no: &str,
     system_id: &str,
-    after: Option<&str>,
+    from: Option<&str>,
     limit: i64,
     user_type: UserType,
     expiry: Expiry,
 ) -> Result<Vec<RequestDetails>, AppError> {
     systems::owned_by(conn, vendor_org_no, system_id)?;
-    requests::page_by_system(conn, system_id, user_type, after, limit)?
-        .into_iter()
-        .map(|r| with_rights(conn, r, Some(expiry)))
+    let page = requests::page_by_system(conn, system_id, user_type, from, limit)?;
+    let ids: Vec<String> = page.iter().map(|r| r.id.clone()).collect();
+    let escalated = requests::escalated_among(conn, &ids)?;
+    page.into_iter()
+        .map(|r| {
+            let mut details = with_rights(conn, r, Some(expiry))?;
+            details.escalated = escalated.contains(&details.request.id);
+            Ok(details)
+        })
         .collect()
 }
 
-/// A vendor withdraws a request that is still pending.
+/// A vendor deletes one of its system's requests, whatever its status, so that the
+/// triple is free for a new one; `only` limits it to one kind. A system user the request
+/// made stays.
 pub fn delete_for_vendor(
     conn: &mut DbConnection,
     vendor_org_no: &str,
     id: &str,
-    user_type: UserType,
+    only: Option<UserType>,
 ) -> Result<(), AppError> {
-    let details = get_for_vendor(conn, vendor_org_no, id, user_type, Expiry(Duration::MAX))?;
+    let details = get(conn, id, Expiry(Duration::MAX))?;
+    if only.is_some_and(|kind| kind != details.user_type()) {
+        return Err(AppError::RequestNotFound);
+    }
+    systems::owned_by(conn, vendor_org_no, &details.request.system_id).map_err(|_| AppError::RequestNotFound)?;
     db::transaction(conn, |conn| {
-        if !requests::delete_if_new(conn, id)? {
-            return Err(AppError::RequestNotNew(details.status().as_str().into()));
+        if !requests::soft_delete(conn, id, db::now())? {
+            return Err(AppError::RequestNotFound);
         }
         audit::record(
             conn,
@@ -450,7 +474,7 @@ mod tests {
         NewRequest {
             system_id: system.into(),
             party_org_no: APE.into(),
-            resource_ids: rights.iter().map(|s| s.to_string()).collect(),
+            resource_ids: Some(rights.iter().map(|s| s.to_string()).collect()),
             redirect_url: Some("https://smartcloud.example/kvittering?state=1".into()),
             ..NewRequest::default()
         }

@@ -1,16 +1,16 @@
-//! The system register as vendors keep it: register, change and delete their systems,
-//! with every change checked and written to the system's change log.
+//! The system register as vendors keep it (ALTINN-WIRE.md §3.4): register, change and
+//! delete their systems, every change checked with Altinn's validation codes and written
+//! to the system's change log.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::db::systems::{self, System};
-use crate::db::{self, DbConnection, parties};
-use crate::db::{packages, vendor_clients};
+use crate::db::{self, DbConnection, packages, parties, vendor_clients};
 use crate::error::{AppError, FieldError};
+use crate::ids::OrgNo;
 
 use super::audit::{self, Action, Actor as AuditActor};
 use super::limits;
-use crate::ids::OrgNo;
 
 /// Who changes the register: a vendor (its own systems only) or an administrator.
 #[derive(Debug, Clone)]
@@ -21,87 +21,97 @@ pub struct Registrar {
     pub admin: bool,
 }
 
+/// A right as a vendor names it: an attribute and its value (`urn:altinn:resource`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RightSpec {
+    pub attribute: String,
+    pub value: String,
+}
+
+/// The attribute that names a resource.
+pub const RESOURCE_ATTRIBUTE: &str = "urn:altinn:resource";
+
+impl RightSpec {
+    pub fn resource(id: String) -> Self {
+        Self { attribute: RESOURCE_ATTRIBUTE.into(), value: id }
+    }
+
+    fn resource_id(&self) -> Option<&str> {
+        (self.attribute == RESOURCE_ATTRIBUTE).then_some(self.value.as_str())
+    }
+}
+
 /// A system as registered: everything a vendor states about it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SystemSpec {
     pub id: String,
-    pub vendor_org_no: String,
-    /// Bokmål, nynorsk, English.
-    pub names: [String; 3],
-    pub descriptions: [String; 3],
-    pub rights: Vec<String>,
+    /// The vendor's ISO 6523 id, `0192:<orgno>`, as sent.
+    pub vendor: String,
+    /// Names and descriptions by language, as sent (Altinn checks no languages).
+    pub names: BTreeMap<String, String>,
+    pub descriptions: BTreeMap<String, String>,
+    pub rights: Vec<RightSpec>,
     pub packages: Vec<String>,
     pub client_ids: Vec<String>,
     pub redirect_urls: Vec<String>,
     pub visible: bool,
+}
+
+/// A system as the register keeps it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Registered {
+    pub spec: SystemSpec,
+    pub vendor_org_no: String,
+    pub internal_id: String,
     pub deleted: bool,
 }
 
-fn error(code: &'static str, detail: impl Into<String>) -> FieldError {
-    FieldError { code, detail: detail.into() }
+/// A change of a system, for its change log.
+#[derive(Debug, Clone)]
+pub struct Change {
+    pub internal_id: String,
+    pub by_org_no: String,
+    pub action: String,
+    /// What the vendor sent, when it sent something.
+    pub data: Option<serde_json::Value>,
+    pub client_id: String,
+    pub at: chrono::NaiveDateTime,
+}
+
+const PATH_VENDOR: &str = "/registersystemrequest/vendor/id";
+const PATH_ID: &str = "/registersystemrequest/systemid";
+const PATH_RIGHTS: &str = "/registersystemrequest/rights/resource";
+const PATH_PACKAGES: &str = "/registersystemrequest/accesspackages";
+const PATH_CLIENTS: &str = "/registersystemrequest/clientid";
+const PATH_URLS: &str = "/registersystemrequest/allowedredirecturls";
+
+fn error(code: &'static str, path: &'static str, detail: impl Into<String>) -> FieldError {
+    FieldError { code, path, detail: detail.into() }
+}
+
+fn invalid(code: &'static str, path: &'static str, detail: impl Into<String>) -> AppError {
+    AppError::Invalid(vec![error(code, path, detail)])
 }
 
 /// The values that occur more than once.
-fn duplicates(values: &[String]) -> Vec<&str> {
+fn duplicates(values: &[&str]) -> Vec<String> {
     let mut seen = BTreeSet::new();
-    let mut twice: Vec<&str> = values.iter().filter(|v| !seen.insert(v.as_str())).map(String::as_str).collect();
-    twice.dedup();
-    twice
+    let twice: BTreeSet<String> = values.iter().filter(|v| !seen.insert(**v)).map(|v| v.to_string()).collect();
+    twice.into_iter().collect()
 }
 
-fn check_rights(conn: &mut DbConnection, rights: &[String], errors: &mut Vec<FieldError>) -> Result<(), AppError> {
-    for twice in duplicates(rights) {
-        errors.push(error("AUTH.VLD-00006", format!("the right {twice} is listed more than once")));
-    }
-    let known = systems::existing_resources(conn, rights)?;
-    for unknown in rights.iter().filter(|r| !known.contains(r)) {
-        errors.push(error("AUTH.VLD-00003", format!("no resource {unknown}")));
-    }
-    Ok(())
-}
-
-fn check_packages(conn: &mut DbConnection, urns: &[String], errors: &mut Vec<FieldError>) -> Result<(), AppError> {
-    for twice in duplicates(urns) {
-        errors.push(error("AUTH.VLD-00007", format!("the access package {twice} is listed more than once")));
-    }
-    let known: Vec<String> = packages::by_urns(conn, urns)?.into_iter().map(|p| p.urn).collect();
-    for unknown in urns.iter().filter(|u| !known.contains(u)) {
-        errors.push(error("AUTH.VLD-00009", format!("no access package {unknown}")));
-    }
-    Ok(())
-}
-
-/// A system's client ids must be the vendor's own clients: one registered here for the
-/// vendor, or the client the vendor's token was issued to (a Maskinporten client, say).
-/// Nobody can claim another vendor's client, or reserve an id no vendor has.
-fn check_client_owners(
-    conn: &mut DbConnection,
-    by: &Registrar,
-    spec: &SystemSpec,
-    errors: &mut Vec<FieldError>,
-) -> Result<(), AppError> {
-    let callers_own = |id: &str| id == by.client_id && by.org_no == spec.vendor_org_no;
-    for client_id in &spec.client_ids {
-        match vendor_clients::find(conn, client_id)? {
-            Some(client) if client.org_no != spec.vendor_org_no => {
-                errors.push(error("AUTH.VLD-00004", format!("the client id {client_id} belongs to another vendor")))
-            }
-            None if !callers_own(client_id) => {
-                errors.push(error("AUTH.VLD-00004", format!("the client id {client_id} is not a client of the vendor")))
-            }
-            _ => {}
-        }
-    }
-    Ok(())
+/// The organisation number in an ISO 6523 id (`0192:<orgno>`), when it is one.
+fn vendor_org_no(id: &str) -> Option<String> {
+    id.trim().strip_prefix("0192:").and_then(OrgNo::parse).map(|o| o.as_str().to_owned())
 }
 
 impl SystemSpec {
     /// Refuses a value too long to be real.
     fn check_lengths(&self) -> Result<(), AppError> {
         limits::check("id", &self.id, limits::ID)?;
-        limits::check_each("name", &self.names, limits::TITLE)?;
-        limits::check_each("description", &self.descriptions, limits::DESCRIPTION)?;
-        limits::check_each("rights", &self.rights, limits::ID)?;
+        limits::check_each("name", self.names.values(), limits::TITLE)?;
+        limits::check_each("description", self.descriptions.values(), limits::DESCRIPTION)?;
+        limits::check_each("rights", self.rights.iter().map(|r| &r.value), limits::ID)?;
         limits::check_each("accessPackages", &self.packages, limits::ID)?;
         limits::check_each("clientId", &self.client_ids, limits::ID)?;
         limits::check_each("allowedRedirectUrls", &self.redirect_urls, limits::URL)
@@ -115,211 +125,341 @@ impl SystemSpec {
             }
         }
     }
+
+    fn resource_ids(&self) -> Vec<String> {
+        self.rights.iter().filter_map(RightSpec::resource_id).map(str::to_owned).collect()
+    }
 }
 
-/// Every check of a whole system document; `creating` adds the check that the id is free.
-fn check(conn: &mut DbConnection, by: &Registrar, spec: &SystemSpec, creating: bool) -> Result<(), AppError> {
-    spec.check_lengths()?;
-    let mut errors = Vec::new();
-    if !by.admin && spec.vendor_org_no != by.org_no {
-        errors.push(error("AUTH.VLD-00010", "a vendor registers systems for its own organisation only"));
-    } else if OrgNo::parse(&spec.vendor_org_no).is_none() || parties::organisation(conn, &spec.vendor_org_no)?.is_none()
-    {
-        errors.push(error("AUTH.VLD-00010", format!("no vendor organisation {}", spec.vendor_org_no)));
+fn check_rights(conn: &mut DbConnection, rights: &[RightSpec], errors: &mut Vec<FieldError>) -> Result<(), AppError> {
+    for right in rights.iter().filter(|r| r.resource_id().is_none()) {
+        errors.push(error("AUTH.VLD-00009", PATH_RIGHTS, format!("{} is not {RESOURCE_ATTRIBUTE}", right.attribute)));
     }
-    let prefix = format!("{}_", spec.vendor_org_no);
-    if !spec.id.starts_with(&prefix) || spec.id.len() == prefix.len() || spec.id.chars().any(char::is_whitespace) {
-        errors.push(error("AUTH.VLD-00001", format!("the system id must start with {prefix} and hold no spaces")));
-    } else if creating && systems::id_taken(conn, &spec.id)? {
-        errors.push(error("AUTH.VLD-00002", format!("the system id {} is taken", spec.id)));
+    let ids: Vec<&str> = rights.iter().filter_map(RightSpec::resource_id).collect();
+    for twice in duplicates(&ids) {
+        errors.push(error("AUTH.VLD-00006", PATH_RIGHTS, format!("the right {twice} is listed more than once")));
     }
-    for (what, texts) in [("name", &spec.names), ("description", &spec.descriptions)] {
-        for (lang, text) in ["nb", "nn", "en"].iter().zip(texts.iter()) {
-            if text.trim().is_empty() {
-                errors.push(error("AUTH.VLD-00008", format!("the {what} in {lang} is missing")));
-            }
-        }
+    let owned: Vec<String> = ids.iter().map(|s| s.to_string()).collect();
+    let known = systems::existing_resources(conn, &owned)?;
+    for unknown in owned.iter().filter(|r| !known.contains(r)) {
+        errors.push(error("AUTH.VLD-00003", PATH_RIGHTS, format!("no resource {unknown}")));
     }
-    check_rights(conn, &spec.rights, &mut errors)?;
-    check_packages(conn, &spec.packages, &mut errors)?;
-    for twice in duplicates(&spec.client_ids) {
-        errors.push(error("AUTH.VLD-00004", format!("the client id {twice} is listed more than once")));
+    Ok(())
+}
+
+fn check_packages(conn: &mut DbConnection, urns: &[String], errors: &mut Vec<FieldError>) -> Result<(), AppError> {
+    let listed: Vec<&str> = urns.iter().map(String::as_str).collect();
+    for twice in duplicates(&listed) {
+        errors.push(error("AUTH.VLD-00007", PATH_PACKAGES, format!("{twice} is listed more than once")));
+    }
+    let known: Vec<String> = packages::by_urns(conn, urns)?.into_iter().map(|p| p.urn).collect();
+    for unknown in urns.iter().filter(|u| !known.contains(u)) {
+        errors.push(error("AUTH.VLD-00008", PATH_PACKAGES, format!("no access package {unknown}")));
+    }
+    Ok(())
+}
+
+/// A system's client ids: each once, none another system's, and each the vendor's own: a
+/// client registered here for the vendor, or the one the vendor's token was issued to (a
+/// Maskinporten client, say). Nobody can claim another vendor's client, or an id no
+/// vendor has.
+fn check_clients(
+    conn: &mut DbConnection,
+    by: &Registrar,
+    vendor_org_no: &str,
+    spec: &SystemSpec,
+    errors: &mut Vec<FieldError>,
+) -> Result<(), AppError> {
+    let listed: Vec<&str> = spec.client_ids.iter().map(String::as_str).collect();
+    for twice in duplicates(&listed) {
+        errors.push(error("AUTH.VLD-00011", PATH_CLIENTS, format!("the client id {twice} is listed more than once")));
     }
     for (client_id, system) in systems::client_ids_used_elsewhere(conn, &spec.client_ids, &spec.id)? {
-        errors.push(error("AUTH.VLD-00004", format!("the client id {client_id} belongs to the system {system}")));
+        errors.push(error("AUTH.VLD-00004", PATH_CLIENTS, format!("the client id {client_id} belongs to {system}")));
     }
-    check_client_owners(conn, by, spec, &mut errors)?;
+    let callers_own = |id: &str| id == by.client_id && by.org_no == vendor_org_no;
+    for client_id in &spec.client_ids {
+        let refusal = match vendor_clients::find(conn, client_id)? {
+            Some(client) if client.org_no != vendor_org_no => "belongs to another vendor",
+            None if !callers_own(client_id) => "is not a client of the vendor",
+            _ => continue,
+        };
+        errors.push(error("AUTH.VLD-00004", PATH_CLIENTS, format!("the client id {client_id} {refusal}")));
+    }
+    Ok(())
+}
+
+/// Redirect URLs must be absolute https (plain http only to this machine).
+fn check_urls(spec: &SystemSpec, errors: &mut Vec<FieldError>) {
     for url in spec.redirect_urls.iter().filter(|u| !super::https_or_loopback(u)) {
-        errors.push(error("AUTH.VLD-00005", format!("the redirect URL {url} is not absolute https")));
+        errors.push(error("AUTH.VLD-00005", PATH_URLS, format!("{url} is not an absolute https URL")));
     }
+}
+
+fn done(errors: Vec<FieldError>) -> Result<(), AppError> {
     if errors.is_empty() { Ok(()) } else { Err(AppError::Invalid(errors)) }
 }
 
-/// The system as the registrar may see and change it; another vendor's is "not found".
-fn owned(conn: &mut DbConnection, by: &Registrar, id: &str) -> Result<SystemSpec, AppError> {
-    match read(conn, id)? {
-        Some(spec) if !spec.deleted && (by.admin || spec.vendor_org_no == by.org_no) => Ok(spec),
-        _ => Err(AppError::SystemNotFound),
+/// The system with the id, deleted ones included, if the registrar may see it: 404 for
+/// none, 403 for another vendor's.
+fn visible_to(conn: &mut DbConnection, by: &Registrar, id: &str) -> Result<Registered, AppError> {
+    let registered = read(conn, id)?.ok_or_else(|| AppError::SystemIdNotFound(id.to_owned()))?;
+    if !by.admin && registered.vendor_org_no != by.org_no {
+        return Err(AppError::Forbidden);
     }
+    Ok(registered)
 }
 
-fn read(conn: &mut DbConnection, id: &str) -> Result<Option<SystemSpec>, AppError> {
-    let Some((system, _)) = systems::find(conn, id)? else {
+/// As [`visible_to`], and not deleted, for a change.
+fn changeable(conn: &mut DbConnection, by: &Registrar, id: &str) -> Result<Registered, AppError> {
+    let registered = visible_to(conn, by, id)?;
+    if registered.deleted {
+        return Err(AppError::SystemDeleted);
+    }
+    Ok(registered)
+}
+
+fn texts(json: &str) -> BTreeMap<String, String> {
+    serde_json::from_str(json).unwrap_or_default()
+}
+
+fn read(conn: &mut DbConnection, id: &str) -> Result<Option<Registered>, AppError> {
+    let Some(system) = systems::find_any(conn, id)? else {
         return Ok(None);
     };
-    Ok(Some(SystemSpec {
-        rights: systems::rights(conn, id)?.into_iter().map(|r| r.id).collect(),
-        packages: packages::of_system(conn, id)?.into_iter().map(|p| p.urn).collect(),
-        client_ids: systems::client_ids(conn, id)?,
-        redirect_urls: systems::redirect_urls(conn, id)?,
-        names: [system.name, system.name_nn, system.name_en],
-        descriptions: [system.description, system.description_nn, system.description_en],
-        id: system.id,
+    Ok(Some(Registered {
+        spec: SystemSpec {
+            rights: systems::rights(conn, id)?.into_iter().map(|r| RightSpec::resource(r.id)).collect(),
+            packages: packages::of_system(conn, id)?.into_iter().map(|p| p.urn).collect(),
+            client_ids: systems::client_ids(conn, id)?,
+            redirect_urls: systems::redirect_urls(conn, id)?,
+            names: texts(&system.names),
+            descriptions: texts(&system.descriptions),
+            vendor: format!("0192:{}", system.vendor_org_no),
+            id: system.id,
+            visible: system.is_visible,
+        },
         vendor_org_no: system.vendor_org_no,
-        visible: system.is_visible,
+        internal_id: system.internal_id,
         deleted: system.is_deleted,
     }))
 }
 
-fn row(spec: &SystemSpec) -> System {
-    let [name, name_nn, name_en] = spec.names.clone();
-    let [description, description_nn, description_en] = spec.descriptions.clone();
+/// A text in the portal's language from the vendor's map: the language itself, else
+/// bokmål, else any.
+fn in_language(map: &BTreeMap<String, String>, lang: &str) -> String {
+    let find = |l: &str| map.iter().find(|(k, _)| k.eq_ignore_ascii_case(l)).map(|(_, v)| v.clone());
+    find(lang).or_else(|| find("nb")).or_else(|| map.values().next().cloned()).unwrap_or_default()
+}
+
+fn row(spec: &SystemSpec, vendor_org_no: &str, internal_id: &str) -> System {
+    let (names, descriptions) = (&spec.names, &spec.descriptions);
     System {
         id: spec.id.clone(),
-        vendor_org_no: spec.vendor_org_no.clone(),
-        name,
-        description,
+        vendor_org_no: vendor_org_no.to_owned(),
+        name: in_language(names, "nb"),
+        name_nn: in_language(names, "nn"),
+        name_en: in_language(names, "en"),
+        description: in_language(descriptions, "nb"),
+        description_nn: in_language(descriptions, "nn"),
+        description_en: in_language(descriptions, "en"),
         is_visible: spec.visible,
         is_deleted: false,
         created: db::now(),
-        name_nn,
-        name_en,
-        description_nn,
-        description_en,
+        internal_id: internal_id.to_owned(),
+        names: serde_json::to_string(names).unwrap_or_default(),
+        descriptions: serde_json::to_string(descriptions).unwrap_or_default(),
     }
 }
 
-fn log(conn: &mut DbConnection, by: &Registrar, spec: &SystemSpec, action: Action) -> diesel::QueryResult<()> {
-    let detail = serde_json::json!({
-        "rights": spec.rights, "accessPackages": spec.packages, "clientId": spec.client_ids,
-        "allowedRedirectUrls": spec.redirect_urls, "isVisible": spec.visible, "name": spec.names,
-    });
-    audit::record(conn, AuditActor::Vendor(&by.org_no), &spec.vendor_org_no, action, &spec.id, &detail.to_string())
+/// Writes the change to the system's log: who, with which client, and what was sent.
+fn log(
+    conn: &mut DbConnection,
+    by: &Registrar,
+    id: &str,
+    vendor_org_no: &str,
+    action: Action,
+    sent: Option<&serde_json::Value>,
+) -> diesel::QueryResult<()> {
+    let detail = serde_json::json!({"clientId": by.client_id, "changedData": sent});
+    audit::record(conn, AuditActor::Vendor(&by.org_no), vendor_org_no, action, id, &detail.to_string())
 }
 
 /// Writes the parts of a system that live beside its row.
 fn write_parts(conn: &mut DbConnection, spec: &SystemSpec) -> diesel::QueryResult<()> {
-    systems::replace_rights(conn, &spec.id, &spec.rights)?;
+    systems::replace_rights(conn, &spec.id, &spec.resource_ids())?;
     systems::replace_redirect_urls(conn, &spec.id, &spec.redirect_urls)?;
     systems::replace_client_ids(conn, &spec.id, &spec.client_ids)?;
     packages::replace_for_system(conn, &spec.id, &spec.packages)
 }
 
-pub fn create(conn: &mut DbConnection, by: &Registrar, mut spec: SystemSpec) -> Result<SystemSpec, AppError> {
-    check(conn, by, &spec, true)?;
+/// Registers a system; returns its internal GUID. `sent` is the document as sent, for
+/// the change log.
+pub fn create(
+    conn: &mut DbConnection,
+    by: &Registrar,
+    mut spec: SystemSpec,
+    sent: &serde_json::Value,
+) -> Result<String, AppError> {
+    spec.check_lengths()?;
+    let vendor_org_no =
+        vendor_org_no(&spec.vendor).ok_or_else(|| invalid("AUTH.VLD-00000", PATH_VENDOR, "expected 0192:<orgno>"))?;
+    if !by.admin && vendor_org_no != by.org_no {
+        return Err(AppError::Forbidden);
+    }
+    if parties::organisation(conn, &vendor_org_no)?.is_none() {
+        return Err(invalid("AUTH.VLD-00000", PATH_VENDOR, format!("no organisation {vendor_org_no} is known")));
+    }
+    let mut errors = Vec::new();
+    let prefix = format!("{vendor_org_no}_");
+    if spec.id.chars().any(char::is_whitespace) {
+        errors.push(error("AUTH.VLD-00013", PATH_ID, "the system id holds spaces"));
+    } else if !spec.id.starts_with(&prefix) || spec.id.len() == prefix.len() {
+        errors.push(error("AUTH.VLD-00001", PATH_ID, format!("the system id must start with {prefix}")));
+    } else if systems::id_taken(conn, &spec.id)? {
+        errors.push(error("AUTH.VLD-00002", PATH_ID, format!("{} is taken", spec.id)));
+    }
+    check_rights(conn, &spec.rights, &mut errors)?;
+    check_packages(conn, &spec.packages, &mut errors)?;
+    check_clients(conn, by, &vendor_org_no, &spec, &mut errors)?;
+    check_urls(&spec, &mut errors);
+    done(errors)?;
     spec.normalize_urls();
+    let internal_id = uuid::Uuid::new_v4().to_string();
     db::transaction::<_, AppError, _>(conn, |conn| {
-        systems::insert(conn, &row(&spec), &[], &[])?;
+        systems::insert(conn, &row(&spec, &vendor_org_no, &internal_id), &[], &[])?;
         write_parts(conn, &spec)?;
-        log(conn, by, &spec, Action::SystemCreate)?;
+        log(conn, by, &spec.id, &vendor_org_no, Action::SystemCreate, Some(sent))?;
         Ok(())
     })
     .map_err(|e| match e {
-        AppError::Duplicate(_) => AppError::Invalid(vec![error("AUTH.VLD-00002", "the system id is taken")]),
+        AppError::Duplicate(_) => AppError::Duplicate(format!("The System already exist: {}", spec.id)),
         other => other,
     })?;
-    owned(conn, by, &spec.id)
+    Ok(internal_id)
 }
 
-pub fn update(conn: &mut DbConnection, by: &Registrar, id: &str, mut spec: SystemSpec) -> Result<SystemSpec, AppError> {
-    let current = owned(conn, by, id)?;
-    if spec.id != id || spec.vendor_org_no != current.vendor_org_no {
-        return Err(AppError::Invalid(vec![error("AUTH.VLD-00001", "the id and vendor of a system cannot change")]));
+/// Replaces what a vendor states about its system (not its id or vendor).
+pub fn update(
+    conn: &mut DbConnection,
+    by: &Registrar,
+    id: &str,
+    mut spec: SystemSpec,
+    sent: &serde_json::Value,
+) -> Result<(), AppError> {
+    spec.check_lengths()?;
+    let current = visible_to(conn, by, id)?;
+    if vendor_org_no(&spec.vendor).as_deref() != Some(current.vendor_org_no.as_str()) {
+        return Err(AppError::SystemIdNotFound(id.to_owned()));
     }
-    check(conn, by, &spec, false)?;
+    if spec.id != id {
+        return Err(invalid("AUTH.VLD-00012", PATH_ID, format!("{} is not {id}", spec.id)));
+    }
+    if current.deleted {
+        return Err(AppError::SystemDeleted);
+    }
+    let mut errors = Vec::new();
+    check_rights(conn, &spec.rights, &mut errors)?;
+    check_packages(conn, &spec.packages, &mut errors)?;
+    check_clients(conn, by, &current.vendor_org_no, &spec, &mut errors)?;
+    // Altinn does not check the URLs again here; they are checked all the same.
+    check_urls(&spec, &mut errors);
+    done(errors)?;
     spec.normalize_urls();
     db::transaction::<_, AppError, _>(conn, |conn| {
-        systems::update(conn, &row(&spec))?;
+        systems::update(conn, &row(&spec, &current.vendor_org_no, &current.internal_id))?;
         write_parts(conn, &spec)?;
-        log(conn, by, &spec, Action::SystemUpdate)?;
+        log(conn, by, id, &current.vendor_org_no, Action::SystemUpdate, Some(sent))?;
         Ok(())
-    })?;
-    owned(conn, by, id)
+    })
 }
 
+/// Replaces a system's rights.
 pub fn set_rights(
     conn: &mut DbConnection,
     by: &Registrar,
     id: &str,
-    rights: Vec<String>,
-) -> Result<SystemSpec, AppError> {
-    limits::check_each("rights", &rights, limits::ID)?;
-    let mut spec = owned(conn, by, id)?;
+    rights: Vec<RightSpec>,
+    sent: &serde_json::Value,
+) -> Result<(), AppError> {
+    limits::check_each("rights", rights.iter().map(|r| &r.value), limits::ID)?;
+    let current = changeable(conn, by, id)?;
     let mut errors = Vec::new();
     check_rights(conn, &rights, &mut errors)?;
-    if !errors.is_empty() {
-        return Err(AppError::Invalid(errors));
-    }
-    spec.rights = rights;
+    done(errors)?;
+    let ids: Vec<String> = rights.iter().filter_map(RightSpec::resource_id).map(str::to_owned).collect();
     db::transaction::<_, AppError, _>(conn, |conn| {
-        systems::replace_rights(conn, id, &spec.rights)?;
-        log(conn, by, &spec, Action::SystemUpdate)?;
+        systems::replace_rights(conn, id, &ids)?;
+        log(conn, by, id, &current.vendor_org_no, Action::SystemRightsUpdate, Some(sent))?;
         Ok(())
-    })?;
-    owned(conn, by, id)
+    })
 }
 
+/// Replaces a system's access packages.
 pub fn set_packages(
     conn: &mut DbConnection,
     by: &Registrar,
     id: &str,
     urns: Vec<String>,
-) -> Result<SystemSpec, AppError> {
+    sent: &serde_json::Value,
+) -> Result<(), AppError> {
     limits::check_each("accessPackages", &urns, limits::ID)?;
-    let mut spec = owned(conn, by, id)?;
+    let current = changeable(conn, by, id)?;
     let mut errors = Vec::new();
     check_packages(conn, &urns, &mut errors)?;
-    if !errors.is_empty() {
-        return Err(AppError::Invalid(errors));
-    }
-    spec.packages = urns;
+    done(errors)?;
     db::transaction::<_, AppError, _>(conn, |conn| {
-        packages::replace_for_system(conn, id, &spec.packages)?;
-        log(conn, by, &spec, Action::SystemUpdate)?;
+        packages::replace_for_system(conn, id, &urns)?;
+        log(conn, by, id, &current.vendor_org_no, Action::SystemPackagesUpdate, Some(sent))?;
         Ok(())
-    })?;
-    owned(conn, by, id)
+    })
 }
 
 /// Deletes a system: end users no longer find it, vendors can send no new requests and
 /// its client ids are free for other systems. Existing system users stay until their
 /// owners delete them, but no system user tokens are issued for them.
 pub fn delete(conn: &mut DbConnection, by: &Registrar, id: &str) -> Result<(), AppError> {
-    let spec = owned(conn, by, id)?;
+    let current = changeable(conn, by, id).map_err(|e| match e {
+        AppError::SystemDeleted | AppError::SystemIdNotFound(_) => AppError::SystemNotFound,
+        other => other,
+    })?;
     db::transaction::<_, AppError, _>(conn, |conn| {
         systems::mark_deleted(conn, id)?;
         systems::replace_client_ids(conn, id, &[])?;
-        log(conn, by, &spec, Action::SystemDelete)?;
+        log(conn, by, id, &current.vendor_org_no, Action::SystemDelete, None)?;
         Ok(())
-    })?;
-    Ok(())
+    })
 }
 
-pub fn get(conn: &mut DbConnection, by: &Registrar, id: &str) -> Result<SystemSpec, AppError> {
-    owned(conn, by, id)
+/// One system, deleted ones included.
+pub fn get(conn: &mut DbConnection, by: &Registrar, id: &str) -> Result<Registered, AppError> {
+    visible_to(conn, by, id)
 }
 
-/// The vendor's systems (an administrator sees its own organisation's too).
-pub fn list(conn: &mut DbConnection, by: &Registrar) -> Result<Vec<SystemSpec>, AppError> {
+/// The registrar's own organisation's systems that are not deleted.
+pub fn list(conn: &mut DbConnection, by: &Registrar) -> Result<Vec<Registered>, AppError> {
     let ids: Vec<String> = systems::of_vendor(conn, &by.org_no)?.into_iter().map(|s| s.id).collect();
-    ids.iter().map(|id| owned(conn, by, id)).collect()
+    ids.iter().filter_map(|id| read(conn, id).transpose()).collect()
 }
 
-/// Every change to the system, oldest first.
-pub fn changelog(conn: &mut DbConnection, by: &Registrar, id: &str) -> Result<Vec<db::audit::AuditEvent>, AppError> {
-    let spec = match read(conn, id)? {
-        Some(spec) if by.admin || spec.vendor_org_no == by.org_no => spec,
-        _ => return Err(AppError::SystemNotFound),
-    };
-    Ok(db::audit::for_subject(conn, &spec.id)?)
+/// Every change to the system, newest first.
+pub fn changelog(conn: &mut DbConnection, by: &Registrar, id: &str) -> Result<Vec<Change>, AppError> {
+    let system = visible_to(conn, by, id)?;
+    let mut changes: Vec<Change> = db::audit::for_subject(conn, id)?
+        .into_iter()
+        .filter(|e| e.action.starts_with("system."))
+        .map(|e| {
+            let detail: serde_json::Value = serde_json::from_str(&e.detail).unwrap_or_default();
+            Change {
+                internal_id: system.internal_id.clone(),
+                by_org_no: e.actor.strip_prefix("vendor:").unwrap_or(&e.actor).to_owned(),
+                action: e.action,
+                data: detail.get("changedData").filter(|d| !d.is_null()).cloned(),
+                client_id: detail["clientId"].as_str().unwrap_or_default().to_owned(),
+                at: e.at,
+            }
+        })
+        .collect();
+    changes.reverse();
+    Ok(changes)
 }

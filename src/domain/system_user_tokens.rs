@@ -50,7 +50,7 @@ mod tests {
             system_id: "310000035_smartcloud".into(),
             party_org_no: "310000019".into(),
             external_ref: Some(" lager-1 ".into()),
-            resource_ids: vec!["ske-krav-og-betalinger".into()],
+            resource_ids: Some(vec!["ske-krav-og-betalinger".into()]),
             ..NewRequest::default()
         };
         let (request, _) = requests::create(&mut conn, "310000035", request, None).unwrap();

@@ -155,29 +155,49 @@ pub fn history(conn: &mut DbConnection, id: &str) -> Result<Vec<HistoryEntry>, A
 /// A system user and the URNs of its access packages.
 pub type WithPackages = (SystemUser, Vec<String>);
 
-/// One page of a vendor's system's live system users after the cursor `after`.
+/// One page of a vendor's system's live system users from the cursor `from` on.
 pub fn page_for_vendor(
     conn: &mut DbConnection,
     vendor_org_no: &str,
     system_id: &str,
-    after: Option<&str>,
+    from: Option<&str>,
     limit: i64,
-) -> Result<(System, Vec<WithPackages>), AppError> {
-    let system = systems::owned_by(conn, vendor_org_no, system_id)?;
-    let users = system_users::live_page_by_system(conn, system_id, after, limit)?;
+) -> Result<Vec<WithPackages>, AppError> {
+    systems::owned_by(conn, vendor_org_no, system_id)?;
+    let users = system_users::live_page_by_system(conn, system_id, from, limit)?;
+    with_packages(conn, users)
+}
+
+/// The live system user of one of the vendor's systems for a party and external
+/// reference (which defaults to the party); "not found" for another vendor's.
+pub fn find_for_vendor(
+    conn: &mut DbConnection,
+    vendor_org_no: &str,
+    system_id: &str,
+    party_org_no: &str,
+    external_ref: Option<&str>,
+) -> Result<WithPackages, AppError> {
+    systems::owned_by(conn, vendor_org_no, system_id).map_err(|_| AppError::SystemUserNotFound)?;
+    let external_ref = super::external_ref(external_ref, party_org_no);
+    let user = system_users::find_live_by_triple(conn, party_org_no, system_id, &external_ref)?
+        .ok_or(AppError::SystemUserNotFound)?;
+    with_packages(conn, vec![user])?.pop().ok_or(AppError::SystemUserNotFound)
+}
+
+/// System users with the URNs of their access packages, read in one query.
+fn with_packages(conn: &mut DbConnection, users: Vec<SystemUser>) -> Result<Vec<WithPackages>, AppError> {
     let ids: Vec<String> = users.iter().map(|u| u.id.clone()).collect();
     let mut urns: HashMap<String, Vec<String>> = HashMap::new();
     for (id, urn) in db::packages::urns_of_system_users(conn, &ids)? {
         urns.entry(id).or_default().push(urn);
     }
-    let users = users
+    Ok(users
         .into_iter()
         .map(|user| {
             let packages = urns.remove(&user.id).unwrap_or_default();
             (user, packages)
         })
-        .collect();
-    Ok((system.system, users))
+        .collect())
 }
 
 #[cfg(test)]

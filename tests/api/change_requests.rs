@@ -46,7 +46,9 @@ async fn a_change_adds_rights_all_or_nothing_and_removes_unwanted(app: TestApp) 
     assert_eq!(change["requiredRights"], json!([right(A_MELDING)]), "only what is missing is added");
     let page = path_of(&change["confirmUrl"]);
     let overview = app.logged_in(KONSERT).await.get("/accessmanagement/ui/systemuser/overview").await;
-    assert!(overview.body.contains(&format!("href=\"{page}\"")), "the change waits on the overview");
+    let listed =
+        format!("href=\"/accessmanagement/ui/systemuser/changerequest?id={}\"", change["id"].as_str().unwrap());
+    assert!(overview.body.contains(&listed), "the change waits on the overview");
 
     // FORSIKTIG LØVE may not add A-melding; nothing changes.
     let love = app.logged_in(LOVE).await;
@@ -109,7 +111,7 @@ async fn change_requests_are_validated_found_and_withdrawn(app: TestApp) {
             &json!({"systemId": SMARTCLOUD_LONN, "partyOrgNo": APE, "requiredRights": [right(A_MELDING)]}),
         )
         .await;
-    assert_eq!((status, problem["code"].as_str()), (404, Some("STG-00008")), "no system user yet");
+    assert_eq!((status, problem["code"].as_str()), (404, Some("AUTH-00015")), "no system user yet");
     let user = lonn_user(&app).await;
     let (status, problem) = app
         .api_post(
@@ -118,7 +120,7 @@ async fn change_requests_are_validated_found_and_withdrawn(app: TestApp) {
             &json!({"systemId": SMARTCLOUD, "partyOrgNo": APE, "systemUserId": user, "requiredRights": [right(KRAV)]}),
         )
         .await;
-    assert_eq!((status, problem["code"].as_str()), (404, Some("STG-00008")), "the system user is another system's");
+    assert_eq!((status, problem["code"].as_str()), (404, Some("AUTH-00015")), "the system user is another system's");
     let (status, problem) = app
         .api_post(
             &token,
@@ -141,7 +143,7 @@ async fn change_requests_are_validated_found_and_withdrawn(app: TestApp) {
     let (status, list) = app.api_get(&token, &format!("{CHANGES}/bysystem/{SMARTCLOUD_LONN}")).await;
     assert_eq!((status, list["data"].as_array().unwrap().len()), (200, 1));
     let url = app.url(&format!("{CHANGES}/{correlation}"));
-    assert_eq!(app.http.delete(&url).bearer_auth(&token).send().await.unwrap().status(), 200);
+    assert_eq!(app.http.delete(&url).bearer_auth(&token).send().await.unwrap().status(), 202);
     let (status, _) = app.api_get(&token, &format!("{CHANGES}/{correlation}")).await;
     assert_eq!(status, 404);
 }

@@ -1,13 +1,6 @@
 //! The vendor API trusts an outside issuer configured by its JWKS URL.
 
-use std::net::TcpListener;
-
-use actix_web::{App, HttpResponse, HttpServer, web};
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
-use ring::rand::SystemRandom;
-use ring::signature::{ECDSA_P256_SHA256_FIXED_SIGNING, EcdsaKeyPair, KeyPair};
 use serde_json::{Value, json};
 
 use crate::common::*;
@@ -24,38 +17,6 @@ fn trusting(url: String) -> impl FnOnce(&mut systemtilgang::config::Config) {
             audience: Some(AUDIENCE.into()),
         })
     }
-}
-
-/// Serves `jwks` at `/jwks.json` on a free loopback port, as the outside issuer does.
-fn serve_jwks(jwks: Value) -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}/jwks.json", listener.local_addr().unwrap());
-    let server = HttpServer::new(move || {
-        let jwks = jwks.clone();
-        App::new().route(
-            "/jwks.json",
-            web::get().to(move || {
-                let jwks = jwks.clone();
-                async move { HttpResponse::Ok().json(jwks) }
-            }),
-        )
-    })
-    .workers(1)
-    .listen(listener)
-    .unwrap()
-    .run();
-    tokio::spawn(server);
-    url
-}
-
-fn key_pair() -> (Vec<u8>, Value) {
-    let rng = SystemRandom::new();
-    let pkcs8 = EcdsaKeyPair::generate_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, &rng).unwrap().as_ref().to_vec();
-    let pair = EcdsaKeyPair::from_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, &pkcs8, &rng).unwrap();
-    let point = pair.public_key().as_ref();
-    let jwk = json!({"kty": "EC", "crv": "P-256", "kid": "mp-1", "alg": "ES256",
-        "x": URL_SAFE_NO_PAD.encode(&point[1..33]), "y": URL_SAFE_NO_PAD.encode(&point[33..65])});
-    (pkcs8, jwk)
 }
 
 fn outside_token(pkcs8: &[u8], kid: &str, issuer: &str) -> String {
@@ -76,7 +37,7 @@ fn outside_token_with(pkcs8: &[u8], kid: &str, change: impl FnOnce(&mut Value)) 
 }
 
 async fn check(backend: Backend) {
-    let (pkcs8, jwk) = key_pair();
+    let (pkcs8, jwk) = outside_key_pair();
     let url = serve_jwks(json!({"keys": [jwk]}));
     let Some(app) = TestApp::spawn_with(backend, trusting(url)).await else {
         return;
@@ -84,7 +45,7 @@ async fn check(backend: Backend) {
     let path = format!("/authentication/api/v1/systemuser/request/vendor/bysystem/{SMARTCLOUD}");
     let (status, body) = app.api_get(&outside_token(&pkcs8, "mp-1", ISSUER), &path).await;
     assert_eq!(status, 200, "{body}");
-    let (other, _) = key_pair();
+    let (other, _) = outside_key_pair();
     for (what, token) in [
         ("wrong key", outside_token(&other, "mp-1", ISSUER)),
         ("unknown key id", outside_token(&pkcs8, "mp-2", ISSUER)),
@@ -100,6 +61,11 @@ async fn check(backend: Backend) {
         let (status, _) = app.api_get(&token, &path).await;
         assert_eq!(status, 401, "{what}");
     }
+    // A valid token naming no organisation cannot act as a vendor (Altinn's AUTH-00023).
+    let anonymous = outside_token_with(&pkcs8, "mp-1", |c| drop(c.as_object_mut().unwrap().remove("consumer")));
+    let (status, problem) = app.api_get(&anonymous, &path).await;
+    assert_eq!((status, problem["code"].as_str()), (401, Some("AUTH-00023")), "{problem}");
+    assert_eq!(problem["title"], "Can't resolve the Organisation Number for the Vendor from the Token.");
     // The scope still counts: a read token cannot write.
     let (status, _) = app
         .api_post(
@@ -119,7 +85,7 @@ async fn check(backend: Backend) {
         "rights": [], "clientId": ["maskinporten-client"], "allowedRedirectUrls": [],
     });
     let (status, body) = app.api_post(&writer, "/authentication/api/v1/systemregister/vendor", &system).await;
-    assert_eq!(status, 201, "{body}");
+    assert_eq!(status, 200, "{body}");
     system["id"] = json!("310000035_maskinporten2");
     system["clientId"] = json!(["someone-elses-client"]);
     let (status, _) = app.api_post(&writer, "/authentication/api/v1/systemregister/vendor", &system).await;
@@ -138,7 +104,7 @@ async fn tokens_of_the_trusted_issuer_are_accepted_postgres() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_unreachable_key_set_refuses_instead_of_failing() {
-    let (pkcs8, _) = key_pair();
+    let (pkcs8, _) = outside_key_pair();
     let dead = "http://127.0.0.1:9/jwks.json".to_owned();
     let app = TestApp::spawn_with(Backend::Sqlite, trusting(dead)).await.unwrap();
     let path = format!("/authentication/api/v1/systemuser/request/vendor/bysystem/{SMARTCLOUD}");

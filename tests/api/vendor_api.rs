@@ -13,7 +13,7 @@ on_both_backends!(
     malformed_bodies_are_400_problems_never_500,
     a_live_system_user_blocks_a_new_request_until_deleted,
     requests_are_found_by_id_external_ref_and_system_with_paging,
-    a_vendor_withdraws_only_pending_requests,
+    a_vendor_deletes_requests_in_any_state_to_ask_again,
     a_vendor_sees_only_its_own_systems,
     tokens_and_scopes_are_enforced,
     the_token_endpoint_follows_oauth2,
@@ -120,7 +120,7 @@ async fn a_live_system_user_blocks_a_new_request_until_deleted(app: TestApp) {
         .await;
     let token = app.vendor_token(None).await;
     let (status, problem) = app.api_post(&token, REQUESTS, &request_body(SMARTCLOUD, APE, &[KRAV], None)).await;
-    assert_eq!((status, problem_code(&problem)), (409, "AUTH-00004"));
+    assert_eq!((status, problem_code(&problem)), (400, "AUTH-00004"));
 
     browser
         .submit(
@@ -128,8 +128,14 @@ async fn a_live_system_user_blocks_a_new_request_until_deleted(app: TestApp) {
             &format!("/accessmanagement/ui/systemuser/{id}/delete"),
         )
         .await;
+    // As in Altinn, the accepted request still answers for the triple until the vendor
+    // deletes it; then a new one can be made.
+    let (status, again) = app.api_post(&token, REQUESTS, &request_body(SMARTCLOUD, APE, &[KRAV], None)).await;
+    assert_eq!((status, &again["id"], &again["status"]), (200, &json!(id), &json!("Accepted")));
+    let deleted = app.http.delete(app.url(&format!("{REQUESTS}/{id}"))).bearer_auth(&token).send().await.unwrap();
+    assert_eq!(deleted.status(), 202);
     let (status, _) = app.api_post(&token, REQUESTS, &request_body(SMARTCLOUD, APE, &[KRAV], None)).await;
-    assert_eq!(status, 201, "deleting the system user frees the triple");
+    assert_eq!(status, 201, "deleting the system user and the request frees the triple");
 }
 
 async fn requests_are_found_by_id_external_ref_and_system_with_paging(app: TestApp) {
@@ -173,11 +179,13 @@ async fn requests_are_found_by_id_external_ref_and_system_with_paging(app: TestA
     assert_eq!(seen, ids);
 }
 
-async fn a_vendor_withdraws_only_pending_requests(app: TestApp) {
+async fn a_vendor_deletes_requests_in_any_state_to_ask_again(app: TestApp) {
     let token = app.vendor_token(None).await;
     let pending = app.create_request(SMARTCLOUD, &[KRAV], None).await;
     let url = app.url(&format!("{REQUESTS}/{}", pending["id"].as_str().unwrap()));
-    assert_eq!(app.http.delete(&url).bearer_auth(&token).send().await.unwrap().status(), 200);
+    let deleted = app.http.delete(&url).bearer_auth(&token).send().await.unwrap();
+    assert_eq!(deleted.status(), 202);
+    assert_eq!(deleted.text().await.unwrap(), "", "no body");
     let (status, _) = app.api_get(&token, &format!("{REQUESTS}/{}", pending["id"].as_str().unwrap())).await;
     assert_eq!(status, 404);
 
@@ -190,10 +198,16 @@ async fn a_vendor_withdraws_only_pending_requests(app: TestApp) {
             "/accessmanagement/ui/systemuser/request/reject",
         )
         .await;
+    // Asking again answers with the rejected request; deleting it lets the vendor ask anew.
+    let (status, again) = app.api_post(&token, REQUESTS, &request_body(SMARTCLOUD, APE, &[KRAV], None)).await;
+    assert_eq!((status, &again["id"], &again["status"]), (200, &json!(id), &json!("Rejected")));
     let response = app.http.delete(app.url(&format!("{REQUESTS}/{id}"))).bearer_auth(&token).send().await.unwrap();
-    assert_eq!(response.status(), 409);
-    let problem: Value = response.json().await.unwrap();
-    assert_eq!(problem_code(&problem), "AUTH-00013");
+    assert_eq!(response.status(), 202);
+    let (status, renewed) = app.api_post(&token, REQUESTS, &request_body(SMARTCLOUD, APE, &[KRAV], None)).await;
+    assert_eq!(status, 201);
+    assert_ne!(renewed["id"], json!(id));
+    let again = app.http.delete(app.url(&format!("{REQUESTS}/{id}"))).bearer_auth(&token).send().await.unwrap();
+    assert_eq!(again.status(), 404, "deleted once");
 }
 
 async fn a_vendor_sees_only_its_own_systems(app: TestApp) {
@@ -207,7 +221,7 @@ async fn a_vendor_sees_only_its_own_systems(app: TestApp) {
     );
     let other = &app.token_for("other-vendor", None).await;
     let checks = [
-        (format!("{REQUESTS}/{id}"), "AUTH-00010"),
+        (format!("{REQUESTS}/{id}"), "AUTH-00011"),
         (format!("{REQUESTS}/bysystem/{SMARTCLOUD}"), "AUTH-00011"),
         (format!("{REQUESTS}/byexternalref/{SMARTCLOUD}/{APE}/{APE}"), "AUTH-00011"),
         (format!("/authentication/api/v1/systemuser/vendor/bysystem/{SMARTCLOUD}"), "AUTH-00011"),
@@ -256,7 +270,7 @@ async fn tokens_and_scopes_are_enforced(app: TestApp) {
     // A read-only token may read but not write.
     let read = app.vendor_token(Some("altinn:authentication/systemuser.request.read")).await;
     let (status, problem) = app.api_post(&read, REQUESTS, &body).await;
-    assert_eq!((status, problem_code(&problem)), (403, "STG-00403"));
+    assert_eq!((status, problem_code(&problem)), (403, "AUTH-00044"));
     let (status, _) = app.api_get(&read, &format!("{REQUESTS}/bysystem/{SMARTCLOUD}")).await;
     assert_eq!(status, 200);
     let write = app.vendor_token(Some("altinn:authentication/systemuser.request.write")).await;
@@ -362,10 +376,7 @@ async fn the_api_description_is_served() {
     assert_eq!(doc["openapi"], "3.1.0");
     assert!(doc["paths"]["/authentication/api/v1/systemuser/request/vendor"]["post"].is_object());
     assert!(doc["components"]["schemas"]["Problem"].is_object());
-    assert_eq!(
-        doc["info"]["x-problem-codes"]["AUTH-00021"],
-        "The redirect URL is not among the system's allowed redirect URLs."
-    );
+    assert_eq!(doc["info"]["x-problem-codes"]["AUTH-00021"], "The RedirectUri was not found or not valid.");
 }
 
 async fn the_scope_is_checked_before_the_body(app: TestApp) {

@@ -388,12 +388,10 @@ async fn every_flow(me: &Person<'_>) {
     assert_eq!(me.url().await, receipt);
 
     // Missing rights: FORSIKTIG LØVE may not give A-melding, and rejects.
-    let lonn = vendor_request(
-        base,
-        vendor,
-        standard_request("310000035_smartcloud_lonn", &["ske-krav-og-betalinger", "a-melding"], None),
-    )
-    .await;
+    // Another external reference: the rejected request above still answers for its own.
+    let mut both = standard_request("310000035_smartcloud_lonn", &["ske-krav-og-betalinger", "a-melding"], None);
+    both["externalRef"] = json!("lonn-hovedkontor");
+    let lonn = vendor_request(base, vendor, both).await;
     me.goto("/accessmanagement/ui/systemuser/overview").await;
     me.press("Logg ut").await;
     me.test_login("FORSIKTIG LØVE").await;

@@ -3,7 +3,14 @@
 //! the test suites, each of which uses only part of it.
 #![allow(dead_code)]
 
+use std::net::TcpListener;
 use std::sync::OnceLock;
+
+use actix_web::{App, HttpResponse, HttpServer, web};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use ring::rand::SystemRandom;
+use ring::signature::{ECDSA_P256_SHA256_FIXED_SIGNING, EcdsaKeyPair, KeyPair};
 
 use diesel::{Connection, RunQueryDsl};
 use reqwest::redirect::Policy;
@@ -397,4 +404,36 @@ impl Page {
             .map(|e| e.text().collect::<Vec<_>>().join(" ").split_whitespace().collect::<Vec<_>>().join(" "))
             .collect()
     }
+}
+
+/// Serves `jwks` (an outside token issuer's keys) at `/jwks.json` on a free loopback port, as the outside issuer does.
+pub fn serve_jwks(jwks: Value) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/jwks.json", listener.local_addr().unwrap());
+    let server = HttpServer::new(move || {
+        let jwks = jwks.clone();
+        App::new().route(
+            "/jwks.json",
+            web::get().to(move || {
+                let jwks = jwks.clone();
+                async move { HttpResponse::Ok().json(jwks) }
+            }),
+        )
+    })
+    .workers(1)
+    .listen(listener)
+    .unwrap()
+    .run();
+    tokio::spawn(server);
+    url
+}
+
+pub fn outside_key_pair() -> (Vec<u8>, Value) {
+    let rng = SystemRandom::new();
+    let pkcs8 = EcdsaKeyPair::generate_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, &rng).unwrap().as_ref().to_vec();
+    let pair = EcdsaKeyPair::from_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, &pkcs8, &rng).unwrap();
+    let point = pair.public_key().as_ref();
+    let jwk = serde_json::json!({"kty": "EC", "crv": "P-256", "kid": "mp-1", "alg": "ES256",
+        "x": URL_SAFE_NO_PAD.encode(&point[1..33]), "y": URL_SAFE_NO_PAD.encode(&point[33..65])});
+    (pkcs8, jwk)
 }

@@ -47,7 +47,7 @@ async fn choosing_and_confirming_creates_the_access(app: TestApp) {
 
     // A second one for the same system is refused with a clear message.
     let again = browser.submit(&format!("{CREATE}?system={SMARTCLOUD_LONN}"), CREATE).await;
-    assert_eq!(again.status, 409);
+    assert_eq!(again.status, 400);
     assert!(again.texts("[role=alert]")[0].contains("har allerede en systemtilgang"));
     assert_eq!(app.vendor_system_users(SMARTCLOUD_LONN).await.len(), 1);
 }

@@ -61,7 +61,10 @@ async fn approving_redirects_to_the_vendor_and_creates_the_system_user(app: Test
     let request =
         app.create_request(SMARTCLOUD, &[KRAV], Some("https://smartcloud.example/kvittering?session=42")).await;
     let id = request["id"].as_str().unwrap();
-    assert_eq!(request["confirmUrl"], format!("{}/accessmanagement/ui/systemuser/request?id={id}", app.address));
+    assert_eq!(
+        request["confirmUrl"],
+        format!("{}/accessmanagement/ui/systemuser/request?id={id}&DONTCHOOSEREPORTEE=true", app.address)
+    );
 
     let browser = app.logged_in(KONSERT).await;
     let page = browser.get(&confirm_path(&request)).await;
