@@ -47,11 +47,11 @@ pub struct ChangeRequestBody {
 pub struct ChangeQuery {
     /// The id the change request gets (a UUID of the vendor's choosing).
     #[serde(rename = "correlation-id")]
-    #[param(rename = "correlation-id")]
+    #[param(rename = "correlation-id", pattern = "^[0-9a-fA-F-]{36}$")]
     pub correlation_id: Option<String>,
     /// The system user to change.
     #[serde(rename = "system-user-id")]
-    #[param(rename = "system-user-id")]
+    #[param(rename = "system-user-id", pattern = "^[0-9a-fA-F-]{36}$")]
     pub system_user_id: Option<String>,
 }
 

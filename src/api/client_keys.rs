@@ -13,7 +13,7 @@ use crate::state::AppState;
 
 #[utoipa::path(put, path = "/authentication/api/v1/vendor/clients/{client_id}/jwks", tag = "authentication",
     params(("client_id" = String, Path)), request_body(content = Object, description = "A JWK set of public RSA or EC keys"),
-    responses((status = 204, description = "Registered"), (status = "4XX", body = Problem)), security(("vendor" = ["altinn:authentication/systemregister.write"])))]
+    responses((status = 204, description = "Registered"), (status = "4XX", body = Problem, content_type = "application/problem+json")), security(("vendor" = ["altinn:authentication/systemregister.write"])))]
 pub async fn put_client_keys(
     state: web::Data<AppState>,
     caller: Caller,

@@ -40,7 +40,7 @@ pub struct DecisionResponse {
 }
 
 #[utoipa::path(post, path = "/authorization/api/v1/decision", tag = "decisions",
-    request_body = DecisionRequest, responses((status = 200, body = DecisionResponse), (status = "4XX", body = Problem)),
+    request_body = DecisionRequest, responses((status = 200, body = DecisionResponse), (status = "4XX", body = Problem, content_type = "application/problem+json")),
     security(("vendor" = ["altinn:authorization/pdp"])))]
 pub async fn decide(
     state: web::Data<AppState>,

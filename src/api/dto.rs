@@ -78,7 +78,8 @@ pub fn packages(urns: impl IntoIterator<Item = String>) -> Vec<AccessPackageDto>
 pub struct CreateRequestBody {
     #[schema(min_length = 1, max_length = 255)]
     pub system_id: String,
-    #[schema(min_length = 1, max_length = 255)]
+    /// The organisation number of the party (nine digits).
+    #[schema(pattern = "^[0-9]{9}$")]
     pub party_org_no: String,
     /// Defaults to `partyOrgNo`.
     #[schema(max_length = 255)]
@@ -98,7 +99,8 @@ pub struct CreateRequestBody {
 pub struct CreateAgentRequestBody {
     #[schema(min_length = 1, max_length = 255)]
     pub system_id: String,
-    #[schema(min_length = 1, max_length = 255)]
+    /// The organisation number of the party (nine digits).
+    #[schema(pattern = "^[0-9]{9}$")]
     pub party_org_no: String,
     #[schema(max_length = 255)]
     pub external_ref: Option<String>,
@@ -336,6 +338,7 @@ pub struct Paginated<T> {
 #[into_params(parameter_in = Query)]
 pub struct PageQuery {
     /// The opaque continuation token from `links.next`.
+    #[param(pattern = "^[A-Za-z0-9_-]+$")]
     pub token: Option<String>,
 }
 

@@ -21,7 +21,7 @@ use crate::tokens::OrgClaim;
 #[serde(rename_all = "camelCase")]
 pub struct SystemBody {
     /// `<vendor orgno>_…`, without spaces.
-    #[schema(min_length = 1, max_length = 255)]
+    #[schema(pattern = "^[0-9]{9}_[^\\s]+$", max_length = 255)]
     pub id: String,
     /// The vendor, `{"authority":"iso6523-actorid-upis","ID":"0192:<orgno>"}` (the authority may be left out).
     pub vendor: OrgClaim,

@@ -7,6 +7,7 @@ mod common;
 mod assertions;
 mod change_requests;
 mod input_limits;
+mod schemathesis;
 mod system_register;
 mod token_limits;
 mod tokens_and_decisions;
