@@ -9,7 +9,9 @@ use serde::{Deserialize, Serialize};
 
 use super::auth::Caller;
 use super::body::Body;
-use super::dto::{AccessPackageDto, PageQuery, Paginated, Problem, RightDto, Shown, packages, resource_ids, rights};
+use super::dto::{
+    AccessPackageDto, PageQuery, Paginated, Problem, RightDto, Shown, packages, page, resource_ids, rights,
+};
 use super::dto::{confirm_url, timestamp};
 use super::problem::ApiError;
 use crate::db::system_users::SystemUser;
@@ -255,14 +257,11 @@ pub async fn change_requests_by_system(
     query: web::Query<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(scopes::REQUEST_READ)?;
-    let (vendor, from) = (caller.vendor()?, query.first_key()?);
-    let base = format!("{}{}", state.public_url, req.path());
-    let (expiry, size) = (state.request_expiry, state.page_size);
-    let items = state
-        .db(move |conn| change_requests::page_by_system(conn, &vendor, &system_id, from.as_deref(), size + 1, expiry))
-        .await?;
-    let page = Paginated::from_items(items, size, &base, |d| &d.request.id, |d| ChangeResponse::new(d, Shown::Listed));
-    Ok(HttpResponse::Ok().json(page))
+    let (vendor, expiry) = (caller.vendor()?, state.request_expiry);
+    let fetch = move |conn: &mut _, from: Option<&str>, limit| {
+        change_requests::page_by_system(conn, &vendor, &system_id, from, limit, expiry)
+    };
+    page(&req, &state, &query, fetch, |d| &d.request.id, |d| ChangeResponse::new(d, Shown::Listed)).await
 }
 
 /// Deletes a change request, whatever its status (202, no body).

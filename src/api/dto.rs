@@ -358,6 +358,27 @@ impl PageQuery {
     }
 }
 
+/// Answers one page of a list: reads up to one more than a page from the key the
+/// query's token names (`fetch` gets that key and the limit) and links to the rest.
+pub async fn page<I, T>(
+    req: &actix_web::HttpRequest,
+    state: &crate::state::AppState,
+    query: &PageQuery,
+    fetch: impl FnOnce(&mut crate::db::DbConnection, Option<&str>, i64) -> Result<Vec<I>, AppError> + Send + 'static,
+    key: impl Fn(&I) -> &str,
+    map: impl FnMut(I) -> T,
+) -> Result<actix_web::HttpResponse, super::problem::ApiError>
+where
+    I: Send + 'static,
+    T: Serialize,
+{
+    let from = query.first_key()?;
+    let base = format!("{}{}", state.public_url, req.path());
+    let size = state.page_size;
+    let items = state.db(move |conn| fetch(conn, from.as_deref(), size + 1)).await?;
+    Ok(actix_web::HttpResponse::Ok().json(Paginated::from_items(items, size, &base, key, map)))
+}
+
 impl<T> Paginated<T> {
     /// A page from up to `size + 1` items in key order: the extra one is the first of the
     /// next page, whose key the `next` link carries.

@@ -8,7 +8,7 @@ use super::auth::Caller;
 use super::body::Body;
 use super::dto::{
     AgentRequestResponse, CreateAgentRequestBody, CreateRequestBody, PageQuery, Paginated, Problem, RequestResponse,
-    Shown, request_location,
+    Shown, page, request_location,
 };
 use super::problem::ApiError;
 use crate::domain::requests::{self, NewRequest, RequestDetails, UserType};
@@ -73,14 +73,11 @@ async fn by_system(
     query: PageQuery,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(scopes::REQUEST_READ)?;
-    let (vendor, from) = (caller.vendor()?, query.first_key()?);
-    let base = format!("{}{}", state.public_url, req.path());
-    let (expiry, size) = (state.request_expiry, state.page_size);
-    let items = state
-        .db(move |conn| requests::page_by_system(conn, &vendor, &system_id, from.as_deref(), size + 1, kind, expiry))
-        .await?;
-    let page = Paginated::from_items(items, size, &base, |d| &d.request.id, |d| answer(d, Shown::Listed));
-    Ok(HttpResponse::Ok().json(page))
+    let (vendor, expiry) = (caller.vendor()?, state.request_expiry);
+    let fetch = move |conn: &mut _, from: Option<&str>, limit| {
+        requests::page_by_system(conn, &vendor, &system_id, from, limit, kind, expiry)
+    };
+    page(&req, &state, &query, fetch, |d| &d.request.id, |d| answer(d, Shown::Listed)).await
 }
 
 /// Deletes a request whatever its status (202, no body), so that the triple is free to

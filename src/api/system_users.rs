@@ -5,7 +5,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 
 use super::auth::Caller;
-use super::dto::{ClientResponse, PageQuery, Paginated, Problem, SystemUserResponse};
+use super::dto::{ClientResponse, PageQuery, Paginated, Problem, SystemUserResponse, page};
 use super::problem::ApiError;
 use crate::domain::{self, system_users};
 use crate::scopes;
@@ -24,16 +24,12 @@ pub async fn system_users_by_system(
     query: web::Query<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require_any(&[scopes::REGISTER_WRITE, scopes::REGISTER_ADMIN, scopes::REQUEST_READ])?;
-    let (vendor, from) = (caller.vendor()?, query.first_key()?);
-    let base = format!("{}{}", state.public_url, req.path());
-    let size = state.page_size;
+    let vendor = caller.vendor()?;
     let supplier = vendor.clone();
-    let users = state
-        .db(move |conn| system_users::page_for_vendor(conn, &vendor, &system_id, from.as_deref(), size + 1))
-        .await?;
-    let page =
-        Paginated::from_items(users, size, &base, |(u, _)| &u.id, |(u, p)| SystemUserResponse::new(u, &supplier, p));
-    Ok(HttpResponse::Ok().json(page))
+    let fetch = move |conn: &mut _, from: Option<&str>, limit| {
+        system_users::page_for_vendor(conn, &vendor, &system_id, from, limit)
+    };
+    page(&req, &state, &query, fetch, |(u, _)| &u.id, |(u, p)| SystemUserResponse::new(u, &supplier, p)).await
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -83,11 +79,9 @@ pub async fn agent_clients(
     query: web::Query<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(scopes::REQUEST_READ)?;
-    let (vendor, from) = (caller.vendor()?, query.first_key()?);
-    let base = format!("{}{}", state.public_url, req.path());
-    let size = state.page_size;
-    let rows =
-        state.db(move |conn| domain::clients::page_for_vendor(conn, &vendor, &id, from.as_deref(), size + 1)).await?;
-    let page = Paginated::from_items(rows, size, &base, |(d, _)| &d.id, |(d, org)| ClientResponse::new(d, org));
-    Ok(HttpResponse::Ok().json(page))
+    let vendor = caller.vendor()?;
+    let fetch = move |conn: &mut _, from: Option<&str>, limit| {
+        domain::clients::page_for_vendor(conn, &vendor, &id, from, limit)
+    };
+    page(&req, &state, &query, fetch, |(d, _)| &d.id, |(d, org)| ClientResponse::new(d, org)).await
 }
