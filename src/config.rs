@@ -23,6 +23,16 @@ pub enum Command {
     Serve,
     /// Bring the database schema up to date and exit.
     Migrate,
+    /// Print an access token for a person using an end-user system, as Altinn gives one
+    /// for an ID-porten login: for trying the client delegation API (demo mode only).
+    PersonToken {
+        /// The person's national identity number.
+        #[arg(long)]
+        pid: String,
+        /// The scopes of the token.
+        #[arg(long, num_args = 1.., default_values_t = [crate::scopes::CLIENTS_READ.to_owned(), crate::scopes::CLIENTS_WRITE.to_owned()])]
+        scope: Vec<String>,
+    },
     /// Migrate and load the demo data into an empty database, then exit.
     Seed {
         /// Also generate a large accounting firm with this many clients (for scale tests).

@@ -171,7 +171,7 @@ const CLIENTS: &[(&str, &str)] = &[
 /// Steps of the demo data in the order they were introduced; a database records how many
 /// it has, so an existing demo database gets only the newer ones.
 const STEPS: &[fn(&mut DbConnection) -> QueryResult<()>] =
-    &[load_cast, load_clients, load_integration, load_example_client];
+    &[load_cast, load_clients, load_integration, load_example_client, load_relations];
 const VERSION_KEY: &str = "demo_data_version";
 
 /// Loads the demo data into an empty database, or the steps an older demo database lacks.
@@ -199,13 +199,186 @@ pub fn holds_demo_data(conn: &mut DbConnection) -> QueryResult<bool> {
     Ok(secrets::get(conn, VERSION_KEY)?.is_some() || vendor_clients::find(conn, VENDOR_CLIENT_ID)?.is_some())
 }
 
+/// A package that clients give their facilitator: delegable, not assignable.
+fn client_package(urn: &str, name: &str, description: &str) -> AccessPackage {
+    AccessPackage {
+        urn: urn.into(),
+        name: name.into(),
+        description: description.into(),
+        assignable: false,
+        delegable: true,
+    }
+}
+
+/// A client package and the relation that gives it.
+struct ClientPackage {
+    urn: &'static str,
+    name: &'static str,
+    description: &'static str,
+    relation: &'static str,
+    /// The organisation forms of the clients it is given for (None: every form).
+    org_forms: Option<&'static [&'static str]>,
+    /// What it lets a system do.
+    resources: &'static [&'static str],
+}
+
+/// The client packages of 2026 beside the first ones.
+const MORE_CLIENT_PACKAGES: &[ClientPackage] = &[
+    ClientPackage {
+        urn: "urn:altinn:accesspackage:regnskapsforer-lonn",
+        name: "Regnskapsfører lønn",
+        description: "Føre lønn for klienten og sende a-melding.",
+        relation: "REGNSKAPSFORER",
+        org_forms: None,
+        resources: &["a-melding"],
+    },
+    ClientPackage {
+        urn: "urn:altinn:accesspackage:revisormedarbeider",
+        name: "Revisormedarbeider",
+        description: "Arbeide med revisjonen av klientens regnskap.",
+        relation: "REVISOR",
+        org_forms: None,
+        resources: &["ske-krav-og-betalinger"],
+    },
+    ClientPackage {
+        urn: FORRETNINGSFORER_PACKAGE,
+        name: "Forretningsfører eiendom",
+        description: "Forvalte eiendommen for et eierseksjonssameie eller borettslag.",
+        relation: "FORRETNINGSFORER",
+        org_forms: Some(&["ESEK", "BRL"]),
+        resources: &["ske-krav-og-betalinger"],
+    },
+];
+
+const FORRETNINGSFORER_PACKAGE: &str = "urn:altinn:accesspackage:forretningsforer-eiendom";
+/// An ordinary package: the organisation gives it to its own people or systems.
+pub const ORDINARY_PACKAGE: &str = "urn:altinn:accesspackage:skattegrunnlag";
+
+/// An ordinary package that cannot be passed on (Altinn's `isDelegable: false`).
+pub const KEPT_PACKAGE: &str = "urn:altinn:accesspackage:hovedadministrator";
+
+/// New clients of the firm: (org no, name, form, relations).
+const MORE_CLIENTS: &[(&str, &str, &str, &[&str])] = &[
+    // An auditing client set: clients the firm audits.
+    ("310000191", "PRESIS GRUNDIG MAUR AS", "AS", &["REVISOR"]),
+    ("310000205", "SIKKER ÆRLIG SPURV AS", "AS", &["REVISOR"]),
+    ("310000213", "FLITTIG NØYSOM BIE AS", "AS", &["REVISOR", "REGNSKAPSFORER"]),
+    // Property management: only an eierseksjonssameie or borettslag gets the package.
+    ("310000221", "SOLSIDEN EIERSEKSJONSSAMEIE", "ESEK", &["FORRETNINGSFORER"]),
+    ("310000248", "GRØNLIA BORETTSLAG", "BRL", &["FORRETNINGSFORER"]),
+    ("310000256", "HAVNEGATA NÆRINGSBYGG AS", "AS", &["FORRETNINGSFORER"]),
+];
+
+/// Agent systems for auditors, property managers and a firm's own use: (id, names,
+/// packages, client id).
+const MORE_AGENT_SYSTEMS: &[(&str, [&str; 3], &[&str], &str)] = &[
+    (
+        "310000035_smartcloud_revisjon",
+        ["SmartCloud Revisjon", "SmartCloud Revisjon", "SmartCloud Audit"],
+        &["urn:altinn:accesspackage:ansvarlig-revisor", "urn:altinn:accesspackage:revisormedarbeider"],
+        "demo-smartcloud-revisjon",
+    ),
+    (
+        "310000035_smartcloud_eiendom",
+        ["SmartCloud Eiendom", "SmartCloud Eigedom", "SmartCloud Property"],
+        &[FORRETNINGSFORER_PACKAGE],
+        "demo-smartcloud-eiendom",
+    ),
+    (
+        "310000035_smartcloud_konsern",
+        ["SmartCloud Konsern", "SmartCloud Konsern", "SmartCloud Group"],
+        &[ORDINARY_PACKAGE],
+        "demo-smartcloud-konsern",
+    ),
+];
+
+/// The firm's daglig leder, who may give the firm's own packages.
+pub const FIRM_MANAGER: (&str, &str) = ("12898010013", "SMIDIG TAPPER SKILPADDE");
+
+/// Client relations as Altinn has them in 2026: regnskapsfører, revisor and
+/// forretningsfører with their packages, an auditing and a property-management client
+/// set, agent systems for them, an ordinary package, and the firm's daglig leder.
+fn load_relations(conn: &mut DbConnection) -> QueryResult<()> {
+    for package in MORE_CLIENT_PACKAGES {
+        packages::insert(conn, &client_package(package.urn, package.name, package.description))?;
+        packages::insert_relation_package(conn, package.relation, package.urn, package.org_forms)?;
+        for resource in package.resources {
+            packages::insert_package_resource(conn, package.urn, resource)?;
+        }
+    }
+    let ordinary = AccessPackage {
+        urn: ORDINARY_PACKAGE.into(),
+        name: "Skattegrunnlag".into(),
+        description: "Se og rapportere grunnlag for skatt.".into(),
+        assignable: true,
+        delegable: true,
+    };
+    packages::insert(conn, &ordinary)?;
+    packages::insert_package_resource(conn, ORDINARY_PACKAGE, "ske-krav-og-betalinger")?;
+    // One the organisation keeps to itself: no facilitator can be given it.
+    let kept = AccessPackage {
+        urn: KEPT_PACKAGE.into(),
+        name: "Hovedadministrator".into(),
+        description: "Administrere alle tilganger for virksomheten.".into(),
+        assignable: true,
+        delegable: false,
+    };
+    packages::insert(conn, &kept)?;
+    for (org_no, name, form, relations) in MORE_CLIENTS {
+        parties::insert_organisation(conn, &Organisation::of_form(org_no, name, form))?;
+        for role in *relations {
+            clients::insert_relation(conn, FIRM, org_no, role)?;
+        }
+    }
+    for (id, names, urns, client_id) in MORE_AGENT_SYSTEMS {
+        let descriptions = [
+            "Fagsystem som arbeider for klientene til virksomheten.",
+            "Fagsystem som arbeider for klientane til verksemda.",
+            "A system working for the organisation's clients.",
+        ];
+        let system = System {
+            id: (*id).into(),
+            vendor_org_no: "310000035".into(),
+            name: names[0].into(),
+            description: descriptions[0].into(),
+            is_visible: false,
+            is_deleted: false,
+            created: crate::db::now(),
+            name_nn: names[1].into(),
+            name_en: names[2].into(),
+            description_nn: descriptions[1].into(),
+            description_en: descriptions[2].into(),
+            internal_id: uuid::Uuid::new_v4().to_string(),
+            names: systems::language_map(*names),
+            descriptions: systems::language_map(descriptions),
+        };
+        systems::insert(conn, &system, &[], &[VENDOR_REDIRECT_URL])?;
+        for urn in *urns {
+            packages::add_to_system(conn, id, urn)?;
+        }
+        vendor_clients::insert(
+            conn,
+            &VendorClient {
+                client_id: (*client_id).into(),
+                org_no: "310000035".into(),
+                secret_hash: hash_secret(VENDOR_CLIENT_SECRET),
+                scopes: [scopes::REQUEST_READ, scopes::REQUEST_WRITE].join(" "),
+                jwks: String::new(),
+            },
+        )?;
+        systems::add_client_id(conn, id, client_id)?;
+    }
+    let (pid, name) = FIRM_MANAGER;
+    parties::insert_person(conn, &Person { pid: pid.into(), name: name.into() })?;
+    parties::insert_role(conn, &NewPartyRole { pid, org_no: FIRM, role_code: "DAGL" })
+}
+
 fn load_clients(conn: &mut DbConnection) -> QueryResult<()> {
     for (urn, name, description) in PACKAGES {
-        let package = AccessPackage { urn: (*urn).into(), name: (*name).into(), description: (*description).into() };
-        packages::insert(conn, &package)?;
+        packages::insert(conn, &client_package(urn, name, description))?;
     }
     for (role, urn) in RELATION_PACKAGES {
-        packages::insert_relation_package(conn, role, urn)?;
+        packages::insert_relation_package(conn, role, urn, None)?;
     }
     for (client, role) in CLIENTS {
         clients::insert_relation(conn, FIRM, client, role)?;

@@ -14,6 +14,15 @@ pub struct FieldError {
     pub detail: String,
 }
 
+/// A package of an agent system user that a client has not given its facilitator, with
+/// the relations that would give it: `(role code, organisation forms it is limited to)`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Lacking {
+    pub urn: String,
+    pub package: String,
+    pub relations: Vec<(String, Option<Vec<String>>)>,
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
     #[error("the submitted document is not valid")]
@@ -34,16 +43,26 @@ pub enum AppError {
     /// The URNs asked for that the system does not carry.
     #[error("the access packages asked for are not all among the system's packages: {}", .0.join(", "))]
     PackageNotOnSystem(Vec<String>),
+    /// Packages meant for clients (or not for passing on), asked for a party's own system user.
+    #[error("the access packages {} are given by clients to their facilitators, not by an organisation to its own system user", .0.join(", "))]
+    PackageNotAssignable(Vec<String>),
+    /// Packages no client relation can carry, asked for an agent system user.
+    #[error("the access packages {} cannot be given through a client relation", .0.join(", "))]
+    PackageNotDelegable(Vec<String>),
     #[error("an agent request must ask for at least one access package")]
     NoPackages,
     #[error("the request asks for no rights and no access packages")]
     NothingRequested,
-    #[error("only a client administrator of the facilitator may approve agent requests or change clients")]
+    #[error("only a client administrator of the facilitator may add or remove clients")]
     NotClientAdministrator,
     #[error("{0} is not a client of the facilitator")]
     NotAClient(String),
-    #[error("the client {client} has not given the facilitator every access package of the system user")]
-    ClientNotEligible { client: String, missing: Vec<String> },
+    #[error("the client {client} has not given the facilitator every access package of the system user: {}", .missing.iter().map(|l| l.urn.as_str()).collect::<Vec<_>>().join(", "))]
+    ClientNotEligible { client: String, missing: Vec<Lacking> },
+    #[error("the party does not exist")]
+    PartyNotFound,
+    #[error("the system user is not one for clients (agent)")]
+    NotAnAgent,
     #[error("the redirect URL is not among the system's allowed redirect URLs")]
     RedirectNotAllowed,
     #[error("a redirect URL was given, but the system has none registered")]
@@ -103,11 +122,14 @@ impl AppError {
     pub fn status(&self) -> StatusCode {
         use AppError::*;
         match self {
-            SystemNotFound | SystemIdNotFound(_) | RequestNotFound | SystemUserNotFound | NotFound => {
-                StatusCode::NOT_FOUND
-            }
+            SystemNotFound | SystemIdNotFound(_) | RequestNotFound | SystemUserNotFound | NotFound | PartyNotFound
+            | NotAnAgent => StatusCode::NOT_FOUND,
             RightsNotSubset
             | PackageNotOnSystem(_)
+            | PackageNotAssignable(_)
+            | PackageNotDelegable(_)
+            | NotAClient(_)
+            | ClientNotEligible { .. }
             | NoPackages
             | NothingRequested
             | RedirectNotAllowed
@@ -119,7 +141,7 @@ impl AppError {
             | LoginCancelled
             | LoginFailed(_) => StatusCode::BAD_REQUEST,
             UnknownPerson => StatusCode::FORBIDDEN,
-            NotClientAdministrator | NotAClient(_) | ClientNotEligible { .. } => StatusCode::FORBIDDEN,
+            NotClientAdministrator => StatusCode::FORBIDDEN,
             SystemUserExists => StatusCode::BAD_REQUEST,
             RequestNotNew(_) | ChangeRequestIdTaken | RequestExpired | Duplicate(_) => StatusCode::CONFLICT,
             NotAccessManager | MissingRights(_) | CannotRepresent | MissingScope(_) | Forbidden | CsrfMismatch
@@ -152,10 +174,13 @@ impl AppError {
             NothingRequested => "AUTH-00059",
             ChangeRequestIdTaken => "AUTH-00061",
             PackageNotOnSystem(_) => "AUTH-00063",
+            PackageNotAssignable(_) => "AUTH-00064",
+            PackageNotDelegable(_) => "AUTH-00065",
+            NotAClient(_) => "AUTH-00079",
+            ClientNotEligible { .. } => "AUTH-00080",
+            PartyNotFound | NotAnAgent => "STG-00404",
             SystemDeleted => "STG-00410",
             NotClientAdministrator => "STG-00023",
-            NotAClient(_) => "STG-00024",
-            ClientNotEligible { .. } => "STG-00025",
             RequestExpired => "STG-00012",
             NotAccessManager => "STG-00020",
             MissingRights(_) => "STG-00021",
@@ -180,7 +205,7 @@ impl AppError {
         match self {
             SystemNotFound | SystemIdNotFound(_) | SystemDeleted => "error.system_not_found",
             RequestNotFound => "error.request_not_found",
-            SystemUserNotFound | NotFound => "error.not_found",
+            SystemUserNotFound | NotFound | PartyNotFound | NotAnAgent => "error.not_found",
             SystemUserExists => "error.system_user_exists",
             RequestNotNew(_) | ChangeRequestIdTaken => "error.request_not_new",
             RequestExpired => "error.request_expired",
@@ -204,6 +229,7 @@ impl AppError {
             | InvalidParty
             | BadRequest(_)
             | Invalid(_) => "error.bad_request",
+            PackageNotAssignable(_) | PackageNotDelegable(_) => "error.package_not_assignable",
             NotClientAdministrator => "error.not_client_administrator",
             NotAClient(_) => "error.not_a_client",
             ClientNotEligible { .. } => "error.client_not_eligible",
@@ -256,11 +282,15 @@ pub(crate) fn every_kind() -> Vec<AppError> {
         AppError::SystemUserNotFound,
         AppError::RightsNotSubset,
         AppError::PackageNotOnSystem(Vec::new()),
+        AppError::PackageNotAssignable(Vec::new()),
+        AppError::PackageNotDelegable(Vec::new()),
         AppError::NoPackages,
         AppError::NothingRequested,
         AppError::NotClientAdministrator,
         AppError::NotAClient(String::new()),
         AppError::ClientNotEligible { client: String::new(), missing: Vec::new() },
+        AppError::PartyNotFound,
+        AppError::NotAnAgent,
         AppError::RedirectNotAllowed,
         AppError::NoRedirectUrls,
         AppError::InvalidParty,

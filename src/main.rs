@@ -21,6 +21,13 @@ async fn main() -> ExitCode {
             Ok(()) => println!("The database is up to date."),
             Err(message) => return fail(&message),
         },
+        Command::PersonToken { .. } if config.mode == Mode::Production => {
+            return fail("person tokens are for trying the API with the demo cast; production mode refuses them");
+        }
+        Command::PersonToken { pid, scope } => match person_token(&config, &pid, &scope) {
+            Ok(token) => println!("{token}"),
+            Err(message) => return fail(&message),
+        },
         Command::Seed { .. } if config.mode == Mode::Production => {
             return fail("seed loads the demo data, with its published vendor secret; production mode refuses it");
         }
@@ -62,7 +69,8 @@ async fn main() -> ExitCode {
             println!("Systemtilgang is running at {url}/accessmanagement/ui/systemuser/overview");
             if demo {
                 println!("Demo login at {url}/login: STADIG KONSERT (daglig leder), FORSIKTIG LØVE (tilgangsstyrer),");
-                println!("  ROLIG PINGVIN (no admin role), DRESS MINST (klientadministrator in an accounting firm).");
+                println!("  ROLIG PINGVIN (no admin role), DRESS MINST (klientadministrator in an accounting firm),");
+                println!("  SMIDIG TAPPER SKILPADDE (daglig leder of the accounting firm).");
                 println!("Vendor API client: {VENDOR_CLIENT_ID} / {VENDOR_CLIENT_SECRET} (token endpoint {url}/token)");
             }
             if let Err(e) = app.run_until_stopped().await {
@@ -71,6 +79,16 @@ async fn main() -> ExitCode {
         }
     }
     ExitCode::SUCCESS
+}
+
+/// A person token signed with the portal's key, for the portal at its public URL.
+fn person_token(config: &systemtilgang::config::Config, pid: &str, scopes: &[String]) -> Result<String, String> {
+    let (pool, _) = prepare_database(config)?;
+    let mut conn = pool.get().map_err(|e| e.to_string())?;
+    let issuer = config.public_url.clone().unwrap_or_else(|| format!("http://{}", config.bind));
+    let tokens = systemtilgang::tokens::TokenService::load_or_create(&mut conn, &issuer).map_err(|e| e.to_string())?;
+    let scopes: Vec<&str> = scopes.iter().map(String::as_str).collect();
+    tokens.issue_person(pid, "systemtilgang-cli", &scopes).map_err(|e| e.to_string())
 }
 
 fn fail(message: &str) -> ExitCode {

@@ -1,4 +1,4 @@
-//! The OAuth2 scopes of the vendor API, with Altinn's names.
+//! The OAuth2 scopes of the API, with Altinn's names.
 
 pub const REQUEST_READ: &str = "altinn:authentication/systemuser.request.read";
 pub const REQUEST_WRITE: &str = "altinn:authentication/systemuser.request.write";
@@ -7,3 +7,7 @@ pub const REGISTER_WRITE: &str = "altinn:authentication/systemregister.write";
 pub const REGISTER_ADMIN: &str = "altinn:authentication/systemregister.admin";
 /// Asks the decision endpoint (public services).
 pub const DECISION: &str = "altinn:authorization/pdp";
+/// Lists agent system users and their clients (end-user systems, for a person).
+pub const CLIENTS_READ: &str = "altinn:clientdelegations.read";
+/// Adds and removes clients of agent system users (end-user systems, for a person).
+pub const CLIENTS_WRITE: &str = "altinn:clientdelegations.write";

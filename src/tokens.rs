@@ -42,14 +42,19 @@ impl OrgClaim {
     }
 }
 
-/// Claims of a vendor access token.
+/// Claims of an access token: a vendor's (naming its organisation as `consumer`, and
+/// the system user it acts as, if any), or a person's (naming them by `pid`).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct VendorClaims {
     pub iss: String,
     pub sub: String,
     pub client_id: String,
     pub scope: String,
-    pub consumer: OrgClaim,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub consumer: Option<OrgClaim>,
+    /// The national identity number of the person the token acts for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pid: Option<String>,
     pub iat: i64,
     pub exp: i64,
     pub jti: String,
@@ -131,15 +136,40 @@ impl TokenService {
             sub: client_id.to_owned(),
             client_id: client_id.to_owned(),
             scope: scopes.join(" "),
-            consumer: OrgClaim::for_org(org_no),
+            consumer: Some(OrgClaim::for_org(org_no)),
+            pid: None,
             iat: now,
             exp: now + TOKEN_LIFETIME_SECS,
             jti: uuid::Uuid::new_v4().to_string(),
             authorization_details: system_user.map(|detail| vec![detail]),
         };
+        self.sign(&claims)
+    }
+
+    /// A signed access token for a person using an end-user system (as Altinn gives in
+    /// exchange for an ID-porten token): for trying the client delegation API and for
+    /// tests.
+    pub fn issue_person(&self, pid: &str, client_id: &str, scopes: &[&str]) -> Result<String, AppError> {
+        let now = chrono::Utc::now().timestamp();
+        let claims = VendorClaims {
+            iss: self.issuer.clone(),
+            sub: pid.to_owned(),
+            client_id: client_id.to_owned(),
+            scope: scopes.join(" "),
+            consumer: None,
+            pid: Some(pid.to_owned()),
+            iat: now,
+            exp: now + TOKEN_LIFETIME_SECS,
+            jti: uuid::Uuid::new_v4().to_string(),
+            authorization_details: None,
+        };
+        self.sign(&claims)
+    }
+
+    fn sign(&self, claims: &VendorClaims) -> Result<String, AppError> {
         let mut header = Header::new(Algorithm::ES256);
         header.kid = Some(self.kid.clone());
-        jsonwebtoken::encode(&header, &claims, &self.encoding)
+        jsonwebtoken::encode(&header, claims, &self.encoding)
             .map_err(|e| AppError::Internal(format!("signing a token: {e}")))
     }
 
@@ -181,7 +211,9 @@ mod tests {
         let token = service.issue("demo-smartcloud", "310000035", &["s1".into(), "s2".into()], None).unwrap();
         let claims = service.verify(&token).expect("valid token");
         assert_eq!(claims.scope, "s1 s2");
-        assert_eq!(claims.consumer.org_no(), Some("310000035"));
+        assert_eq!(claims.consumer.unwrap().org_no(), Some("310000035"));
+        let person = service.verify(&service.issue_person("03868120095", "app", &["s3"]).unwrap()).unwrap();
+        assert_eq!((person.pid.as_deref(), person.consumer, person.scope.as_str()), (Some("03868120095"), None, "s3"));
         // A second node on the same database accepts it; another issuer does not.
         assert!(TokenService::load_or_create(&mut conn, "http://a").unwrap().verify(&token).is_some());
         assert!(TokenService::load_or_create(&mut conn, "http://b").unwrap().verify(&token).is_none());

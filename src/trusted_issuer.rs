@@ -8,7 +8,7 @@ use jsonwebtoken::jwk::JwkSet;
 use jsonwebtoken::{DecodingKey, Validation};
 use serde::Deserialize;
 
-use crate::tokens::OrgClaim;
+use crate::tokens::{OrgClaim, SystemUserDetail};
 
 /// Keys are fetched again after this long, or sooner for an unknown key id.
 const KEYS_FRESH_FOR: Duration = Duration::from_secs(600);
@@ -25,6 +25,12 @@ pub struct OutsideClaims {
     pub consumer: Option<OrgClaim>,
     #[serde(default)]
     pub client_id: String,
+    /// The person a token from an ID-porten login acts for.
+    #[serde(default)]
+    pub pid: Option<String>,
+    /// The system user a Maskinporten system user token acts as.
+    #[serde(default)]
+    pub authorization_details: Option<Vec<SystemUserDetail>>,
 }
 
 struct Fetched {

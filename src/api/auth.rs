@@ -9,17 +9,34 @@ use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
 use super::problem::ApiError;
 use crate::error::AppError;
 use crate::state::AppState;
+use crate::tokens::SYSTEM_USER_DETAIL_TYPE;
 
-/// The organisation (vendor or public service) behind a valid access token, with its scopes.
+/// Who is behind a valid access token, with its scopes: an organisation (vendor or
+/// public service), possibly acting as a system user, or a person using an end-user
+/// system.
 #[derive(Debug, Clone)]
 pub struct Caller {
     /// The organisation of the token's `consumer` claim, when it names one.
     org_no: Option<String>,
     pub client_id: String,
     scopes: Vec<String>,
+    /// The person of the token's `pid` claim, when it names one.
+    pid: Option<String>,
+    /// The system user the token acts as, when it is a system user token.
+    system_user: Option<String>,
 }
 
 impl Caller {
+    /// The person the token acts for; 403 for a token that names none.
+    pub fn person(&self) -> Result<String, ApiError> {
+        self.pid.clone().ok_or(AppError::Forbidden.into())
+    }
+
+    /// The system user the token acts as; 403 for a token that is no system user token.
+    pub fn system_user(&self) -> Result<String, ApiError> {
+        self.system_user.clone().ok_or(AppError::Forbidden.into())
+    }
+
     /// The vendor (or public service) behind the token; 401 AUTH-00023 when it names none.
     pub fn vendor(&self) -> Result<String, ApiError> {
         self.org_no.clone().ok_or(AppError::NoVendor.into())
@@ -61,20 +78,27 @@ impl FromRequest for Caller {
 
 /// The caller behind a token of this portal, or of the trusted outside issuer.
 async fn authenticate(state: &AppState, token: String) -> Option<Caller> {
-    let (org, client_id, scope) = match &state.trusted_issuer {
+    let (org, client_id, scope, pid, details) = match &state.trusted_issuer {
         Some(trusted) if crate::support::unverified_issuer(&token).as_deref() == Some(trusted.issuer()) => {
             let trusted = trusted.clone();
-            let claims = web::block(move || trusted.verify(&token)).await.ok()??;
-            (claims.consumer, claims.client_id, claims.scope)
+            let c = web::block(move || trusted.verify(&token)).await.ok()??;
+            (c.consumer, c.client_id, c.scope, c.pid, c.authorization_details)
         }
         _ => {
-            let claims = state.tokens.verify(&token)?;
-            (Some(claims.consumer), claims.client_id, claims.scope)
+            let c = state.tokens.verify(&token)?;
+            (c.consumer, c.client_id, c.scope, c.pid, c.authorization_details)
         }
     };
+    let system_user = details
+        .into_iter()
+        .flatten()
+        .find(|d| d.kind == SYSTEM_USER_DETAIL_TYPE)
+        .and_then(|d| d.systemuser_id.into_iter().next());
     Some(Caller {
         org_no: org.and_then(|o| o.org_no().map(str::to_owned)),
         client_id,
         scopes: scope.split_whitespace().map(str::to_owned).collect(),
+        pid,
+        system_user,
     })
 }

@@ -6,7 +6,6 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::db::clients::ClientDelegation;
 use crate::db::parties::Organisation;
 use crate::db::system_users::SystemUser;
 use crate::domain::requests::{NewRequest, RequestDetails, UserType};
@@ -301,22 +300,19 @@ impl SystemUserResponse {
     }
 }
 
-/// A client attached to an agent system user.
+/// A client as Altinn's client lists name it.
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ClientResponse {
+    /// The client's party UUID.
     pub client_id: String,
     pub client_organization_number: String,
     pub client_organization_name: String,
 }
 
-impl ClientResponse {
-    pub fn new(delegation: ClientDelegation, organisation: Organisation) -> Self {
-        Self {
-            client_id: delegation.id,
-            client_organization_number: organisation.org_no,
-            client_organization_name: organisation.name,
-        }
+impl From<Organisation> for ClientResponse {
+    fn from(org: Organisation) -> Self {
+        Self { client_id: org.party_uuid, client_organization_number: org.org_no, client_organization_name: org.name }
     }
 }
 
@@ -381,7 +377,7 @@ where
 
 impl<T> Paginated<T> {
     /// A page from up to `size + 1` items in key order: the extra one is the first of the
-    /// next page, whose key the `next` link carries.
+    /// next page, whose key the `next` link (`base` and a `token`) carries.
     pub fn from_items<I>(
         mut items: Vec<I>,
         size: i64,
@@ -392,7 +388,8 @@ impl<T> Paginated<T> {
         let size = usize::try_from(size).unwrap_or(usize::MAX);
         let next = items.get(size).map(|first_of_next| {
             let token = URL_SAFE_NO_PAD.encode(serde_json::Value::from(key(first_of_next)).to_string());
-            format!("{base}?token={}", urlencode(&token))
+            let joiner = if base.contains('?') { '&' } else { '?' };
+            format!("{base}{joiner}token={}", urlencode(&token))
         });
         items.truncate(size);
         Self { links: Links { next }, data: items.into_iter().map(map).collect() }

@@ -6,8 +6,10 @@
 //! description are made from that.
 
 mod auth;
+mod authorized_parties;
 mod body;
 mod change_requests;
+mod client_delegation;
 mod client_keys;
 mod decisions;
 mod dto;
@@ -80,6 +82,12 @@ endpoints![
     system_users::system_users_by_system,
     system_users::system_user_by_query,
     system_users::agent_clients,
+    authorized_parties::authorized_parties,
+    client_delegation::list_agents,
+    client_delegation::available_clients,
+    client_delegation::attached_clients,
+    client_delegation::add_client,
+    client_delegation::remove_client,
     client_keys::put_client_keys,
     system_register::register_system,
     system_register::list_systems,

@@ -18,6 +18,16 @@ impl Modify for Security {
             "vendor",
             SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build()),
         );
+        components.add_security_scheme(
+            "person",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .description(Some("A person's token (with a `pid` claim) from the trusted issuer"))
+                    .build(),
+            ),
+        );
     }
 }
 

@@ -42,6 +42,9 @@ pub struct Problem {
     /// The access packages not on the system (AUTH-00063), ", "-joined.
     #[serde(rename = "NotFoundPackages", skip_serializing_if = "Option::is_none")]
     pub not_found_packages: Option<String>,
+    /// The access packages that cannot be given this way (AUTH-00064, AUTH-00065).
+    #[serde(rename = "NotDelegablePackages", skip_serializing_if = "Option::is_none")]
+    pub not_delegable_packages: Option<String>,
 }
 
 /// One failed check.
@@ -89,6 +92,7 @@ impl Problem {
             validation_errors: None,
             errors: None,
             not_found_packages: None,
+            not_delegable_packages: None,
         };
         match error {
             AppError::Invalid(errors) => {
@@ -110,6 +114,11 @@ impl Problem {
                 problem.errors = Some(BTreeMap::from([("$".to_owned(), vec![message.clone()])]));
             }
             AppError::PackageNotOnSystem(urns) => problem.not_found_packages = Some(urns.join(", ")),
+            AppError::PackageNotAssignable(urns) | AppError::PackageNotDelegable(urns) => {
+                problem.not_delegable_packages = Some(urns.join(", "))
+            }
+            // Altinn's own words for an unknown party (it gives no code).
+            AppError::PartyNotFound => problem.title = "Party not found".into(),
             _ => {}
         }
         problem
@@ -139,6 +148,16 @@ pub const PROBLEM_CODES: &[(&str, &str)] = &[
         "The Status of the Request is not New. Please generate a new CorrellationId for a new Change Request",
     ),
     ("AUTH-00063", "One or more accesspackage is not found in the referenced system in the System Register."),
+    (
+        "AUTH-00064",
+        "One or more access packages cannot be delegated. Either they are intended for clients or they cannot be delegated further.",
+    ),
+    (
+        "AUTH-00065",
+        "One or more access packages cannot be delegated because they are not intended for client relationships",
+    ),
+    ("AUTH-00079", "Client not found."),
+    ("AUTH-00080", "Client does not have the accesspackages the agent system user requires"),
     ("AUTH.VLD-00000", "the org number identifier is not valid ISO6523 identifier"),
     ("AUTH.VLD-00001", "The system id does not match the format orgnumber_xxxx..."),
     ("AUTH.VLD-00002", "The system id already exists"),
@@ -152,13 +171,18 @@ pub const PROBLEM_CODES: &[(&str, &str)] = &[
     ("AUTH.VLD-00011", "Request contains duplicate client ids"),
     ("AUTH.VLD-00012", "The system ID in the request body does not match the system ID in the URL"),
     ("AUTH.VLD-00013", "System ID cannot have spaces in id (leading, trailing or in between the id)"),
+    ("AUTH.VLD-00014", "The agent query parameter is missing or invalid"),
+    ("AUTH.VLD-00015", "SystemUser is not a valid system user of type agent"),
+    ("AUTH.VLD-00016", "The client query parameter is missing or invalid"),
+    (
+        "AUTH.VLD-00018",
+        "Access packages meant for system user for client relations can't be used in combination with the flag isVisible: true",
+    ),
     ("STG-00012", "The request has expired."),
     ("STG-00020", "Only an access manager of the party may do this."),
     ("STG-00021", "The user cannot delegate every right asked for."),
     ("STG-00022", "The user cannot act for the party."),
-    ("STG-00023", "Only a client administrator may approve an agent request or add or remove clients."),
-    ("STG-00024", "The organisation is not a client of the facilitator."),
-    ("STG-00025", "The client has not given the facilitator every access package."),
+    ("STG-00023", "Only a client administrator of the facilitator may add or remove clients."),
     ("STG-00026", "An access manager handles the request and need not forward it (portal only)."),
     ("STG-00400", "One or more validation errors occurred."),
     ("STG-00401", "Login required (portal only)."),

@@ -83,5 +83,5 @@ pub async fn agent_clients(
     let fetch = move |conn: &mut _, from: Option<&str>, limit| {
         domain::clients::page_for_vendor(conn, &vendor, &id, from, limit)
     };
-    page(&req, &state, &query, fetch, |(d, _)| &d.id, |(d, org)| ClientResponse::new(d, org)).await
+    page(&req, &state, &query, fetch, |(d, _)| &d.id, |(_, org)| ClientResponse::from(org)).await
 }

@@ -6,7 +6,11 @@ use chrono::NaiveDateTime;
 use diesel::dsl::{exists, not};
 use diesel::prelude::*;
 
+use diesel::expression::BoxableExpression;
+use diesel::sql_types::Bool;
+
 use super::DbConnection;
+use super::packages::Carrier;
 use super::parties::Organisation;
 use super::schema::{client_delegations as cd, client_relations as cr, organisations as org};
 
@@ -48,7 +52,8 @@ fn contains_pattern(text: &str) -> String {
     format!("%{escaped}%")
 }
 
-type OrgQuery<'a> = org::BoxedQuery<'a, <DbConnection as diesel::Connection>::Backend>;
+type Backend = <DbConnection as diesel::Connection>::Backend;
+type OrgQuery<'a> = org::BoxedQuery<'a, Backend>;
 
 /// The facilitator's clients matching the filter, as a boxed query to page or count.
 fn clients_query<'a>(facilitator: &'a str, system_user_id: &'a str, filter: &ClientFilter) -> OrgQuery<'a> {
@@ -97,26 +102,52 @@ pub fn count_clients(
     clients_query(facilitator, system_user_id, filter).count().get_result(conn)
 }
 
-/// Clients matching the filter, not yet attached, that hold for every entry of
-/// `role_sets` one of its relation roles to the facilitator.
+type Condition<'a> = Box<dyn BoxableExpression<org::table, Backend, SqlType = Bool> + 'a>;
+
+/// The client has a relation to the facilitator that gives the package under `carrier`.
+fn given_by<'a>(facilitator: &'a str, carrier: &Carrier) -> Condition<'a> {
+    let relation = exists(
+        cr::table
+            .filter(cr::facilitator_org_no.eq(facilitator))
+            .filter(cr::client_org_no.eq(org::org_no))
+            .filter(cr::role_code.eq(carrier.role_code.clone())),
+    );
+    match &carrier.org_forms {
+        Some(forms) => Box::new(relation.and(org::org_form.eq_any(forms.clone()))),
+        None => Box::new(relation),
+    }
+}
+
+/// Clients matching the filter, not yet attached, that have given the facilitator every
+/// package: for each entry of `packages`, through one of its carriers. In org number order
+/// from `from` on, at most `limit` of them.
 pub fn eligible_unattached(
     conn: &mut DbConnection,
     facilitator: &str,
     system_user_id: &str,
     filter: &ClientFilter,
-    role_sets: &[Vec<String>],
-) -> QueryResult<Vec<String>> {
+    packages: &[Vec<Carrier>],
+    from: Option<&str>,
+    limit: Option<i64>,
+) -> QueryResult<Vec<Organisation>> {
+    if packages.iter().any(Vec::is_empty) {
+        return Ok(Vec::new());
+    }
     let filter = ClientFilter { hide_added: true, ..filter.clone() };
     let mut query = clients_query(facilitator, system_user_id, &filter);
-    for roles in role_sets {
-        query = query.filter(exists(
-            cr::table
-                .filter(cr::facilitator_org_no.eq(facilitator))
-                .filter(cr::client_org_no.eq(org::org_no))
-                .filter(cr::role_code.eq_any(roles.clone())),
-        ));
+    for carriers in packages {
+        let any = carriers.iter().map(|c| given_by(facilitator, c)).reduce(|a, b| Box::new(a.or(b)));
+        if let Some(any) = any {
+            query = query.filter(any);
+        }
     }
-    query.order(org::org_no).select(org::org_no).load(conn)
+    if let Some(from) = from {
+        query = query.filter(org::org_no.ge(from.to_owned()));
+    }
+    if let Some(limit) = limit {
+        query = query.limit(limit);
+    }
+    query.order(org::org_no).select(Organisation::as_select()).load(conn)
 }
 
 /// `(client, relation role)` of the facilitator's relations with the given clients.

@@ -15,26 +15,62 @@ pub struct AccessPackage {
     pub urn: String,
     pub name: String,
     pub description: String,
+    /// An organisation's own people can be given it (Altinn's `isAssignable`).
+    pub assignable: bool,
+    /// It can be delegated on, as clients do to their facilitator (`isDelegable`).
+    pub delegable: bool,
+}
+
+/// A client relation that gives a facilitator a package: the relation's role, and the
+/// organisation forms of clients it gives it for (None: every form).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Carrier {
+    pub role_code: String,
+    pub org_forms: Option<Vec<String>>,
+}
+
+impl Carrier {
+    /// Whether the relation gives the package for a client of this form.
+    pub fn gives_for(&self, org_form: &str) -> bool {
+        self.org_forms.as_ref().is_none_or(|forms| forms.iter().any(|f| f == org_form))
+    }
 }
 
 pub fn insert(conn: &mut DbConnection, package: &AccessPackage) -> QueryResult<()> {
     diesel::insert_into(access_packages::table).values(package).execute(conn).map(drop)
 }
 
-/// Records that a relation of kind `role_code` gives the facilitator the package.
-pub fn insert_relation_package(conn: &mut DbConnection, role_code: &str, urn: &str) -> QueryResult<()> {
+/// Records that a relation of kind `role_code` gives the facilitator the package, for
+/// clients of `org_forms` only when given.
+pub fn insert_relation_package(
+    conn: &mut DbConnection,
+    role_code: &str,
+    urn: &str,
+    org_forms: Option<&[&str]>,
+) -> QueryResult<()> {
     diesel::insert_into(relation_packages::table)
-        .values((relation_packages::role_code.eq(role_code), relation_packages::package_urn.eq(urn)))
+        .values((
+            relation_packages::role_code.eq(role_code),
+            relation_packages::package_urn.eq(urn),
+            relation_packages::client_org_forms.eq(org_forms.map(|f| f.join(","))),
+        ))
         .execute(conn)
         .map(drop)
 }
 
-/// `(relation role, package urn)` for every relation kind that gives a package.
-pub fn relation_packages(conn: &mut DbConnection) -> QueryResult<Vec<(String, String)>> {
-    relation_packages::table
-        .select((relation_packages::role_code, relation_packages::package_urn))
+/// `(package urn, carrier)` for every relation kind that gives a package.
+pub fn relation_packages(conn: &mut DbConnection) -> QueryResult<Vec<(String, Carrier)>> {
+    let rows: Vec<(String, String, Option<String>)> = relation_packages::table
+        .select((relation_packages::package_urn, relation_packages::role_code, relation_packages::client_org_forms))
         .order((relation_packages::role_code, relation_packages::package_urn))
-        .load(conn)
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(urn, role_code, forms)| {
+            let org_forms = forms.map(|f| f.split(',').map(str::to_owned).collect());
+            (urn, Carrier { role_code, org_forms })
+        })
+        .collect())
 }
 
 pub fn insert_package_resource(conn: &mut DbConnection, urn: &str, resource_id: &str) -> QueryResult<()> {
@@ -52,6 +88,16 @@ pub fn any_holds(conn: &mut DbConnection, urns: &[String], resource_id: &str) ->
             .filter(package_resources::resource_id.eq(resource_id)),
     ))
     .get_result(conn)
+}
+
+/// The resources the packages hold, each once, in id order.
+pub fn resources_of(conn: &mut DbConnection, urns: &[String]) -> QueryResult<Vec<String>> {
+    package_resources::table
+        .filter(package_resources::package_urn.eq_any(urns))
+        .select(package_resources::resource_id)
+        .distinct()
+        .order(package_resources::resource_id)
+        .load(conn)
 }
 
 /// Packages by urn, in the order of their names; unknown urns are left out.

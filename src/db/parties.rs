@@ -12,11 +12,26 @@ pub struct Organisation {
     pub name: String,
     /// The name lower-cased without spaces, for searching alike on both backends.
     pub search_key: String,
+    /// The form of organisation in the Enhetsregister (AS, ESEK, BRL, …).
+    pub org_form: String,
+    /// The party's UUID, by which Altinn's client API names it.
+    pub party_uuid: String,
 }
 
 impl Organisation {
+    /// A limited company (AS) with a new party UUID.
     pub fn new(org_no: &str, name: &str) -> Self {
-        Self { org_no: org_no.to_owned(), name: name.to_owned(), search_key: search_key(name) }
+        Self::of_form(org_no, name, "AS")
+    }
+
+    pub fn of_form(org_no: &str, name: &str, org_form: &str) -> Self {
+        Self {
+            org_no: org_no.to_owned(),
+            name: name.to_owned(),
+            search_key: search_key(name),
+            org_form: org_form.to_owned(),
+            party_uuid: uuid::Uuid::new_v4().to_string(),
+        }
     }
 }
 
@@ -71,6 +86,14 @@ pub fn persons_with_roles(conn: &mut DbConnection) -> QueryResult<Vec<Person>> {
 
 pub fn organisation(conn: &mut DbConnection, org_no: &str) -> QueryResult<Option<Organisation>> {
     organisations::table.find(org_no).select(Organisation::as_select()).first(conn).optional()
+}
+
+pub fn organisation_by_uuid(conn: &mut DbConnection, party_uuid: &str) -> QueryResult<Option<Organisation>> {
+    organisations::table
+        .filter(organisations::party_uuid.eq(party_uuid))
+        .select(Organisation::as_select())
+        .first(conn)
+        .optional()
 }
 
 /// Organisations the person holds any role for, by name.

@@ -5,6 +5,8 @@ diesel::table! {
         org_no -> Text,
         name -> Text,
         search_key -> Text,
+        org_form -> Text,
+        party_uuid -> Text,
     }
 }
 
@@ -151,6 +153,8 @@ diesel::table! {
         urn -> Text,
         name -> Text,
         description -> Text,
+        assignable -> Bool,
+        delegable -> Bool,
     }
 }
 
@@ -158,6 +162,7 @@ diesel::table! {
     relation_packages (role_code, package_urn) {
         role_code -> Text,
         package_urn -> Text,
+        client_org_forms -> Nullable<Text>,
     }
 }
 

@@ -162,11 +162,18 @@ pub fn create(
     if !set(&input.required_rights).is_subset(&system_rights) {
         return Err(AppError::RightsNotSubset);
     }
-    let system_packages: BTreeSet<String> =
-        db::packages::of_system(conn, &system.system.id)?.into_iter().map(|p| p.urn).collect();
-    let unknown: Vec<String> = set(&input.required_packages).difference(&system_packages).cloned().collect();
+    let on_system = db::packages::of_system(conn, &system.system.id)?;
+    let system_packages: BTreeSet<String> = on_system.iter().map(|p| p.urn.clone()).collect();
+    let required = set(&input.required_packages);
+    let unknown: Vec<String> = required.difference(&system_packages).cloned().collect();
     if !unknown.is_empty() {
         return Err(AppError::PackageNotOnSystem(unknown));
+    }
+    // A standard system user takes no package meant for clients.
+    let for_clients: Vec<String> =
+        on_system.into_iter().filter(|p| !p.assignable && required.contains(&p.urn)).map(|p| p.urn).collect();
+    if !for_clients.is_empty() {
+        return Err(AppError::PackageNotAssignable(for_clients));
     }
     let redirect_url = checked_redirect(conn, &system.system.id, input.redirect_url.as_deref(), extra_redirect)?;
     // Without a correlation id, asking again answers with the change still waiting.

@@ -1,18 +1,22 @@
 //! Clients of an agent system user: an accounting firm's client administrator attaches
-//! the firm's clients, each only if it has given the firm every access package the
-//! system user carries.
+//! the firm's clients, each only if it has given the firm every access package the system
+//! user carries, through the client relations that give them (regnskapsfører, revisor,
+//! forretningsfører). An access manager may also add the firm itself, when the firm may
+//! give every package itself. The portal and the client API share these rules.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::db::clients::{self, ClientDelegation, ClientFilter};
-use crate::db::packages::{self, AccessPackage};
+use crate::db::packages::{self, AccessPackage, Carrier};
 use crate::db::parties::{self, Organisation, search_key};
 use crate::db::system_users::{self, SystemUser};
+use crate::db::systems::System;
 use crate::db::{self, DbConnection};
-use crate::error::AppError;
+use crate::error::{AppError, Lacking};
 
-use super::actor::Actor;
+use super::actor::{Actor, roles_for};
 use super::audit::{self, Action, Actor as AuditActor};
+use super::delegation::{self, MissingRight};
 use super::requests::UserType;
 use super::roles::Role;
 
@@ -21,13 +25,44 @@ pub const PAGE_SIZE: i64 = 25;
 /// How many attached clients the page lists by name; the rest are found by searching.
 pub const ATTACHED_SHOWN: i64 = 100;
 
+/// Who works with an agent system user's clients: a person, and in the portal the party
+/// they act for (the agent must be that party's). The client API names no party.
+#[derive(Debug, Clone, Copy)]
+pub struct Worker<'a> {
+    pub pid: &'a str,
+    pub party: Option<&'a str>,
+}
+
+impl<'a> Worker<'a> {
+    pub fn of(actor: &'a Actor) -> Self {
+        Self { pid: &actor.pid, party: actor.party.as_ref().map(|p| p.org_no.as_str()) }
+    }
+
+    pub fn person(pid: &'a str) -> Self {
+        Self { pid, party: None }
+    }
+}
+
 /// One of the firm's clients as the page lists it.
 #[derive(Debug, Clone)]
 pub struct Candidate {
     pub organisation: Organisation,
     pub added: bool,
     /// Packages of the system user the client has not given the firm.
-    pub missing: Vec<AccessPackage>,
+    pub missing: Vec<Lacking>,
+}
+
+/// The firm itself as a client of its own agent system user.
+#[derive(Debug, Clone)]
+pub struct OwnFirm {
+    pub organisation: Organisation,
+    pub added: bool,
+    /// The person may add or remove it (an access manager of the firm).
+    pub may_change: bool,
+    /// The firm can give every package itself (none is one only clients give).
+    pub offered: bool,
+    /// The packages the person cannot give for the firm, if any.
+    pub missing: Vec<MissingRight>,
 }
 
 /// What the client page shows.
@@ -44,6 +79,7 @@ pub struct ClientPage {
     pub page: i64,
     pub can_manage: bool,
     pub client_administrators: Vec<String>,
+    pub own_firm: OwnFirm,
 }
 
 /// A search as typed: name or org number, case and spaces ignored.
@@ -52,76 +88,110 @@ pub fn filter(query: &str, hide_added: bool) -> ClientFilter {
     ClientFilter { search: (!key.is_empty()).then_some(key), hide_added }
 }
 
-/// The live agent system user of the firm the actor represents.
-fn agent_user(conn: &mut DbConnection, actor: &Actor, id: &str) -> Result<(SystemUser, Vec<AccessPackage>), AppError> {
-    let firm = &actor.party()?.org_no;
-    let user = system_users::find_live(conn, id)?
-        .filter(|u| &u.party_org_no == firm && u.user_type == UserType::Agent)
-        .ok_or(AppError::SystemUserNotFound)?;
-    let packages = packages::of_system_user(conn, id)?;
-    Ok((user, packages))
+/// An agent system user as someone working with its clients finds it, with its packages
+/// and the person's roles in the firm that owns it.
+struct Agent {
+    user: SystemUser,
+    packages: Vec<AccessPackage>,
+    roles: Vec<Role>,
 }
 
-/// For each package, the relation roles that give it.
-fn roles_giving(
+impl Agent {
+    fn firm(&self) -> &str {
+        &self.user.party_org_no
+    }
+
+    /// Only a client administrator of the firm adds and removes clients.
+    fn require_client_administrator(&self) -> Result<(), AppError> {
+        if self.roles.contains(&Role::Klientadministrator) { Ok(()) } else { Err(AppError::NotClientAdministrator) }
+    }
+
+    /// Only an access manager of the firm adds or removes the firm itself.
+    fn require_access_manager(&self) -> Result<(), AppError> {
+        if self.roles.iter().any(|r| r.is_access_manager()) { Ok(()) } else { Err(AppError::NotAccessManager) }
+    }
+}
+
+/// The live agent system user, for someone who holds a role in the firm that owns it (and
+/// acts for that firm, in the portal); "not found" for anyone else.
+fn agent(conn: &mut DbConnection, worker: Worker, id: &str) -> Result<Agent, AppError> {
+    let user = system_users::find_live(conn, id)?
+        .filter(|u| worker.party.is_none_or(|p| p == u.party_org_no))
+        .ok_or(AppError::SystemUserNotFound)?;
+    let roles = roles_for(conn, worker.pid, &user.party_org_no)?;
+    if roles.is_empty() {
+        return Err(AppError::SystemUserNotFound);
+    }
+    if user.user_type != UserType::Agent {
+        return Err(AppError::NotAnAgent);
+    }
+    let packages = packages::of_system_user(conn, id)?;
+    Ok(Agent { user, packages, roles })
+}
+
+/// For each package, the client relations that give it.
+fn carriers(
     conn: &mut DbConnection,
     packages: &[AccessPackage],
-) -> Result<Vec<(AccessPackage, Vec<String>)>, AppError> {
-    let mut by_package: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for (role, urn) in packages::relation_packages(conn)? {
-        by_package.entry(urn).or_default().push(role);
+) -> Result<Vec<(AccessPackage, Vec<Carrier>)>, AppError> {
+    let mut by_package: BTreeMap<String, Vec<Carrier>> = BTreeMap::new();
+    for (urn, carrier) in packages::relation_packages(conn)? {
+        by_package.entry(urn).or_default().push(carrier);
     }
-    Ok(packages.iter().map(|p| (p.clone(), by_package.get(&p.urn).cloned().unwrap_or_default())).collect())
+    Ok(packages.iter().map(|p| (p.clone(), by_package.remove(&p.urn).unwrap_or_default())).collect())
 }
 
-/// The packages each of `clients` has not given the firm (clients with none missing are left out).
-fn missing_packages(
+/// The packages each of `clients` has not given the firm, with the relations that would
+/// give them (clients that lack none are left out).
+fn lacking(
     conn: &mut DbConnection,
     firm: &str,
-    clients: &[String],
+    clients: &[Organisation],
     packages: &[AccessPackage],
-) -> Result<BTreeMap<String, Vec<AccessPackage>>, AppError> {
-    let giving = roles_giving(conn, packages)?;
+) -> Result<BTreeMap<String, Vec<Lacking>>, AppError> {
+    let given_by = carriers(conn, packages)?;
+    let org_nos: Vec<String> = clients.iter().map(|c| c.org_no.clone()).collect();
     let mut roles_of: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for (client, role) in clients::relations_with(conn, firm, clients)? {
+    for (client, role) in clients::relations_with(conn, firm, &org_nos)? {
         roles_of.entry(client).or_default().insert(role);
     }
     let mut missing = BTreeMap::new();
     for client in clients {
-        let held = roles_of.get(client).cloned().unwrap_or_default();
-        let lacking: Vec<AccessPackage> = giving
+        let held = roles_of.get(&client.org_no).cloned().unwrap_or_default();
+        let gives = |c: &Carrier| held.contains(&c.role_code) && c.gives_for(&client.org_form);
+        let lacks: Vec<Lacking> = given_by
             .iter()
-            .filter(|(_, roles)| !roles.iter().any(|r| held.contains(r)))
-            .map(|(p, _)| p.clone())
+            .filter(|(_, carriers)| !carriers.iter().any(gives))
+            .map(|(package, carriers)| Lacking {
+                urn: package.urn.clone(),
+                package: package.name.clone(),
+                relations: carriers.iter().map(|c| (c.role_code.clone(), c.org_forms.clone())).collect(),
+            })
             .collect();
-        if !lacking.is_empty() {
-            missing.insert(client.clone(), lacking);
+        if !lacks.is_empty() {
+            missing.insert(client.org_no.clone(), lacks);
         }
     }
     Ok(missing)
 }
 
-fn is_client_administrator(actor: &Actor) -> bool {
-    actor.roles.contains(&Role::Klientadministrator)
-}
-
-/// The client page of an agent system user: its packages, attached clients, and one page
-/// of the firm's clients matching the filter.
+/// The client page of an agent system user: its packages, attached clients, the firm
+/// itself, and one page of the firm's clients matching the filter.
 pub fn page(
     conn: &mut DbConnection,
-    actor: &Actor,
+    worker: Worker,
     id: &str,
     filter: &ClientFilter,
     page: i64,
 ) -> Result<ClientPage, AppError> {
-    let (user, packages) = agent_user(conn, actor, id)?;
-    let firm = user.party_org_no.clone();
+    let agent = agent(conn, worker, id)?;
+    let firm = agent.firm().to_owned();
     let matching = clients::count_clients(conn, &firm, id, filter)?;
     let last_page = ((matching - 1).max(0)) / PAGE_SIZE;
     let page = page.clamp(0, last_page);
     let rows = clients::page_of_clients(conn, &firm, id, filter, page * PAGE_SIZE, PAGE_SIZE)?;
-    let org_nos: Vec<String> = rows.iter().map(|(o, _)| o.org_no.clone()).collect();
-    let mut missing = missing_packages(conn, &firm, &org_nos, &packages)?;
+    let organisations: Vec<Organisation> = rows.iter().map(|(o, _)| o.clone()).collect();
+    let mut missing = lacking(conn, &firm, &organisations, &agent.packages)?;
     let candidates = rows
         .into_iter()
         .map(|(organisation, added)| Candidate {
@@ -130,67 +200,94 @@ pub fn page(
             added,
         })
         .collect();
+    let may_change = agent.require_access_manager().is_ok();
+    let offered = agent.packages.iter().all(|p| p.assignable);
+    let own_firm = OwnFirm {
+        organisation: parties::organisation(conn, &firm)?.ok_or(AppError::SystemUserNotFound)?,
+        added: clients::is_attached(conn, id, &firm)?,
+        missing: if may_change && offered {
+            delegation::missing_from(conn, &agent.roles, &[], &agent.packages)?
+        } else {
+            Vec::new()
+        },
+        may_change,
+        offered,
+    };
     Ok(ClientPage {
         attached: clients::attached(conn, id, ATTACHED_SHOWN)?,
         attached_count: clients::count_attached(conn, id)?,
         client_administrators: super::actor::client_administrator_names(conn, &firm)?,
-        can_manage: is_client_administrator(actor),
-        user,
-        packages,
+        can_manage: agent.require_client_administrator().is_ok(),
+        user: agent.user,
+        packages: agent.packages,
         candidates,
         matching,
         page,
+        own_firm,
     })
 }
 
-/// Attaches one client; attaching one already there changes nothing. Returns the client.
-pub fn add(conn: &mut DbConnection, actor: &Actor, id: &str, client_org_no: &str) -> Result<Organisation, AppError> {
-    let (user, packages) = agent_user(conn, actor, id)?;
-    if !is_client_administrator(actor) {
-        return Err(AppError::NotClientAdministrator);
-    }
+/// Attaches one of the firm's clients; attaching one already there changes nothing.
+/// Returns the client.
+pub fn add(conn: &mut DbConnection, worker: Worker, id: &str, client_org_no: &str) -> Result<Organisation, AppError> {
+    let agent = agent(conn, worker, id)?;
+    agent.require_client_administrator()?;
     let client =
         parties::organisation(conn, client_org_no)?.ok_or_else(|| AppError::NotAClient(client_org_no.to_owned()))?;
-    let firm = user.party_org_no.clone();
+    let firm = agent.firm().to_owned();
     if clients::relations_with(conn, &firm, std::slice::from_ref(&client.org_no))?.is_empty() {
         return Err(AppError::NotAClient(format!("{} ({})", client.name, client.org_no)));
     }
-    if let Some(lacking) =
-        missing_packages(conn, &firm, std::slice::from_ref(&client.org_no), &packages)?.remove(&client.org_no)
+    if let Some(missing) = lacking(conn, &firm, std::slice::from_ref(&client), &agent.packages)?.remove(&client.org_no)
     {
-        return Err(AppError::ClientNotEligible {
-            client: format!("{} ({})", client.name, client.org_no),
-            missing: lacking.into_iter().map(|p| p.name).collect(),
-        });
+        return Err(AppError::ClientNotEligible { client: format!("{} ({})", client.name, client.org_no), missing });
     }
-    attach(conn, actor, &user, std::slice::from_ref(&client.org_no))?;
+    attach(conn, worker.pid, &agent.user, std::slice::from_ref(&client.org_no))?;
     Ok(client)
+}
+
+/// Adds the firm itself as a client of its own agent system user ("Legg til din
+/// virksomhet"): the firm gives the packages, so each must be one an organisation gives
+/// its own (not a client package), and the access manager must be able to give them all.
+pub fn add_own_firm(conn: &mut DbConnection, worker: Worker, id: &str) -> Result<Organisation, AppError> {
+    let agent = agent(conn, worker, id)?;
+    agent.require_access_manager()?;
+    let client_only: Vec<String> = agent.packages.iter().filter(|p| !p.assignable).map(|p| p.urn.clone()).collect();
+    if !client_only.is_empty() {
+        return Err(AppError::PackageNotAssignable(client_only));
+    }
+    let firm = agent.firm().to_owned();
+    delegation::check_all(conn, worker.pid, &firm, &[], &agent.packages)?;
+    attach(conn, worker.pid, &agent.user, std::slice::from_ref(&firm))?;
+    parties::organisation(conn, &firm)?.ok_or(AppError::SystemUserNotFound)
+}
+
+/// Takes the firm itself off its agent system user again, leaving the clients as they
+/// are. Returns the firm, or None when it was not on.
+pub fn remove_own_firm(conn: &mut DbConnection, worker: Worker, id: &str) -> Result<Option<Organisation>, AppError> {
+    let firm = agent(conn, worker, id)?.user.party_org_no;
+    remove(conn, worker, id, &firm)
 }
 
 /// Attaches every eligible client matching the filter that is not attached yet, in one
 /// transaction: all of them or, on failure, none. Returns how many were attached.
-pub fn add_all(conn: &mut DbConnection, actor: &Actor, id: &str, filter: &ClientFilter) -> Result<usize, AppError> {
-    let (user, packages) = agent_user(conn, actor, id)?;
-    if !is_client_administrator(actor) {
-        return Err(AppError::NotClientAdministrator);
-    }
-    let role_sets: Vec<Vec<String>> = roles_giving(conn, &packages)?.into_iter().map(|(_, roles)| roles).collect();
+pub fn add_all(conn: &mut DbConnection, worker: Worker, id: &str, filter: &ClientFilter) -> Result<usize, AppError> {
+    let agent = agent(conn, worker, id)?;
+    agent.require_client_administrator()?;
+    let given_by: Vec<Vec<Carrier>> = carriers(conn, &agent.packages)?.into_iter().map(|(_, c)| c).collect();
+    let firm = agent.firm().to_owned();
     // Someone adding a client at the same moment makes the insert fail whole; then the
     // eligible set is read again.
     let mut attempts = 0;
     loop {
-        let eligible = clients::eligible_unattached(conn, &user.party_org_no, id, filter, &role_sets)?;
-        let rows = delegations(actor, &user, &eligible);
+        let eligible: Vec<String> = clients::eligible_unattached(conn, &firm, id, filter, &given_by, None, None)?
+            .into_iter()
+            .map(|o| o.org_no)
+            .collect();
+        let rows = delegations(worker.pid, &agent.user, &eligible);
         let result = db::transaction::<_, AppError, _>(conn, |conn| {
             clients::attach_new(conn, &rows)?;
-            audit::record_each(
-                conn,
-                AuditActor::Person(&actor.pid),
-                &user.party_org_no,
-                Action::ClientAdd,
-                id,
-                &eligible,
-            )?;
+            audit::record_each(conn, AuditActor::Person(worker.pid), &firm, Action::ClientAdd, id, &eligible)?;
             Ok(())
         });
         match result {
@@ -204,7 +301,73 @@ pub fn add_all(conn: &mut DbConnection, actor: &Actor, id: &str, filter: &Client
     }
 }
 
-fn delegations(actor: &Actor, user: &SystemUser, org_nos: &[String]) -> Vec<ClientDelegation> {
+/// The firm's clients that can be added and are not yet, in org number order from
+/// `from` on (the client API's "available" list).
+pub fn available(
+    conn: &mut DbConnection,
+    worker: Worker,
+    id: &str,
+    from: Option<&str>,
+    limit: i64,
+) -> Result<(SystemUser, Vec<Organisation>), AppError> {
+    let agent = agent(conn, worker, id)?;
+    agent.require_client_administrator()?;
+    let given_by: Vec<Vec<Carrier>> = carriers(conn, &agent.packages)?.into_iter().map(|(_, c)| c).collect();
+    let firm = agent.firm().to_owned();
+    let found = clients::eligible_unattached(conn, &firm, id, &ClientFilter::default(), &given_by, from, Some(limit))?;
+    Ok((agent.user, found))
+}
+
+/// The clients attached to the agent system user, in id order from `from` on (the client
+/// API's list).
+pub fn attached(
+    conn: &mut DbConnection,
+    worker: Worker,
+    id: &str,
+    from: Option<&str>,
+    limit: i64,
+) -> Result<(SystemUser, Vec<(ClientDelegation, Organisation)>), AppError> {
+    let agent = agent(conn, worker, id)?;
+    agent.require_client_administrator()?;
+    Ok((agent.user, clients::attached_page(conn, id, from, limit)?))
+}
+
+/// An agent system user as the client API lists it.
+#[derive(Debug, Clone)]
+pub struct AgentListing {
+    pub user: SystemUser,
+    pub system: System,
+    pub party: Organisation,
+    pub packages: Vec<String>,
+}
+
+/// The agent system users of a party, for one of its client administrators (the client
+/// API's "agents" list).
+pub fn agents_of(conn: &mut DbConnection, pid: &str, party_org_no: &str) -> Result<Vec<AgentListing>, AppError> {
+    let party = parties::organisation(conn, party_org_no)?.ok_or(AppError::PartyNotFound)?;
+    if !roles_for(conn, pid, party_org_no)?.contains(&Role::Klientadministrator) {
+        return Err(AppError::NotClientAdministrator);
+    }
+    let agents: Vec<(SystemUser, System)> = system_users::live_for_party(conn, party_org_no)?
+        .into_iter()
+        .filter(|(user, _, _)| user.user_type == UserType::Agent)
+        .map(|(user, system, _)| (user, system))
+        .collect();
+    let (users, systems): (Vec<SystemUser>, Vec<System>) = agents.into_iter().unzip();
+    Ok(super::system_users::with_packages(conn, users)?
+        .into_iter()
+        .zip(systems)
+        .map(|((user, packages), system)| AgentListing { user, system, party: party.clone(), packages })
+        .collect())
+}
+
+/// The organisation a client API call names by its party UUID; "client not found" for
+/// an unknown one.
+pub fn client_by_uuid(conn: &mut DbConnection, party_uuid: &str) -> Result<Organisation, AppError> {
+    parties::organisation_by_uuid(conn, party_uuid)?.ok_or_else(|| AppError::NotAClient(party_uuid.to_owned()))
+}
+
+fn delegations(pid: &str, user: &SystemUser, org_nos: &[String]) -> Vec<ClientDelegation> {
     let now = db::now();
     org_nos
         .iter()
@@ -213,21 +376,21 @@ fn delegations(actor: &Actor, user: &SystemUser, org_nos: &[String]) -> Vec<Clie
             system_user_id: user.id.clone(),
             client_org_no: org_no.clone(),
             created: now,
-            created_by: actor.pid.clone(),
+            created_by: pid.to_owned(),
         })
         .collect()
 }
 
 /// Attaches the clients not attached yet. Someone attaching one at the same moment is
 /// no error: the client ends up attached once either way.
-fn attach(conn: &mut DbConnection, actor: &Actor, user: &SystemUser, org_nos: &[String]) -> Result<usize, AppError> {
-    let rows = delegations(actor, user, org_nos);
+fn attach(conn: &mut DbConnection, pid: &str, user: &SystemUser, org_nos: &[String]) -> Result<usize, AppError> {
+    let rows = delegations(pid, user, org_nos);
     let result = db::transaction::<_, AppError, _>(conn, |conn| {
         let added = clients::attach(conn, &rows)?;
         for row in &added {
             audit::record(
                 conn,
-                AuditActor::Person(&actor.pid),
+                AuditActor::Person(pid),
                 &user.party_org_no,
                 Action::ClientAdd,
                 &user.id,
@@ -242,33 +405,40 @@ fn attach(conn: &mut DbConnection, actor: &Actor, user: &SystemUser, org_nos: &[
     }
 }
 
-/// Detaches one client; its delegation ends at once. Returns the client, or None when it
-/// was not attached.
-pub fn remove(
-    conn: &mut DbConnection,
-    actor: &Actor,
-    id: &str,
-    client_org_no: &str,
-) -> Result<Option<Organisation>, AppError> {
-    let (user, _) = agent_user(conn, actor, id)?;
-    if !is_client_administrator(actor) {
-        return Err(AppError::NotClientAdministrator);
-    }
-    let removed = db::transaction::<_, AppError, _>(conn, |conn| {
-        let removed = clients::detach(conn, id, client_org_no)?;
+/// Detaches one client, audited; false when it was not attached.
+fn detach(conn: &mut DbConnection, pid: &str, user: &SystemUser, client_org_no: &str) -> Result<bool, AppError> {
+    db::transaction::<_, AppError, _>(conn, |conn| {
+        let removed = clients::detach(conn, &user.id, client_org_no)?;
         if removed {
             audit::record(
                 conn,
-                AuditActor::Person(&actor.pid),
+                AuditActor::Person(pid),
                 &user.party_org_no,
                 Action::ClientRemove,
-                id,
+                &user.id,
                 client_org_no,
             )?;
         }
         Ok(removed)
-    })?;
-    if !removed {
+    })
+}
+
+/// Detaches one client; its delegation ends at once. Returns the client, or None when it
+/// was not attached.
+pub fn remove(
+    conn: &mut DbConnection,
+    worker: Worker,
+    id: &str,
+    client_org_no: &str,
+) -> Result<Option<Organisation>, AppError> {
+    let agent = agent(conn, worker, id)?;
+    // The firm itself is taken off by whoever may add it.
+    if client_org_no == agent.firm() {
+        agent.require_access_manager()?;
+    } else {
+        agent.require_client_administrator()?;
+    }
+    if !detach(conn, worker.pid, &agent.user, client_org_no)? {
         return Ok(None);
     }
     Ok(parties::organisation(conn, client_org_no)?)
@@ -301,23 +471,29 @@ mod tests {
     const FIRM: &str = "310000027";
     const PACKAGE: &str = "urn:altinn:accesspackage:regnskapsforer-med-signeringsrettighet";
 
-    fn agent_request(packages: &[&str]) -> NewRequest {
+    fn agent_request(system: &str, packages: &[&str]) -> NewRequest {
         NewRequest {
             user_type: UserType::Agent,
-            system_id: "310000035_smartcloud_klient".into(),
+            system_id: system.into(),
             party_org_no: FIRM.into(),
             access_packages: Some(packages.iter().map(|p| p.to_string()).collect()),
             ..NewRequest::default()
         }
     }
 
-    /// An approved agent system user of the firm and DRESS MINST acting for it.
-    fn agent_user(conn: &mut DbConnection) -> (String, Actor) {
-        let (request, _) = requests::create(conn, "310000035", agent_request(&[PACKAGE]), None).unwrap();
-        let approved = requests::approve(conn, DRESS, &request.request.id, Expiry(Duration::days(1))).unwrap();
-        assert_eq!(approved.packages.len(), 1);
-        let dress = Actor::load(conn, DRESS, None).unwrap().unwrap();
-        (request.request.id, dress)
+    /// An approved agent system user of the firm for the system and packages.
+    fn approved(conn: &mut DbConnection, system: &str, packages: &[&str]) -> String {
+        let (request, _) = requests::create(conn, "310000035", agent_request(system, packages), None).unwrap();
+        requests::approve(conn, DRESS, &request.request.id, Expiry(Duration::days(1))).unwrap();
+        request.request.id
+    }
+
+    fn accounting_user(conn: &mut DbConnection) -> String {
+        approved(conn, "310000035_smartcloud_klient", &[PACKAGE])
+    }
+
+    fn dress() -> Worker<'static> {
+        Worker { pid: DRESS, party: Some(FIRM) }
     }
 
     #[test]
@@ -325,65 +501,131 @@ mod tests {
         let mut conn = demo_db();
         let code =
             |conn: &mut DbConnection, r: NewRequest| requests::create(conn, "310000035", r, None).unwrap_err().code();
-        assert_eq!(code(&mut conn, agent_request(&[])), "AUTH-00058");
-        assert_eq!(code(&mut conn, agent_request(&["urn:altinn:accesspackage:ansvarlig-revisor"])), "AUTH-00063");
-        let with_rights =
-            NewRequest { resource_ids: Some(vec!["ske-krav-og-betalinger".into()]), ..agent_request(&[PACKAGE]) };
+        let system = "310000035_smartcloud_klient";
+        assert_eq!(code(&mut conn, agent_request(system, &[])), "AUTH-00058");
+        assert_eq!(
+            code(&mut conn, agent_request(system, &["urn:altinn:accesspackage:ansvarlig-revisor"])),
+            "AUTH-00063"
+        );
+        let with_rights = NewRequest {
+            resource_ids: Some(vec!["ske-krav-og-betalinger".into()]),
+            ..agent_request(system, &[PACKAGE])
+        };
         assert_eq!(code(&mut conn, with_rights), "AUTH-00001", "the agent system has no single rights");
     }
 
     #[test]
     fn the_page_lists_the_firms_clients_with_what_keeps_one_out() {
         let mut conn = demo_db();
-        let (id, dress) = agent_user(&mut conn);
-        let all = page(&mut conn, &dress, &id, &filter("", false), 0).unwrap();
-        assert_eq!(all.matching, 13);
+        let id = accounting_user(&mut conn);
+        let all = page(&mut conn, dress(), &id, &filter("", false), 0).unwrap();
+        assert_eq!(all.matching, 19);
         assert!(all.can_manage);
         assert_eq!(all.client_administrators, ["DRESS MINST"]);
-        let ugle = page(&mut conn, &dress, &id, &filter("ugle", false), 0).unwrap();
+        let ugle = page(&mut conn, dress(), &id, &filter("ugle", false), 0).unwrap();
         assert_eq!(ugle.candidates.len(), 1);
-        assert_eq!(ugle.candidates[0].missing[0].urn, PACKAGE);
-        let by_number = page(&mut conn, &dress, &id, &filter("310 000 043", false), 0).unwrap();
+        let lacking = &ugle.candidates[0].missing;
+        assert_eq!(lacking.len(), 1);
+        assert_eq!(lacking[0].urn, PACKAGE);
+        assert_eq!(lacking[0].relations, [("REGNSKAPSFORER".to_owned(), None)]);
+        let by_number = page(&mut conn, dress(), &id, &filter("310 000 043", false), 0).unwrap();
         assert_eq!(by_number.candidates[0].organisation.name, "LYSTIG ROLIG ELG AS");
         assert!(by_number.candidates[0].missing.is_empty());
-        let none = page(&mut conn, &dress, &id, &filter("hval", false), 0).unwrap();
+        let none = page(&mut conn, dress(), &id, &filter("hval", false), 0).unwrap();
         assert_eq!(none.matching, 0, "an organisation that is no client is not listed");
     }
 
     #[test]
     fn only_eligible_clients_are_added_and_twice_is_harmless() {
         let mut conn = demo_db();
-        let (id, dress) = agent_user(&mut conn);
-        add(&mut conn, &dress, &id, "310000043").unwrap();
-        add(&mut conn, &dress, &id, "310000043").unwrap();
+        let id = accounting_user(&mut conn);
+        add(&mut conn, dress(), &id, "310000043").unwrap();
+        add(&mut conn, dress(), &id, "310000043").unwrap();
         assert_eq!(crate::db::clients::count_attached(&mut conn, &id).unwrap(), 1);
-        match add(&mut conn, &dress, &id, "310000124") {
+        match add(&mut conn, dress(), &id, "310000124") {
             Err(AppError::ClientNotEligible { client, missing }) => {
                 assert_eq!(client, "NØYE KLOK UGLE AS (310000124)");
-                assert_eq!(missing, ["Regnskapsfører med signeringsrettighet"]);
+                assert_eq!(
+                    missing.iter().map(|l| l.package.as_str()).collect::<Vec<_>>(),
+                    ["Regnskapsfører med signeringsrettighet"]
+                );
             }
             other => panic!("expected not eligible, got {other:?}"),
         }
-        assert!(matches!(add(&mut conn, &dress, &id, "310000132"), Err(AppError::NotAClient(_))));
-        assert!(matches!(add(&mut conn, &dress, &id, "999999999"), Err(AppError::NotAClient(_))));
-        // Everyone else eligible in one go; the revisor client stays out.
-        assert_eq!(add_all(&mut conn, &dress, &id, &filter("", false)).unwrap(), 11);
-        assert_eq!(add_all(&mut conn, &dress, &id, &filter("", false)).unwrap(), 0);
-        let hidden = page(&mut conn, &dress, &id, &filter("", true), 0).unwrap();
-        assert_eq!(hidden.matching, 1);
-        assert_eq!(hidden.attached.len(), 12);
-        assert_eq!(hidden.attached_count, 12);
+        assert!(matches!(add(&mut conn, dress(), &id, "310000132"), Err(AppError::NotAClient(_))));
+        assert!(matches!(add(&mut conn, dress(), &id, "999999999"), Err(AppError::NotAClient(_))));
+        // Every other regnskapsfører client in one go; revisor and forretningsfører
+        // clients stay out.
+        assert_eq!(add_all(&mut conn, dress(), &id, &filter("", false)).unwrap(), 12);
+        assert_eq!(add_all(&mut conn, dress(), &id, &filter("", false)).unwrap(), 0);
+        let hidden = page(&mut conn, dress(), &id, &filter("", true), 0).unwrap();
+        assert_eq!(hidden.matching, 6);
+        assert_eq!(hidden.attached_count, 13);
+    }
+
+    #[test]
+    fn a_client_must_give_every_package_through_a_relation_that_carries_it() {
+        let mut conn = demo_db();
+        let audit = approved(
+            &mut conn,
+            "310000035_smartcloud_revisjon",
+            &["urn:altinn:accesspackage:ansvarlig-revisor", "urn:altinn:accesspackage:revisormedarbeider"],
+        );
+        // Revisor clients give both packages; a regnskapsfører client gives neither.
+        assert_eq!(add_all(&mut conn, dress(), &audit, &filter("", false)).unwrap(), 4);
+        match add(&mut conn, dress(), &audit, "310000043") {
+            Err(AppError::ClientNotEligible { missing, .. }) => {
+                assert_eq!(missing.len(), 2);
+                assert!(missing.iter().all(|l| l.relations == [("REVISOR".to_owned(), None)]));
+            }
+            other => panic!("expected not eligible, got {other:?}"),
+        }
+        // Forretningsfører gives its package for sameier and borettslag only.
+        let property =
+            approved(&mut conn, "310000035_smartcloud_eiendom", &["urn:altinn:accesspackage:forretningsforer-eiendom"]);
+        add(&mut conn, dress(), &property, "310000221").unwrap();
+        add(&mut conn, dress(), &property, "310000248").unwrap();
+        match add(&mut conn, dress(), &property, "310000256") {
+            Err(AppError::ClientNotEligible { missing, .. }) => {
+                let forms = Some(vec!["ESEK".to_owned(), "BRL".to_owned()]);
+                assert_eq!(missing[0].relations, [("FORRETNINGSFORER".to_owned(), forms)]);
+            }
+            other => panic!("expected not eligible, got {other:?}"),
+        }
+        assert_eq!(add_all(&mut conn, dress(), &property, &filter("", false)).unwrap(), 0);
+    }
+
+    #[test]
+    fn the_firm_adds_itself_only_with_packages_it_gives_its_own() {
+        let mut conn = demo_db();
+        let manager = Worker { pid: crate::demo::FIRM_MANAGER.0, party: Some(FIRM) };
+        let own = approved(&mut conn, "310000035_smartcloud_konsern", &[crate::demo::ORDINARY_PACKAGE]);
+        // DRESS MINST manages access, but only a daglig leder gives the firm's packages.
+        assert!(matches!(add_own_firm(&mut conn, dress(), &own), Err(AppError::MissingRights(_))));
+        let shown = page(&mut conn, dress(), &own, &filter("", false), 0).unwrap().own_firm;
+        assert_eq!(shown.missing[0].granted_by, [Role::DagligLeder, Role::Hovedadministrator]);
+        assert_eq!(add_own_firm(&mut conn, manager, &own).unwrap().org_no, FIRM);
+        add_own_firm(&mut conn, manager, &own).unwrap();
+        assert!(page(&mut conn, manager, &own, &filter("", false), 0).unwrap().own_firm.added);
+        assert!(remove_own_firm(&mut conn, manager, &own).unwrap().is_some());
+        assert!(remove_own_firm(&mut conn, manager, &own).unwrap().is_none());
+        let accounting = accounting_user(&mut conn);
+        match add_own_firm(&mut conn, manager, &accounting) {
+            Err(AppError::PackageNotAssignable(urns)) => assert_eq!(urns, [PACKAGE]),
+            other => panic!("expected client packages to be refused, got {other:?}"),
+        }
     }
 
     #[test]
     fn removal_and_deletion_end_the_delegations_and_are_audited() {
         let mut conn = demo_db();
-        let (id, dress) = agent_user(&mut conn);
-        add(&mut conn, &dress, &id, "310000043").unwrap();
-        add(&mut conn, &dress, &id, "310000051").unwrap();
-        remove(&mut conn, &dress, &id, "310000043").unwrap();
+        let id = accounting_user(&mut conn);
+        add(&mut conn, dress(), &id, "310000043").unwrap();
+        add(&mut conn, dress(), &id, "310000051").unwrap();
+        remove(&mut conn, dress(), &id, "310000043").unwrap();
         assert_eq!(crate::db::clients::count_attached(&mut conn, &id).unwrap(), 1);
-        crate::domain::system_users::delete(&mut conn, &dress, &id).unwrap();
+        let actor = Actor::load(&mut conn, DRESS, Some(FIRM)).unwrap().unwrap();
+        crate::domain::system_users::delete(&mut conn, &actor, &id).unwrap();
         assert_eq!(crate::db::clients::count_attached(&mut conn, &id).unwrap(), 0);
         let actions: Vec<String> =
             crate::db::audit::for_subject(&mut conn, &id).unwrap().into_iter().map(|e| e.action).collect();
@@ -404,18 +646,13 @@ mod tests {
     #[test]
     fn only_client_administrators_change_clients() {
         let mut conn = demo_db();
-        let (id, _) = agent_user(&mut conn);
-        crate::db::parties::insert_role(
-            &mut conn,
-            &crate::db::parties::NewPartyRole { pid: "17827510025", org_no: FIRM, role_code: "TILGANGSSTYRER" },
-        )
-        .unwrap();
-        let manager = Actor::load(&mut conn, "17827510025", Some(FIRM)).unwrap().unwrap();
-        assert!(!page(&mut conn, &manager, &id, &filter("", false), 0).unwrap().can_manage);
-        assert!(matches!(add(&mut conn, &manager, &id, "310000043"), Err(AppError::NotClientAdministrator)));
-        assert!(matches!(add_all(&mut conn, &manager, &id, &filter("", false)), Err(AppError::NotClientAdministrator)));
-        // Someone from another party does not even find the system user.
-        let ape = Actor::load(&mut conn, "17827510025", Some("310000019")).unwrap().unwrap();
-        assert!(matches!(page(&mut conn, &ape, &id, &filter("", false), 0), Err(AppError::SystemUserNotFound)));
+        let id = accounting_user(&mut conn);
+        let manager = Worker { pid: crate::demo::FIRM_MANAGER.0, party: Some(FIRM) };
+        assert!(!page(&mut conn, manager, &id, &filter("", false), 0).unwrap().can_manage);
+        assert!(matches!(add(&mut conn, manager, &id, "310000043"), Err(AppError::NotClientAdministrator)));
+        assert!(matches!(add_all(&mut conn, manager, &id, &filter("", false)), Err(AppError::NotClientAdministrator)));
+        // Someone acting for another party does not even find the system user.
+        let elsewhere = Worker { pid: crate::demo::FIRM_MANAGER.0, party: Some("310000019") };
+        assert!(matches!(page(&mut conn, elsewhere, &id, &filter("", false), 0), Err(AppError::SystemUserNotFound)));
     }
 }

@@ -1,6 +1,7 @@
 //! Decisions for public services: may this system user act on this resource for this
 //! party? Reads only live rows, so revocation and client removal count at once.
 
+use crate::db::parties::Organisation;
 use crate::db::{self, DbConnection, system_users};
 use crate::error::AppError;
 
@@ -19,6 +20,42 @@ impl Decision {
             Decision::Deny => "Deny",
         }
     }
+}
+
+/// A party a system user may act for, and what it may do there.
+#[derive(Debug, Clone)]
+pub struct AuthorizedParty {
+    pub organisation: Organisation,
+    pub packages: Vec<String>,
+    /// Resources held through single rights or the packages.
+    pub resources: Vec<String>,
+}
+
+/// Every party the live system user may act for, as [`decide`] would permit: a standard
+/// one its own party, an agent one each attached client (by name). None for a deleted or
+/// unknown system user.
+pub fn authorized_parties(conn: &mut DbConnection, system_user_id: &str) -> Result<Vec<AuthorizedParty>, AppError> {
+    let Some(user) = system_users::find_live(conn, system_user_id)? else {
+        return Ok(Vec::new());
+    };
+    let packages: Vec<String> =
+        db::packages::of_system_user(conn, system_user_id)?.into_iter().map(|p| p.urn).collect();
+    let mut resources = db::packages::resources_of(conn, &packages)?;
+    let parties: Vec<Organisation> = match user.user_type {
+        UserType::Standard => {
+            resources.extend(system_users::rights(conn, system_user_id)?.into_iter().map(|r| r.id));
+            resources.sort();
+            resources.dedup();
+            db::parties::organisation(conn, &user.party_org_no)?.into_iter().collect()
+        }
+        UserType::Agent => {
+            db::clients::attached(conn, system_user_id, i64::MAX)?.into_iter().map(|(_, org)| org).collect()
+        }
+    };
+    Ok(parties
+        .into_iter()
+        .map(|organisation| AuthorizedParty { organisation, packages: packages.clone(), resources: resources.clone() })
+        .collect())
 }
 
 /// Permit when the live system user holds the resource for the party: a standard one for
@@ -85,9 +122,9 @@ mod tests {
         let (request, _) = requests::create(&mut conn, "310000035", request, None).unwrap();
         let id = request.request.id;
         requests::approve(&mut conn, "03868120095", &id, Expiry(Duration::days(1))).unwrap();
-        let dress = Actor::load(&mut conn, "03868120095", None).unwrap().unwrap();
+        let dress = crate::domain::clients::Worker::person("03868120095");
         assert_eq!(decide(&mut conn, &id, "a-melding", "310000043").unwrap(), Decision::Deny);
-        crate::domain::clients::add(&mut conn, &dress, &id, "310000043").unwrap();
+        crate::domain::clients::add(&mut conn, dress, &id, "310000043").unwrap();
         assert_eq!(decide(&mut conn, &id, "a-melding", "310000043").unwrap(), Decision::Permit);
         assert_eq!(decide(&mut conn, &id, "a-melding", "310000051").unwrap(), Decision::Deny);
         assert_eq!(
@@ -95,7 +132,7 @@ mod tests {
             Decision::Deny,
             "not for the firm itself"
         );
-        crate::domain::clients::remove(&mut conn, &dress, &id, "310000043").unwrap();
+        crate::domain::clients::remove(&mut conn, dress, &id, "310000043").unwrap();
         assert_eq!(decide(&mut conn, &id, "a-melding", "310000043").unwrap(), Decision::Deny);
     }
 }

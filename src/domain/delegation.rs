@@ -66,8 +66,8 @@ pub fn missing_from(
         }
     }
     if !packages.is_empty() {
-        for (code, urn) in packages::relation_packages(conn)? {
-            if let (Some(role), true) = (Role::from_code(&code), packages.iter().any(|p| p.urn == urn)) {
+        for (urn, carrier) in packages::relation_packages(conn)? {
+            if let (Some(role), true) = (Role::from_code(&carrier.role_code), packages.iter().any(|p| p.urn == urn)) {
                 grants.entry(urn).or_default().push(role);
             }
         }

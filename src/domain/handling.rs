@@ -11,7 +11,6 @@ use crate::error::AppError;
 
 use super::actor::{self, roles_for};
 use super::delegation::{self, MissingRight};
-use super::roles::Role;
 
 impl UserType {
     /// Of `packages`, those the approver gives from their own organisation: all for a
@@ -57,8 +56,6 @@ pub struct Handling {
     pub access_manager: bool,
     /// What the person cannot delegate of what is asked (only for an open request they manage).
     pub missing: Vec<MissingRight>,
-    /// An agent request needs the firm's client administrator role too; then these hold it.
-    pub client_administrators: Option<Vec<String>>,
     /// Who forwarded the request to the access managers, by name.
     pub forwarded_by: Option<String>,
     forwardable: bool,
@@ -112,7 +109,6 @@ impl Handling {
             Act::Forward => Ok(()),
             _ if !self.access_manager => Err(AppError::NotAccessManager),
             Act::Reject => Ok(()),
-            Act::Approve if self.client_administrators.is_some() => Err(AppError::NotClientAdministrator),
             Act::Approve if !self.missing.is_empty() => {
                 Err(AppError::MissingRights(self.missing.iter().map(|m| m.id.clone()).collect()))
             }
@@ -143,14 +139,6 @@ pub fn handling(conn: &mut DbConnection, pid: &str, subject: Subject) -> Result<
     } else {
         Vec::new()
     };
-    // An agent system user acts for the firm's clients, so approving it also takes the
-    // firm's client administrator role.
-    let client_administrators =
-        if manages && subject.user_type == UserType::Agent && !roles.contains(&Role::Klientadministrator) {
-            Some(actor::client_administrator_names(conn, party)?)
-        } else {
-            None
-        };
     let forwarded_by = match subject.forwardable {
         Some(id) if !roles.is_empty() => stored_requests::escalated_by(conn, id)?,
         _ => None,
@@ -161,7 +149,6 @@ pub fn handling(conn: &mut DbConnection, pid: &str, subject: Subject) -> Result<
         closed,
         access_manager,
         missing,
-        client_administrators,
         forwarded_by,
         forwardable: subject.forwardable.is_some(),
         access_managers,

@@ -227,6 +227,18 @@ fn requested(
         let unknown = wanted.iter().filter(|urn| !packages.iter().any(|p| p.urn == **urn));
         return Err(AppError::PackageNotOnSystem(unknown.map(|u| u.to_string()).collect()));
     }
+    // Packages meant for clients reach a system only through a client relation; an agent
+    // system user takes only packages that can be passed on to a facilitator.
+    let unfit = |p: &&AccessPackage| match input.user_type {
+        UserType::Standard => !p.assignable,
+        UserType::Agent => !p.delegable,
+    };
+    let unfit: Vec<String> = packages.iter().filter(unfit).map(|p| p.urn.clone()).collect();
+    match input.user_type {
+        UserType::Standard if !unfit.is_empty() => return Err(AppError::PackageNotAssignable(unfit)),
+        UserType::Agent if !unfit.is_empty() => return Err(AppError::PackageNotDelegable(unfit)),
+        _ => {}
+    }
     match input.user_type {
         UserType::Agent if packages.is_empty() => Err(AppError::NoPackages),
         UserType::Agent if !rights.is_empty() => {

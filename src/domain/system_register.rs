@@ -147,14 +147,32 @@ fn check_rights(conn: &mut DbConnection, rights: &[RightSpec], errors: &mut Vec<
     Ok(())
 }
 
-fn check_packages(conn: &mut DbConnection, urns: &[String], errors: &mut Vec<FieldError>) -> Result<(), AppError> {
+/// Packages each once, each one Altinn has and that can be given at all; and a system
+/// that carries packages meant for clients is not listed for people to pick
+/// (`visible`), as only a vendor's agent request can give such packages.
+fn check_packages(
+    conn: &mut DbConnection,
+    urns: &[String],
+    visible: bool,
+    errors: &mut Vec<FieldError>,
+) -> Result<(), AppError> {
     let listed: Vec<&str> = urns.iter().map(String::as_str).collect();
     for twice in duplicates(&listed) {
         errors.push(error("AUTH.VLD-00007", PATH_PACKAGES, format!("{twice} is listed more than once")));
     }
-    let known: Vec<String> = packages::by_urns(conn, urns)?.into_iter().map(|p| p.urn).collect();
-    for unknown in urns.iter().filter(|u| !known.contains(u)) {
-        errors.push(error("AUTH.VLD-00008", PATH_PACKAGES, format!("no access package {unknown}")));
+    let known = packages::by_urns(conn, urns)?;
+    let usable = |urn: &String| known.iter().any(|p| &p.urn == urn && (p.assignable || p.delegable));
+    for unusable in urns.iter().filter(|u| !usable(u)) {
+        errors.push(error("AUTH.VLD-00008", PATH_PACKAGES, format!("no access package {unusable} that can be given")));
+    }
+    if visible {
+        for package in known.iter().filter(|p| !p.assignable) {
+            errors.push(error(
+                "AUTH.VLD-00018",
+                PATH_PACKAGES,
+                format!("{} is given by clients; such a system must have isVisible false", package.urn),
+            ));
+        }
     }
     Ok(())
 }
@@ -320,7 +338,7 @@ pub fn create(
         errors.push(error("AUTH.VLD-00002", PATH_ID, format!("{} is taken", spec.id)));
     }
     check_rights(conn, &spec.rights, &mut errors)?;
-    check_packages(conn, &spec.packages, &mut errors)?;
+    check_packages(conn, &spec.packages, spec.visible, &mut errors)?;
     check_clients(conn, by, &vendor_org_no, &spec, &mut errors)?;
     check_urls(&spec, &mut errors);
     done(errors)?;
@@ -360,7 +378,7 @@ pub fn update(
     }
     let mut errors = Vec::new();
     check_rights(conn, &spec.rights, &mut errors)?;
-    check_packages(conn, &spec.packages, &mut errors)?;
+    check_packages(conn, &spec.packages, spec.visible, &mut errors)?;
     check_clients(conn, by, &current.vendor_org_no, &spec, &mut errors)?;
     // Altinn does not check the URLs again here; they are checked all the same.
     check_urls(&spec, &mut errors);
@@ -406,7 +424,7 @@ pub fn set_packages(
     limits::check_each("accessPackages", &urns, limits::ID)?;
     let current = changeable(conn, by, id)?;
     let mut errors = Vec::new();
-    check_packages(conn, &urns, &mut errors)?;
+    check_packages(conn, &urns, current.spec.visible, &mut errors)?;
     done(errors)?;
     db::transaction::<_, AppError, _>(conn, |conn| {
         packages::replace_for_system(conn, id, &urns)?;

@@ -185,7 +185,7 @@ pub fn find_for_vendor(
 }
 
 /// System users with the URNs of their access packages, read in one query.
-fn with_packages(conn: &mut DbConnection, users: Vec<SystemUser>) -> Result<Vec<WithPackages>, AppError> {
+pub fn with_packages(conn: &mut DbConnection, users: Vec<SystemUser>) -> Result<Vec<WithPackages>, AppError> {
     let ids: Vec<String> = users.iter().map(|u| u.id.clone()).collect();
     let mut urns: HashMap<String, Vec<String>> = HashMap::new();
     for (id, urn) in db::packages::urns_of_system_users(conn, &ids)? {

@@ -7,11 +7,11 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::error_page::PageError;
-use super::{CurrentUser, Layout, html, join_or, see_other, session};
+use super::{CurrentUser, Layout, html, join_and, join_or, role_names, see_other, session};
 use crate::db::packages::AccessPackage;
 use crate::db::parties::Organisation;
-use crate::domain::clients::{self, PAGE_SIZE};
-use crate::error::AppError;
+use crate::domain::clients::{self, PAGE_SIZE, Worker};
+use crate::error::{AppError, Lacking};
 use crate::i18n::I18n;
 use crate::state::AppState;
 use crate::support::urlencode;
@@ -45,10 +45,23 @@ struct ClientsPage {
     next: Option<String>,
     can_manage: bool,
     client_administrators: String,
+    own_firm: OwnFirmRow,
     notice: Option<String>,
     error: Option<String>,
     /// Hidden fields that keep the search and page across a form post.
     state_fields: Vec<(&'static str, String)>,
+}
+
+/// The firm itself, as "Legg til din virksomhet" shows it: only for a system access
+/// whose packages a firm can give itself.
+struct OwnFirmRow {
+    shown: bool,
+    name: String,
+    org_no: String,
+    added: bool,
+    may_change: bool,
+    /// Why the firm cannot add itself, if it cannot.
+    refusal: Option<String>,
 }
 
 /// The search, filter and page, in the query string and in every form.
@@ -122,7 +135,7 @@ async fn render(
     let filter = clients::filter(&list.q, list.hide_added());
     let requested_page = list.page.unwrap_or(0);
     let page_id = id.clone();
-    let data = state.db(move |conn| clients::page(conn, &actor, &page_id, &filter, requested_page)).await?;
+    let data = state.db(move |conn| clients::page(conn, Worker::of(&actor), &page_id, &filter, requested_page)).await?;
     let first = data.page * PAGE_SIZE;
     let showing = if data.matching == 0 {
         i.t("clients.none_match")
@@ -149,10 +162,7 @@ async fn render(
             .candidates
             .into_iter()
             .map(|c| ClientRow {
-                refusal: (!c.missing.is_empty()).then(|| {
-                    let names: Vec<String> = c.missing.iter().map(|p| p.name.clone()).collect();
-                    i.t1("clients.lacks_package", join_or(&i, &names))
-                }),
+                refusal: (!c.missing.is_empty()).then(|| i.t1("clients.lacks_package", lacking(&i, &c.missing))),
                 org_no: c.organisation.org_no,
                 name: c.organisation.name,
                 added: c.added,
@@ -163,6 +173,14 @@ async fn render(
         showing,
         can_manage: data.can_manage,
         client_administrators: join_or(&i, &data.client_administrators),
+        own_firm: OwnFirmRow {
+            shown: data.own_firm.offered,
+            refusal: own_firm_refusal(&i, &data.own_firm),
+            name: data.own_firm.organisation.name,
+            org_no: data.own_firm.organisation.org_no,
+            added: data.own_firm.added,
+            may_change: data.own_firm.may_change,
+        },
         notice,
         error: error.map(|e| explain(&i, e)),
         state_fields: {
@@ -180,11 +198,49 @@ async fn render(
     html(status, &page)
 }
 
+/// The packages a client has not given, each with the client relation it would come
+/// through ("tilgangspakken Revisormedarbeider, som følger av klientforholdet revisor").
+fn lacking(i: &I18n, missing: &[Lacking]) -> String {
+    let parts: Vec<String> = missing
+        .iter()
+        .map(|l| {
+            let relations: Vec<String> = l
+                .relations
+                .iter()
+                .map(|(role, forms)| {
+                    let name = i.t(&format!("relation.{role}"));
+                    match forms {
+                        Some(forms) => {
+                            let forms: Vec<String> = forms.iter().map(|f| i.t(&format!("orgform.{f}"))).collect();
+                            i.t2("clients.relation_for_forms", name, join_or(i, &forms))
+                        }
+                        None => name,
+                    }
+                })
+                .collect();
+            if relations.is_empty() {
+                i.t1("clients.package_no_relation", &l.package)
+            } else {
+                i.t2("clients.package_via", &l.package, join_or(i, &relations))
+            }
+        })
+        .collect();
+    join_and(i, &parts)
+}
+
+/// Why the person cannot add the firm: packages they cannot give (and who can).
+fn own_firm_refusal(i: &I18n, own: &clients::OwnFirm) -> Option<String> {
+    let first = own.missing.first()?;
+    let names: Vec<String> = own.missing.iter().map(|m| m.title.clone()).collect();
+    Some(i.t2("clients.own_firm_missing", join_and(i, &names), role_names(i, &first.granted_by)))
+}
+
 /// A refusal as a sentence that names the client and what is missing.
 fn explain(i: &I18n, error: AppError) -> String {
     match error {
-        AppError::ClientNotEligible { client, missing } => i.t2("clients.not_eligible", &client, missing.join(", ")),
+        AppError::ClientNotEligible { client, missing } => i.t2("clients.not_eligible", &client, lacking(i, &missing)),
         AppError::NotAClient(client) => i.t1("clients.not_a_client", &client),
+        AppError::PackageNotAssignable(_) => i.t("clients.own_firm_refused"),
         other => i.t(other.text_key()),
     }
 }
@@ -207,6 +263,24 @@ pub async fn remove(
     change(state, user, id.into_inner(), form.into_inner(), Change::Remove).await
 }
 
+pub async fn add_own_firm(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    id: web::Path<String>,
+    form: web::Form<ClientForm>,
+) -> Result<HttpResponse, PageError> {
+    change(state, user, id.into_inner(), form.into_inner(), Change::AddOwnFirm).await
+}
+
+pub async fn remove_own_firm(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    id: web::Path<String>,
+    form: web::Form<ClientForm>,
+) -> Result<HttpResponse, PageError> {
+    change(state, user, id.into_inner(), form.into_inner(), Change::RemoveOwnFirm).await
+}
+
 pub async fn add_all(
     state: web::Data<AppState>,
     user: CurrentUser,
@@ -221,6 +295,8 @@ enum Change {
     Add,
     Remove,
     AddAll,
+    AddOwnFirm,
+    RemoveOwnFirm,
 }
 
 async fn change(
@@ -233,21 +309,31 @@ async fn change(
     user.verify_csrf(&form.csrf)?;
     let list = ListState { q: form.q, hide: form.hide, page: form.page };
     let client = form.client.unwrap_or_default();
-    if client.is_empty() && !matches!(change, Change::AddAll) {
+    if client.is_empty() && matches!(change, Change::Add | Change::Remove) {
         return Err(AppError::BadRequest("no client chosen".into()).into());
     }
     let (actor, su, who) = (user.actor.clone(), id.clone(), client.clone());
     let filter = clients::filter(&list.q, list.hide_added());
     let named = |o: Organisation| format!("{} ({})", o.name, o.org_no);
     let outcome = state
-        .db(move |conn| match change {
-            Change::Add => clients::add(conn, &actor, &su, &who).map(|o| ("clients.added", named(o))),
-            Change::Remove => clients::remove(conn, &actor, &su, &who).map(|removed| match removed {
-                Some(o) => ("clients.removed", named(o)),
-                None => ("clients.was_not_added", who),
-            }),
-            Change::AddAll => {
-                clients::add_all(conn, &actor, &su, &filter).map(|n| ("clients.added_count", n.to_string()))
+        .db(move |conn| {
+            let worker = Worker::of(&actor);
+            match change {
+                Change::Add => clients::add(conn, worker, &su, &who).map(|o| ("clients.added", named(o))),
+                Change::Remove => clients::remove(conn, worker, &su, &who).map(|removed| match removed {
+                    Some(o) => ("clients.removed", named(o)),
+                    None => ("clients.was_not_added", who),
+                }),
+                Change::AddAll => {
+                    clients::add_all(conn, worker, &su, &filter).map(|n| ("clients.added_count", n.to_string()))
+                }
+                Change::AddOwnFirm => {
+                    clients::add_own_firm(conn, worker, &su).map(|o| ("clients.own_firm_added", named(o)))
+                }
+                Change::RemoveOwnFirm => clients::remove_own_firm(conn, worker, &su).map(|removed| match removed {
+                    Some(o) => ("clients.own_firm_removed", named(o)),
+                    None => ("clients.was_not_added", String::new()),
+                }),
             }
         })
         .await;
@@ -256,9 +342,14 @@ async fn change(
             session::set_notice(&user.session, key, &value)?;
             Ok(see_other(&format!("{}?{}", path(&id), list.query_string(list.page.unwrap_or(0)))))
         }
-        Err(e @ (AppError::NotClientAdministrator | AppError::NotAClient(_) | AppError::ClientNotEligible { .. })) => {
-            render(&state, &user, id, list, None, Some(e)).await
-        }
+        Err(
+            e @ (AppError::NotClientAdministrator
+            | AppError::NotAccessManager
+            | AppError::NotAClient(_)
+            | AppError::ClientNotEligible { .. }
+            | AppError::PackageNotAssignable(_)
+            | AppError::MissingRights(_)),
+        ) => render(&state, &user, id, list, None, Some(e)).await,
         Err(e) => Err(e.into()),
     }
 }

@@ -48,7 +48,6 @@ pub fn shown_on_page(error: &AppError) -> bool {
         error,
         AppError::MissingRights(_)
             | AppError::NotAccessManager
-            | AppError::NotClientAdministrator
             | AppError::CannotRepresent
             | AppError::RequestNotNew(_)
             | AppError::RequestExpired

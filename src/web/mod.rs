@@ -72,7 +72,9 @@ pub fn routes(cfg: &mut web::ServiceConfig, mode: Mode) {
             .route("/systemuser/{id}/agentdelegation", web::get().to(clients::page))
             .route("/systemuser/{id}/agentdelegation/add", web::post().to(clients::add))
             .route("/systemuser/{id}/agentdelegation/remove", web::post().to(clients::remove))
-            .route("/systemuser/{id}/agentdelegation/addall", web::post().to(clients::add_all)),
+            .route("/systemuser/{id}/agentdelegation/addall", web::post().to(clients::add_all))
+            .route("/systemuser/{id}/agentdelegation/self", web::post().to(clients::add_own_firm))
+            .route("/systemuser/{id}/agentdelegation/self/remove", web::post().to(clients::remove_own_firm)),
     )
     .default_service(web::to(|| async { Err::<HttpResponse, _>(PageError(AppError::NotFound)) }));
 }
@@ -137,10 +139,19 @@ pub fn role_names(i: &I18n, roles: &[crate::domain::roles::Role]) -> String {
 
 /// Joins names as "a, b eller c" in the page's language.
 pub fn join_or(i: &I18n, names: &[String]) -> String {
+    join_with(names, &i.t("common.or"))
+}
+
+/// Joins names as "a, b og c" in the page's language.
+pub fn join_and(i: &I18n, names: &[String]) -> String {
+    join_with(names, &i.t("common.and"))
+}
+
+fn join_with(names: &[String], last_word: &str) -> String {
     match names {
         [] => String::new(),
         [one] => one.clone(),
-        [rest @ .., last] => format!("{} {} {last}", rest.join(", "), i.t("common.or")),
+        [rest @ .., last] => format!("{} {last_word} {last}", rest.join(", ")),
     }
 }
 

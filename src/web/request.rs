@@ -34,9 +34,6 @@ struct RequestPage {
     /// The outcome of a refused attempt, announced to screen readers.
     error: Option<String>,
     missing: Vec<MissingRow>,
-    /// Why an access manager without the client administrator role cannot approve an
-    /// agent request, and whom to ask.
-    client_admin_needed: Option<String>,
     assigners: String,
     managers: Option<String>,
     can_approve: bool,
@@ -100,10 +97,6 @@ async fn render(
         missing: missing::rows(&i, &handling.missing),
         assigners: join_or(&i, &handling.role_assigners),
         managers: (handling.is_open() && !handling.access_manager).then(|| join_or(&i, &handling.access_managers)),
-        client_admin_needed: handling.client_administrators.as_ref().map(|names| match names.as_slice() {
-            [] => i.t("request.no_client_admin"),
-            names => i.t1("request.needs_client_admin", join_or(&i, names)),
-        }),
         can_approve: handling.may_approve(),
         can_reject: handling.may_reject(),
         decision_path: "request",

@@ -41,6 +41,16 @@ const TITLES: &[(&str, &str)] = &[
         "The Status of the Request is not New. Please generate a new CorrellationId for a new Change Request",
     ),
     ("AUTH-00063", "One or more accesspackage is not found in the referenced system in the System Register."),
+    (
+        "AUTH-00064",
+        "One or more access packages cannot be delegated. Either they are intended for clients or they cannot be delegated further.",
+    ),
+    (
+        "AUTH-00065",
+        "One or more access packages cannot be delegated because they are not intended for client relationships",
+    ),
+    ("AUTH-00079", "Client not found."),
+    ("AUTH-00080", "Client does not have the accesspackages the agent system user requires"),
     ("AUTH.VLD-00000", "the org number identifier is not valid ISO6523 identifier"),
     ("AUTH.VLD-00001", "The system id does not match the format orgnumber_xxxx..."),
     ("AUTH.VLD-00002", "The system id already exists"),
@@ -54,6 +64,13 @@ const TITLES: &[(&str, &str)] = &[
     ("AUTH.VLD-00011", "Request contains duplicate client ids"),
     ("AUTH.VLD-00012", "The system ID in the request body does not match the system ID in the URL"),
     ("AUTH.VLD-00013", "System ID cannot have spaces in id (leading, trailing or in between the id)"),
+    ("AUTH.VLD-00014", "The agent query parameter is missing or invalid"),
+    ("AUTH.VLD-00015", "SystemUser is not a valid system user of type agent"),
+    ("AUTH.VLD-00016", "The client query parameter is missing or invalid"),
+    (
+        "AUTH.VLD-00018",
+        "Access packages meant for system user for client relations can't be used in combination with the flag isVisible: true",
+    ),
 ];
 
 fn title(code: &str) -> &'static str {
@@ -80,6 +97,8 @@ on_both_backends!(
     token_and_scope_errors,
     input_is_read_as_altinn_reads_it,
     confirm_urls_lead_to_the_portal,
+    client_and_ordinary_packages_go_their_own_ways,
+    client_delegation_in_altinns_shapes,
 );
 
 /// An answer as a vendor's client sees it.
@@ -711,6 +730,7 @@ async fn validation_errors_with_altinns_codes_and_paths(app: TestApp) {
             "AUTH.VLD-00007",
             PACKAGES,
         ),
+        (with("310000035_j", &|b| b["accessPackages"] = json!([{"urn": PACKAGE}])), "AUTH.VLD-00018", PACKAGES),
         (
             with("310000035_g", &|b| b["accessPackages"] = json!([{"urn": "urn:altinn:accesspackage:finnes-ikke"}])),
             "AUTH.VLD-00008",
@@ -767,4 +787,91 @@ async fn confirm_urls_lead_to_the_portal(app: TestApp) {
     let page = app.logged_in(KONSERT).await.get(confirm).await;
     assert_eq!(page.status, 200);
     assert!(page.has_form("/accessmanagement/ui/systemuser/request/approve"));
+}
+
+/// A package only clients give ([`PACKAGE`]), an ordinary one, and one an organisation
+/// keeps to itself.
+const ORDINARY: &str = "urn:altinn:accesspackage:skattegrunnlag";
+const KEPT: &str = "urn:altinn:accesspackage:hovedadministrator";
+
+async fn client_and_ordinary_packages_go_their_own_ways(app: TestApp) {
+    let token = app.vendor_token(None).await;
+    // A hidden system may carry every kind; a visible one no client package.
+    let mut mixed = system("310000035_blandet");
+    mixed["isVisible"] = json!(false);
+    mixed["accessPackages"] = json!([{"urn": PACKAGE}, {"urn": ORDINARY}, {"urn": KEPT}]);
+    assert_eq!(post(&app, &token, REGISTER, &mixed).await.status, 200);
+    let visible = format!("{REGISTER}/310000035_smartcloud/accesspackages");
+    let refused = call(&app, Method::PUT, &visible, Some(&token), Some(&json!([{"urn": PACKAGE}]))).await;
+    assert_validation(&refused, "AUTH.VLD-00018", "/registersystemrequest/accesspackages");
+
+    // A standard request takes ordinary packages, not client ones.
+    let standard = |urns: &[&str], external_ref: &str| {
+        let packages: Vec<Value> = urns.iter().map(|u| json!({"urn": u})).collect();
+        json!({"systemId": "310000035_blandet", "partyOrgNo": APE, "externalRef": external_ref, "accessPackages": packages})
+    };
+    let answer = post(&app, &token, REQUESTS, &standard(&[PACKAGE, ORDINARY], "a")).await;
+    assert_problem(&answer, 400, "AUTH-00064");
+    assert_eq!(answer.body["NotDelegablePackages"], PACKAGE);
+    assert_eq!(post(&app, &token, REQUESTS, &standard(&[ORDINARY, KEPT], "b")).await.status, 201);
+
+    // An agent request takes packages that can be passed on: client and ordinary ones.
+    let agent = |urns: &[&str], external_ref: &str| {
+        let packages: Vec<Value> = urns.iter().map(|u| json!({"urn": u})).collect();
+        json!({"systemId": "310000035_blandet", "partyOrgNo": TIGER, "externalRef": external_ref, "accessPackages": packages})
+    };
+    let answer = post(&app, &token, AGENT, &agent(&[ORDINARY, KEPT], "c")).await;
+    assert_problem(&answer, 400, "AUTH-00065");
+    assert_eq!(answer.body["NotDelegablePackages"], KEPT);
+    assert_eq!(post(&app, &token, AGENT, &agent(&[PACKAGE, ORDINARY], "d")).await.status, 201);
+
+    // A change request for a standard system user: no client packages either.
+    let id = post(&app, &token, REQUESTS, &standard(&[ORDINARY], "e")).await.body["id"].as_str().unwrap().to_owned();
+    approve(&app, KONSERT, "request", &id).await;
+    let path = change_path(&uuid::Uuid::new_v4().to_string(), &id);
+    let answer = post(&app, &token, &path, &json!({"requiredAccessPackages": [{"urn": PACKAGE}]})).await;
+    assert_problem(&answer, 400, "AUTH-00064");
+}
+
+async fn client_delegation_in_altinns_shapes(app: TestApp) {
+    let token = app.vendor_token(None).await;
+    let id = post(&app, &token, AGENT, &agent_request("klienter")).await.body["id"].as_str().unwrap().to_owned();
+    approve(&app, DRESS, "agentrequest", &id).await;
+    let person = app.person_token(DRESS, &["altinn:clientdelegations.read", "altinn:clientdelegations.write"]);
+    let enduser = format!("{V1}/enduser/systemuser");
+
+    let agents = get(&app, &person, &format!("{enduser}/agents?party={TIGER}")).await;
+    assert_eq!((agents.status, agents.content_type.as_str()), (200, "application/json"));
+    let mut agent_keys = SYSTEM_USER_KEYS.to_vec();
+    agent_keys.extend(["systemInternalId", "partyId", "partyUuId", "accessPackages"]);
+    agent_keys.sort();
+    agent_keys.dedup();
+    assert_eq!(keys(&agents.body[0]), agent_keys);
+
+    let available = get(&app, &person, &format!("{enduser}/clients/available?agent={id}")).await;
+    assert_eq!(available.status, 200);
+    assert_eq!(keys(&available.body), ["data", "links", "systemUserInformation"]);
+    assert_eq!(keys(&available.body["data"][0]), ["clientId", "clientOrganizationName", "clientOrganizationNumber"]);
+    assert_eq!(keys(&available.body["systemUserInformation"]), ["systemUserId", "systemUserOwnerOrg"]);
+    let client = available.body["data"][0]["clientId"].as_str().unwrap().to_owned();
+    let added = post(&app, &person, &format!("{enduser}/clients?agent={id}&client={client}"), &json!(null)).await;
+    assert_eq!((added.status, &added.body), (200, &json!({"agent": id, "client": client})));
+    let listed = get(&app, &person, &format!("{enduser}/clients?agent={id}")).await;
+    assert_eq!(
+        (listed.body["data"][0]["clientId"].as_str(), &listed.body["links"]),
+        (Some(client.as_str()), &json!({}))
+    );
+
+    let missing = get(&app, &person, &format!("{enduser}/clients")).await;
+    assert_validation(&missing, "AUTH.VLD-00014", "agent");
+    let no_client = post(&app, &person, &format!("{enduser}/clients?agent={id}"), &json!(null)).await;
+    assert_validation(&no_client, "AUTH.VLD-00016", "client");
+    let stranger = uuid::Uuid::new_v4();
+    let unknown = post(&app, &person, &format!("{enduser}/clients?agent={id}&client={stranger}"), &json!(null)).await;
+    assert_problem(&unknown, 400, "AUTH-00079");
+    let ugle = systemtilgang::db::parties::organisation(&mut app.db(), "310000124").unwrap().unwrap().party_uuid;
+    let lacking = post(&app, &person, &format!("{enduser}/clients?agent={id}&client={ugle}"), &json!(null)).await;
+    assert_problem(&lacking, 400, "AUTH-00080");
+    let nobody = get(&app, &person, &format!("{enduser}/agents?party=999999999")).await;
+    assert_eq!((nobody.status, nobody.body["title"].as_str()), (404, Some("Party not found")));
 }

@@ -6,6 +6,7 @@ mod common;
 
 mod assertions;
 mod change_requests;
+mod client_delegation;
 mod input_limits;
 mod schemathesis;
 mod system_register;

@@ -55,7 +55,7 @@ async fn a_vendor_registers_changes_and_deletes_its_system(app: TestApp) {
     assert_eq!(registered["name"]["en"], "SmartCloud VAT");
     let (status, list) = app.api_get(&token, REGISTER).await;
     assert_eq!(status, 200);
-    assert_eq!(list.as_array().unwrap().len(), 4, "the three demo systems and the new one");
+    assert_eq!(list.as_array().unwrap().len(), 7, "the six demo systems and the new one");
 
     // End users find it, and vendors can send requests for it to its redirect URL.
     let konsert = app.logged_in(KONSERT).await;
@@ -72,7 +72,7 @@ async fn a_vendor_registers_changes_and_deletes_its_system(app: TestApp) {
         send(&app, &token, reqwest::Method::PUT, &format!("{REGISTER}/{id}/rights"), Some(&rights)).await;
     assert_eq!((status, &changed), (200, &succeeded));
     assert_eq!(app.api_get(&token, &format!("{REGISTER}/{id}")).await.1["rights"], rights);
-    let packages = json!([{"urn": "urn:altinn:accesspackage:regnskapsforer-med-signeringsrettighet"}]);
+    let packages = json!([{"urn": "urn:altinn:accesspackage:skattegrunnlag"}]);
     let (status, changed) =
         send(&app, &token, reqwest::Method::PUT, &format!("{REGISTER}/{id}/accesspackages"), Some(&packages)).await;
     assert_eq!((status, &changed), (200, &succeeded));
@@ -94,7 +94,7 @@ async fn a_vendor_registers_changes_and_deletes_its_system(app: TestApp) {
     assert_eq!((status, &deleted), (200, &succeeded));
     let (status, gone) = app.api_get(&token, &format!("{REGISTER}/{id}")).await;
     assert_eq!((status, &gone["isDeleted"]), (200, &json!(true)), "a deleted system can still be read");
-    assert_eq!(app.api_get(&token, REGISTER).await.1.as_array().unwrap().len(), 3, "but is not listed");
+    assert_eq!(app.api_get(&token, REGISTER).await.1.as_array().unwrap().len(), 6, "but is not listed");
     let (status, problem) = app.api_post(&token, "/authentication/api/v1/systemuser/request/vendor", &body).await;
     assert_eq!((status, problem["code"].as_str()), (404, Some("AUTH-00011")), "no requests for a deleted system");
 }

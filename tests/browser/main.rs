@@ -448,6 +448,29 @@ async fn every_flow(me: &Person<'_>) {
     me.press("Bokmål").await;
     me.press("Logg ut").await;
 
+    // The firm's daglig leder approves a system access for the group and adds the firm
+    // itself to it, then takes it off again.
+    let own = vendor_request(
+        base,
+        "/authentication/api/v1/systemuser/request/vendor/agent",
+        json!({
+            "systemId": "310000035_smartcloud_konsern", "partyOrgNo": "310000027",
+            "accessPackages": [{"urn": "urn:altinn:accesspackage:skattegrunnlag"}],
+        }),
+    )
+    .await;
+    me.test_login("SMIDIG TAPPER SKILPADDE").await;
+    me.goto(own["confirmUrl"].as_str().unwrap()).await;
+    me.press("Godkjenn").await;
+    me.press("Se systemtilgangen").await;
+    me.press("Administrer klienter").await;
+    me.press("Legg til din virksomhet").await;
+    assert!(me.text("[role=status]").await.contains("TILBAKEHOLDEN USYMMETRISK TIGER AS (310000027) er lagt til."));
+    me.shot("clients-own-firm").await;
+    me.press("Fjern din virksomhet").await;
+    assert!(me.text("[role=status]").await.contains("er fjernet. Klientene er ikke endret."));
+    me.press("Logg ut").await;
+
     // OpenID Connect: the provider's login and consent, back to the portal.
     me.press("Logg inn med Testporten").await;
     me.fill("input[name=login]", "17827510025").await;

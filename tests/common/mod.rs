@@ -58,6 +58,8 @@ pub const KONSERT: &str = "17827510025";
 pub const LOVE: &str = "22857030021";
 pub const PINGVIN: &str = "11929030046";
 pub const DRESS: &str = "03868120095";
+/// SMIDIG TAPPER SKILPADDE, daglig leder of the accounting firm.
+pub const SKILPADDE: &str = "12898010013";
 pub const APE: &str = "310000019";
 pub const TIGER: &str = "310000027";
 pub const SMARTCLOUD: &str = "310000035_smartcloud";
@@ -261,6 +263,30 @@ impl TestApp {
         let response = self.http.post(self.url(path)).bearer_auth(token).json(body).send().await.unwrap();
         let status = response.status().as_u16();
         (status, response.json().await.unwrap_or(Value::Null))
+    }
+
+    /// A person's token for the client delegation API, signed by the app as
+    /// `systemtilgang person-token` signs it.
+    pub fn person_token(&self, pid: &str, scopes: &[&str]) -> String {
+        let tokens = systemtilgang::tokens::TokenService::load_or_create(&mut self.db(), &self.address).unwrap();
+        tokens.issue_person(pid, "test-enduser-system", scopes).unwrap()
+    }
+
+    /// An agent request for the accounting firm approved in the portal by `approver`;
+    /// returns the id of the agent system user.
+    pub async fn approved_agent(&self, system: &str, packages: &[&str], approver: &str) -> String {
+        let token = self.vendor_token(None).await;
+        let packages: Vec<Value> = packages.iter().map(|p| serde_json::json!({"urn": p})).collect();
+        let body = serde_json::json!({"systemId": system, "partyOrgNo": TIGER, "accessPackages": packages});
+        let (status, request) =
+            self.api_post(&token, "/authentication/api/v1/systemuser/request/vendor/agent", &body).await;
+        assert_eq!(status, 201, "{request}");
+        let id = request["id"].as_str().unwrap().to_owned();
+        let page = format!("/accessmanagement/ui/systemuser/agentrequest?id={id}");
+        let done =
+            self.logged_in(approver).await.submit(&page, "/accessmanagement/ui/systemuser/request/approve").await;
+        assert_eq!(done.status, 303, "{}", done.body);
+        id
     }
 
     /// Sends a standard request for the demo company and returns the response body.

@@ -13,7 +13,7 @@ on_both_backends!(
     agent_requests_are_validated_and_idempotent,
     agent_requests_are_found_by_id_external_ref_and_system,
     approving_an_agent_request_creates_an_agent_system_access,
-    only_a_client_administrator_approves_an_agent_request,
+    an_access_manager_approves_and_a_client_administrator_adds_clients,
     clients_are_searched_filtered_paged_and_added,
     ineligible_clients_are_named_with_what_they_lack,
     only_client_administrators_change_clients,
@@ -22,6 +22,8 @@ on_both_backends!(
     adding_the_same_client_at_once_twice_attaches_it_once,
     several_people_adding_and_removing_at_once_never_get_a_server_error,
     what_the_page_says_was_done_comes_from_the_server,
+    the_firm_adds_itself_when_it_gives_every_package,
+    refusals_name_the_relation_that_gives_the_package,
 );
 
 fn agent_body(packages: &[&str]) -> Value {
@@ -140,48 +142,48 @@ async fn approving_an_agent_request_creates_an_agent_system_access(app: TestApp)
     assert_eq!(details.texts(".rights__title"), ["Regnskapsfører med signeringsrettighet"]);
 }
 
-async fn only_a_client_administrator_approves_an_agent_request(app: TestApp) {
-    // STADIG KONSERT manages access in the firm too, but is no client administrator there.
+async fn an_access_manager_approves_and_a_client_administrator_adds_clients(app: TestApp) {
+    // STADIG KONSERT manages access in the firm too, but is no client administrator there;
+    // ROLIG PINGVIN is its client administrator, but manages no access.
     app.grant_role(KONSERT, TIGER, "TILGANGSSTYRER");
+    app.grant_role(PINGVIN, TIGER, "KLIENTADMINISTRATOR");
     let token = app.vendor_token(None).await;
     let (_, request) = app.api_post(&token, AGENT, &agent_body(&[PACKAGE])).await;
     let id = request["id"].as_str().unwrap();
     let path = format!("/accessmanagement/ui/systemuser/agentrequest?id={id}");
-    let konsert = app.logged_in(KONSERT).await;
-    let page = konsert.get(&path).await;
+
+    // The client administrator cannot approve; an approval posted anyway is refused.
+    let pingvin = app.logged_in(PINGVIN).await;
+    let csrf = pingvin.get("/accessmanagement/ui/systemuser/overview").await.csrf();
+    pingvin.post("/accessmanagement/ui/party", &[("org_no", TIGER), ("csrf", &csrf)]).await;
+    let page = pingvin.get(&path).await;
     assert_eq!(page.status, 200);
     assert!(!page.has_form("/accessmanagement/ui/systemuser/request/approve"));
-    assert!(page.has_form("/accessmanagement/ui/systemuser/request/reject"));
-    let why = page.texts("[role=alert]").join(" ");
-    assert!(why.contains("Bare klientadministratorer") && why.contains("be DRESS MINST om å godkjenne"), "{why}");
-
-    // An approval posted anyway is refused on the page, and the request stays New.
-    let csrf = page.csrf();
-    let forged = konsert.post("/accessmanagement/ui/systemuser/request/approve", &[("id", id), ("csrf", &csrf)]).await;
+    let forged =
+        pingvin.post("/accessmanagement/ui/systemuser/request/approve", &[("id", id), ("csrf", &page.csrf())]).await;
     assert_eq!(forged.status, 403);
-    assert!(forged.texts("[role=alert]").join(" ").contains("Bare klientadministratorer"));
     assert_eq!(app.api_get(&token, &format!("{AGENT}/{id}")).await.1["status"], "New");
-    // He may still reject it.
-    let rejected = konsert.submit(&path, "/accessmanagement/ui/systemuser/request/reject").await;
-    assert_eq!(rejected.location.as_deref(), Some(RECEIPT));
-    assert_eq!(app.api_get(&token, &format!("{AGENT}/{id}")).await.1["status"], "Rejected");
 
-    // With no client administrator at all, the page says who can give the role.
-    {
-        use diesel::prelude::*;
-        use systemtilgang::db::schema::party_roles::dsl::*;
-        diesel::delete(party_roles.filter(role_code.eq("KLIENTADMINISTRATOR"))).execute(&mut app.db()).unwrap();
+    // The access manager approves, as in Altinn, without the client administrator role.
+    let konsert = app.logged_in(KONSERT).await;
+    let page = konsert.get(&path).await;
+    assert!(page.has_form("/accessmanagement/ui/systemuser/request/approve"));
+    assert!(page.texts("[role=alert]").is_empty(), "{:?}", page.texts("[role=alert]"));
+    let approved = konsert.submit(&path, "/accessmanagement/ui/systemuser/request/approve").await;
+    assert_eq!(approved.location.as_deref(), Some(RECEIPT));
+    assert_eq!(app.api_get(&token, &format!("{AGENT}/{id}")).await.1["status"], "Accepted");
+
+    // Both find the access in the overview's client section; only the client
+    // administrator adds clients.
+    for browser in [&konsert, &pingvin] {
+        let overview = browser.get("/accessmanagement/ui/systemuser/overview").await;
+        assert!(overview.body.contains(&format!("href=\"{}\"", clients_path(id))));
     }
-    // A rejected request answers for the triple until the vendor deletes it and asks anew.
-    let delete = format!("/authentication/api/v1/systemuser/request/vendor/{id}");
-    assert_eq!(app.http.delete(app.url(&delete)).bearer_auth(&token).send().await.unwrap().status(), 202);
-    let (status, again) = app.api_post(&token, AGENT, &agent_body(&[PACKAGE])).await;
-    assert_eq!(status, 201);
-    let page = konsert
-        .get(&format!("/accessmanagement/ui/systemuser/agentrequest?id={}", again["id"].as_str().unwrap()))
-        .await;
-    let why = page.texts("[role=alert]").join(" ");
-    assert!(why.contains("ingen har den rollen ennå. Daglig leder eller hovedadministrator kan gi rollen"), "{why}");
+    let clients = clients_path(id);
+    assert!(!konsert.get(&clients).await.has_form(&format!("{clients}/add")));
+    let added = pingvin.submit(&format!("{clients}?q=310000043"), &format!("{clients}/add")).await;
+    assert_eq!(added.status, 303);
+    assert_eq!(pingvin.get(&clients).await.texts("#attached strong"), ["LYSTIG ROLIG ELG AS"]);
 }
 
 async fn clients_are_searched_filtered_paged_and_added(app: TestApp) {
@@ -247,13 +249,13 @@ async fn clients_are_searched_filtered_paged_and_added(app: TestApp) {
     let hidden = dress.get(&format!("{path}?q=310000043&hide=1")).await;
     assert!(hidden.texts("#candidates strong").is_empty());
 
-    // Add all: every eligible client, the revisor client stays out.
+    // Add all: every eligible client; the revisor and forretningsfører clients stay out.
     let all = dress.submit(&path, &format!("{path}/addall")).await;
     let back = dress.get(all.location.as_deref().unwrap()).await;
     let attached = back.texts("#attached strong");
-    assert_eq!(attached.len(), 12 + extra, "the twelve demo clients and the extra ones");
-    assert!(!attached.iter().any(|n| n == "NØYE KLOK UGLE AS"));
-    let added_now = format!("{} klienter er lagt til.", 12 + extra - 1);
+    assert_eq!(attached.len(), 13 + extra, "the thirteen regnskapsfører clients and the extra ones");
+    assert!(!attached.iter().any(|n| n == "NØYE KLOK UGLE AS" || n == "PRESIS GRUNDIG MAUR AS"));
+    let added_now = format!("{} klienter er lagt til.", 13 + extra - 1);
     assert!(back.texts("[role=status]").contains(&added_now), "{:?}", back.texts("[role=status]"));
 }
 
@@ -269,12 +271,12 @@ async fn ineligible_clients_are_named_with_what_they_lack(app: TestApp) {
     for (client, message) in [
         (
             "310000124",
-            "NØYE KLOK UGLE AS (310000124) kan ikke legges til: klienten har ikke gitt virksomheten tilgangspakken Regnskapsfører med signeringsrettighet.",
+            "NØYE KLOK UGLE AS (310000124) kan ikke legges til: klienten har ikke gitt virksomheten tilgangspakken Regnskapsfører med signeringsrettighet, som følger med klientforholdet regnskapsfører.",
         ),
         ("310000132", "FJERN UKJENT HVAL AS (310000132) er ikke klient av virksomheten"),
     ] {
         let refused = dress.post(&format!("{path}/add"), &[("csrf", &csrf), ("client", client)]).await;
-        assert_eq!(refused.status, 403);
+        assert_eq!(refused.status, 400);
         let alert = refused.texts("[role=alert]")[0].clone();
         assert!(alert.contains(message), "{alert}");
     }
@@ -451,4 +453,97 @@ async fn what_the_page_says_was_done_comes_from_the_server(app: TestApp) {
     let back = dress.get(done.location.as_deref().unwrap()).await;
     assert_eq!(back.texts(".alert--success"), ["310000051 var ikke lagt til, så ingenting er endret."]);
     assert!(dress.get(&path).await.texts(".alert--success").is_empty(), "shown once");
+}
+
+async fn the_firm_adds_itself_when_it_gives_every_package(app: TestApp) {
+    const KONSERN: &str = "310000035_smartcloud_konsern";
+    const SKATTEGRUNNLAG: &str = "urn:altinn:accesspackage:skattegrunnlag";
+    let id = app.approved_agent(KONSERN, &[SKATTEGRUNNLAG], SKILPADDE).await;
+    let path = clients_path(&id);
+    // DRESS MINST manages access, but cannot give the package; the page says who can.
+    let dress = app.logged_in(DRESS).await;
+    let page = dress.get(&path).await;
+    assert!(!page.has_form(&format!("{path}/self")));
+    assert_eq!(
+        page.texts("#own-firm .refusal"),
+        ["Du kan ikke gi virksomhetens tilgangspakke Skattegrunnlag. Det kan Daglig leder eller Hovedadministrator."]
+    );
+
+    let manager = app.logged_in(SKILPADDE).await;
+    let added = manager.submit(&path, &format!("{path}/self")).await;
+    assert_eq!(added.status, 303);
+    let back = manager.get(added.location.as_deref().unwrap()).await;
+    assert_eq!(
+        back.texts(".alert--success"),
+        ["TILBAKEHOLDEN USYMMETRISK TIGER AS (310000027) er lagt til. Systemet kan nå handle for virksomheten selv."]
+    );
+    assert_eq!(back.texts("#own-firm .tag"), ["Lagt til"]);
+    assert_eq!(back.texts("#attached strong"), ["TILBAKEHOLDEN USYMMETRISK TIGER AS"]);
+    // The system user now acts for the firm itself.
+    let system = {
+        let details = serde_json::json!([{"type": "urn:altinn:systemuser",
+            "systemuser_org": {"authority": "iso6523-actorid-upis", "ID": format!("0192:{TIGER}")}}]);
+        let form = [
+            ("grant_type", "client_credentials"),
+            ("client_id", "demo-smartcloud-konsern"),
+            ("client_secret", "demo-smartcloud-secret"),
+            ("authorization_details", &details.to_string()),
+        ];
+        let body: Value = app.http.post(app.url("/token")).form(&form).send().await.unwrap().json().await.unwrap();
+        body["access_token"].as_str().unwrap().to_owned()
+    };
+    let (_, parties) = app.api_get(&system, "/accessmanagement/api/v1/enduser/authorizedparties").await;
+    assert_eq!(parties[0]["organizationNumber"], TIGER);
+
+    let removed = manager.submit(&path, &format!("{path}/self/remove")).await;
+    let back = manager.get(removed.location.as_deref().unwrap()).await;
+    assert_eq!(
+        back.texts(".alert--success"),
+        ["TILBAKEHOLDEN USYMMETRISK TIGER AS (310000027) er fjernet. Klientene er ikke endret."]
+    );
+    assert!(back.texts("#attached strong").is_empty());
+
+    // A system access with packages only clients give cannot take the firm itself, and
+    // does not offer it.
+    let klient = app.approved_agent(KLIENT, &[PACKAGE], DRESS).await;
+    let klient_path = clients_path(&klient);
+    let page = manager.get(&klient_path).await;
+    assert!(page.texts("#own-firm").is_empty());
+    let forged = manager.post(&format!("{klient_path}/self"), &[("csrf", &page.csrf())]).await;
+    assert_eq!(forged.status, 400);
+    assert!(forged.texts("[role=alert]")[0].contains("tilgangspakker som bare klienter kan gi"));
+    assert!(manager.get(&klient_path).await.texts("#attached strong").is_empty());
+}
+
+async fn refusals_name_the_relation_that_gives_the_package(app: TestApp) {
+    let dress = app.logged_in(DRESS).await;
+    let property = app
+        .approved_agent("310000035_smartcloud_eiendom", &["urn:altinn:accesspackage:forretningsforer-eiendom"], DRESS)
+        .await;
+    let page = dress.get(&format!("{}?q=havnegata", clients_path(&property))).await;
+    assert_eq!(
+        page.texts("#candidates .refusal"),
+        ["Kan ikke legges til: klienten har ikke gitt dere tilgangspakken Forretningsfører eiendom, som følger med \
+          klientforholdet forretningsfører (bare for eierseksjonssameier eller borettslag)."]
+    );
+    let page = dress.get(&format!("{}?q=borettslag", clients_path(&property))).await;
+    assert!(page.texts("#candidates .refusal").is_empty());
+
+    let audit = app
+        .approved_agent(
+            "310000035_smartcloud_revisjon",
+            &["urn:altinn:accesspackage:ansvarlig-revisor", "urn:altinn:accesspackage:revisormedarbeider"],
+            DRESS,
+        )
+        .await;
+    let page = dress.get(&format!("{}?q=lystig", clients_path(&audit))).await;
+    assert_eq!(
+        page.texts("#candidates .refusal"),
+        ["Kan ikke legges til: klienten har ikke gitt dere tilgangspakken Ansvarlig revisor, som følger med \
+          klientforholdet revisor og tilgangspakken Revisormedarbeider, som følger med klientforholdet revisor."]
+    );
+    // In English too.
+    dress.client.get(app.url("/language?lang=en")).send().await.unwrap();
+    let english = dress.get(&format!("{}?q=lystig", clients_path(&audit))).await;
+    assert!(english.text().contains("which comes with the client relation auditor"), "{}", english.text());
 }

@@ -42,7 +42,7 @@ async fn without_a_provider_there_is_only_the_test_login(app: TestApp) {
     let browser = app.browser();
     let login = browser.get("/login").await;
     assert!(login.texts("form[action=\"/login/oidc\"]").is_empty());
-    assert_eq!(login.texts("ul.cards button").len(), 4);
+    assert_eq!(login.texts("ul.cards button").len(), 5);
     assert_eq!(browser.get("/login/oidc").await.status, 404);
     assert_eq!(browser.get("/login/oidc/callback?code=x&state=y").await.status, 404);
 }

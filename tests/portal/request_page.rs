@@ -21,23 +21,23 @@ on_both_backends!(
 );
 
 async fn an_access_package_is_given_only_by_someone_holding_it(app: TestApp) {
-    const REVISOR: &str = "urn:altinn:accesspackage:ansvarlig-revisor";
-    systemtilgang::db::packages::add_to_system(&mut app.db(), SMARTCLOUD, REVISOR).unwrap();
+    const SKATTEGRUNNLAG: &str = "urn:altinn:accesspackage:skattegrunnlag";
+    systemtilgang::db::packages::add_to_system(&mut app.db(), SMARTCLOUD, SKATTEGRUNNLAG).unwrap();
     let token = app.vendor_token(None).await;
     let mut body = request_body(SMARTCLOUD, APE, &[KRAV], None);
-    body["accessPackages"] = serde_json::json!([{"urn": REVISOR}]);
+    body["accessPackages"] = serde_json::json!([{"urn": SKATTEGRUNNLAG}]);
     let (status, request) = app.api_post(&token, "/authentication/api/v1/systemuser/request/vendor", &body).await;
     assert_eq!(status, 201, "{request}");
     let path = confirm_path(&request);
     let id = request["id"].as_str().unwrap();
 
-    // FORSIKTIG LØVE may give Krav og betalinger (regnskapsfører) but not the auditor's package.
+    // FORSIKTIG LØVE may give Krav og betalinger (regnskapsfører) but not the package.
     let love = app.logged_in(LOVE).await;
     let page = love.get(&path).await;
     assert!(!page.has_form(APPROVE));
     let missing = page.texts("[role=alert] li");
     assert_eq!(missing.len(), 1, "{missing:?}");
-    assert!(missing[0].contains("Ansvarlig revisor") && missing[0].contains("Daglig leder"), "{missing:?}");
+    assert!(missing[0].contains("Skattegrunnlag") && missing[0].contains("Daglig leder"), "{missing:?}");
     let csrf = page.csrf();
     assert_eq!(love.post(APPROVE, &[("id", id), ("csrf", &csrf)]).await.status, 403);
     assert_eq!(app.request_status(id).await, "New");
@@ -48,7 +48,7 @@ async fn an_access_package_is_given_only_by_someone_holding_it(app: TestApp) {
     assert_eq!(app.request_status(id).await, "Accepted");
     let (_, users) =
         app.api_get(&token, &format!("/authentication/api/v1/systemuser/vendor/bysystem/{SMARTCLOUD}")).await;
-    assert_eq!(users["data"][0]["accessPackages"], serde_json::json!([{"urn": REVISOR}]));
+    assert_eq!(users["data"][0]["accessPackages"], serde_json::json!([{"urn": SKATTEGRUNNLAG}]));
 }
 
 fn confirm_path(request: &serde_json::Value) -> String {

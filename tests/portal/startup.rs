@@ -17,6 +17,7 @@ async fn demo_cast_is_loaded_once_and_a_restart_keeps_data(app: TestApp) {
             "Logg inn som DRESS MINST",
             "Logg inn som FORSIKTIG LØVE",
             "Logg inn som ROLIG PINGVIN",
+            "Logg inn som SMIDIG TAPPER SKILPADDE",
             "Logg inn som STADIG KONSERT"
         ]
     );
