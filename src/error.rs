@@ -12,6 +12,14 @@ pub struct FieldError {
     /// Where in the document, as Altinn names it (`/registersystemrequest/systemid`).
     pub path: &'static str,
     pub detail: String,
+    /// Altinn's title, for a code that has more than one (else the code's own).
+    pub title: Option<&'static str>,
+}
+
+impl FieldError {
+    pub fn new(code: &'static str, path: &'static str, detail: impl Into<String>) -> Self {
+        Self { code, path, detail: detail.into(), title: None }
+    }
 }
 
 /// A package of an agent system user that a client has not given its facilitator, with
@@ -43,11 +51,12 @@ pub enum AppError {
     /// The URNs asked for that the system does not carry.
     #[error("the access packages asked for are not all among the system's packages: {}", .0.join(", "))]
     PackageNotOnSystem(Vec<String>),
-    /// Packages meant for clients (or not for passing on), asked for a party's own system user.
+    /// Packages meant for clients (not assignable), asked for a party's own system user.
     #[error("the access packages {} are given by clients to their facilitators, not by an organisation to its own system user", .0.join(", "))]
     PackageNotAssignable(Vec<String>),
-    /// Packages no client relation can carry, asked for an agent system user.
-    #[error("the access packages {} cannot be given through a client relation", .0.join(", "))]
+    /// Packages that cannot be passed on to a facilitator (not delegable), asked for an
+    /// agent system user.
+    #[error("the access packages {} cannot be passed on to a facilitator", .0.join(", "))]
     PackageNotDelegable(Vec<String>),
     #[error("an agent request must ask for at least one access package")]
     NoPackages,
@@ -274,7 +283,7 @@ impl From<diesel::result::Error> for AppError {
 #[cfg(test)]
 pub(crate) fn every_kind() -> Vec<AppError> {
     vec![
-        AppError::Invalid(vec![FieldError { code: "AUTH.VLD-00001", path: "", detail: String::new() }]),
+        AppError::Invalid(vec![FieldError::new("AUTH.VLD-00001", "", "")]),
         AppError::SystemNotFound,
         AppError::SystemIdNotFound(String::new()),
         AppError::SystemDeleted,

@@ -8,7 +8,7 @@ use jsonwebtoken::jwk::JwkSet;
 use jsonwebtoken::{DecodingKey, Validation};
 use serde::Deserialize;
 
-use crate::tokens::{OrgClaim, SystemUserDetail};
+use crate::tokens::{OrgClaim, SYSTEM_USER_DETAIL_TYPE};
 
 /// Keys are fetched again after this long, or sooner for an unknown key id.
 const KEYS_FRESH_FOR: Duration = Duration::from_secs(600);
@@ -28,9 +28,25 @@ pub struct OutsideClaims {
     /// The person a token from an ID-porten login acts for.
     #[serde(default)]
     pub pid: Option<String>,
-    /// The system user a Maskinporten system user token acts as.
+    /// Maskinporten's `authorization_details`, of any type (read leniently: a kind we
+    /// do not know must not make the token unreadable).
     #[serde(default)]
-    pub authorization_details: Option<Vec<SystemUserDetail>>,
+    pub authorization_details: Option<serde_json::Value>,
+}
+
+impl OutsideClaims {
+    /// The system user a Maskinporten system user token acts as, if it is one.
+    pub fn system_user(&self) -> Option<String> {
+        self.authorization_details
+            .as_ref()?
+            .as_array()?
+            .iter()
+            .find(|d| d["type"] == SYSTEM_USER_DETAIL_TYPE)?
+            .get("systemuser_id")?
+            .get(0)?
+            .as_str()
+            .map(str::to_owned)
+    }
 }
 
 struct Fetched {

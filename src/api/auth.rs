@@ -9,7 +9,6 @@ use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
 use super::problem::ApiError;
 use crate::error::AppError;
 use crate::state::AppState;
-use crate::tokens::SYSTEM_USER_DETAIL_TYPE;
 
 /// Who is behind a valid access token, with its scopes: an organisation (vendor or
 /// public service), possibly acting as a system user, or a person using an end-user
@@ -27,9 +26,13 @@ pub struct Caller {
 }
 
 impl Caller {
-    /// The person the token acts for; 403 for a token that names none.
+    /// The person the token acts for; 403 for a token that names none, or that also
+    /// names an organisation or a system user (it is then not a person's).
     pub fn person(&self) -> Result<String, ApiError> {
-        self.pid.clone().ok_or(AppError::Forbidden.into())
+        match (&self.pid, &self.org_no, &self.system_user) {
+            (Some(pid), None, None) => Ok(pid.clone()),
+            _ => Err(AppError::Forbidden.into()),
+        }
     }
 
     /// The system user the token acts as; 403 for a token that is no system user token.
@@ -78,22 +81,20 @@ impl FromRequest for Caller {
 
 /// The caller behind a token of this portal, or of the trusted outside issuer.
 async fn authenticate(state: &AppState, token: String) -> Option<Caller> {
-    let (org, client_id, scope, pid, details) = match &state.trusted_issuer {
+    let (org, client_id, scope, pid, system_user) = match &state.trusted_issuer {
         Some(trusted) if crate::support::unverified_issuer(&token).as_deref() == Some(trusted.issuer()) => {
             let trusted = trusted.clone();
             let c = web::block(move || trusted.verify(&token)).await.ok()??;
-            (c.consumer, c.client_id, c.scope, c.pid, c.authorization_details)
+            let system_user = c.system_user();
+            (c.consumer, c.client_id, c.scope, c.pid, system_user)
         }
         _ => {
             let c = state.tokens.verify(&token)?;
-            (c.consumer, c.client_id, c.scope, c.pid, c.authorization_details)
+            let system_user =
+                c.authorization_details.into_iter().flatten().find_map(|d| d.systemuser_id.into_iter().next());
+            (c.consumer, c.client_id, c.scope, c.pid, system_user)
         }
     };
-    let system_user = details
-        .into_iter()
-        .flatten()
-        .find(|d| d.kind == SYSTEM_USER_DETAIL_TYPE)
-        .and_then(|d| d.systemuser_id.into_iter().next());
     Some(Caller {
         org_no: org.and_then(|o| o.org_no().map(str::to_owned)),
         client_id,

@@ -15,7 +15,7 @@ use crate::db::DbConnection;
 use crate::db::clients::ClientDelegation;
 use crate::db::parties::Organisation;
 use crate::db::system_users::SystemUser;
-use crate::domain::clients::{self, AgentListing, Worker};
+use crate::domain::clients::{self, AgentListing, ClientRef, Worker};
 use crate::error::{AppError, FieldError};
 use crate::scopes;
 use crate::state::AppState;
@@ -118,20 +118,25 @@ fn uuid_param(value: Option<&str>, code: &'static str, path: &'static str, what:
         .map(str::trim)
         .and_then(|v| uuid::Uuid::parse_str(v).ok())
         .map(|id| id.to_string())
-        .ok_or_else(|| AppError::Invalid(vec![FieldError { code, path, detail: format!("{what} must be a UUID") }]))
+        .ok_or_else(|| AppError::Invalid(vec![FieldError::new(code, path, format!("{what} must be a UUID"))]))
 }
 
 fn agent_param(value: Option<&str>) -> Result<String, AppError> {
-    uuid_param(value, "AUTH.VLD-00014", "agent", "agent")
+    uuid_param(value, "AUTH.VLD-00014", "?agent", "agent")
 }
 
 /// The domain's answers about the agent as Altinn words them for this API.
 fn as_agent_error(error: AppError) -> AppError {
-    let invalid =
-        |code, detail: &str| AppError::Invalid(vec![FieldError { code, path: "agent", detail: detail.to_owned() }]);
+    let invalid = |code, title, detail: &str| {
+        let mut field = FieldError::new(code, "?agent", detail);
+        field.title = title;
+        AppError::Invalid(vec![field])
+    };
     match error {
-        AppError::SystemUserNotFound => invalid("AUTH.VLD-00014", "System user not found"),
-        AppError::NotAnAgent => invalid("AUTH.VLD-00015", "the system user is not of type agent"),
+        AppError::SystemUserNotFound => {
+            invalid("AUTH.VLD-00014", Some("System user not found"), "no such agent system user")
+        }
+        AppError::NotAnAgent => invalid("AUTH.VLD-00015", None, "the system user is not of type agent"),
         other => other,
     }
 }
@@ -168,7 +173,7 @@ pub async fn available_clients(
     client_list(req, state, caller, query.into_inner(), clients::available, |o| &o.org_no, ClientResponse::from).await
 }
 
-/// The clients attached to the agent system user, in the order they were added.
+/// The clients attached to the agent system user, in a stable order.
 #[utoipa::path(get, path = "/authentication/api/v1/enduser/systemuser/clients", tag = "client delegation",
     params(AgentQuery),
     responses((status = 200, body = ClientList), (status = "4XX", body = Problem, content_type = "application/problem+json")),
@@ -251,15 +256,14 @@ async fn change(
     caller.require(scopes::CLIENTS_WRITE)?;
     let pid = caller.person()?;
     let agent = agent_param(query.agent.as_deref())?;
-    let client = uuid_param(query.client.as_deref(), "AUTH.VLD-00016", "client", "client")?;
+    let client = uuid_param(query.client.as_deref(), "AUTH.VLD-00016", "?client", "client")?;
     let (id, party_uuid) = (agent.clone(), client.clone());
     state
         .db(move |conn| {
-            let worker = Worker::person(&pid);
-            let organisation = clients::client_by_uuid(conn, &party_uuid)?;
+            let (worker, client) = (Worker::person(&pid), ClientRef::PartyUuid(&party_uuid));
             match change {
-                Change::Add => clients::add(conn, worker, &id, &organisation.org_no).map(drop),
-                Change::Remove => clients::remove(conn, worker, &id, &organisation.org_no).map(drop),
+                Change::Add => clients::add(conn, worker, &id, client).map(drop),
+                Change::Remove => clients::remove(conn, worker, &id, client).map(drop),
             }
         })
         .await

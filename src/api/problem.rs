@@ -26,8 +26,10 @@ pub struct Problem {
     pub status: u16,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
-    /// A stable code (see the API description's list of codes).
-    pub code: &'static str,
+    /// A stable code (see the API description's list of codes); left out only where
+    /// Altinn gives none (an unknown party in the client API).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<&'static str>,
     /// W3C trace context of this answer, to quote when asking about it.
     pub trace_id: String,
     /// The HTTP reason phrase.
@@ -86,7 +88,7 @@ impl Problem {
                 AppError::Invalid(_) => None,
                 other => Some(other.to_string()),
             },
-            code,
+            code: Some(code),
             trace_id: trace_id(),
             status_description: status.canonical_reason().unwrap_or("Error"),
             validation_errors: None,
@@ -101,7 +103,7 @@ impl Problem {
                         .iter()
                         .map(|e| ValidationError {
                             code: e.code,
-                            title: title(e.code),
+                            title: e.title.unwrap_or_else(|| title(e.code)),
                             paths: if e.path.is_empty() { Vec::new() } else { vec![e.path] },
                             detail: e.detail.clone(),
                         })
@@ -117,8 +119,12 @@ impl Problem {
             AppError::PackageNotAssignable(urns) | AppError::PackageNotDelegable(urns) => {
                 problem.not_delegable_packages = Some(urns.join(", "))
             }
-            // Altinn's own words for an unknown party (it gives no code).
-            AppError::PartyNotFound => problem.title = "Party not found".into(),
+            // Altinn's own words for an unknown party, as ASP.NET's plain 404 (no code).
+            AppError::PartyNotFound => {
+                problem.kind = "https://tools.ietf.org/html/rfc9110#section-15.5.5".into();
+                problem.title = "Party not found".into();
+                problem.code = None;
+            }
             _ => {}
         }
         problem
@@ -246,11 +252,11 @@ mod tests {
         assert_eq!((body["status"].as_u64(), body["statusDescription"].as_str()), (Some(404), Some("Not Found")));
         let trace = body["traceId"].as_str().unwrap();
         assert!(trace.len() == 55 && trace.starts_with("00-") && trace.ends_with("-01"), "{trace}");
-        let invalid = AppError::Invalid(vec![crate::error::FieldError {
-            code: "AUTH.VLD-00002",
-            path: "/registersystemrequest/systemid",
-            detail: "taken".into(),
-        }]);
+        let invalid = AppError::Invalid(vec![crate::error::FieldError::new(
+            "AUTH.VLD-00002",
+            "/registersystemrequest/systemid",
+            "taken",
+        )]);
         let body = serde_json::to_value(Problem::of(&invalid)).unwrap();
         assert_eq!(body["code"], "STD-00000");
         assert_eq!(body["validationErrors"][0]["title"], "The system id already exists");

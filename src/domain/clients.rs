@@ -229,11 +229,15 @@ pub fn page(
 
 /// Attaches one of the firm's clients; attaching one already there changes nothing.
 /// Returns the client.
-pub fn add(conn: &mut DbConnection, worker: Worker, id: &str, client_org_no: &str) -> Result<Organisation, AppError> {
+pub fn add<'a>(
+    conn: &mut DbConnection,
+    worker: Worker,
+    id: &str,
+    client: impl Into<ClientRef<'a>>,
+) -> Result<Organisation, AppError> {
     let agent = agent(conn, worker, id)?;
     agent.require_client_administrator()?;
-    let client =
-        parties::organisation(conn, client_org_no)?.ok_or_else(|| AppError::NotAClient(client_org_no.to_owned()))?;
+    let client = client.into().resolve(conn)?;
     let firm = agent.firm().to_owned();
     if clients::relations_with(conn, &firm, std::slice::from_ref(&client.org_no))?.is_empty() {
         return Err(AppError::NotAClient(format!("{} ({})", client.name, client.org_no)));
@@ -265,8 +269,9 @@ pub fn add_own_firm(conn: &mut DbConnection, worker: Worker, id: &str) -> Result
 /// Takes the firm itself off its agent system user again, leaving the clients as they
 /// are. Returns the firm, or None when it was not on.
 pub fn remove_own_firm(conn: &mut DbConnection, worker: Worker, id: &str) -> Result<Option<Organisation>, AppError> {
-    let firm = agent(conn, worker, id)?.user.party_org_no;
-    remove(conn, worker, id, &firm)
+    let agent = agent(conn, worker, id)?;
+    let firm = parties::organisation(conn, agent.firm())?.ok_or(AppError::SystemUserNotFound)?;
+    remove_from(conn, worker.pid, &agent, &firm)
 }
 
 /// Attaches every eligible client matching the filter that is not attached yet, in one
@@ -361,10 +366,28 @@ pub fn agents_of(conn: &mut DbConnection, pid: &str, party_org_no: &str) -> Resu
         .collect())
 }
 
-/// The organisation a client API call names by its party UUID; "client not found" for
-/// an unknown one.
-pub fn client_by_uuid(conn: &mut DbConnection, party_uuid: &str) -> Result<Organisation, AppError> {
-    parties::organisation_by_uuid(conn, party_uuid)?.ok_or_else(|| AppError::NotAClient(party_uuid.to_owned()))
+/// A client as the portal (organisation number) or the client API (party UUID) names it.
+#[derive(Debug, Clone, Copy)]
+pub enum ClientRef<'a> {
+    OrgNo(&'a str),
+    PartyUuid(&'a str),
+}
+
+impl<'a> From<&'a str> for ClientRef<'a> {
+    fn from(org_no: &'a str) -> Self {
+        ClientRef::OrgNo(org_no)
+    }
+}
+
+impl ClientRef<'_> {
+    /// The organisation named; "not a client" when there is none.
+    fn resolve(self, conn: &mut DbConnection) -> Result<Organisation, AppError> {
+        let (found, named) = match self {
+            ClientRef::OrgNo(org_no) => (parties::organisation(conn, org_no)?, org_no),
+            ClientRef::PartyUuid(uuid) => (parties::organisation_by_uuid(conn, uuid)?, uuid),
+        };
+        found.ok_or_else(|| AppError::NotAClient(named.to_owned()))
+    }
 }
 
 fn delegations(pid: &str, user: &SystemUser, org_nos: &[String]) -> Vec<ClientDelegation> {
@@ -425,23 +448,31 @@ fn detach(conn: &mut DbConnection, pid: &str, user: &SystemUser, client_org_no: 
 
 /// Detaches one client; its delegation ends at once. Returns the client, or None when it
 /// was not attached.
-pub fn remove(
+pub fn remove<'a>(
     conn: &mut DbConnection,
     worker: Worker,
     id: &str,
-    client_org_no: &str,
+    client: impl Into<ClientRef<'a>>,
 ) -> Result<Option<Organisation>, AppError> {
     let agent = agent(conn, worker, id)?;
-    // The firm itself is taken off by whoever may add it.
-    if client_org_no == agent.firm() {
+    let client = client.into().resolve(conn)?;
+    remove_from(conn, worker.pid, &agent, &client)
+}
+
+/// Detaches the client from the agent; the firm itself is taken off by whoever may add
+/// it, any other client by a client administrator.
+fn remove_from(
+    conn: &mut DbConnection,
+    pid: &str,
+    agent: &Agent,
+    client: &Organisation,
+) -> Result<Option<Organisation>, AppError> {
+    if client.org_no == agent.firm() {
         agent.require_access_manager()?;
     } else {
         agent.require_client_administrator()?;
     }
-    if !detach(conn, worker.pid, &agent.user, client_org_no)? {
-        return Ok(None);
-    }
-    Ok(parties::organisation(conn, client_org_no)?)
+    Ok(detach(conn, pid, &agent.user, &client.org_no)?.then(|| client.clone()))
 }
 
 /// One page of an agent system user's clients for the vendor of its system.

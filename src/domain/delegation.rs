@@ -66,6 +66,8 @@ pub fn missing_from(
         }
     }
     if !packages.is_empty() {
+        // A person's own role of the same name (regnskapsfører in the organisation) gives
+        // the package too; organisation forms limit client relations, not these roles.
         for (urn, carrier) in packages::relation_packages(conn)? {
             if let (Some(role), true) = (Role::from_code(&carrier.role_code), packages.iter().any(|p| p.urn == urn)) {
                 grants.entry(urn).or_default().push(role);

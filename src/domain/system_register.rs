@@ -86,7 +86,7 @@ const PATH_CLIENTS: &str = "/registersystemrequest/clientid";
 const PATH_URLS: &str = "/registersystemrequest/allowedredirecturls";
 
 fn error(code: &'static str, path: &'static str, detail: impl Into<String>) -> FieldError {
-    FieldError { code, path, detail: detail.into() }
+    FieldError::new(code, path, detail)
 }
 
 fn invalid(code: &'static str, path: &'static str, detail: impl Into<String>) -> AppError {

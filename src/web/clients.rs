@@ -319,8 +319,8 @@ async fn change(
         .db(move |conn| {
             let worker = Worker::of(&actor);
             match change {
-                Change::Add => clients::add(conn, worker, &su, &who).map(|o| ("clients.added", named(o))),
-                Change::Remove => clients::remove(conn, worker, &su, &who).map(|removed| match removed {
+                Change::Add => clients::add(conn, worker, &su, who.as_str()).map(|o| ("clients.added", named(o))),
+                Change::Remove => clients::remove(conn, worker, &su, who.as_str()).map(|removed| match removed {
                     Some(o) => ("clients.removed", named(o)),
                     None => ("clients.was_not_added", who),
                 }),

@@ -863,9 +863,14 @@ async fn client_delegation_in_altinns_shapes(app: TestApp) {
     );
 
     let missing = get(&app, &person, &format!("{enduser}/clients")).await;
-    assert_validation(&missing, "AUTH.VLD-00014", "agent");
+    assert_validation(&missing, "AUTH.VLD-00014", "?agent");
     let no_client = post(&app, &person, &format!("{enduser}/clients?agent={id}"), &json!(null)).await;
-    assert_validation(&no_client, "AUTH.VLD-00016", "client");
+    assert_validation(&no_client, "AUTH.VLD-00016", "?client");
+    // An agent that is not there: VLD-00014 with its other title.
+    let gone = get(&app, &person, &format!("{enduser}/clients?agent={}", uuid::Uuid::new_v4())).await;
+    assert_problem(&gone, 400, "STD-00000");
+    assert_eq!(gone.body["validationErrors"][0]["title"], "System user not found");
+    assert_eq!(gone.body["validationErrors"][0]["paths"], json!(["?agent"]));
     let stranger = uuid::Uuid::new_v4();
     let unknown = post(&app, &person, &format!("{enduser}/clients?agent={id}&client={stranger}"), &json!(null)).await;
     assert_problem(&unknown, 400, "AUTH-00079");
@@ -874,4 +879,5 @@ async fn client_delegation_in_altinns_shapes(app: TestApp) {
     assert_problem(&lacking, 400, "AUTH-00080");
     let nobody = get(&app, &person, &format!("{enduser}/agents?party=999999999")).await;
     assert_eq!((nobody.status, nobody.body["title"].as_str()), (404, Some("Party not found")));
+    assert!(nobody.body.get("code").is_none(), "Altinn gives no code here: {}", nobody.text);
 }

@@ -174,6 +174,10 @@ async fn the_client_api_answers_bad_input_as_altinn_does(app: TestApp) {
         let (got, problem) = send(&app, reqwest::Method::POST, &token, &format!("{ENDUSER}/clients?{query}")).await;
         assert_eq!((got, validation_code(&problem)), (status, code), "{query}: {problem}");
     }
+    // The agent is checked first: an unknown agent with an unknown client is the agent's fault.
+    let path = format!("{ENDUSER}/clients?agent={}&client={unknown}", uuid::Uuid::new_v4());
+    let (status, problem) = send(&app, reqwest::Method::POST, &token, &path).await;
+    assert_eq!((status, validation_code(&problem)), (400, "AUTH.VLD-00014"), "{problem}");
     for (client, code, title) in [
         (party_uuid(&app, "310000132"), "AUTH-00079", "Client not found."),
         (unknown.to_string(), "AUTH-00079", "Client not found."),
@@ -278,11 +282,26 @@ async fn a_person_token_from_the_trusted_issuer_is_accepted(backend: Backend) {
         "iss": "https://idporten.test/", "aud": "https://systemtilgang.test/", "iat": now, "exp": now + 120,
         "client_id": "accounting-system", "scope": format!("{READ} {WRITE}"), "pid": DRESS,
     });
-    let header =
-        jsonwebtoken::Header { kid: Some("mp-1".into()), ..jsonwebtoken::Header::new(jsonwebtoken::Algorithm::ES256) };
-    let token = jsonwebtoken::encode(&header, &claims, &jsonwebtoken::EncodingKey::from_ec_der(&pkcs8)).unwrap();
+    let sign = |claims: &Value| {
+        let header = jsonwebtoken::Header {
+            kid: Some("mp-1".into()),
+            ..jsonwebtoken::Header::new(jsonwebtoken::Algorithm::ES256)
+        };
+        jsonwebtoken::encode(&header, claims, &jsonwebtoken::EncodingKey::from_ec_der(&pkcs8)).unwrap()
+    };
+    let token = sign(&claims);
     let (status, agents) = app.api_get(&token, &format!("{ENDUSER}/agents?party={TIGER}")).await;
     assert_eq!(status, 200, "{agents}");
+    // Details of a kind we do not know do not make the token unreadable.
+    let mut with_details = claims.clone();
+    with_details["authorization_details"] = json!([{"type": "urn:altinn:consent", "id": 7}]);
+    let (status, _) = app.api_get(&sign(&with_details), &format!("{ENDUSER}/agents?party={TIGER}")).await;
+    assert_eq!(status, 200);
+    // A token that names an organisation as well is a vendor's, not a person's.
+    let mut vendor = claims.clone();
+    vendor["consumer"] = json!({"authority": "iso6523-actorid-upis", "ID": "0192:310000035"});
+    let (status, problem) = app.api_get(&sign(&vendor), &format!("{ENDUSER}/agents?party={TIGER}")).await;
+    assert_eq!((status, problem["code"].as_str()), (403, Some("AUTH-00044")));
     let elg = party_uuid(&app, "310000043");
     let (status, _) =
         send(&app, reqwest::Method::POST, &token, &format!("{ENDUSER}/clients?agent={id}&client={elg}")).await;
