@@ -38,6 +38,10 @@ pub enum Command {
         /// Also generate a large accounting firm with this many clients (for scale tests).
         #[arg(long)]
         firm_clients: Option<usize>,
+        /// Also generate this many system users over a tenth as many organisations (for
+        /// benchmarks: 1000000 is Norway's scale).
+        #[arg(long)]
+        scale: Option<usize>,
     },
 }
 

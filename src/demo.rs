@@ -295,6 +295,12 @@ const MORE_AGENT_SYSTEMS: &[(&str, [&str; 3], &[&str], &str)] = &[
 /// The firm's daglig leder, who may give the firm's own packages.
 pub const FIRM_MANAGER: (&str, &str) = ("12898010013", "SMIDIG TAPPER SKILPADDE");
 
+/// The identity numbers offered on the demo login page: the guide's cast. Anyone else
+/// (generated data) logs in by typing their number.
+pub fn cast() -> Vec<&'static str> {
+    PERSONS.iter().map(|(pid, _, _)| *pid).chain([FIRM_MANAGER.0]).collect()
+}
+
 /// Client relations as Altinn has them in 2026: regnskapsfører, revisor and
 /// forretningsfører with their packages, an auditing and a property-management client
 /// set, agent systems for them, an ordinary package, and the firm's daglig leder.
@@ -488,11 +494,11 @@ fn load_integration(conn: &mut DbConnection) -> QueryResult<()> {
 /// organisations with a regnskapsfører relation, an agent system access ready for them,
 /// and a client administrator to log in as. Does nothing if the firm exists.
 pub fn generate_firm(conn: &mut DbConnection, clients: usize) -> QueryResult<Option<GeneratedFirm>> {
-    let firm = valid_org_numbers(390_000_000).next().expect("an org number");
+    let firm = crate::ids::org_numbers_from(390_000_000).next().expect("an org number");
     if parties::organisation(conn, &firm)?.is_some() {
         return Ok(None);
     }
-    let pid = synthetic_pid();
+    let pid = crate::ids::synthetic_pids(0).next().expect("a synthetic identity number");
     let generated = conn.transaction::<_, diesel::result::Error, _>(|conn| {
         parties::insert_organisation(conn, &Organisation::new(&firm, "STOR OG TRYGG REGNSKAP AS"))?;
         parties::insert_person(conn, &Person { pid: pid.clone(), name: "TRAVEL KLIENTSJEF".into() })?;
@@ -502,7 +508,7 @@ pub fn generate_firm(conn: &mut DbConnection, clients: usize) -> QueryResult<Opt
         const FIRST: [&str; 10] = ["LYS", "MØRK", "RASK", "ROLIG", "STOR", "LITEN", "KLOK", "GLAD", "STILLE", "STERK"];
         const SECOND: [&str; 10] = ["BLÅ", "GRØNN", "RØD", "GUL", "HVIT", "GRÅ", "BRUN", "SVART", "LILLA", "ROSA"];
         const ANIMALS: [&str; 10] = ["ELG", "REV", "ULV", "BJØRN", "HARE", "OTER", "GAUPE", "ØRN", "SEL", "LAKS"];
-        for (n, org_no) in valid_org_numbers(400_000_000).take(clients).enumerate() {
+        for (n, org_no) in crate::ids::org_numbers_from(400_000_000).take(clients).enumerate() {
             let name =
                 format!("{} {} {} {} AS", FIRST[n % 10], SECOND[n / 10 % 10], ANIMALS[n / 100 % 10], n / 1000 + 1);
             parties::insert_organisation(conn, &Organisation::new(&org_no, &name))?;
@@ -532,18 +538,4 @@ pub struct GeneratedFirm {
     pub org_no: String,
     pub pid: String,
     pub system_user_id: String,
-}
-
-/// Valid organisation numbers from `start` upwards.
-fn valid_org_numbers(start: u32) -> impl Iterator<Item = String> {
-    (start / 10..)
-        .filter_map(|base| (0..10).map(|d| format!("{base}{d}")).find(|n| crate::ids::OrgNo::parse(n).is_some()))
-}
-
-/// A synthetic identity number (month + 80) with valid check digits.
-fn synthetic_pid() -> String {
-    (0..1000)
-        .flat_map(|individual| (0..100).map(move |checks| format!("018185{individual:03}{checks:02}")))
-        .find(|candidate| crate::ids::Pid::parse(candidate).is_some())
-        .expect("a valid synthetic identity number")
 }

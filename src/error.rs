@@ -274,6 +274,11 @@ impl From<diesel::result::Error> for AppError {
             Error::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => {
                 AppError::Duplicate(info.message().into())
             }
+            // PostgreSQL keeps no NUL character in text and refuses a value holding one:
+            // that is bad input, wherever it came in.
+            Error::DatabaseError(_, info) if info.message().contains("0x00") => {
+                AppError::BadRequest("text may not hold NUL characters".into())
+            }
             other => AppError::Internal(format!("diesel::result::Error: {other}")),
         }
     }

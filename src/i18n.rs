@@ -91,7 +91,9 @@ impl I18n {
 
     /// A date and time in the page's language, e.g. `26.11.2026 kl. 15:49` (UTC).
     pub fn datetime(&self, at: &chrono::NaiveDateTime) -> String {
-        self.t2("format.datetime", at.format("%d.%m.%Y"), at.format("%H:%M"))
+        use chrono::{Datelike, Timelike};
+        let date = format!("{:02}.{:02}.{}", at.day(), at.month(), at.year());
+        self.t2("format.datetime", date, format!("{:02}:{:02}", at.hour(), at.minute()))
     }
 }
 

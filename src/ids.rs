@@ -62,6 +62,28 @@ impl Pid {
     }
 }
 
+/// Valid organisation numbers from `start` upwards, for generated test data.
+pub fn org_numbers_from(start: u32) -> impl Iterator<Item = String> {
+    (start / 10..).filter_map(|base| (0..10).map(|d| format!("{base}{d}")).find(|n| OrgNo::parse(n).is_some()))
+}
+
+/// Valid synthetic identity numbers (month + 80, so never a real person's) for people
+/// born from 1 January of `from_year` (00–99) on, for generated test data.
+pub fn synthetic_pids(from_year: u32) -> impl Iterator<Item = String> {
+    (from_year..100)
+        .flat_map(|year| (81..=92u32).flat_map(move |month| (1..=28u32).map(move |day| [day, month, year])))
+        .flat_map(|[day, month, year]| {
+            (0..1000u32).filter_map(move |individual| {
+                let d = [day / 10, day % 10, month / 10, month % 10, year / 10, year % 10];
+                let d = [d[0], d[1], d[2], d[3], d[4], d[5], individual / 100, individual / 10 % 10, individual % 10];
+                let k1 = mod11(&d, &[3, 7, 6, 1, 8, 9, 4, 5, 2])?;
+                let with_k1 = [d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7], d[8], k1];
+                let k2 = mod11(&with_k1, &[5, 4, 3, 2, 7, 6, 5, 4, 3, 2])?;
+                Some(format!("{day:02}{month:02}{year:02}{individual:03}{k1}{k2}"))
+            })
+        })
+}
+
 impl fmt::Display for OrgNo {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
@@ -77,6 +99,14 @@ impl fmt::Display for Pid {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn generated_numbers_are_valid_and_distinct() {
+        let pids: Vec<String> = synthetic_pids(50).take(5000).collect();
+        assert!(pids.iter().all(|p| Pid::parse(p).is_some()), "every one passes the check digits");
+        assert_eq!(pids.iter().collect::<std::collections::BTreeSet<_>>().len(), 5000);
+        assert!(org_numbers_from(500_000_000).take(100).all(|o| OrgNo::parse(&o).is_some()));
+    }
 
     #[test]
     fn demo_organisation_numbers_are_valid() {

@@ -12,6 +12,7 @@ pub mod error;
 pub mod i18n;
 pub mod ids;
 pub mod oidc;
+pub mod scale;
 pub mod scopes;
 pub mod startup;
 pub mod state;

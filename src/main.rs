@@ -31,7 +31,7 @@ async fn main() -> ExitCode {
         Command::Seed { .. } if config.mode == Mode::Production => {
             return fail("seed loads the demo data, with its published vendor secret; production mode refuses it");
         }
-        Command::Seed { firm_clients } => {
+        Command::Seed { firm_clients, scale } => {
             let pool = match prepare_database(&config) {
                 Ok((pool, true)) => {
                     println!("The demo data is loaded.");
@@ -43,6 +43,18 @@ async fn main() -> ExitCode {
                 }
                 Err(message) => return fail(&message),
             };
+            if let Some(count) = scale {
+                let started = std::time::Instant::now();
+                let generated = pool
+                    .get()
+                    .map_err(|e| e.to_string())
+                    .and_then(|mut conn| systemtilgang::scale::generate(&mut conn, count).map_err(|e| e.to_string()));
+                match generated {
+                    Ok(true) => println!("Generated {count} system users in {:.0?}.", started.elapsed()),
+                    Ok(false) => println!("The generated system users exist already; nothing was added."),
+                    Err(message) => return fail(&message),
+                }
+            }
             if let Some(count) = firm_clients {
                 let generated = pool
                     .get()

@@ -4,7 +4,10 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
-use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use std::sync::Arc;
+
+use jsonwebtoken::{Algorithm, DecodingKey, Validation};
+use quick_cache::sync::Cache;
 use ring::rand::SystemRandom;
 use ring::signature::{ECDSA_P256_SHA256_FIXED_SIGNING, EcdsaKeyPair, KeyPair};
 use serde::{Deserialize, Serialize};
@@ -14,6 +17,9 @@ use crate::error::AppError;
 
 /// How long an access token is valid, in seconds.
 pub const TOKEN_LIFETIME_SECS: i64 = 3600;
+
+/// Clock difference between nodes that a token's expiry allows for, in seconds.
+const LEEWAY_SECS: u64 = 30;
 
 /// Altinn's way of naming an organisation in tokens.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -87,13 +93,21 @@ impl SystemUserDetail {
 /// The `authorization_details` type that asks for a system user token.
 pub const SYSTEM_USER_DETAIL_TYPE: &str = "urn:altinn:systemuser";
 
+/// Tokens verified lately, by their SHA-256: a vendor or a service sends the same
+/// token for an hour, and checking its signature again each time costs more than the
+/// decision it asks for. Bounded, so strangers' tokens cannot fill the memory.
+const VERIFIED_TOKENS: usize = 4096;
+
 pub struct TokenService {
     issuer: String,
     kid: String,
-    encoding: EncodingKey,
+    /// The parsed signing key, held so each signature does not parse it again.
+    signer: EcdsaKeyPair,
+    rng: SystemRandom,
     decoding: DecodingKey,
     x: String,
     y: String,
+    verified: Cache<[u8; 32], Arc<VendorClaims>>,
 }
 
 impl TokenService {
@@ -115,7 +129,16 @@ impl TokenService {
         let digest = ring::digest::digest(&ring::digest::SHA256, point);
         let kid = URL_SAFE_NO_PAD.encode(&digest.as_ref()[..12]);
         let decoding = DecodingKey::from_ec_components(&x, &y).map_err(|_| broken("bad public key"))?;
-        Ok(Self { issuer: issuer.to_owned(), kid, encoding: EncodingKey::from_ec_der(&pkcs8), decoding, x, y })
+        Ok(Self {
+            issuer: issuer.to_owned(),
+            kid,
+            signer: pair,
+            rng,
+            decoding,
+            x,
+            y,
+            verified: Cache::new(VERIFIED_TOKENS),
+        })
     }
 
     pub fn issuer(&self) -> &str {
@@ -166,19 +189,38 @@ impl TokenService {
         self.sign(&claims)
     }
 
+    /// A JWS in compact form: header and claims in base64url, signed with ES256.
     fn sign(&self, claims: &VendorClaims) -> Result<String, AppError> {
-        let mut header = Header::new(Algorithm::ES256);
-        header.kid = Some(self.kid.clone());
-        jsonwebtoken::encode(&header, claims, &self.encoding)
-            .map_err(|e| AppError::Internal(format!("signing a token: {e}")))
+        let header = serde_json::json!({"alg": "ES256", "typ": "JWT", "kid": self.kid});
+        let payload = serde_json::to_vec(claims).map_err(|e| AppError::Internal(format!("token claims: {e}")))?;
+        let input = format!("{}.{}", URL_SAFE_NO_PAD.encode(header.to_string()), URL_SAFE_NO_PAD.encode(payload));
+        let signature = self
+            .signer
+            .sign(&self.rng, input.as_bytes())
+            .map_err(|_| AppError::Internal("signing a token failed".into()))?;
+        Ok(format!("{input}.{}", URL_SAFE_NO_PAD.encode(signature.as_ref())))
     }
 
     /// The claims of a token this portal signed that has not expired; None otherwise.
-    pub fn verify(&self, token: &str) -> Option<VendorClaims> {
+    pub fn verify(&self, token: &str) -> Option<Arc<VendorClaims>> {
+        let key = remembered_as(token);
+        let claims = match self.verified.get(&key) {
+            Some(claims) => claims,
+            None => {
+                let claims = Arc::new(self.verify_signed(token)?);
+                self.verified.insert(key, claims.clone());
+                claims
+            }
+        };
+        // Remembered tokens expire like the others.
+        (chrono::Utc::now().timestamp() <= claims.exp + LEEWAY_SECS as i64).then_some(claims)
+    }
+
+    fn verify_signed(&self, token: &str) -> Option<VendorClaims> {
         let mut validation = Validation::new(Algorithm::ES256);
         validation.set_issuer(&[&self.issuer]);
         validation.validate_aud = false;
-        validation.leeway = 30;
+        validation.leeway = LEEWAY_SECS;
         validation.set_required_spec_claims(&["exp", "iss", "sub"]);
         jsonwebtoken::decode::<VendorClaims>(token, &self.decoding, &validation).ok().map(|d| d.claims)
     }
@@ -199,6 +241,13 @@ impl TokenService {
     }
 }
 
+/// The key a verified token is remembered by: its SHA-256.
+fn remembered_as(token: &str) -> [u8; 32] {
+    let mut key = [0; 32];
+    key.copy_from_slice(ring::digest::digest(&ring::digest::SHA256, token.as_bytes()).as_ref());
+    key
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -211,14 +260,34 @@ mod tests {
         let token = service.issue("demo-smartcloud", "310000035", &["s1".into(), "s2".into()], None).unwrap();
         let claims = service.verify(&token).expect("valid token");
         assert_eq!(claims.scope, "s1 s2");
-        assert_eq!(claims.consumer.unwrap().org_no(), Some("310000035"));
+        assert_eq!(claims.consumer.as_ref().unwrap().org_no(), Some("310000035"));
         let person = service.verify(&service.issue_person("03868120095", "app", &["s3"]).unwrap()).unwrap();
-        assert_eq!((person.pid.as_deref(), person.consumer, person.scope.as_str()), (Some("03868120095"), None, "s3"));
+        assert_eq!(
+            (person.pid.as_deref(), person.consumer.as_ref(), person.scope.as_str()),
+            (Some("03868120095"), None, "s3")
+        );
         // A second node on the same database accepts it; another issuer does not.
         assert!(TokenService::load_or_create(&mut conn, "http://a").unwrap().verify(&token).is_some());
         assert!(TokenService::load_or_create(&mut conn, "http://b").unwrap().verify(&token).is_none());
         let mut other_db = demo_db();
         assert!(TokenService::load_or_create(&mut other_db, "http://a").unwrap().verify(&token).is_none());
         assert!(service.verify(&format!("{token}x")).is_none());
+    }
+
+    #[test]
+    fn a_remembered_token_still_expires() {
+        let mut conn = demo_db();
+        let service = TokenService::load_or_create(&mut conn, "http://a").unwrap();
+        let token = service.issue("demo-smartcloud", "310000035", &["s1".into()], None).unwrap();
+        let mut claims = (*service.verify(&token).unwrap()).clone();
+        assert!(service.verify(&token).is_some(), "remembered");
+        // The same token, remembered as it will be once its hour has passed.
+        claims.exp = chrono::Utc::now().timestamp() - LEEWAY_SECS as i64 - 1;
+        service.verified.insert(remembered_as(&token), Arc::new(claims.clone()));
+        assert!(service.verify(&token).is_none());
+        // A token signed expired is refused and not remembered.
+        let expired = service.sign(&claims).unwrap();
+        assert!(service.verify(&expired).is_none());
+        assert!(service.verify(&expired).is_none());
     }
 }

@@ -90,9 +90,8 @@ async fn authenticate(state: &AppState, token: String) -> Option<Caller> {
         }
         _ => {
             let c = state.tokens.verify(&token)?;
-            let system_user =
-                c.authorization_details.into_iter().flatten().find_map(|d| d.systemuser_id.into_iter().next());
-            (c.consumer, c.client_id, c.scope, c.pid, system_user)
+            let system_user = c.authorization_details.iter().flatten().find_map(|d| d.systemuser_id.first().cloned());
+            (c.consumer.clone(), c.client_id.clone(), c.scope.clone(), c.pid.clone(), system_user)
         }
     };
     Some(Caller {

@@ -110,8 +110,22 @@ impl<T: DeserializeOwned> Body<T> {
 
     fn read(self, trim: bool) -> Result<T, ApiError> {
         let unreadable = |e: serde_json::Error| AppError::BadRequest(format!("the body is not the JSON expected: {e}"));
-        let document = serde_json::from_slice(&self.bytes).map_err(unreadable)?;
+        let document: serde_json::Value = serde_json::from_slice(&self.bytes).map_err(unreadable)?;
+        if holds_nul(&document) {
+            return Err(AppError::BadRequest("text may not hold NUL characters".into()).into());
+        }
         Ok(serde_json::from_value(canonical(document, trim)).map_err(unreadable)?)
+    }
+}
+
+/// Whether a string (or member name) of the document holds a NUL character, which no
+/// text we keep may (PostgreSQL refuses it).
+fn holds_nul(value: &serde_json::Value) -> bool {
+    match value {
+        serde_json::Value::String(s) => s.contains('\0'),
+        serde_json::Value::Array(items) => items.iter().any(holds_nul),
+        serde_json::Value::Object(members) => members.iter().any(|(k, v)| k.contains('\0') || holds_nul(v)),
+        _ => false,
     }
 }
 

@@ -44,12 +44,5 @@ pub fn for_subject(conn: &mut DbConnection, subject_id: &str) -> QueryResult<Vec
 
 /// Inserts many events in multi-row inserts.
 pub fn insert_many(conn: &mut DbConnection, events: &[NewAuditEvent]) -> QueryResult<()> {
-    for chunk in events.chunks(super::BATCH_ROWS) {
-        let insert = diesel::insert_into(audit_events::table).values(chunk);
-        match conn {
-            DbConnection::Postgresql(c) => insert.execute(c)?,
-            DbConnection::Sqlite(c) => insert.execute(c)?,
-        };
-    }
-    Ok(())
+    super::insert_batches!(conn, audit_events::table, events)
 }

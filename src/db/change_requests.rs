@@ -6,7 +6,6 @@ use diesel::prelude::*;
 use super::DbConnection;
 use super::kinds::RequestStatus;
 use super::schema::{change_request_items as item, change_requests as cr, systems};
-use super::systems::System;
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
 #[diesel(table_name = cr)]
@@ -119,13 +118,13 @@ pub fn delete(conn: &mut DbConnection, id: &str) -> QueryResult<bool> {
     Ok(diesel::delete(cr::table.find(id)).execute(conn)? == 1)
 }
 
-/// Pending change requests for a party with their systems, oldest first.
-pub fn pending_for_party(conn: &mut DbConnection, party_org_no: &str) -> QueryResult<Vec<(ChangeRequest, System)>> {
+/// Pending change requests for a party with their systems' names, oldest first.
+pub fn pending_for_party(conn: &mut DbConnection, party_org_no: &str) -> QueryResult<Vec<(ChangeRequest, String)>> {
     cr::table
         .inner_join(systems::table.on(systems::id.eq(cr::system_id)))
         .filter(cr::party_org_no.eq(party_org_no))
         .filter(cr::status.eq(RequestStatus::New))
         .order((cr::created, cr::id))
-        .select((ChangeRequest::as_select(), System::as_select()))
+        .select((ChangeRequest::as_select(), systems::name))
         .load(conn)
 }

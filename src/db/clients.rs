@@ -237,15 +237,7 @@ pub fn refresh_statistics(conn: &mut DbConnection) -> QueryResult<()> {
 /// Attaches clients none of which is attached yet, in multi-row inserts. A client
 /// attached meanwhile makes the unique index refuse, and the caller's transaction fails.
 pub fn attach_new(conn: &mut DbConnection, rows: &[ClientDelegation]) -> QueryResult<()> {
-    for chunk in rows.chunks(super::BATCH_ROWS) {
-        let insert = diesel::insert_into(cd::table).values(chunk);
-        // Multi-row inserts are per backend: the shared connection type has none.
-        match conn {
-            DbConnection::Postgresql(c) => insert.execute(c)?,
-            DbConnection::Sqlite(c) => insert.execute(c)?,
-        };
-    }
-    Ok(())
+    super::insert_batches!(conn, cd::table, rows)
 }
 
 pub fn count_attached(conn: &mut DbConnection, system_user_id: &str) -> QueryResult<i64> {

@@ -36,6 +36,22 @@ pub type Pool = r2d2::Pool<Manager>;
 /// Rows per multi-row insert: well under both backends' limits on bound parameters.
 pub const BATCH_ROWS: usize = 1000;
 
+/// Inserts `rows` into `table` in multi-row statements of [`BATCH_ROWS`]. Multi-row
+/// inserts are per backend (the shared connection type has none), hence a macro.
+macro_rules! insert_batches {
+    ($conn:expr, $table:expr, $rows:expr) => {{
+        for chunk in $rows.chunks($crate::db::BATCH_ROWS) {
+            let insert = diesel::insert_into($table).values(chunk);
+            match &mut *$conn {
+                $crate::db::DbConnection::Postgresql(c) => insert.execute(c)?,
+                $crate::db::DbConnection::Sqlite(c) => insert.execute(c)?,
+            };
+        }
+        diesel::QueryResult::Ok(())
+    }};
+}
+pub(crate) use insert_batches;
+
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
 const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
 
@@ -136,6 +152,9 @@ pub fn connect(url: &DatabaseUrl, max_size: u32) -> Result<Pool, String> {
     r2d2::Pool::builder()
         .max_size(max_size)
         .min_idle(Some(1))
+        // No test query on every checkout: a broken connection is found by its first
+        // failing statement and then dropped (`has_broken`).
+        .test_on_check_out(false)
         .connection_timeout(Duration::from_secs(10))
         .build(manager)
         .map_err(|e| format!("cannot open the database: {e}"))
@@ -161,6 +180,17 @@ pub fn now() -> chrono::NaiveDateTime {
     use chrono::Timelike;
     let now = chrono::Utc::now().naive_utc();
     now.with_nanosecond(now.nanosecond() / 1000 * 1000).unwrap_or(now)
+}
+
+/// Readies the connection for a bulk load: on SQLite a page cache of 256 MiB, so the
+/// random keys of millions of rows are written without re-reading the file each time.
+pub fn prepare_bulk_load(conn: &mut DbConnection) -> QueryResult<()> {
+    match conn {
+        DbConnection::Sqlite(c) => {
+            diesel::connection::SimpleConnection::batch_execute(c, "PRAGMA cache_size = -262144")
+        }
+        DbConnection::Postgresql(_) => Ok(()),
+    }
 }
 
 /// Updates the planner's statistics after a bulk load (both backends know ANALYZE).

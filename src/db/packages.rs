@@ -80,16 +80,6 @@ pub fn insert_package_resource(conn: &mut DbConnection, urn: &str, resource_id: 
         .map(drop)
 }
 
-/// Whether one of the packages holds the resource.
-pub fn any_holds(conn: &mut DbConnection, urns: &[String], resource_id: &str) -> QueryResult<bool> {
-    diesel::select(diesel::dsl::exists(
-        package_resources::table
-            .filter(package_resources::package_urn.eq_any(urns))
-            .filter(package_resources::resource_id.eq(resource_id)),
-    ))
-    .get_result(conn)
-}
-
 /// The resources the packages hold, each once, in id order.
 pub fn resources_of(conn: &mut DbConnection, urns: &[String]) -> QueryResult<Vec<String>> {
     package_resources::table

@@ -67,6 +67,18 @@ pub fn insert_role(conn: &mut DbConnection, role: &NewPartyRole) -> QueryResult<
     diesel::insert_into(party_roles::table).values(role).execute(conn).map(drop)
 }
 
+/// Inserts many organisations, persons and roles at once (generated data).
+pub fn insert_many(
+    conn: &mut DbConnection,
+    orgs: &[Organisation],
+    people: &[Person],
+    roles: &[NewPartyRole],
+) -> QueryResult<()> {
+    super::insert_batches!(conn, organisations::table, orgs)?;
+    super::insert_batches!(conn, persons::table, people)?;
+    super::insert_batches!(conn, party_roles::table, roles)
+}
+
 pub fn person(conn: &mut DbConnection, pid: &str) -> QueryResult<Option<Person>> {
     persons::table.find(pid).select(Person::as_select()).first(conn).optional()
 }
@@ -75,13 +87,9 @@ pub fn count_persons(conn: &mut DbConnection) -> QueryResult<i64> {
     persons::table.count().get_result(conn)
 }
 
-/// Persons who hold at least one role, for the demo login list.
-pub fn persons_with_roles(conn: &mut DbConnection) -> QueryResult<Vec<Person>> {
-    persons::table
-        .filter(diesel::dsl::exists(party_roles::table.filter(party_roles::pid.eq(persons::pid))))
-        .order(persons::name)
-        .select(Person::as_select())
-        .load(conn)
+/// The persons of these identity numbers that exist, by name.
+pub fn persons_by_pid(conn: &mut DbConnection, pids: &[&str]) -> QueryResult<Vec<Person>> {
+    persons::table.filter(persons::pid.eq_any(pids)).order(persons::name).select(Person::as_select()).load(conn)
 }
 
 pub fn organisation(conn: &mut DbConnection, org_no: &str) -> QueryResult<Option<Organisation>> {
@@ -96,14 +104,24 @@ pub fn organisation_by_uuid(conn: &mut DbConnection, party_uuid: &str) -> QueryR
         .optional()
 }
 
-/// Organisations the person holds any role for, by name.
-pub fn parties_of(conn: &mut DbConnection, pid: &str) -> QueryResult<Vec<Organisation>> {
-    organisations::table
-        .filter(diesel::dsl::exists(
-            party_roles::table.filter(party_roles::org_no.eq(organisations::org_no)).filter(party_roles::pid.eq(pid)),
-        ))
-        .order(organisations::name)
-        .select(Organisation::as_select())
+/// A role the person holds, with the organisation's name and the person's own.
+#[derive(Debug, Clone, Queryable)]
+pub struct HeldRole {
+    pub person_name: String,
+    pub org_no: String,
+    pub org_name: String,
+    pub role_code: String,
+}
+
+/// Every role the person holds, by organisation name: one statement from the person's
+/// roles (a few rows by key), never through the organisations.
+pub fn roles_of(conn: &mut DbConnection, pid: &str) -> QueryResult<Vec<HeldRole>> {
+    party_roles::table
+        .inner_join(persons::table)
+        .inner_join(organisations::table)
+        .filter(party_roles::pid.eq(pid))
+        .order((organisations::name, organisations::org_no, party_roles::role_code))
+        .select((persons::name, organisations::org_no, organisations::name, party_roles::role_code))
         .load(conn)
 }
 
@@ -116,14 +134,17 @@ pub fn role_codes(conn: &mut DbConnection, pid: &str, org_no: &str) -> QueryResu
         .load(conn)
 }
 
-/// Names of the persons holding one of `role_codes` for the organisation.
+/// Names of the persons holding one of `role_codes` for the organisation. The roles are
+/// picked here rather than by an `IN` list, which SQLite would prepare anew each time.
 pub fn holders_of(conn: &mut DbConnection, org_no: &str, role_codes: &[&str]) -> QueryResult<Vec<String>> {
-    persons::table
+    let held: Vec<(String, String)> = persons::table
         .inner_join(party_roles::table)
         .filter(party_roles::org_no.eq(org_no))
-        .filter(party_roles::role_code.eq_any(role_codes))
-        .select(persons::name)
-        .distinct()
+        .select((persons::name, party_roles::role_code))
         .order(persons::name)
-        .load(conn)
+        .load(conn)?;
+    let mut names: Vec<String> =
+        held.into_iter().filter(|(_, code)| role_codes.contains(&code.as_str())).map(|(name, _)| name).collect();
+    names.dedup();
+    Ok(names)
 }

@@ -7,7 +7,6 @@ use super::DbConnection;
 use super::kinds::{RequestStatus, UserType};
 use super::resources::Resource;
 use super::schema::{persons, request_escalations as esc, request_rights, resources, system_user_requests as req};
-use super::systems::System;
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
 #[diesel(table_name = req)]
@@ -36,6 +35,16 @@ pub fn insert(conn: &mut DbConnection, request: &Request, rights: &[String]) -> 
             .execute(conn)?;
     }
     Ok(())
+}
+
+/// Inserts many requests, each with one right (generated data).
+pub fn insert_many(conn: &mut DbConnection, requests: &[Request], right: &str) -> QueryResult<()> {
+    super::insert_batches!(conn, req::table, requests)?;
+    let rights: Vec<_> = requests
+        .iter()
+        .map(|r| (request_rights::request_id.eq(&r.id), request_rights::resource_id.eq(right)))
+        .collect();
+    super::insert_batches!(conn, request_rights::table, rights)
 }
 
 /// A request the vendor has not deleted.
@@ -89,7 +98,7 @@ pub fn page_by_system(
 pub fn pending_for_party(
     conn: &mut DbConnection,
     party_org_no: &str,
-) -> QueryResult<Vec<(Request, System, Option<String>)>> {
+) -> QueryResult<Vec<(Request, String, Option<String>)>> {
     req::table
         .inner_join(super::schema::systems::table)
         .left_join(esc::table.on(esc::request_id.eq(req::id)))
@@ -98,7 +107,7 @@ pub fn pending_for_party(
         .filter(req::status.eq(RequestStatus::New))
         .filter(req::deleted_at.is_null())
         .order((req::created, req::id))
-        .select((Request::as_select(), System::as_select(), persons::name.nullable()))
+        .select((Request::as_select(), super::schema::systems::name, persons::name.nullable()))
         .load(conn)
 }
 

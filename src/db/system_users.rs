@@ -2,6 +2,7 @@
 //! a deleted row keeps who deleted it and when.
 
 use chrono::NaiveDateTime;
+use diesel::dsl::exists;
 use diesel::prelude::*;
 
 use super::DbConnection;
@@ -30,6 +31,16 @@ pub struct SystemUser {
 pub fn insert(conn: &mut DbConnection, user: &SystemUser, rights: &[String]) -> QueryResult<()> {
     diesel::insert_into(su::table).values(user).execute(conn)?;
     add_rights(conn, &user.id, rights)
+}
+
+/// Inserts many system users, each with one right (generated data).
+pub fn insert_many(conn: &mut DbConnection, users: &[SystemUser], right: &str) -> QueryResult<()> {
+    super::insert_batches!(conn, su::table, users)?;
+    let rights: Vec<_> = users
+        .iter()
+        .map(|u| (system_user_rights::system_user_id.eq(&u.id), system_user_rights::resource_id.eq(right)))
+        .collect();
+    super::insert_batches!(conn, system_user_rights::table, rights)
 }
 
 pub fn find_live(conn: &mut DbConnection, id: &str) -> QueryResult<Option<SystemUser>> {
@@ -80,6 +91,28 @@ pub fn live_for_party(
         .load(conn)
 }
 
+/// What the party's overview shows of a live system user: only these columns are read.
+#[derive(Debug, Clone, Queryable)]
+pub struct Listed {
+    pub id: String,
+    pub user_type: UserType,
+    pub integration_title: String,
+    pub created: NaiveDateTime,
+    pub system_name: String,
+    pub vendor_name: String,
+}
+
+/// The party's live system users for its overview, newest first.
+pub fn listed_for_party(conn: &mut DbConnection, party_org_no: &str) -> QueryResult<Vec<Listed>> {
+    su::table
+        .inner_join(systems::table.inner_join(organisations::table))
+        .filter(su::party_org_no.eq(party_org_no))
+        .filter(su::deleted_at.is_null())
+        .order((su::created.desc(), su::id))
+        .select((su::id, su::user_type, su::integration_title, su::created, systems::name, organisations::name))
+        .load(conn)
+}
+
 /// One page of a system's live system users in id order, from `from` on.
 pub fn live_page_by_system(
     conn: &mut DbConnection,
@@ -107,6 +140,33 @@ pub fn rights(conn: &mut DbConnection, system_user_id: &str) -> QueryResult<Vec<
         .order(resources::title)
         .select(Resource::as_select())
         .load(conn)
+}
+
+/// Whether the system user holds the resource through one of its packages, or with
+/// `rights_count` also through a single right: one statement, for decisions.
+pub fn holds(
+    conn: &mut DbConnection,
+    system_user_id: &str,
+    resource_id: &str,
+    rights_count: bool,
+) -> QueryResult<bool> {
+    use super::schema::{package_resources as pr, system_user_access_packages as sap};
+    let by_package = exists(
+        sap::table
+            .inner_join(pr::table.on(pr::package_urn.eq(sap::package_urn)))
+            .filter(sap::system_user_id.eq(system_user_id))
+            .filter(pr::resource_id.eq(resource_id)),
+    );
+    let by_right = exists(
+        system_user_rights::table
+            .filter(system_user_rights::system_user_id.eq(system_user_id))
+            .filter(system_user_rights::resource_id.eq(resource_id)),
+    );
+    if rights_count {
+        diesel::select(by_package.or(by_right)).get_result(conn)
+    } else {
+        diesel::select(by_package).get_result(conn)
+    }
 }
 
 /// Marks a live system user deleted; returns false if it already was.

@@ -24,26 +24,32 @@ pub struct Actor {
     pub roles: Vec<Role>,
 }
 
-impl From<parties::Organisation> for Party {
-    fn from(o: parties::Organisation) -> Self {
-        Party { org_no: o.org_no, name: o.name }
-    }
-}
-
 impl Actor {
     /// Loads the person acting for `preferred` when they may, else their first party.
     /// None when the person does not exist.
     pub fn load(conn: &mut DbConnection, pid: &str, preferred: Option<&str>) -> Result<Option<Actor>, AppError> {
-        let Some(person) = parties::person(conn, pid)? else {
-            return Ok(None);
+        let held = parties::roles_of(conn, pid)?;
+        let name = match held.first() {
+            Some(role) => role.person_name.clone(),
+            None => match parties::person(conn, pid)? {
+                Some(person) => person.name,
+                None => return Ok(None),
+            },
         };
-        let all: Vec<Party> = parties::parties_of(conn, pid)?.into_iter().map(Party::from).collect();
+        let mut all: Vec<Party> = Vec::new();
+        for role in &held {
+            if all.last().is_none_or(|p| p.org_no != role.org_no) {
+                all.push(Party { org_no: role.org_no.clone(), name: role.org_name.clone() });
+            }
+        }
         let party = preferred.and_then(|org| all.iter().find(|p| p.org_no == org)).or(all.first()).cloned();
         let roles = match &party {
-            Some(p) => roles_for(conn, pid, &p.org_no)?,
+            Some(p) => {
+                held.iter().filter(|r| r.org_no == p.org_no).filter_map(|r| Role::from_code(&r.role_code)).collect()
+            }
             None => Vec::new(),
         };
-        Ok(Some(Actor { pid: person.pid, name: person.name, parties: all, party, roles }))
+        Ok(Some(Actor { pid: pid.to_owned(), name, parties: all, party, roles }))
     }
 
     pub fn can_represent(&self, org_no: &str) -> bool {
@@ -86,9 +92,9 @@ pub fn person(conn: &mut DbConnection, pid: &Pid) -> Result<Option<parties::Pers
     Ok(parties::person(conn, pid.as_str())?)
 }
 
-/// Demo login list: everyone who holds a role somewhere.
+/// Demo login list: the demo cast, as many of them as the database holds.
 pub fn demo_persons(conn: &mut DbConnection) -> Result<Vec<parties::Person>, AppError> {
-    Ok(parties::persons_with_roles(conn)?)
+    Ok(parties::persons_by_pid(conn, &crate::demo::cast())?)
 }
 
 #[cfg(test)]

@@ -397,5 +397,5 @@ pub fn reject(conn: &mut DbConnection, pid: &str, id: &str, expiry: Expiry) -> R
 
 /// Pending change requests for the party, oldest first, with their system names.
 pub fn pending_for_party(conn: &mut DbConnection, org_no: &str) -> Result<Vec<(ChangeRequest, String)>, AppError> {
-    Ok(change_requests::pending_for_party(conn, org_no)?.into_iter().map(|(r, s)| (r, s.name)).collect())
+    Ok(change_requests::pending_for_party(conn, org_no)?)
 }

@@ -70,17 +70,13 @@ pub fn decide(
     let Some(user) = system_users::find_live(conn, system_user_id)? else {
         return Ok(Decision::Deny);
     };
-    let packages: Vec<String> =
-        db::packages::of_system_user(conn, system_user_id)?.into_iter().map(|p| p.urn).collect();
     let permitted = match user.user_type {
         UserType::Standard => {
-            user.party_org_no == party_org_no
-                && (system_users::rights(conn, system_user_id)?.iter().any(|r| r.id == resource_id)
-                    || db::packages::any_holds(conn, &packages, resource_id)?)
+            user.party_org_no == party_org_no && system_users::holds(conn, system_user_id, resource_id, true)?
         }
         UserType::Agent => {
             db::clients::is_attached(conn, system_user_id, party_org_no)?
-                && db::packages::any_holds(conn, &packages, resource_id)?
+                && system_users::holds(conn, system_user_id, resource_id, false)?
         }
     };
     Ok(if permitted { Decision::Permit } else { Decision::Deny })

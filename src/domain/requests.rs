@@ -376,7 +376,7 @@ pub struct Pending {
 pub fn pending_for_party(conn: &mut DbConnection, org_no: &str) -> Result<Vec<Pending>, AppError> {
     Ok(requests::pending_for_party(conn, org_no)?
         .into_iter()
-        .map(|(request, system, escalated_by)| Pending { request, system_name: system.name, escalated_by })
+        .map(|(request, system_name, escalated_by)| Pending { request, system_name, escalated_by })
         .collect())
 }
 

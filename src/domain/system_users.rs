@@ -36,12 +36,9 @@ impl SystemUserDetails {
     }
 }
 
-/// The party's live system users with system and vendor, newest first.
-pub fn list_for_party(
-    conn: &mut DbConnection,
-    org_no: &str,
-) -> Result<Vec<(SystemUser, System, Organisation)>, AppError> {
-    Ok(system_users::live_for_party(conn, org_no)?)
+/// The party's live system users with system and vendor names, newest first.
+pub fn list_for_party(conn: &mut DbConnection, org_no: &str) -> Result<Vec<system_users::Listed>, AppError> {
+    Ok(system_users::listed_for_party(conn, org_no)?)
 }
 
 /// A live system user of the party; another party's is "not found", never shown.

@@ -65,14 +65,14 @@ pub async fn page(
         })
         .await?;
     let (mut own, mut for_clients) = (Vec::new(), Vec::new());
-    for (u, system, vendor) in accesses {
+    for u in accesses {
         let list = if u.user_type == UserType::Agent { &mut for_clients } else { &mut own };
         list.push(AccessRow {
             created: i.datetime(&u.created),
             id: u.id,
             title: u.integration_title,
-            system_name: system.name,
-            vendor_name: vendor.name,
+            system_name: u.system_name,
+            vendor_name: u.vendor_name,
         });
     }
     let page = OverviewPage {

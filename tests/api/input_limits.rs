@@ -9,7 +9,11 @@ use crate::on_both_backends;
 
 const REQUESTS: &str = "/authentication/api/v1/systemuser/request/vendor";
 
-on_both_backends!(redirect_urls_are_stored_as_parsed, over_long_strings_are_refused_clearly);
+on_both_backends!(
+    redirect_urls_are_stored_as_parsed,
+    over_long_strings_are_refused_clearly,
+    nul_characters_are_bad_input_not_a_server_error
+);
 
 async fn redirect_urls_are_stored_as_parsed(app: TestApp) {
     let token = app.vendor_token(None).await;
@@ -54,4 +58,19 @@ async fn over_long_strings_are_refused_clearly(app: TestApp) {
     }
     let (status, _) = app.api_post(&token, REQUESTS, &request_body(SMARTCLOUD, APE, &[KRAV], None)).await;
     assert_eq!(status, 201, "nothing of the refused ones was stored");
+}
+
+/// PostgreSQL refuses text holding a NUL character; a vendor or a person sending one gets
+/// a client error on both backends, never a 500.
+async fn nul_characters_are_bad_input_not_a_server_error(app: TestApp) {
+    let token = app.vendor_token(None).await;
+    let query = format!("/authentication/api/v1/systemuser/vendor/byquery?system-id={SMARTCLOUD}&orgno=3100%00019");
+    let (status, problem) = app.api_get(&token, &query).await;
+    assert!((400..500).contains(&status), "{status} {problem}");
+    let mut body = request_body(SMARTCLOUD, APE, &[KRAV], None);
+    body["externalRef"] = Value::String("ref\u{0}".into());
+    let (status, problem) = app.api_post(&token, REQUESTS, &body).await;
+    assert_eq!(status, 400, "{problem}");
+    let page = app.logged_in(DRESS).await.get("/accessmanagement/ui/systemuser/create?q=smart%00cloud").await;
+    assert!((200..500).contains(&page.status), "{}", page.status);
 }

@@ -11,6 +11,7 @@ on_both_backends!(
     pages_follow_the_chosen_language_then_the_browsers,
     many_parties_are_found_by_searching,
     failed_logins_from_one_address_are_slowed_down,
+    the_demo_login_offers_the_cast_and_takes_anyone_else_by_number,
 );
 
 async fn anonymous_users_are_sent_to_login_and_back(app: TestApp) {
@@ -176,4 +177,19 @@ async fn failed_logins_from_one_address_are_slowed_down(app: TestApp) {
     }
     let first = refused.expect("guessing is refused");
     assert!((25..=35).contains(&first), "refused from attempt {first}");
+}
+
+async fn the_demo_login_offers_the_cast_and_takes_anyone_else_by_number(app: TestApp) {
+    // A thousand generated system users bring a hundred organisations and their managers.
+    assert!(systemtilgang::scale::generate(&mut app.db(), 1000).unwrap());
+    let browser = app.browser();
+    let login = browser.get("/login").await;
+    let offered = login.texts(".cards button");
+    assert_eq!(offered.len(), 5, "the guide's cast only: {offered:?}");
+    assert!(offered.iter().any(|b| b.contains("STADIG KONSERT")), "{offered:?}");
+    let generated = systemtilgang::ids::synthetic_pids(40).next().unwrap();
+    let done = browser.post("/login/test", &[("pid", generated.as_str()), ("csrf", &login.csrf())]).await;
+    assert_eq!(done.status, 303, "{}", done.body);
+    let overview = browser.get("/accessmanagement/ui/systemuser/overview").await;
+    assert!(overview.text().contains("DAGLIG LEDER 1"), "{}", overview.text());
 }
