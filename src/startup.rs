@@ -122,7 +122,6 @@ impl Application {
             App::new()
                 .app_data(state.clone())
                 .wrap(actix_web::middleware::from_fn(crate::web::page_context))
-                .wrap(session)
                 .wrap(security_headers(secure))
                 // The path without its query: a query can hold a login code or a search.
                 .wrap(
@@ -130,7 +129,8 @@ impl Application {
                         .custom_request_replace("method", |req| req.method().to_string()),
                 )
                 .configure(crate::api::routes)
-                .configure(|cfg| crate::web::routes(cfg, mode))
+                // Only the portal has sessions; the API's callers bring tokens.
+                .service(web::scope("").wrap(session).configure(|cfg| crate::web::routes(cfg, mode)))
         })
         .listen(listener)
         .map_err(|e| e.to_string())?;

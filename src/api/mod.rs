@@ -141,6 +141,11 @@ fn endpoint_list() -> Vec<(String, String)> {
     served().into_iter().map(|(path, method, _)| (method.as_str().to_lowercase(), path)).collect()
 }
 
+/// The prefixes the API's paths live under. Each is one scope, so a request is matched
+/// against the endpoints of its own prefix only; anything else under it is a
+/// problem+json 404, not the portal's page.
+const PREFIXES: [&str; 3] = ["/authentication/api/v1", "/authorization/api/v1", "/accessmanagement/api/v1"];
+
 pub fn routes(cfg: &mut web::ServiceConfig) {
     // One resource per path with a route per method, so other methods answer 405.
     let mut resources: Vec<(String, Vec<Route>)> = Vec::new();
@@ -151,8 +156,14 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             None => resources.push((path, vec![route])),
         }
     }
+    let mut scoped: [Vec<actix_web::Resource>; 3] = Default::default();
     for (path, routes) in resources {
-        let mut resource = web::resource(path)
+        let place = PREFIXES.iter().position(|prefix| path.starts_with(&format!("{prefix}/")));
+        let local = match place {
+            Some(n) => path[PREFIXES[n].len()..].to_owned(),
+            None => path,
+        };
+        let mut resource = web::resource(local)
             .app_data(web::PayloadConfig::new(body::LIMIT))
             .app_data(web::PathConfig::default().error_handler(|e, _| bad_request(e.to_string())))
             .app_data(web::QueryConfig::default().error_handler(|e, _| bad_request(e.to_string())))
@@ -160,11 +171,16 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         for route in routes {
             resource = resource.route(route);
         }
-        cfg.service(resource);
+        match place {
+            Some(n) => scoped[n].push(resource),
+            None => {
+                cfg.service(resource);
+            }
+        }
     }
-    // Anything else under the API prefixes is a problem+json 404, not the portal's page.
-    for prefix in ["/authentication/api/v1", "/authorization/api/v1"] {
-        cfg.service(web::scope(prefix).default_service(web::to(not_found)));
+    for (prefix, resources) in PREFIXES.into_iter().zip(scoped) {
+        let scope = resources.into_iter().fold(web::scope(prefix), |scope, resource| scope.service(resource));
+        cfg.service(scope.default_service(web::to(not_found)));
     }
 }
 

@@ -24,11 +24,26 @@ pub struct ClientDelegation {
     pub created_by: String,
 }
 
+/// Records a relation, keeping the client's name with it and counting a new client for
+/// the facilitator (the client listing reads both).
 pub fn insert_relation(conn: &mut DbConnection, facilitator: &str, client: &str, role_code: &str) -> QueryResult<()> {
+    let name: String = org::table.find(client).select(org::name).first(conn)?;
+    let known: bool = diesel::select(exists(
+        cr::table.filter(cr::facilitator_org_no.eq(facilitator)).filter(cr::client_org_no.eq(client)),
+    ))
+    .get_result(conn)?;
     diesel::insert_into(cr::table)
-        .values((cr::facilitator_org_no.eq(facilitator), cr::client_org_no.eq(client), cr::role_code.eq(role_code)))
-        .execute(conn)
-        .map(drop)
+        .values((
+            cr::facilitator_org_no.eq(facilitator),
+            cr::client_org_no.eq(client),
+            cr::role_code.eq(role_code),
+            cr::client_name.eq(name),
+        ))
+        .execute(conn)?;
+    if !known {
+        diesel::update(org::table.find(facilitator)).set(org::client_count.eq(org::client_count + 1)).execute(conn)?;
+    }
+    Ok(())
 }
 
 /// Which of the facilitator's clients a listing shows.
@@ -38,6 +53,13 @@ pub struct ClientFilter {
     pub search: Option<String>,
     /// Leave out clients already attached to this system user.
     pub hide_added: bool,
+}
+
+impl ClientFilter {
+    /// Whether every client is shown.
+    fn is_everything(&self) -> bool {
+        !self.hide_added && self.search.as_deref().is_none_or(str::is_empty)
+    }
 }
 
 /// `%text%` for LIKE, with the wildcards of the text itself escaped.
@@ -74,6 +96,9 @@ fn clients_query<'a>(facilitator: &'a str, system_user_id: &'a str, filter: &Cli
 }
 
 /// One page of the facilitator's clients by name, each with whether it is attached.
+/// Unfiltered, the page is read from the relations' name index (one row per client: its
+/// first relation role), so it costs a page's worth of rows however many clients there
+/// are; a search or hiding the attached ones goes through the matching clients.
 pub fn page_of_clients(
     conn: &mut DbConnection,
     facilitator: &str,
@@ -82,23 +107,46 @@ pub fn page_of_clients(
     offset: i64,
     limit: i64,
 ) -> QueryResult<Vec<(Organisation, bool)>> {
+    let attached =
+        || exists(cd::table.filter(cd::system_user_id.eq(system_user_id)).filter(cd::client_org_no.eq(org::org_no)));
+    if filter.is_everything() {
+        let other = diesel::alias!(cr as other);
+        let earlier_role = exists(
+            other
+                .filter(other.field(cr::facilitator_org_no).eq(cr::facilitator_org_no))
+                .filter(other.field(cr::client_org_no).eq(cr::client_org_no))
+                .filter(other.field(cr::role_code).lt(cr::role_code)),
+        );
+        return super::natively!(conn, |c| cr::table
+            .inner_join(org::table.on(org::org_no.eq(cr::client_org_no)))
+            .filter(cr::facilitator_org_no.eq(facilitator))
+            .filter(not(earlier_role))
+            .order((cr::client_name, cr::client_org_no))
+            .offset(offset)
+            .limit(limit)
+            .select((Organisation::as_select(), attached()))
+            .load(c));
+    }
     clients_query(facilitator, system_user_id, filter)
         .order((org::name, org::org_no))
         .offset(offset)
         .limit(limit)
-        .select((
-            Organisation::as_select(),
-            exists(cd::table.filter(cd::system_user_id.eq(system_user_id)).filter(cd::client_org_no.eq(org::org_no))),
-        ))
+        .select((Organisation::as_select(), attached()))
         .load(conn)
 }
 
+/// How many of the facilitator's clients the filter shows; unfiltered, the count kept
+/// with the facilitator.
 pub fn count_clients(
     conn: &mut DbConnection,
     facilitator: &str,
     system_user_id: &str,
     filter: &ClientFilter,
 ) -> QueryResult<i64> {
+    if filter.is_everything() {
+        let query = org::table.find(facilitator).select(org::client_count);
+        return Ok(super::natively!(conn, |c| query.first(c).optional())?.unwrap_or(0));
+    }
     clients_query(facilitator, system_user_id, filter).count().get_result(conn)
 }
 
@@ -176,8 +224,10 @@ pub fn attach<'a>(conn: &mut DbConnection, rows: &'a [ClientDelegation]) -> Quer
 }
 
 pub fn is_attached(conn: &mut DbConnection, system_user_id: &str, client: &str) -> QueryResult<bool> {
-    diesel::select(exists(cd::table.filter(cd::system_user_id.eq(system_user_id)).filter(cd::client_org_no.eq(client))))
-        .get_result(conn)
+    let query = diesel::select(exists(
+        cd::table.filter(cd::system_user_id.eq(system_user_id)).filter(cd::client_org_no.eq(client)),
+    ));
+    super::natively!(conn, |c| query.get_result(c))
 }
 
 pub fn detach(conn: &mut DbConnection, system_user_id: &str, client: &str) -> QueryResult<bool> {
@@ -199,13 +249,13 @@ pub fn attached(
     system_user_id: &str,
     limit: i64,
 ) -> QueryResult<Vec<(ClientDelegation, Organisation)>> {
-    cd::table
+    super::natively!(conn, |c| cd::table
         .inner_join(org::table)
         .filter(cd::system_user_id.eq(system_user_id))
         .order((org::name, org::org_no))
         .limit(limit)
         .select((ClientDelegation::as_select(), Organisation::as_select()))
-        .load(conn)
+        .load(c))
 }
 
 /// One page of attached clients in id order from `from` on, for the vendor API.
@@ -241,5 +291,36 @@ pub fn attach_new(conn: &mut DbConnection, rows: &[ClientDelegation]) -> QueryRe
 }
 
 pub fn count_attached(conn: &mut DbConnection, system_user_id: &str) -> QueryResult<i64> {
-    cd::table.filter(cd::system_user_id.eq(system_user_id)).count().get_result(conn)
+    let query = cd::table.filter(cd::system_user_id.eq(system_user_id)).count();
+    super::natively!(conn, |c| query.get_result(c))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::demo_db;
+
+    const FIRM: &str = "310000027";
+
+    #[test]
+    fn every_client_is_listed_once_by_name_and_counted_as_kept() {
+        let mut conn = demo_db();
+        let everything = ClientFilter::default();
+        // Every demo client's org number holds a 3: this search goes through the clients.
+        let searched = ClientFilter { search: Some("3".into()), hide_added: false };
+        let total = count_clients(&mut conn, FIRM, "none", &everything).unwrap();
+        assert_eq!(total, count_clients(&mut conn, FIRM, "none", &searched).unwrap());
+        let mut listed = Vec::new();
+        for page in 0..(total + 3) / 4 {
+            listed.extend(page_of_clients(&mut conn, FIRM, "none", &everything, page * 4, 4).unwrap());
+        }
+        let names: Vec<String> = listed.iter().map(|(o, _)| o.name.clone()).collect();
+        let mut sorted = names.clone();
+        sorted.sort();
+        sorted.dedup();
+        assert_eq!(names, sorted, "by name, each once (FLITTIG NØYSOM BIE AS has two relations)");
+        assert_eq!(names.len() as i64, total);
+        let all = page_of_clients(&mut conn, FIRM, "none", &searched, 0, 100).unwrap();
+        assert_eq!(all.iter().map(|(o, _)| o.name.clone()).collect::<Vec<_>>(), names);
+    }
 }

@@ -52,6 +52,20 @@ macro_rules! insert_batches {
 }
 pub(crate) use insert_batches;
 
+/// Runs `$body` with `$c` bound to the backend's own connection rather than the shared
+/// type. Through the shared type diesel finds a prepared statement by rebuilding the
+/// query's text on every call, which costs more than running a small query; on the
+/// backend's own connection it finds it by the query's type. For the hottest paths.
+macro_rules! natively {
+    ($conn:expr, |$c:ident| $body:expr) => {
+        match &mut *$conn {
+            $crate::db::DbConnection::Postgresql($c) => $body,
+            $crate::db::DbConnection::Sqlite($c) => $body,
+        }
+    };
+}
+pub(crate) use natively;
+
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
 const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
 

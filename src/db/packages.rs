@@ -60,10 +60,10 @@ pub fn insert_relation_package(
 
 /// `(package urn, carrier)` for every relation kind that gives a package.
 pub fn relation_packages(conn: &mut DbConnection) -> QueryResult<Vec<(String, Carrier)>> {
-    let rows: Vec<(String, String, Option<String>)> = relation_packages::table
+    let query = relation_packages::table
         .select((relation_packages::package_urn, relation_packages::role_code, relation_packages::client_org_forms))
-        .order((relation_packages::role_code, relation_packages::package_urn))
-        .load(conn)?;
+        .order((relation_packages::role_code, relation_packages::package_urn));
+    let rows: Vec<(String, String, Option<String>)> = super::natively!(conn, |c| query.load(c))?;
     Ok(rows
         .into_iter()
         .map(|(urn, role_code, forms)| {
@@ -155,12 +155,12 @@ pub fn urns_of_system_users(conn: &mut DbConnection, ids: &[String]) -> QueryRes
 }
 
 pub fn of_system_user(conn: &mut DbConnection, system_user_id: &str) -> QueryResult<Vec<AccessPackage>> {
-    system_user_access_packages::table
+    super::natively!(conn, |c| system_user_access_packages::table
         .inner_join(access_packages::table)
         .filter(system_user_access_packages::system_user_id.eq(system_user_id))
         .order(access_packages::name)
         .select(AccessPackage::as_select())
-        .load(conn)
+        .load(c))
 }
 
 pub fn replace_for_system(conn: &mut DbConnection, system_id: &str, urns: &[String]) -> QueryResult<()> {

@@ -93,7 +93,7 @@ pub fn persons_by_pid(conn: &mut DbConnection, pids: &[&str]) -> QueryResult<Vec
 }
 
 pub fn organisation(conn: &mut DbConnection, org_no: &str) -> QueryResult<Option<Organisation>> {
-    organisations::table.find(org_no).select(Organisation::as_select()).first(conn).optional()
+    super::natively!(conn, |c| organisations::table.find(org_no).select(Organisation::as_select()).first(c).optional())
 }
 
 pub fn organisation_by_uuid(conn: &mut DbConnection, party_uuid: &str) -> QueryResult<Option<Organisation>> {
@@ -116,33 +116,33 @@ pub struct HeldRole {
 /// Every role the person holds, by organisation name: one statement from the person's
 /// roles (a few rows by key), never through the organisations.
 pub fn roles_of(conn: &mut DbConnection, pid: &str) -> QueryResult<Vec<HeldRole>> {
-    party_roles::table
+    let query = party_roles::table
         .inner_join(persons::table)
         .inner_join(organisations::table)
         .filter(party_roles::pid.eq(pid))
         .order((organisations::name, organisations::org_no, party_roles::role_code))
-        .select((persons::name, organisations::org_no, organisations::name, party_roles::role_code))
-        .load(conn)
+        .select((persons::name, organisations::org_no, organisations::name, party_roles::role_code));
+    super::natively!(conn, |c| query.load(c))
 }
 
 pub fn role_codes(conn: &mut DbConnection, pid: &str, org_no: &str) -> QueryResult<Vec<String>> {
-    party_roles::table
+    let query = party_roles::table
         .filter(party_roles::pid.eq(pid))
         .filter(party_roles::org_no.eq(org_no))
         .select(party_roles::role_code)
-        .order(party_roles::role_code)
-        .load(conn)
+        .order(party_roles::role_code);
+    super::natively!(conn, |c| query.load(c))
 }
 
 /// Names of the persons holding one of `role_codes` for the organisation. The roles are
 /// picked here rather than by an `IN` list, which SQLite would prepare anew each time.
 pub fn holders_of(conn: &mut DbConnection, org_no: &str, role_codes: &[&str]) -> QueryResult<Vec<String>> {
-    let held: Vec<(String, String)> = persons::table
+    let query = persons::table
         .inner_join(party_roles::table)
         .filter(party_roles::org_no.eq(org_no))
         .select((persons::name, party_roles::role_code))
-        .order(persons::name)
-        .load(conn)?;
+        .order(persons::name);
+    let held: Vec<(String, String)> = super::natively!(conn, |c| query.load(c))?;
     let mut names: Vec<String> =
         held.into_iter().filter(|(_, code)| role_codes.contains(&code.as_str())).map(|(name, _)| name).collect();
     names.dedup();

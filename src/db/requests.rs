@@ -49,7 +49,12 @@ pub fn insert_many(conn: &mut DbConnection, requests: &[Request], right: &str) -
 
 /// A request the vendor has not deleted.
 pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<Request>> {
-    req::table.find(id).filter(req::deleted_at.is_null()).select(Request::as_select()).first(conn).optional()
+    super::natively!(conn, |c| req::table
+        .find(id)
+        .filter(req::deleted_at.is_null())
+        .select(Request::as_select())
+        .first(c)
+        .optional())
 }
 
 /// The live request of one kind for the triple, whatever its status.
@@ -99,7 +104,7 @@ pub fn pending_for_party(
     conn: &mut DbConnection,
     party_org_no: &str,
 ) -> QueryResult<Vec<(Request, String, Option<String>)>> {
-    req::table
+    super::natively!(conn, |c| req::table
         .inner_join(super::schema::systems::table)
         .left_join(esc::table.on(esc::request_id.eq(req::id)))
         .left_join(persons::table.on(persons::pid.nullable().eq(esc::escalated_by.nullable())))
@@ -108,7 +113,7 @@ pub fn pending_for_party(
         .filter(req::deleted_at.is_null())
         .order((req::created, req::id))
         .select((Request::as_select(), super::schema::systems::name, persons::name.nullable()))
-        .load(conn)
+        .load(c))
 }
 
 pub fn rights(conn: &mut DbConnection, request_id: &str) -> QueryResult<Vec<Resource>> {

@@ -7,6 +7,7 @@ diesel::table! {
         search_key -> Text,
         org_form -> Text,
         party_uuid -> Text,
+        client_count -> BigInt,
     }
 }
 
@@ -171,6 +172,7 @@ diesel::table! {
         facilitator_org_no -> Text,
         client_org_no -> Text,
         role_code -> Text,
+        client_name -> Text,
     }
 }
 

@@ -21,7 +21,7 @@ pub fn insert(conn: &mut DbConnection, session: &Session) -> QueryResult<()> {
 }
 
 pub fn find(conn: &mut DbConnection, id_hash: &str) -> QueryResult<Option<Session>> {
-    sessions::table.find(id_hash).select(Session::as_select()).first(conn).optional()
+    super::natively!(conn, |c| sessions::table.find(id_hash).select(Session::as_select()).first(c).optional())
 }
 
 pub fn touch(conn: &mut DbConnection, id_hash: &str, at: NaiveDateTime) -> QueryResult<()> {

@@ -44,12 +44,12 @@ pub fn insert_many(conn: &mut DbConnection, users: &[SystemUser], right: &str) -
 }
 
 pub fn find_live(conn: &mut DbConnection, id: &str) -> QueryResult<Option<SystemUser>> {
-    su::table
+    super::natively!(conn, |c| su::table
         .filter(su::id.eq(id))
         .filter(su::deleted_at.is_null())
         .select(SystemUser::as_select())
-        .first(conn)
-        .optional()
+        .first(c)
+        .optional())
 }
 
 pub fn find_live_by_triple(
@@ -104,13 +104,13 @@ pub struct Listed {
 
 /// The party's live system users for its overview, newest first.
 pub fn listed_for_party(conn: &mut DbConnection, party_org_no: &str) -> QueryResult<Vec<Listed>> {
-    su::table
+    let query = su::table
         .inner_join(systems::table.inner_join(organisations::table))
         .filter(su::party_org_no.eq(party_org_no))
         .filter(su::deleted_at.is_null())
         .order((su::created.desc(), su::id))
-        .select((su::id, su::user_type, su::integration_title, su::created, systems::name, organisations::name))
-        .load(conn)
+        .select((su::id, su::user_type, su::integration_title, su::created, systems::name, organisations::name));
+    super::natively!(conn, |c| query.load(c))
 }
 
 /// One page of a system's live system users in id order, from `from` on.
@@ -142,31 +142,45 @@ pub fn rights(conn: &mut DbConnection, system_user_id: &str) -> QueryResult<Vec<
         .load(conn)
 }
 
-/// Whether the system user holds the resource through one of its packages, or with
-/// `rights_count` also through a single right: one statement, for decisions.
-pub fn holds(
+/// What a decision needs to know of a live system user, read in one statement: its kind
+/// and party, whether it holds the resource through a package or a single right, and
+/// whether the party asked about is one of its clients.
+#[derive(Debug, Clone, Queryable)]
+pub struct Standing {
+    pub user_type: UserType,
+    pub party_org_no: String,
+    pub by_package: bool,
+    pub by_right: bool,
+    pub client: bool,
+}
+
+pub fn standing(
     conn: &mut DbConnection,
     system_user_id: &str,
     resource_id: &str,
-    rights_count: bool,
-) -> QueryResult<bool> {
-    use super::schema::{package_resources as pr, system_user_access_packages as sap};
+    party_org_no: &str,
+) -> QueryResult<Option<Standing>> {
+    use super::schema::{client_delegations as cd, package_resources as pr, system_user_access_packages as sap};
     let by_package = exists(
         sap::table
             .inner_join(pr::table.on(pr::package_urn.eq(sap::package_urn)))
-            .filter(sap::system_user_id.eq(system_user_id))
+            .filter(sap::system_user_id.eq(su::id))
             .filter(pr::resource_id.eq(resource_id)),
     );
     let by_right = exists(
         system_user_rights::table
-            .filter(system_user_rights::system_user_id.eq(system_user_id))
+            .filter(system_user_rights::system_user_id.eq(su::id))
             .filter(system_user_rights::resource_id.eq(resource_id)),
     );
-    if rights_count {
-        diesel::select(by_package.or(by_right)).get_result(conn)
-    } else {
-        diesel::select(by_package).get_result(conn)
-    }
+    let client = exists(cd::table.filter(cd::system_user_id.eq(su::id)).filter(cd::client_org_no.eq(party_org_no)));
+    let query = su::table.filter(su::id.eq(system_user_id)).filter(su::deleted_at.is_null()).select((
+        su::user_type,
+        su::party_org_no,
+        by_package,
+        by_right,
+        client,
+    ));
+    super::natively!(conn, |c| query.first(c).optional())
 }
 
 /// Marks a live system user deleted; returns false if it already was.

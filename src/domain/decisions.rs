@@ -67,17 +67,12 @@ pub fn decide(
     resource_id: &str,
     party_org_no: &str,
 ) -> Result<Decision, AppError> {
-    let Some(user) = system_users::find_live(conn, system_user_id)? else {
+    let Some(user) = system_users::standing(conn, system_user_id, resource_id, party_org_no)? else {
         return Ok(Decision::Deny);
     };
     let permitted = match user.user_type {
-        UserType::Standard => {
-            user.party_org_no == party_org_no && system_users::holds(conn, system_user_id, resource_id, true)?
-        }
-        UserType::Agent => {
-            db::clients::is_attached(conn, system_user_id, party_org_no)?
-                && system_users::holds(conn, system_user_id, resource_id, false)?
-        }
+        UserType::Standard => user.party_org_no == party_org_no && (user.by_right || user.by_package),
+        UserType::Agent => user.client && user.by_package,
     };
     Ok(if permitted { Decision::Permit } else { Decision::Deny })
 }

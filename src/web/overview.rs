@@ -53,13 +53,15 @@ pub async fn page(
 ) -> Result<HttpResponse, PageError> {
     let i = I18n::current();
     let org = user.actor.party.as_ref().map(|p| p.org_no.clone());
+    let can_create = user.actor.is_access_manager();
     let (pending, changes, accesses, managers) = state
         .db(move |conn| match org {
             Some(org) => Ok((
                 requests::pending_for_party(conn, &org)?,
                 change_requests::pending_for_party(conn, &org)?,
                 system_users::list_for_party(conn, &org)?,
-                actor::access_manager_names(conn, &org)?,
+                // Whom to ask, for those who cannot create accesses themselves.
+                if can_create { Vec::new() } else { actor::access_manager_names(conn, &org)? },
             )),
             None => Ok(Default::default()),
         })
@@ -101,7 +103,7 @@ pub async fn page(
             .collect(),
         accesses: own,
         client_accesses: for_clients,
-        can_create: user.actor.is_access_manager(),
+        can_create,
         managers: join_or(&i, &managers),
         deleted: query.deleted.is_some(),
     };
