@@ -74,9 +74,16 @@ pub fn routes(cfg: &mut web::ServiceConfig, mode: Mode) {
             .route("/systemuser/{id}/agentdelegation/remove", web::post().to(clients::remove))
             .route("/systemuser/{id}/agentdelegation/addall", web::post().to(clients::add_all))
             .route("/systemuser/{id}/agentdelegation/self", web::post().to(clients::add_own_firm))
-            .route("/systemuser/{id}/agentdelegation/self/remove", web::post().to(clients::remove_own_firm)),
+            .route("/systemuser/{id}/agentdelegation/self/remove", web::post().to(clients::remove_own_firm))
+            .default_service(web::to(not_found)),
     )
-    .default_service(web::to(|| async { Err::<HttpResponse, _>(PageError(AppError::NotFound)) }));
+    .default_service(web::to(not_found));
+}
+
+/// The portal's "not found" page. Every scope names it: a scope without a default of its
+/// own falls back to the application's, and the portal's routes live in a scope.
+async fn not_found() -> Result<HttpResponse, PageError> {
+    Err(AppError::NotFound.into())
 }
 
 /// A local path to return to after a form or a login, as it may go in a `Location`

@@ -8,6 +8,7 @@ use crate::on_both_backends;
 const REQUESTS: &str = "/authentication/api/v1/systemuser/request/vendor";
 
 on_both_backends!(
+    unknown_api_paths_are_problems_and_api_answers_carry_no_session,
     the_same_pending_request_is_returned_instead_of_a_duplicate,
     invalid_requests_get_problem_details_with_stable_codes,
     malformed_bodies_are_400_problems_never_500,
@@ -397,4 +398,28 @@ async fn the_scope_is_checked_before_the_body(app: TestApp) {
             .unwrap();
         assert_eq!(response.status(), 403, "{path}");
     }
+}
+
+/// Each API prefix answers an unknown path with a problem+json 404 and a known path with
+/// the wrong method with 405; other paths get the portal's page. The API keeps no
+/// session: its answers set no cookie.
+async fn unknown_api_paths_are_problems_and_api_answers_carry_no_session(app: TestApp) {
+    for prefix in ["/authentication/api/v1", "/authorization/api/v1", "/accessmanagement/api/v1"] {
+        let response = app.http.get(app.url(&format!("{prefix}/no-such-thing"))).send().await.unwrap();
+        let kind = response.headers()["content-type"].to_str().unwrap().to_owned();
+        assert_eq!((response.status().as_u16(), kind.as_str()), (404, "application/problem+json"), "{prefix}");
+    }
+    let response = app.http.get(app.url("/authorization/api/v1/decision")).send().await.unwrap();
+    assert_eq!(response.status(), 405);
+    let page = app.browser().get("/accessmanagement/ui/no-such-page").await;
+    assert_eq!(page.status, 404);
+    assert!(page.headers["content-type"].to_str().unwrap().starts_with("text/html"));
+
+    let token = app.vendor_token(None).await;
+    let response = app.http.get(app.url(&format!("{REQUESTS}/bysystem/{SMARTCLOUD}"))).bearer_auth(&token).send();
+    let response = response.await.unwrap();
+    assert_eq!(response.status(), 200);
+    assert!(response.headers().get("set-cookie").is_none(), "{:?}", response.headers());
+    // The portal still keeps one.
+    assert!(app.browser().get("/login").await.headers.get("set-cookie").is_some());
 }
