@@ -92,13 +92,10 @@ impl I18n {
     /// A date and time in the page's language, e.g. `26.11.2026 kl. 15:49` (UTC).
     pub fn datetime(&self, at: &chrono::NaiveDateTime) -> String {
         use chrono::{Datelike, Timelike};
-        // Lists show many dates: the pattern is looked up once per language.
-        static PATTERNS: std::sync::OnceLock<Vec<(&'static str, String)>> = std::sync::OnceLock::new();
-        let patterns =
-            PATTERNS.get_or_init(|| LANGUAGES.iter().map(|&lang| (lang, I18n { lang }.t("format.datetime"))).collect());
-        let pattern = patterns.iter().find(|(lang, _)| *lang == self.lang).map_or("%{0} %{1}", |(_, p)| p.as_str());
+        // Formatted by hand: chrono parses a strftime pattern on every call, and lists
+        // show many dates.
         let date = format!("{:02}.{:02}.{}", at.day(), at.month(), at.year());
-        pattern.replacen("%{0}", &date, 1).replacen("%{1}", &format!("{:02}:{:02}", at.hour(), at.minute()), 1)
+        self.t2("format.datetime", date, format!("{:02}:{:02}", at.hour(), at.minute()))
     }
 }
 

@@ -45,22 +45,14 @@ async fn main() -> ExitCode {
             };
             if let Some(count) = scale {
                 let started = std::time::Instant::now();
-                let generated = pool
-                    .get()
-                    .map_err(|e| e.to_string())
-                    .and_then(|mut conn| systemtilgang::scale::generate(&mut conn, count).map_err(|e| e.to_string()));
-                match generated {
+                match with_connection(&pool, |conn| systemtilgang::scale::generate(conn, count)) {
                     Ok(true) => println!("Generated {count} system users in {:.0?}.", started.elapsed()),
                     Ok(false) => println!("The generated system users exist already; nothing was added."),
                     Err(message) => return fail(&message),
                 }
             }
             if let Some(count) = firm_clients {
-                let generated = pool
-                    .get()
-                    .map_err(|e| e.to_string())
-                    .and_then(|mut conn| generate_firm(&mut conn, count).map_err(|e| e.to_string()));
-                match generated {
+                match with_connection(&pool, |conn| generate_firm(conn, count)) {
                     Ok(Some(firm)) => println!(
                         "Generated STOR OG TRYGG REGNSKAP AS ({}) with {count} clients; log in as TRAVEL KLIENTSJEF \
                          ({}) and open /accessmanagement/ui/systemuser/{}/agentdelegation",
@@ -101,6 +93,15 @@ fn person_token(config: &systemtilgang::config::Config, pid: &str, scopes: &[Str
     let tokens = systemtilgang::tokens::TokenService::load_or_create(&mut conn, &issuer).map_err(|e| e.to_string())?;
     let scopes: Vec<&str> = scopes.iter().map(String::as_str).collect();
     tokens.issue_person(pid, "systemtilgang-cli", &scopes).map_err(|e| e.to_string())
+}
+
+/// Runs `work` on a connection of the pool, with any failure as one sentence.
+fn with_connection<T>(
+    pool: &systemtilgang::db::Pool,
+    work: impl FnOnce(&mut systemtilgang::db::DbConnection) -> diesel::QueryResult<T>,
+) -> Result<T, String> {
+    let mut conn = pool.get().map_err(|e| e.to_string())?;
+    work(&mut conn).map_err(|e| e.to_string())
 }
 
 fn fail(message: &str) -> ExitCode {

@@ -156,7 +156,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             None => resources.push((path, vec![route])),
         }
     }
-    let mut scoped: [Vec<actix_web::Resource>; 3] = Default::default();
+    let mut scoped = PREFIXES.map(|_| Vec::new());
     for (path, routes) in resources {
         let place = PREFIXES.iter().position(|prefix| path.starts_with(&format!("{prefix}/")));
         let local = match place {

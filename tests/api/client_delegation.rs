@@ -309,24 +309,6 @@ async fn a_person_token_from_the_trusted_issuer_is_accepted(backend: Backend) {
     assert_eq!(systemtilgang::db::clients::count_attached(&mut app.db(), &id).unwrap(), 1);
 }
 
-/// A system user token for a demo system's client, acting for the firm.
-async fn agent_token(app: &TestApp, client_id: &str, org_no: &str) -> String {
-    let details = json!([{
-        "type": "urn:altinn:systemuser",
-        "systemuser_org": {"authority": "iso6523-actorid-upis", "ID": format!("0192:{org_no}")},
-    }])
-    .to_string();
-    let form = [
-        ("grant_type", "client_credentials"),
-        ("client_id", client_id),
-        ("client_secret", "demo-smartcloud-secret"),
-        ("authorization_details", &details),
-    ];
-    let response = app.http.post(app.url("/token")).form(&form).send().await.unwrap();
-    assert_eq!(response.status(), 200);
-    response.json::<Value>().await.unwrap()["access_token"].as_str().unwrap().to_owned()
-}
-
 async fn an_agent_system_user_lists_the_parties_it_acts_for(app: TestApp) {
     let id = app.approved_agent(KLIENT, &[SIGNERING], DRESS).await;
     let token = app.person_token(DRESS, &[READ, WRITE]);
@@ -335,7 +317,7 @@ async fn an_agent_system_user_lists_the_parties_it_acts_for(app: TestApp) {
         assert_eq!(send(&app, reqwest::Method::POST, &token, &path).await.0, 200);
     }
     const PARTIES: &str = "/accessmanagement/api/v1/enduser/authorizedparties";
-    let system = agent_token(&app, "demo-smartcloud-klient", TIGER).await;
+    let system = app.system_user_token("demo-smartcloud-klient", TIGER).await;
     let (status, parties) = app.api_get(&system, PARTIES).await;
     assert_eq!(status, 200, "{parties}");
     let parties = parties.as_array().unwrap();

@@ -24,27 +24,6 @@ async fn approved_smartcloud(app: &TestApp) -> (String, Browser) {
     (id, konsert)
 }
 
-async fn system_user_token(app: &TestApp, client_id: &str, org_no: &str) -> (u16, Value) {
-    let details = json!([{
-        "type": "urn:altinn:systemuser",
-        "systemuser_org": {"authority": "iso6523-actorid-upis", "ID": format!("0192:{org_no}")},
-    }])
-    .to_string();
-    let response = app
-        .http
-        .post(app.url("/token"))
-        .form(&[
-            ("grant_type", "client_credentials"),
-            ("client_id", client_id),
-            ("client_secret", "demo-smartcloud-secret"),
-            ("authorization_details", &details),
-        ])
-        .send()
-        .await
-        .unwrap();
-    (response.status().as_u16(), response.json().await.unwrap())
-}
-
 fn claims(token: &str) -> Value {
     let payload = token.split('.').nth(1).unwrap();
     use base64::Engine;
@@ -52,11 +31,11 @@ fn claims(token: &str) -> Value {
 }
 
 async fn system_user_tokens_need_the_systems_client_and_a_live_system_user(app: TestApp) {
-    let (status, body) = system_user_token(&app, "demo-smartcloud", APE).await;
+    let (status, body) = app.ask_system_user_token("demo-smartcloud", APE).await;
     assert_eq!((status, body["error"].as_str()), (400, Some("invalid_authorization_details")), "no system user yet");
 
     let (id, konsert) = approved_smartcloud(&app).await;
-    let (status, body) = system_user_token(&app, "demo-smartcloud", APE).await;
+    let (status, body) = app.ask_system_user_token("demo-smartcloud", APE).await;
     assert_eq!(status, 200, "{body}");
     let claims = claims(body["access_token"].as_str().unwrap());
     assert_eq!(
@@ -69,7 +48,7 @@ async fn system_user_tokens_need_the_systems_client_and_a_live_system_user(app: 
         }])
     );
     // Another system's client gets nothing for this system user.
-    let (status, _) = system_user_token(&app, "demo-smartcloud-lonn", APE).await;
+    let (status, _) = app.ask_system_user_token("demo-smartcloud-lonn", APE).await;
     assert_eq!(status, 400);
     // Malformed details are refused.
     let response = app
@@ -89,7 +68,7 @@ async fn system_user_tokens_need_the_systems_client_and_a_live_system_user(app: 
     // Once deleted, no more tokens.
     let details = format!("/accessmanagement/ui/systemuser/{id}");
     konsert.submit(&format!("{details}?confirm=delete"), &format!("{details}/delete")).await;
-    let (status, _) = system_user_token(&app, "demo-smartcloud", APE).await;
+    let (status, _) = app.ask_system_user_token("demo-smartcloud", APE).await;
     assert_eq!(status, 400);
 }
 

@@ -289,6 +289,31 @@ impl TestApp {
         id
     }
 
+    /// Asks the token endpoint for a system user token: a demo vendor client (secret
+    /// `demo-smartcloud-secret`) acting for `org_no`. Returns the status and the body.
+    pub async fn ask_system_user_token(&self, client_id: &str, org_no: &str) -> (u16, Value) {
+        let details = serde_json::json!([{
+            "type": "urn:altinn:systemuser",
+            "systemuser_org": {"authority": "iso6523-actorid-upis", "ID": format!("0192:{org_no}")},
+        }])
+        .to_string();
+        let form = [
+            ("grant_type", "client_credentials"),
+            ("client_id", client_id),
+            ("client_secret", "demo-smartcloud-secret"),
+            ("authorization_details", details.as_str()),
+        ];
+        let response = self.http.post(self.url("/token")).form(&form).send().await.unwrap();
+        (response.status().as_u16(), response.json().await.unwrap())
+    }
+
+    /// A system user token that must be given.
+    pub async fn system_user_token(&self, client_id: &str, org_no: &str) -> String {
+        let (status, body) = self.ask_system_user_token(client_id, org_no).await;
+        assert_eq!(status, 200, "{body}");
+        body["access_token"].as_str().unwrap().to_owned()
+    }
+
     /// Sends a standard request for the demo company and returns the response body.
     pub async fn create_request(&self, system: &str, rights: &[&str], redirect: Option<&str>) -> Value {
         let token = self.vendor_token(None).await;

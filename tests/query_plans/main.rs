@@ -126,7 +126,7 @@ async fn drive_hot_paths(app: &TestApp, person_token: &str) {
     let change_page = konsert.get(&format!("/accessmanagement/ui/systemuser/changerequest?id={change_id}")).await;
     assert_eq!(change_page.status, 200);
 
-    let system_user_token = system_user_token(app).await;
+    let system_user_token = app.system_user_token("demo-smartcloud-lonn", APE).await;
     let service = app.token_for("demo-skatteetaten", None).await;
     let decision = json!({"subject": {"systemUserId": id}, "resource": KRAV, "action": "read", "partyOrgNo": APE});
     let (status, answer) = app.api_post(&service, "/authorization/api/v1/decision", &decision).await;
@@ -157,24 +157,6 @@ async fn drive_hot_paths(app: &TestApp, person_token: &str) {
 
 const SMARTCLOUD_KLIENT: &str = "310000035_smartcloud_klient";
 const REGNSKAP_PACKAGE: &str = "urn:altinn:accesspackage:regnskapsforer-med-signeringsrettighet";
-
-/// A system user token for the demo company's SmartCloud Lønn access.
-async fn system_user_token(app: &TestApp) -> String {
-    let details = json!([{
-        "type": "urn:altinn:systemuser",
-        "systemuser_org": {"authority": "iso6523-actorid-upis", "ID": format!("0192:{APE}")},
-    }])
-    .to_string();
-    let form = [
-        ("grant_type", "client_credentials"),
-        ("client_id", "demo-smartcloud-lonn"),
-        ("client_secret", "demo-smartcloud-secret"),
-        ("authorization_details", details.as_str()),
-    ];
-    let response = app.http.post(app.url("/token")).form(&form).send().await.unwrap();
-    let body: Value = response.json().await.unwrap();
-    body["access_token"].as_str().unwrap_or_else(|| panic!("{body}")).to_owned()
-}
 
 /// The statement and its plan when the plan reads a growing table from end to end.
 fn full_scan(conn: &mut DbConnection, sql: &str) -> Option<String> {
