@@ -10,6 +10,7 @@ use diesel::expression::BoxableExpression;
 use diesel::sql_types::Bool;
 
 use super::DbConnection;
+use super::joined::{joined, split};
 use super::packages::Carrier;
 use super::parties::Organisation;
 use super::schema::{client_delegations as cd, client_relations as cr, organisations as org};
@@ -95,10 +96,21 @@ fn clients_query<'a>(facilitator: &'a str, system_user_id: &'a str, filter: &Cli
     query
 }
 
-/// One page of the facilitator's clients by name, each with whether it is attached.
-/// Unfiltered, the page is read from the relations' name index (one row per client: its
-/// first relation role), so it costs a page's worth of rows however many clients there
-/// are; a search or hiding the attached ones goes through the matching clients.
+/// One of the facilitator's clients as a listing shows it.
+#[derive(Debug, Clone)]
+pub struct ListedClient {
+    pub organisation: Organisation,
+    /// It is attached to the system user listed for.
+    pub attached: bool,
+    /// The codes of its relation roles with the facilitator.
+    pub roles: Vec<String>,
+}
+
+/// One page of the facilitator's clients by name, each with whether it is attached and
+/// its relation roles. Unfiltered, the page is read from the relations' name index (one
+/// row per client: its first relation role), so it costs a page's worth of rows however
+/// many clients there are; a search or hiding the attached ones goes through the
+/// matching clients.
 pub fn page_of_clients(
     conn: &mut DbConnection,
     facilitator: &str,
@@ -106,33 +118,44 @@ pub fn page_of_clients(
     filter: &ClientFilter,
     offset: i64,
     limit: i64,
-) -> QueryResult<Vec<(Organisation, bool)>> {
+) -> QueryResult<Vec<ListedClient>> {
+    let (other, rel) = diesel::alias!(cr as other, cr as rel);
     let attached =
         || exists(cd::table.filter(cd::system_user_id.eq(system_user_id)).filter(cd::client_org_no.eq(org::org_no)));
-    if filter.is_everything() {
-        let other = diesel::alias!(cr as other);
+    let roles = || {
+        rel.filter(rel.field(cr::facilitator_org_no).eq(facilitator))
+            .filter(rel.field(cr::client_org_no).eq(org::org_no))
+            .select(joined(rel.field(cr::role_code)))
+            .single_value()
+    };
+    let rows: Vec<(Organisation, bool, Option<String>)> = if filter.is_everything() {
         let earlier_role = exists(
             other
                 .filter(other.field(cr::facilitator_org_no).eq(cr::facilitator_org_no))
                 .filter(other.field(cr::client_org_no).eq(cr::client_org_no))
                 .filter(other.field(cr::role_code).lt(cr::role_code)),
         );
-        return super::natively!(conn, |c| cr::table
+        super::natively!(conn, |c| cr::table
             .inner_join(org::table.on(org::org_no.eq(cr::client_org_no)))
             .filter(cr::facilitator_org_no.eq(facilitator))
             .filter(not(earlier_role))
             .order((cr::client_name, cr::client_org_no))
             .offset(offset)
             .limit(limit)
-            .select((Organisation::as_select(), attached()))
-            .load(c));
-    }
-    clients_query(facilitator, system_user_id, filter)
-        .order((org::name, org::org_no))
-        .offset(offset)
-        .limit(limit)
-        .select((Organisation::as_select(), attached()))
-        .load(conn)
+            .select((Organisation::as_select(), attached(), roles()))
+            .load(c))?
+    } else {
+        clients_query(facilitator, system_user_id, filter)
+            .order((org::name, org::org_no))
+            .offset(offset)
+            .limit(limit)
+            .select((Organisation::as_select(), attached(), roles()))
+            .load(conn)?
+    };
+    Ok(rows
+        .into_iter()
+        .map(|(organisation, attached, roles)| ListedClient { organisation, attached, roles: split(roles) })
+        .collect())
 }
 
 /// How many of the facilitator's clients the filter shows; unfiltered, the count kept
@@ -198,16 +221,12 @@ pub fn eligible_unattached(
     query.order(org::org_no).select(Organisation::as_select()).load(conn)
 }
 
-/// `(client, relation role)` of the facilitator's relations with the given clients.
-pub fn relations_with(
-    conn: &mut DbConnection,
-    facilitator: &str,
-    clients: &[String],
-) -> QueryResult<Vec<(String, String)>> {
+/// The codes of the client's relation roles with the facilitator.
+pub fn roles_with(conn: &mut DbConnection, facilitator: &str, client: &str) -> QueryResult<Vec<String>> {
     cr::table
         .filter(cr::facilitator_org_no.eq(facilitator))
-        .filter(cr::client_org_no.eq_any(clients))
-        .select((cr::client_org_no, cr::role_code))
+        .filter(cr::client_org_no.eq(client))
+        .select(cr::role_code)
         .load(conn)
 }
 
@@ -303,7 +322,7 @@ mod tests {
     const FIRM: &str = "310000027";
 
     #[test]
-    fn every_client_is_listed_once_by_name_and_counted_as_kept() {
+    fn every_client_is_listed_once_by_name_with_its_roles_and_counted_as_kept() {
         let mut conn = demo_db();
         let everything = ClientFilter::default();
         // Every demo client's org number holds a 3: this search goes through the clients.
@@ -314,13 +333,24 @@ mod tests {
         for page in 0..(total + 3) / 4 {
             listed.extend(page_of_clients(&mut conn, FIRM, "none", &everything, page * 4, 4).unwrap());
         }
-        let names: Vec<String> = listed.iter().map(|(o, _)| o.name.clone()).collect();
+        let names: Vec<String> = listed.iter().map(|c| c.organisation.name.clone()).collect();
         let mut sorted = names.clone();
         sorted.sort();
         sorted.dedup();
         assert_eq!(names, sorted, "by name, each once (FLITTIG NØYSOM BIE AS has two relations)");
         assert_eq!(names.len() as i64, total);
-        let all = page_of_clients(&mut conn, FIRM, "none", &searched, 0, 100).unwrap();
-        assert_eq!(all.iter().map(|(o, _)| o.name.clone()).collect::<Vec<_>>(), names);
+        let roles = |clients: Vec<ListedClient>| -> Vec<(String, Vec<String>)> {
+            clients
+                .into_iter()
+                .map(|mut c| {
+                    c.roles.sort();
+                    (c.organisation.name, c.roles)
+                })
+                .collect()
+        };
+        let searched = roles(page_of_clients(&mut conn, FIRM, "none", &searched, 0, 100).unwrap());
+        assert_eq!(searched, roles(listed), "a search lists the same clients with the same roles");
+        let bie = searched.iter().find(|(name, _)| name == "FLITTIG NØYSOM BIE AS").unwrap();
+        assert_eq!(bie.1, ["REGNSKAPSFORER", "REVISOR"]);
     }
 }

@@ -4,7 +4,7 @@
 //! forretningsfører). An access manager may also add the firm itself, when the firm may
 //! give every package itself. The portal and the client API share these rules.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use crate::db::clients::{self, ClientDelegation, ClientFilter};
 use crate::db::packages::{self, AccessPackage, Carrier};
@@ -141,38 +141,19 @@ fn carriers(
     Ok(packages.iter().map(|p| (p.clone(), by_package.remove(&p.urn).unwrap_or_default())).collect())
 }
 
-/// The packages each of `clients` has not given the firm, with the relations that would
-/// give them (clients that lack none are left out).
-fn lacking(
-    conn: &mut DbConnection,
-    firm: &str,
-    clients: &[Organisation],
-    packages: &[AccessPackage],
-) -> Result<BTreeMap<String, Vec<Lacking>>, AppError> {
-    let given_by = carriers(conn, packages)?;
-    let org_nos: Vec<String> = clients.iter().map(|c| c.org_no.clone()).collect();
-    let mut roles_of: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for (client, role) in clients::relations_with(conn, firm, &org_nos)? {
-        roles_of.entry(client).or_default().insert(role);
-    }
-    let mut missing = BTreeMap::new();
-    for client in clients {
-        let held = roles_of.get(&client.org_no).cloned().unwrap_or_default();
-        let gives = |c: &Carrier| held.contains(&c.role_code) && c.gives_for(&client.org_form);
-        let lacks: Vec<Lacking> = given_by
-            .iter()
-            .filter(|(_, carriers)| !carriers.iter().any(gives))
-            .map(|(package, carriers)| Lacking {
-                urn: package.urn.clone(),
-                package: package.name.clone(),
-                relations: carriers.iter().map(|c| (c.role_code.clone(), c.org_forms.clone())).collect(),
-            })
-            .collect();
-        if !lacks.is_empty() {
-            missing.insert(client.org_no.clone(), lacks);
-        }
-    }
-    Ok(missing)
+/// The packages a client has not given the firm through its relation roles `held`,
+/// with the relations that would give them (`given_by` from [`carriers`]).
+fn lacking(given_by: &[(AccessPackage, Vec<Carrier>)], client: &Organisation, held: &[String]) -> Vec<Lacking> {
+    let gives = |c: &Carrier| held.contains(&c.role_code) && c.gives_for(&client.org_form);
+    given_by
+        .iter()
+        .filter(|(_, carriers)| !carriers.iter().any(gives))
+        .map(|(package, carriers)| Lacking {
+            urn: package.urn.clone(),
+            package: package.name.clone(),
+            relations: carriers.iter().map(|c| (c.role_code.clone(), c.org_forms.clone())).collect(),
+        })
+        .collect()
 }
 
 /// The client page of an agent system user: its packages, attached clients, the firm
@@ -189,15 +170,13 @@ pub fn page(
     let matching = clients::count_clients(conn, &firm, id, filter)?;
     let last_page = ((matching - 1).max(0)) / PAGE_SIZE;
     let page = page.clamp(0, last_page);
-    let rows = clients::page_of_clients(conn, &firm, id, filter, page * PAGE_SIZE, PAGE_SIZE)?;
-    let organisations: Vec<Organisation> = rows.iter().map(|(o, _)| o.clone()).collect();
-    let mut missing = lacking(conn, &firm, &organisations, &agent.packages)?;
-    let candidates = rows
+    let given_by = carriers(conn, &agent.packages)?;
+    let candidates = clients::page_of_clients(conn, &firm, id, filter, page * PAGE_SIZE, PAGE_SIZE)?
         .into_iter()
-        .map(|(organisation, added)| Candidate {
-            missing: missing.remove(&organisation.org_no).unwrap_or_default(),
-            organisation,
-            added,
+        .map(|c| Candidate {
+            missing: lacking(&given_by, &c.organisation, &c.roles),
+            organisation: c.organisation,
+            added: c.attached,
         })
         .collect();
     let may_change = agent.require_access_manager().is_ok();
@@ -239,11 +218,12 @@ pub fn add<'a>(
     agent.require_client_administrator()?;
     let client = client.into().resolve(conn)?;
     let firm = agent.firm().to_owned();
-    if clients::relations_with(conn, &firm, std::slice::from_ref(&client.org_no))?.is_empty() {
+    let held = clients::roles_with(conn, &firm, &client.org_no)?;
+    if held.is_empty() {
         return Err(AppError::NotAClient(format!("{} ({})", client.name, client.org_no)));
     }
-    if let Some(missing) = lacking(conn, &firm, std::slice::from_ref(&client), &agent.packages)?.remove(&client.org_no)
-    {
+    let missing = lacking(&carriers(conn, &agent.packages)?, &client, &held);
+    if !missing.is_empty() {
         return Err(AppError::ClientNotEligible { client: format!("{} ({})", client.name, client.org_no), missing });
     }
     attach(conn, worker.pid, &agent.user, std::slice::from_ref(&client.org_no))?;
