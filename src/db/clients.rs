@@ -108,9 +108,10 @@ pub struct ListedClient {
 
 /// One page of the facilitator's clients by name, each with whether it is attached and
 /// its relation roles. Unfiltered, the page is read from the relations' name index (one
-/// row per client: its first relation role), so it costs a page's worth of rows however
-/// many clients there are; a search or hiding the attached ones goes through the
-/// matching clients.
+/// row per client: its first relation role, and whether it has more, which the few such
+/// clients then read by key), so it costs a page's worth of rows however many clients
+/// there are; a search or hiding the attached ones goes through the matching clients
+/// and joins each one's roles.
 pub fn page_of_clients(
     conn: &mut DbConnection,
     facilitator: &str,
@@ -122,36 +123,42 @@ pub fn page_of_clients(
     let (other, rel) = diesel::alias!(cr as other, cr as rel);
     let attached =
         || exists(cd::table.filter(cd::system_user_id.eq(system_user_id)).filter(cd::client_org_no.eq(org::org_no)));
-    let roles = || {
-        rel.filter(rel.field(cr::facilitator_org_no).eq(facilitator))
-            .filter(rel.field(cr::client_org_no).eq(org::org_no))
-            .select(joined(rel.field(cr::role_code)))
-            .single_value()
-    };
-    let rows: Vec<(Organisation, bool, Option<String>)> = if filter.is_everything() {
-        let earlier_role = exists(
+    if filter.is_everything() {
+        let same_client = || {
             other
                 .filter(other.field(cr::facilitator_org_no).eq(cr::facilitator_org_no))
                 .filter(other.field(cr::client_org_no).eq(cr::client_org_no))
-                .filter(other.field(cr::role_code).lt(cr::role_code)),
-        );
-        super::natively!(conn, |c| cr::table
+        };
+        let earlier_role = exists(same_client().filter(other.field(cr::role_code).lt(cr::role_code)));
+        let later_role = exists(same_client().filter(other.field(cr::role_code).gt(cr::role_code)));
+        let rows: Vec<(Organisation, bool, String, bool)> = super::natively!(conn, |c| cr::table
             .inner_join(org::table.on(org::org_no.eq(cr::client_org_no)))
             .filter(cr::facilitator_org_no.eq(facilitator))
             .filter(not(earlier_role))
             .order((cr::client_name, cr::client_org_no))
             .offset(offset)
             .limit(limit)
-            .select((Organisation::as_select(), attached(), roles()))
-            .load(c))?
-    } else {
-        clients_query(facilitator, system_user_id, filter)
-            .order((org::name, org::org_no))
-            .offset(offset)
-            .limit(limit)
-            .select((Organisation::as_select(), attached(), roles()))
-            .load(conn)?
-    };
+            .select((Organisation::as_select(), attached(), cr::role_code, later_role))
+            .load(c))?;
+        return rows
+            .into_iter()
+            .map(|(organisation, attached, first, more)| {
+                let roles = if more { roles_with(conn, facilitator, &organisation.org_no)? } else { vec![first] };
+                Ok(ListedClient { organisation, attached, roles })
+            })
+            .collect();
+    }
+    let roles = rel
+        .filter(rel.field(cr::facilitator_org_no).eq(facilitator))
+        .filter(rel.field(cr::client_org_no).eq(org::org_no))
+        .select(joined(rel.field(cr::role_code)))
+        .single_value();
+    let rows: Vec<(Organisation, bool, Option<String>)> = clients_query(facilitator, system_user_id, filter)
+        .order((org::name, org::org_no))
+        .offset(offset)
+        .limit(limit)
+        .select((Organisation::as_select(), attached(), roles))
+        .load(conn)?;
     Ok(rows
         .into_iter()
         .map(|(organisation, attached, roles)| ListedClient { organisation, attached, roles: split(roles) })

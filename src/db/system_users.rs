@@ -102,15 +102,17 @@ pub struct Listed {
     pub vendor_name: String,
 }
 
-/// The party's live system users for its overview, newest first.
+/// The party's live system users for its overview, newest first. Sorted here, like
+/// [`super::parties::roles_of`]: a party's accesses are few, SQLite's sorter is costly.
 pub fn listed_for_party(conn: &mut DbConnection, party_org_no: &str) -> QueryResult<Vec<Listed>> {
     let query = su::table
         .inner_join(systems::table.inner_join(organisations::table))
         .filter(su::party_org_no.eq(party_org_no))
         .filter(su::deleted_at.is_null())
-        .order((su::created.desc(), su::id))
         .select((su::id, su::user_type, su::integration_title, su::created, systems::name, organisations::name));
-    super::natively!(conn, |c| query.load(c))
+    let mut listed: Vec<Listed> = super::natively!(conn, |c| query.load(c))?;
+    listed.sort_unstable_by(|a, b| b.created.cmp(&a.created).then_with(|| a.id.cmp(&b.id)));
+    Ok(listed)
 }
 
 /// One page of a system's live system users in id order, from `from` on.

@@ -52,6 +52,17 @@ impl Actor {
         Ok(Some(Actor { pid: pid.to_owned(), name, parties: all, party, roles }))
     }
 
+    /// Whether the person can act for `org_no`; when they can, they act for it from now on.
+    pub fn represent(&mut self, conn: &mut DbConnection, org_no: &str) -> Result<bool, AppError> {
+        if !self.can_represent(org_no) {
+            return Ok(false);
+        }
+        if self.party.as_ref().map(|p| p.org_no.as_str()) != Some(org_no) {
+            *self = Actor::load(conn, &self.pid, Some(org_no))?.ok_or(AppError::CannotRepresent)?;
+        }
+        Ok(true)
+    }
+
     pub fn can_represent(&self, org_no: &str) -> bool {
         self.parties.iter().any(|p| p.org_no == org_no)
     }

@@ -10,6 +10,7 @@ use crate::db::system_users::{self, SystemUser};
 use crate::db::{self, DbConnection, parties};
 use crate::error::AppError;
 
+use super::actor::Actor;
 use super::audit::{self, Action, Actor as AuditActor};
 use super::handling::{self, Act, Handling, Subject};
 use super::limits;
@@ -337,6 +338,21 @@ pub fn context(conn: &mut DbConnection, pid: &str, id: &str, expiry: Expiry) -> 
     let party = parties::organisation(conn, &change.request.party_org_no)?.ok_or(AppError::RequestNotFound)?;
     let handling = handling::handling(conn, pid, change.subject(access.user.user_type))?;
     Ok(ChangeContext { change, access, party, handling })
+}
+
+/// The request as the person opens it in the portal: when they can represent its party,
+/// they act for that party from now on.
+pub fn open_for(
+    conn: &mut DbConnection,
+    actor: &mut Actor,
+    id: &str,
+    expiry: Expiry,
+) -> Result<ChangeContext, AppError> {
+    let ctx = context(conn, &actor.pid, id, expiry)?;
+    if ctx.handling.represents() {
+        actor.represent(conn, &ctx.party.org_no)?;
+    }
+    Ok(ctx)
 }
 
 /// The change request and the live system user it changes, refusing `act` when `pid`

@@ -78,6 +78,7 @@ pub struct ClientPage {
     pub matching: i64,
     pub page: i64,
     pub can_manage: bool,
+    /// Who can add clients, for someone who cannot (empty for those who can).
     pub client_administrators: Vec<String>,
     pub own_firm: OwnFirm,
 }
@@ -192,11 +193,18 @@ pub fn page(
         may_change,
         offered,
     };
+    let can_manage = agent.require_client_administrator().is_ok();
+    let attached_count = clients::count_attached(conn, id)?;
     Ok(ClientPage {
-        attached: clients::attached(conn, id, ATTACHED_SHOWN)?,
-        attached_count: clients::count_attached(conn, id)?,
-        client_administrators: super::actor::client_administrator_names(conn, &firm)?,
-        can_manage: agent.require_client_administrator().is_ok(),
+        attached: if attached_count > 0 { clients::attached(conn, id, ATTACHED_SHOWN)? } else { Vec::new() },
+        attached_count,
+        // Whom to ask, for those who cannot add clients themselves.
+        client_administrators: if can_manage {
+            Vec::new()
+        } else {
+            super::actor::client_administrator_names(conn, &firm)?
+        },
+        can_manage,
         user: agent.user,
         packages: agent.packages,
         candidates,
@@ -532,7 +540,7 @@ mod tests {
         let all = page(&mut conn, dress(), &id, &filter("", false), 0).unwrap();
         assert_eq!(all.matching, 19);
         assert!(all.can_manage);
-        assert_eq!(all.client_administrators, ["DRESS MINST"]);
+        assert!(all.client_administrators.is_empty(), "nobody tells a client administrator whom to ask");
         let ugle = page(&mut conn, dress(), &id, &filter("ugle", false), 0).unwrap();
         assert_eq!(ugle.candidates.len(), 1);
         let lacking = &ugle.candidates[0].missing;

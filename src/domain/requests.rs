@@ -13,6 +13,7 @@ use crate::db::{self, DbConnection, parties};
 use crate::error::AppError;
 use crate::ids::OrgNo;
 
+use super::actor::Actor;
 use super::audit::{self, Action, Actor as AuditActor};
 use super::handling::{self, Act, Handling, Subject};
 use super::limits;
@@ -277,6 +278,21 @@ pub fn context(conn: &mut DbConnection, pid: &str, id: &str, expiry: Expiry) -> 
     let party = parties::organisation(conn, &details.request.party_org_no)?.ok_or(AppError::RequestNotFound)?;
     let handling = handling::handling(conn, pid, details.subject())?;
     Ok(RequestContext { details, system, party, handling })
+}
+
+/// The request as the person opens it in the portal: when they can represent its party,
+/// they act for that party from now on.
+pub fn open_for(
+    conn: &mut DbConnection,
+    actor: &mut Actor,
+    id: &str,
+    expiry: Expiry,
+) -> Result<RequestContext, AppError> {
+    let ctx = context(conn, &actor.pid, id, expiry)?;
+    if ctx.handling.represents() {
+        actor.represent(conn, &ctx.party.org_no)?;
+    }
+    Ok(ctx)
 }
 
 /// A request of the given type for one of the vendor's systems; anything else is "not found".

@@ -7,10 +7,10 @@ use askama::Template;
 use super::error_page::PageError;
 use super::handling::{DecisionForm, IdQuery, closed_reason, http_status, shown_on_page};
 use super::missing::{self, MissingRow};
-use super::{CurrentUser, Layout, html, join_or, see_other};
+use super::{CurrentUser, Layout, Visitor, html, join_or, see_other};
 use crate::db::packages::AccessPackage;
 use crate::db::resources::Resource;
-use crate::domain::change_requests::{self, ChangeDetails};
+use crate::domain::change_requests::{self, ChangeContext, ChangeDetails};
 use crate::error::AppError;
 use crate::i18n::I18n;
 use crate::state::AppState;
@@ -42,25 +42,30 @@ struct ChangePage {
 
 pub async fn page(
     state: web::Data<AppState>,
-    mut user: CurrentUser,
+    visitor: Visitor,
     query: web::Query<IdQuery>,
 ) -> Result<HttpResponse, PageError> {
     let id = query.into_inner().id.ok_or(AppError::RequestNotFound)?;
-    render(&state, &mut user, id, None).await
+    let expiry = state.request_expiry;
+    let (user, ctx) =
+        visitor.with(&state, move |conn, actor| change_requests::open_for(conn, actor, &id, expiry)).await?;
+    show(&user, ctx, None)
 }
 
+/// Renders the change request again after a refused decision.
 async fn render(
     state: &AppState,
     user: &mut CurrentUser,
     id: String,
     error: Option<AppError>,
 ) -> Result<HttpResponse, PageError> {
+    let expiry = state.request_expiry;
+    let ctx = user.with(state, move |conn, actor| change_requests::open_for(conn, actor, &id, expiry)).await?;
+    show(user, ctx, error)
+}
+
+fn show(user: &CurrentUser, ctx: ChangeContext, error: Option<AppError>) -> Result<HttpResponse, PageError> {
     let i = I18n::current();
-    let (pid, expiry) = (user.actor.pid.clone(), state.request_expiry);
-    let ctx = state.db(move |conn| change_requests::context(conn, &pid, &id, expiry)).await?;
-    if ctx.handling.represents() {
-        user.represent(state, &ctx.party.org_no).await?;
-    }
     let handling = &ctx.handling;
     let status = http_status(handling, error.as_ref());
     let ChangeDetails { request, add_rights, remove_rights, add_packages, remove_packages, .. } = ctx.change;

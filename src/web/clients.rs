@@ -7,10 +7,12 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::error_page::PageError;
-use super::{CurrentUser, Layout, html, join_and, join_or, role_names, see_other, session};
+use super::{CurrentUser, Layout, Visitor, html, join_and, join_or, role_names, see_other, session};
+use crate::db::DbConnection;
 use crate::db::packages::AccessPackage;
 use crate::db::parties::Organisation;
-use crate::domain::clients::{self, PAGE_SIZE, Worker};
+use crate::domain::actor::Actor;
+use crate::domain::clients::{self, ClientPage, PAGE_SIZE, Worker};
 use crate::error::{AppError, Lacking};
 use crate::i18n::I18n;
 use crate::state::AppState;
@@ -112,16 +114,25 @@ fn path(id: &str) -> String {
 
 pub async fn page(
     state: web::Data<AppState>,
-    user: CurrentUser,
+    visitor: Visitor,
     id: web::Path<String>,
     query: web::Query<PageQuery>,
 ) -> Result<HttpResponse, PageError> {
     let query = query.into_inner();
+    let (id, list) = (id.into_inner(), ListState { q: query.q, hide: query.hide, page: query.page });
+    let read = read(&id, &list);
+    let (user, data) = visitor.with(&state, move |conn, actor| read(conn, actor)).await?;
     let notice = session::take_notice(&user.session).map(|(key, value)| I18n::current().t1(&key, value));
-    let list = ListState { q: query.q, hide: query.hide, page: query.page };
-    render(&state, &user, id.into_inner(), list, notice, None).await
+    show(&user, id, list, data, notice, None)
 }
 
+/// Reads the page of the list for the person.
+fn read(id: &str, list: &ListState) -> impl FnOnce(&mut DbConnection, &Actor) -> Result<ClientPage, AppError> + use<> {
+    let (id, filter, page) = (id.to_owned(), clients::filter(&list.q, list.hide_added()), list.page.unwrap_or(0));
+    move |conn, actor| clients::page(conn, Worker::of(actor), &id, &filter, page)
+}
+
+/// Renders the page again after a form.
 async fn render(
     state: &AppState,
     user: &CurrentUser,
@@ -130,12 +141,20 @@ async fn render(
     notice: Option<String>,
     error: Option<AppError>,
 ) -> Result<HttpResponse, PageError> {
+    let (actor, read) = (user.actor.clone(), read(&id, &list));
+    let data = state.db(move |conn| read(conn, &actor)).await?;
+    show(user, id, list, data, notice, error)
+}
+
+fn show(
+    user: &CurrentUser,
+    id: String,
+    list: ListState,
+    data: ClientPage,
+    notice: Option<String>,
+    error: Option<AppError>,
+) -> Result<HttpResponse, PageError> {
     let i = I18n::current();
-    let actor = user.actor.clone();
-    let filter = clients::filter(&list.q, list.hide_added());
-    let requested_page = list.page.unwrap_or(0);
-    let page_id = id.clone();
-    let data = state.db(move |conn| clients::page(conn, Worker::of(&actor), &page_id, &filter, requested_page)).await?;
     let first = data.page * PAGE_SIZE;
     let showing = if data.matching == 0 {
         i.t("clients.none_match")

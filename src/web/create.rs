@@ -7,8 +7,10 @@ use serde::Deserialize;
 
 use super::error_page::PageError;
 use super::missing::{self, MissingRow};
-use super::{CurrentUser, Layout, html, join_or, see_other};
+use super::{CurrentUser, Layout, Visitor, html, join_or, see_other};
+use crate::db::DbConnection;
 use crate::db::resources::Resource;
+use crate::domain::actor::Actor;
 use crate::domain::{actor, delegation, system_users, systems};
 use crate::error::AppError;
 use crate::i18n::I18n;
@@ -61,19 +63,22 @@ pub struct CreateForm {
 
 pub async fn page(
     state: web::Data<AppState>,
-    user: CurrentUser,
+    visitor: Visitor,
     query: web::Query<CreateQuery>,
 ) -> Result<HttpResponse, PageError> {
     let query = query.into_inner();
     if let Some(system) = query.system {
-        return confirm_page(&state, &user, system, None).await;
+        let (user, confirmation) = visitor.with(&state, move |conn, actor| confirmation(conn, actor, &system)).await?;
+        return show_confirmation(&user, confirmation, None);
     }
     let i = I18n::current();
     let q = query.q.unwrap_or_default();
-    let org = user.actor.party()?.org_no.clone();
     let needle = q.clone();
-    let (found, managers) = state
-        .db(move |conn| Ok((systems::search_visible(conn, &needle)?, actor::access_manager_names(conn, &org)?)))
+    let (user, (found, managers)) = visitor
+        .with(&state, move |conn, actor| {
+            let org = &actor.party()?.org_no;
+            Ok((systems::search_visible(conn, &needle)?, actor::access_manager_names(conn, org)?))
+        })
         .await?;
     let page = SearchPage {
         i,
@@ -95,23 +100,45 @@ pub async fn page(
     html(StatusCode::OK, &page)
 }
 
-/// The confirmation step, with what is missing shown before the user tries; `error`
-/// explains a refused attempt.
+/// What the confirmation step shows: the system, what the person lacks to create it, and
+/// whom to ask.
+struct Confirmation {
+    details: systems::SystemDetails,
+    missing: Vec<delegation::MissingRight>,
+    managers: Vec<String>,
+    assigners: Vec<String>,
+}
+
+fn confirmation(conn: &mut DbConnection, actor: &Actor, system_id: &str) -> Result<Confirmation, AppError> {
+    let org = &actor.party()?.org_no;
+    let details = systems::visible_details(conn, system_id)?;
+    Ok(Confirmation {
+        missing: delegation::missing_for(conn, &actor.pid, org, &details.rights, &[])?,
+        managers: actor::access_manager_names(conn, org)?,
+        assigners: actor::role_assigner_names(conn, org)?,
+        details,
+    })
+}
+
+/// The confirmation step again after a refused attempt, which `error` explains.
 async fn confirm_page(
     state: &AppState,
     user: &CurrentUser,
     system_id: String,
+    error: AppError,
+) -> Result<HttpResponse, PageError> {
+    let actor = user.actor.clone();
+    let confirmation = state.db(move |conn| confirmation(conn, &actor, &system_id)).await?;
+    show_confirmation(user, confirmation, Some(error))
+}
+
+/// The confirmation step, with what is missing shown before the user tries.
+fn show_confirmation(
+    user: &CurrentUser,
+    Confirmation { details, missing, managers, assigners }: Confirmation,
     error: Option<AppError>,
 ) -> Result<HttpResponse, PageError> {
     let i = I18n::current();
-    let (pid, org) = (user.actor.pid.clone(), user.actor.party()?.org_no.clone());
-    let (details, missing, managers, assigners) = state
-        .db(move |conn| {
-            let details = systems::visible_details(conn, &system_id)?;
-            let missing = delegation::missing_for(conn, &pid, &org, &details.rights, &[])?;
-            Ok((details, missing, actor::access_manager_names(conn, &org)?, actor::role_assigner_names(conn, &org)?))
-        })
-        .await?;
     let status = error.as_ref().map_or(StatusCode::OK, AppError::status);
     let page = ConfirmPage {
         i,
@@ -148,7 +175,7 @@ pub async fn submit(
     match state.db(move |conn| system_users::create_by_user(conn, &actor, &system_id)).await {
         Ok(id) => Ok(see_other(&format!("/accessmanagement/ui/systemuser/{id}?created=1"))),
         Err(e @ (AppError::MissingRights(_) | AppError::NotAccessManager | AppError::SystemUserExists)) => {
-            confirm_page(&state, &user, form.system, Some(e)).await
+            confirm_page(&state, &user, form.system, e).await
         }
         Err(e) => Err(e.into()),
     }

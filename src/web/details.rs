@@ -6,7 +6,7 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::error_page::PageError;
-use super::{CurrentUser, Layout, OVERVIEW, ok, see_other};
+use super::{CurrentUser, Layout, OVERVIEW, Visitor, ok, see_other};
 use crate::db::packages::AccessPackage;
 use crate::db::resources::Resource;
 use crate::domain::audit::Action;
@@ -55,15 +55,17 @@ pub struct DeleteForm {
 
 pub async fn page(
     state: web::Data<AppState>,
-    user: CurrentUser,
+    visitor: Visitor,
     id: web::Path<String>,
     query: web::Query<DetailsQuery>,
 ) -> Result<HttpResponse, PageError> {
     let i = I18n::current();
-    let org = user.actor.party()?.org_no.clone();
     let id = id.into_inner();
-    let (details, history) = state
-        .db(move |conn| Ok((system_users::get_for_party(conn, &org, &id)?, system_users::history(conn, &id)?)))
+    let (user, (details, history)) = visitor
+        .with(&state, move |conn, actor| {
+            let org = &actor.party()?.org_no;
+            Ok((system_users::get_for_party(conn, org, &id)?, system_users::history(conn, &id)?))
+        })
         .await?;
     let is_agent = details.user_type() == UserType::Agent;
     let page = DetailsPage {

@@ -30,7 +30,7 @@ use crate::i18n::I18n;
 pub use error_page::PageError;
 
 pub use context::{is_demo, middleware as page_context};
-pub use user::CurrentUser;
+pub use user::{CurrentUser, Visitor};
 
 pub const OVERVIEW: &str = "/accessmanagement/ui/systemuser/overview";
 

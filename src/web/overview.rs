@@ -5,7 +5,7 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::error_page::PageError;
-use super::{CurrentUser, Layout, join_or, ok};
+use super::{Layout, Visitor, join_or, ok};
 use crate::domain::requests::UserType;
 use crate::domain::{actor, change_requests, requests, system_users};
 use crate::i18n::I18n;
@@ -48,24 +48,23 @@ pub struct OverviewQuery {
 
 pub async fn page(
     state: web::Data<AppState>,
-    user: CurrentUser,
+    visitor: Visitor,
     query: web::Query<OverviewQuery>,
 ) -> Result<HttpResponse, PageError> {
     let i = I18n::current();
-    let org = user.actor.party.as_ref().map(|p| p.org_no.clone());
-    let can_create = user.actor.is_access_manager();
-    let (pending, changes, accesses, managers) = state
-        .db(move |conn| match org {
-            Some(org) => Ok((
-                requests::pending_for_party(conn, &org)?,
-                change_requests::pending_for_party(conn, &org)?,
-                system_users::list_for_party(conn, &org)?,
+    let (user, (pending, changes, accesses, managers)) = visitor
+        .with(&state, |conn, actor| match &actor.party {
+            Some(party) => Ok((
+                requests::pending_for_party(conn, &party.org_no)?,
+                change_requests::pending_for_party(conn, &party.org_no)?,
+                system_users::list_for_party(conn, &party.org_no)?,
                 // Whom to ask, for those who cannot create accesses themselves.
-                if can_create { Vec::new() } else { actor::access_manager_names(conn, &org)? },
+                if actor.is_access_manager() { Vec::new() } else { actor::access_manager_names(conn, &party.org_no)? },
             )),
             None => Ok(Default::default()),
         })
         .await?;
+    let can_create = user.actor.is_access_manager();
     let (mut own, mut for_clients) = (Vec::new(), Vec::new());
     for u in accesses {
         let list = if u.user_type == UserType::Agent { &mut for_clients } else { &mut own };

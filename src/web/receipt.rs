@@ -6,7 +6,7 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::error_page::PageError;
-use super::{CurrentUser, Layout, ok};
+use super::{Layout, Visitor, ok};
 use crate::domain::requests::{self, RequestStatus};
 use crate::error::AppError;
 use crate::i18n::I18n;
@@ -36,11 +36,11 @@ pub struct IdQuery {
 
 pub async fn page(
     state: web::Data<AppState>,
-    user: CurrentUser,
+    visitor: Visitor,
     query: web::Query<IdQuery>,
 ) -> Result<HttpResponse, PageError> {
-    let (pid, id, expiry) = (user.actor.pid.clone(), query.into_inner().id, state.request_expiry);
-    let ctx = state.db(move |conn| requests::context(conn, &pid, &id, expiry)).await?;
+    let (id, expiry) = (query.into_inner().id, state.request_expiry);
+    let (user, ctx) = visitor.with(&state, move |conn, actor| requests::context(conn, &actor.pid, &id, expiry)).await?;
     // Someone who cannot act for the party learns nothing about its requests.
     if !ctx.handling.represents() || ctx.details.status() == RequestStatus::New {
         return Err(AppError::RequestNotFound.into());

@@ -7,10 +7,10 @@ use askama::Template;
 use super::error_page::PageError;
 use super::handling::{DecisionForm, IdQuery, closed_reason, http_status, shown_on_page};
 use super::missing::{self, MissingRow};
-use super::{CurrentUser, Layout, html, join_or, see_other};
+use super::{CurrentUser, Layout, Visitor, html, join_or, see_other};
 use crate::db::packages::AccessPackage;
 use crate::db::resources::Resource;
-use crate::domain::requests::{self, RequestDetails, UserType};
+use crate::domain::requests::{self, RequestContext, RequestDetails, UserType};
 use crate::error::AppError;
 use crate::i18n::I18n;
 use crate::state::AppState;
@@ -57,15 +57,17 @@ fn after_decision(details: &RequestDetails) -> HttpResponse {
 
 pub async fn page(
     state: web::Data<AppState>,
-    mut user: CurrentUser,
+    visitor: Visitor,
     query: web::Query<IdQuery>,
 ) -> Result<HttpResponse, PageError> {
     let id = query.into_inner().id.ok_or(AppError::RequestNotFound)?;
-    render(&state, &mut user, id, None, None).await
+    let expiry = state.request_expiry;
+    let (user, ctx) = visitor.with(&state, move |conn, actor| requests::open_for(conn, actor, &id, expiry)).await?;
+    show(&user, &ctx, None, None)
 }
 
-/// Renders the request for the user, switching to its party when they can represent it.
-/// `error` explains a refused attempt; `notice` confirms what was just done.
+/// Renders the request again after a form, switching to its party when the user can
+/// represent it. `error` explains a refused attempt; `notice` confirms what was done.
 async fn render(
     state: &AppState,
     user: &mut CurrentUser,
@@ -73,12 +75,18 @@ async fn render(
     error: Option<AppError>,
     notice: Option<String>,
 ) -> Result<HttpResponse, PageError> {
+    let expiry = state.request_expiry;
+    let ctx = user.with(state, move |conn, actor| requests::open_for(conn, actor, &id, expiry)).await?;
+    show(user, &ctx, error, notice)
+}
+
+fn show(
+    user: &CurrentUser,
+    ctx: &RequestContext,
+    error: Option<AppError>,
+    notice: Option<String>,
+) -> Result<HttpResponse, PageError> {
     let i = I18n::current();
-    let (pid, expiry) = (user.actor.pid.clone(), state.request_expiry);
-    let ctx = state.db(move |conn| requests::context(conn, &pid, &id, expiry)).await?;
-    if ctx.handling.represents() {
-        user.represent(state, &ctx.party.org_no).await?;
-    }
     let (details, handling) = (&ctx.details, &ctx.handling);
     let page = RequestPage {
         i,

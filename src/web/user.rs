@@ -9,6 +9,7 @@ use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
 
 use super::error_page::PageError;
 use super::session;
+use crate::db::DbConnection;
 use crate::domain::actor::Actor;
 use crate::domain::sessions;
 use crate::error::AppError;
@@ -26,26 +27,93 @@ impl CurrentUser {
         session::verify_csrf(&self.session, token)
     }
 
-    /// Whether the person can act for `org_no`; when they can, they act for it from now on.
-    pub async fn represent(&mut self, state: &AppState, org_no: &str) -> Result<bool, AppError> {
-        if !self.actor.can_represent(org_no) {
-            return Ok(false);
-        }
-        if self.actor.party.as_ref().map(|p| p.org_no.as_str()) != Some(org_no) {
-            self.switch_party(state, org_no).await?;
-        }
-        Ok(true)
-    }
-
     /// Acts for another party the person can represent from now on.
     pub async fn switch_party(&mut self, state: &AppState, org_no: &str) -> Result<(), AppError> {
-        if !self.actor.can_represent(org_no) {
-            return Err(AppError::CannotRepresent);
+        let org = org_no.to_owned();
+        self.with(state, move |conn, actor| match actor.represent(conn, &org)? {
+            true => Ok(()),
+            false => Err(AppError::CannotRepresent),
+        })
+        .await
+    }
+
+    /// Database work for the person, who may come to act for another party in it
+    /// (`Actor::represent`); the session follows.
+    pub async fn with<T, F>(&mut self, state: &AppState, work: F) -> Result<T, AppError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut DbConnection, &mut Actor) -> Result<T, AppError> + Send + 'static,
+    {
+        let mut actor = self.actor.clone();
+        let (actor, out) = state
+            .db(move |conn| {
+                let out = work(conn, &mut actor)?;
+                Ok((actor, out))
+            })
+            .await?;
+        keep_party(&self.session, &actor)?;
+        self.actor = actor;
+        Ok(out)
+    }
+}
+
+/// Remembers the party the person acts for in the session, when it changed.
+fn keep_party(session: &Session, actor: &Actor) -> Result<(), AppError> {
+    match &actor.party {
+        Some(party) if session::party(session).as_deref() != Some(&party.org_no) => {
+            session::set_party(session, &party.org_no)
         }
-        let (pid, org) = (self.actor.pid.clone(), org_no.to_owned());
-        let actor = state.db(move |conn| Actor::load(conn, &pid, Some(&org))).await?;
-        self.actor = actor.ok_or(AppError::CannotRepresent)?;
-        session::set_party(&self.session, org_no)
+        _ => Ok(()),
+    }
+}
+
+/// Someone with a session, before the database is asked who they are. A page takes
+/// this instead of [`CurrentUser`] to look the person up together with its own reading,
+/// in one trip to the database (one blocking hop and one pooled connection per page).
+pub struct Visitor {
+    session: Session,
+    /// Where to come back to after logging in.
+    next: String,
+}
+
+impl Visitor {
+    /// The logged-in person, with `work` done for them on the same connection. `work`
+    /// may make them act for another party (`Actor::represent`); the session follows.
+    pub async fn with<T, F>(self, state: &AppState, work: F) -> Result<(CurrentUser, T), PageError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut DbConnection, &mut Actor) -> Result<T, AppError> + Send + 'static,
+    {
+        let Visitor { session, next } = self;
+        let Some(id) = session::id(&session) else {
+            return Err(AppError::LoginRequired { next }.into());
+        };
+        let (preferred, limits) = (session::party(&session), state.sessions);
+        let found = state
+            .db(move |conn| {
+                let Some(pid) = sessions::resume(conn, &id, limits)? else { return Ok(None) };
+                let Some(mut actor) = Actor::load(conn, &pid, preferred.as_deref())? else { return Ok(None) };
+                let out = work(conn, &mut actor)?;
+                Ok(Some((actor, out)))
+            })
+            .await?;
+        let Some((actor, out)) = found else {
+            session::log_out(&session);
+            return Err(AppError::LoginRequired { next }.into());
+        };
+        keep_party(&session, &actor)?;
+        let csrf = session::csrf_token(&session)?;
+        Ok((CurrentUser { actor, csrf, session }, out))
+    }
+}
+
+impl FromRequest for Visitor {
+    type Error = PageError;
+    type Future = std::future::Ready<Result<Self, PageError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let next = req.uri().path_and_query().map(|pq| pq.as_str().to_owned()).unwrap_or_default();
+        std::future::ready(Ok(Visitor { session: req.get_session(), next }))
     }
 }
 
@@ -53,33 +121,12 @@ impl FromRequest for CurrentUser {
     type Error = PageError;
     type Future = Pin<Box<dyn Future<Output = Result<Self, PageError>>>>;
 
-    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let session = req.get_session();
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let state = req.app_data::<web::Data<AppState>>().cloned();
-        let next = req.uri().path_and_query().map(|pq| pq.as_str().to_owned()).unwrap_or_default();
+        let visitor = Visitor::from_request(req, payload).into_inner();
         Box::pin(async move {
             let state = state.ok_or_else(|| AppError::Internal("application state missing".into()))?;
-            let Some(id) = session::id(&session) else {
-                return Err(AppError::LoginRequired { next }.into());
-            };
-            let (preferred, limits) = (session::party(&session), state.sessions);
-            let actor = state
-                .db(move |conn| match sessions::resume(conn, &id, limits)? {
-                    Some(pid) => Actor::load(conn, &pid, preferred.as_deref()),
-                    None => Ok(None),
-                })
-                .await?;
-            let Some(actor) = actor else {
-                session::log_out(&session);
-                return Err(AppError::LoginRequired { next }.into());
-            };
-            if let Some(party) = &actor.party
-                && session::party(&session).as_deref() != Some(&party.org_no)
-            {
-                session::set_party(&session, &party.org_no)?;
-            }
-            let csrf = session::csrf_token(&session)?;
-            Ok(CurrentUser { actor, csrf, session })
+            Ok(visitor?.with(&state, |_, _| Ok(())).await?.0)
         })
     }
 }
