@@ -54,15 +54,31 @@ const ORGANISATIONS: &[(&str, &str)] = &[
     ("310000132", "FJERN UKJENT HVAL AS"),
 ];
 
-/// (id, title, description, roles that grant it)
-const RESOURCES: &[(&str, &str, &str, &[&str])] = &[
+/// A text in bokmål, nynorsk and English.
+type Texts = [&'static str; 3];
+
+/// (id, titles, descriptions, roles that grant it).
+const RESOURCES: &[(&str, Texts, Texts, &[&str])] = &[
     (
         "ske-krav-og-betalinger",
-        "Krav og betalinger",
-        "Se skatte- og avgiftskrav og innbetalinger hos Skatteetaten.",
+        ["Krav og betalinger", "Krav og betalingar", "Claims and payments"],
+        [
+            "Se skatte- og avgiftskrav og innbetalinger hos Skatteetaten.",
+            "Sjå skatte- og avgiftskrav og innbetalingar hos Skatteetaten.",
+            "See tax and duty claims and payments at the Norwegian Tax Administration.",
+        ],
         &["REGNSKAPSFORER", "DAGL"],
     ),
-    ("a-melding", "A-melding", "Sende inn a-melding om lønn og ansatte.", &["LONNSINNSENDER", "DAGL"]),
+    (
+        "a-melding",
+        ["A-melding", "A-melding", "A-melding (payroll report)"],
+        [
+            "Sende inn a-melding om lønn og ansatte.",
+            "Sende inn a-melding om løn og tilsette.",
+            "File the a-melding on pay and employees.",
+        ],
+        &["LONNSINNSENDER", "DAGL"],
+    ),
 ];
 
 /// A system of the demo vendor.
@@ -125,22 +141,43 @@ pub const SERVICE_CLIENT_SECRET: &str = "demo-skatteetaten-secret";
 const FIRM: &str = "310000027";
 const REGNSKAPSFORER_PACKAGE: &str = "urn:altinn:accesspackage:regnskapsforer-med-signeringsrettighet";
 
-/// (urn, name, description)
-const PACKAGES: &[(&str, &str, &str)] = &[
+/// (urn, names, descriptions).
+const PACKAGES: &[(&str, Texts, Texts)] = &[
     (
         REGNSKAPSFORER_PACKAGE,
-        "Regnskapsfører med signeringsrettighet",
-        "Føre regnskap og signere for klienten, blant annet se krav og betalinger og sende a-melding.",
+        [
+            "Regnskapsfører med signeringsrettighet",
+            "Rekneskapsførar med signeringsrett",
+            "Accountant with signing rights",
+        ],
+        [
+            "Føre regnskap og signere for klienten, blant annet se krav og betalinger og sende a-melding.",
+            "Føre rekneskap og signere for klienten, mellom anna sjå krav og betalingar og sende a-melding.",
+            "Keep the client's accounts and sign for it, among other things see claims and payments and \
+             file the a-melding.",
+        ],
     ),
     (
         "urn:altinn:accesspackage:regnskapsforer-uten-signeringsrettighet",
-        "Regnskapsfører uten signeringsrettighet",
-        "Føre regnskap for klienten uten å signere på klientens vegne.",
+        [
+            "Regnskapsfører uten signeringsrettighet",
+            "Rekneskapsførar utan signeringsrett",
+            "Accountant without signing rights",
+        ],
+        [
+            "Føre regnskap for klienten uten å signere på klientens vegne.",
+            "Føre rekneskap for klienten utan å signere på vegner av klienten.",
+            "Keep the client's accounts without signing on its behalf.",
+        ],
     ),
     (
         "urn:altinn:accesspackage:ansvarlig-revisor",
-        "Ansvarlig revisor",
-        "Revidere klientens regnskap og signere revisjonsberetningen.",
+        ["Ansvarlig revisor", "Ansvarleg revisor", "Responsible auditor"],
+        [
+            "Revidere klientens regnskap og signere revisjonsberetningen.",
+            "Revidere rekneskapen til klienten og signere revisjonsmeldinga.",
+            "Audit the client's accounts and sign the auditor's report.",
+        ],
     ),
 ];
 
@@ -200,21 +237,35 @@ pub fn holds_demo_data(conn: &mut DbConnection) -> QueryResult<bool> {
 }
 
 /// A package that clients give their facilitator: delegable, not assignable.
-fn client_package(urn: &str, name: &str, description: &str) -> AccessPackage {
+fn client_package(urn: &str, names: [&str; 3], descriptions: [&str; 3]) -> AccessPackage {
+    AccessPackage { assignable: false, ..package(urn, names, descriptions) }
+}
+
+/// A package with its texts in bokmål, nynorsk and English.
+fn package(
+    urn: &str,
+    [name, name_nn, name_en]: [&str; 3],
+    [description, description_nn, description_en]: [&str; 3],
+) -> AccessPackage {
     AccessPackage {
         urn: urn.into(),
         name: name.into(),
         description: description.into(),
-        assignable: false,
+        assignable: true,
         delegable: true,
+        name_nn: name_nn.into(),
+        name_en: name_en.into(),
+        description_nn: description_nn.into(),
+        description_en: description_en.into(),
     }
 }
 
 /// A client package and the relation that gives it.
 struct ClientPackage {
     urn: &'static str,
-    name: &'static str,
-    description: &'static str,
+    /// Bokmål, nynorsk, English.
+    names: [&'static str; 3],
+    descriptions: [&'static str; 3],
     relation: &'static str,
     /// The organisation forms of the clients it is given for (None: every form).
     org_forms: Option<&'static [&'static str]>,
@@ -226,24 +277,36 @@ struct ClientPackage {
 const MORE_CLIENT_PACKAGES: &[ClientPackage] = &[
     ClientPackage {
         urn: "urn:altinn:accesspackage:regnskapsforer-lonn",
-        name: "Regnskapsfører lønn",
-        description: "Føre lønn for klienten og sende a-melding.",
+        names: ["Regnskapsfører lønn", "Rekneskapsførar løn", "Accountant payroll"],
+        descriptions: [
+            "Føre lønn for klienten og sende a-melding.",
+            "Føre løn for klienten og sende a-melding.",
+            "Run the client's payroll and file the a-melding.",
+        ],
         relation: "REGNSKAPSFORER",
         org_forms: None,
         resources: &["a-melding"],
     },
     ClientPackage {
         urn: "urn:altinn:accesspackage:revisormedarbeider",
-        name: "Revisormedarbeider",
-        description: "Arbeide med revisjonen av klientens regnskap.",
+        names: ["Revisormedarbeider", "Revisormedarbeidar", "Audit associate"],
+        descriptions: [
+            "Arbeide med revisjonen av klientens regnskap.",
+            "Arbeide med revisjonen av rekneskapen til klienten.",
+            "Work on the audit of the client's accounts.",
+        ],
         relation: "REVISOR",
         org_forms: None,
         resources: &["ske-krav-og-betalinger"],
     },
     ClientPackage {
         urn: FORRETNINGSFORER_PACKAGE,
-        name: "Forretningsfører eiendom",
-        description: "Forvalte eiendommen for et eierseksjonssameie eller borettslag.",
+        names: ["Forretningsfører eiendom", "Forretningsførar eigedom", "Property manager"],
+        descriptions: [
+            "Forvalte eiendommen for et eierseksjonssameie eller borettslag.",
+            "Forvalte eigedommen for eit eigarseksjonssameige eller burettslag.",
+            "Manage the property of a condominium or housing cooperative.",
+        ],
         relation: "FORRETNINGSFORER",
         org_forms: Some(&["ESEK", "BRL"]),
         resources: &["ske-krav-og-betalinger"],
@@ -306,28 +369,35 @@ pub fn cast() -> Vec<&'static str> {
 /// set, agent systems for them, an ordinary package, and the firm's daglig leder.
 fn load_relations(conn: &mut DbConnection) -> QueryResult<()> {
     for package in MORE_CLIENT_PACKAGES {
-        packages::insert(conn, &client_package(package.urn, package.name, package.description))?;
+        packages::insert(conn, &client_package(package.urn, package.names, package.descriptions))?;
         packages::insert_relation_package(conn, package.relation, package.urn, package.org_forms)?;
         for resource in package.resources {
             packages::insert_package_resource(conn, package.urn, resource)?;
         }
     }
-    let ordinary = AccessPackage {
-        urn: ORDINARY_PACKAGE.into(),
-        name: "Skattegrunnlag".into(),
-        description: "Se og rapportere grunnlag for skatt.".into(),
-        assignable: true,
-        delegable: true,
-    };
+    let ordinary = package(
+        ORDINARY_PACKAGE,
+        ["Skattegrunnlag", "Skattegrunnlag", "Tax basis"],
+        [
+            "Se og rapportere grunnlag for skatt.",
+            "Sjå og rapportere grunnlag for skatt.",
+            "See and report the basis for tax.",
+        ],
+    );
     packages::insert(conn, &ordinary)?;
     packages::insert_package_resource(conn, ORDINARY_PACKAGE, "ske-krav-og-betalinger")?;
     // One the organisation keeps to itself: no facilitator can be given it.
     let kept = AccessPackage {
-        urn: KEPT_PACKAGE.into(),
-        name: "Hovedadministrator".into(),
-        description: "Administrere alle tilganger for virksomheten.".into(),
-        assignable: true,
         delegable: false,
+        ..package(
+            KEPT_PACKAGE,
+            ["Hovedadministrator", "Hovudadministrator", "Main administrator"],
+            [
+                "Administrere alle tilganger for virksomheten.",
+                "Administrere alle tilgangar for verksemda.",
+                "Administer every access of the organisation.",
+            ],
+        )
     };
     packages::insert(conn, &kept)?;
     for (org_no, name, form, relations) in MORE_CLIENTS {
@@ -380,8 +450,8 @@ fn load_relations(conn: &mut DbConnection) -> QueryResult<()> {
 }
 
 fn load_clients(conn: &mut DbConnection) -> QueryResult<()> {
-    for (urn, name, description) in PACKAGES {
-        packages::insert(conn, &client_package(urn, name, description))?;
+    for (urn, names, descriptions) in PACKAGES {
+        packages::insert(conn, &client_package(urn, *names, *descriptions))?;
     }
     for (role, urn) in RELATION_PACKAGES {
         packages::insert_relation_package(conn, role, urn, None)?;
@@ -404,8 +474,16 @@ fn load_cast(conn: &mut DbConnection) -> QueryResult<()> {
             }
         }
     }
-    for (id, title, description, grants) in RESOURCES {
-        let resource = Resource { id: (*id).into(), title: (*title).into(), description: (*description).into() };
+    for (id, [title, title_nn, title_en], [description, description_nn, description_en], grants) in RESOURCES {
+        let resource = Resource {
+            id: (*id).into(),
+            title: (*title).into(),
+            description: (*description).into(),
+            title_nn: (*title_nn).into(),
+            title_en: (*title_en).into(),
+            description_nn: (*description_nn).into(),
+            description_en: (*description_en).into(),
+        };
         resources::insert(conn, &resource, grants)?;
     }
     for demo in SYSTEMS {

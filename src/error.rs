@@ -27,7 +27,8 @@ impl FieldError {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Lacking {
     pub urn: String,
-    pub package: String,
+    /// The package's name in bokmål, nynorsk and English.
+    pub package: [String; 3],
     pub relations: Vec<(String, Option<Vec<String>>)>,
 }
 

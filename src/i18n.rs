@@ -55,6 +55,18 @@ pub fn choose(cookie: Option<&str>, accept_language: Option<&str>) -> &'static s
 }
 
 impl I18n {
+    /// The text in this language from bokmål, nynorsk and English, as data such as
+    /// services and packages carry them; bokmål where the language's is missing.
+    pub fn pick<S: AsRef<str>>(&self, texts: [S; 3]) -> S {
+        let [nb, nn, en] = texts;
+        let chosen = match self.lang {
+            "nn" => nn,
+            "en" => en,
+            _ => return nb,
+        };
+        if chosen.as_ref().is_empty() { nb } else { chosen }
+    }
+
     /// The language of the request being answered (bokmål outside a request).
     pub fn current() -> Self {
         Self { lang: CURRENT.try_with(|l| *l).unwrap_or("nb") }

@@ -119,12 +119,15 @@ pub fn delete(conn: &mut DbConnection, id: &str) -> QueryResult<bool> {
 }
 
 /// Pending change requests for a party with their systems' names, oldest first.
-pub fn pending_for_party(conn: &mut DbConnection, party_org_no: &str) -> QueryResult<Vec<(ChangeRequest, String)>> {
+pub fn pending_for_party(
+    conn: &mut DbConnection,
+    party_org_no: &str,
+) -> QueryResult<Vec<(ChangeRequest, super::systems::NameRow)>> {
     super::natively!(conn, |c| cr::table
         .inner_join(systems::table.on(systems::id.eq(cr::system_id)))
         .filter(cr::party_org_no.eq(party_org_no))
         .filter(cr::status.eq(RequestStatus::New))
         .order((cr::created, cr::id))
-        .select((ChangeRequest::as_select(), systems::name))
+        .select((ChangeRequest::as_select(), (systems::name, systems::name_nn, systems::name_en)))
         .load(c))
 }

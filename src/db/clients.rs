@@ -109,7 +109,8 @@ pub struct ListedClient {
 /// One page of the facilitator's clients by name, each with whether it is attached and
 /// its relation roles. Unfiltered, the page is read from the relations' name index (one
 /// row per client: its first relation role, and whether it has more, which the few such
-/// clients then read by key), so it costs a page's worth of rows however many clients
+/// clients then read by key: a client seldom has more than one relation with the same
+/// firm), so it costs a page's worth of rows however many clients
 /// there are; a search or hiding the attached ones goes through the matching clients
 /// and joins each one's roles.
 pub fn page_of_clients(

@@ -19,6 +19,21 @@ pub struct AccessPackage {
     pub assignable: bool,
     /// It can be delegated on, as clients do to their facilitator (`isDelegable`).
     pub delegable: bool,
+    pub name_nn: String,
+    pub name_en: String,
+    pub description_nn: String,
+    pub description_en: String,
+}
+
+impl AccessPackage {
+    /// Bokmål, nynorsk, English (see `I18n::pick`).
+    pub fn names(&self) -> [&str; 3] {
+        [&self.name, &self.name_nn, &self.name_en]
+    }
+
+    pub fn descriptions(&self) -> [&str; 3] {
+        [&self.description, &self.description_nn, &self.description_en]
+    }
 }
 
 /// A client relation that gives a facilitator a package: the relation's role, and the

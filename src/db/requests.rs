@@ -103,7 +103,8 @@ pub fn page_by_system(
 pub fn pending_for_party(
     conn: &mut DbConnection,
     party_org_no: &str,
-) -> QueryResult<Vec<(Request, String, Option<String>)>> {
+) -> QueryResult<Vec<(Request, super::systems::NameRow, Option<String>)>> {
+    use super::schema::systems;
     super::natively!(conn, |c| req::table
         .inner_join(super::schema::systems::table)
         .left_join(esc::table.on(esc::request_id.eq(req::id)))
@@ -112,7 +113,7 @@ pub fn pending_for_party(
         .filter(req::status.eq(RequestStatus::New))
         .filter(req::deleted_at.is_null())
         .order((req::created, req::id))
-        .select((Request::as_select(), super::schema::systems::name, persons::name.nullable()))
+        .select((Request::as_select(), (systems::name, systems::name_nn, systems::name_en), persons::name.nullable()))
         .load(c))
 }
 

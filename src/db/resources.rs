@@ -11,6 +11,21 @@ pub struct Resource {
     pub id: String,
     pub title: String,
     pub description: String,
+    pub title_nn: String,
+    pub title_en: String,
+    pub description_nn: String,
+    pub description_en: String,
+}
+
+impl Resource {
+    /// Bokmål, nynorsk, English (see `I18n::pick`).
+    pub fn titles(&self) -> [&str; 3] {
+        [&self.title, &self.title_nn, &self.title_en]
+    }
+
+    pub fn descriptions(&self) -> [&str; 3] {
+        [&self.description, &self.description_nn, &self.description_en]
+    }
 }
 
 pub fn insert(conn: &mut DbConnection, resource: &Resource, grant_roles: &[&str]) -> QueryResult<()> {

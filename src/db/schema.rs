@@ -31,6 +31,10 @@ diesel::table! {
         id -> Text,
         title -> Text,
         description -> Text,
+        title_nn -> Text,
+        title_en -> Text,
+        description_nn -> Text,
+        description_en -> Text,
     }
 }
 
@@ -156,6 +160,10 @@ diesel::table! {
         description -> Text,
         assignable -> Bool,
         delegable -> Bool,
+        name_nn -> Text,
+        name_en -> Text,
+        description_nn -> Text,
+        description_en -> Text,
     }
 }
 

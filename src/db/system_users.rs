@@ -98,7 +98,8 @@ pub struct Listed {
     pub user_type: UserType,
     pub integration_title: String,
     pub created: NaiveDateTime,
-    pub system_name: String,
+    /// The system's name in bokmål, nynorsk and English.
+    pub system_names: super::systems::NameRow,
     pub vendor_name: String,
 }
 
@@ -109,7 +110,14 @@ pub fn listed_for_party(conn: &mut DbConnection, party_org_no: &str) -> QueryRes
         .inner_join(systems::table.inner_join(organisations::table))
         .filter(su::party_org_no.eq(party_org_no))
         .filter(su::deleted_at.is_null())
-        .select((su::id, su::user_type, su::integration_title, su::created, systems::name, organisations::name));
+        .select((
+            su::id,
+            su::user_type,
+            su::integration_title,
+            su::created,
+            (systems::name, systems::name_nn, systems::name_en),
+            organisations::name,
+        ));
     let mut listed: Vec<Listed> = super::natively!(conn, |c| query.load(c))?;
     listed.sort_unstable_by(|a, b| b.created.cmp(&a.created).then_with(|| a.id.cmp(&b.id)));
     Ok(listed)

@@ -30,6 +30,20 @@ pub struct System {
     pub descriptions: String,
 }
 
+/// A system's name in bokmål, nynorsk and English, as a listing's row holds it.
+pub type NameRow = (String, String, String);
+
+impl System {
+    /// The name in bokmål, nynorsk and English, as pages show it (see `I18n::pick`).
+    pub fn display_names(&self) -> [&str; 3] {
+        [&self.name, &self.name_nn, &self.name_en]
+    }
+
+    pub fn display_descriptions(&self) -> [&str; 3] {
+        [&self.description, &self.description_nn, &self.description_en]
+    }
+}
+
 /// Texts in bokmål, nynorsk and English as the JSON map a vendor would send.
 pub fn language_map(texts: [&str; 3]) -> String {
     serde_json::json!({"nb": texts[0], "nn": texts[1], "en": texts[2]}).to_string()

@@ -52,6 +52,15 @@ impl Actor {
         Ok(Some(Actor { pid: pid.to_owned(), name, parties: all, party, roles }))
     }
 
+    /// Opening a request or change request for a party the person can represent makes
+    /// them act for that party from now on (`represents`: they can).
+    pub fn follow(&mut self, conn: &mut DbConnection, represents: bool, org_no: &str) -> Result<(), AppError> {
+        if represents {
+            self.represent(conn, org_no)?;
+        }
+        Ok(())
+    }
+
     /// Whether the person can act for `org_no`; when they can, they act for it from now on.
     pub fn represent(&mut self, conn: &mut DbConnection, org_no: &str) -> Result<bool, AppError> {
         if !self.can_represent(org_no) {

@@ -349,9 +349,7 @@ pub fn open_for(
     expiry: Expiry,
 ) -> Result<ChangeContext, AppError> {
     let ctx = context(conn, &actor.pid, id, expiry)?;
-    if ctx.handling.represents() {
-        actor.represent(conn, &ctx.party.org_no)?;
-    }
+    actor.follow(conn, ctx.handling.represents(), &ctx.party.org_no)?;
     Ok(ctx)
 }
 
@@ -412,6 +410,11 @@ pub fn reject(conn: &mut DbConnection, pid: &str, id: &str, expiry: Expiry) -> R
 }
 
 /// Pending change requests for the party, oldest first, with their system names.
-pub fn pending_for_party(conn: &mut DbConnection, org_no: &str) -> Result<Vec<(ChangeRequest, String)>, AppError> {
-    Ok(change_requests::pending_for_party(conn, org_no)?)
+/// Pending change requests for the party, each with its system's name in bokmål,
+/// nynorsk and English.
+pub fn pending_for_party(conn: &mut DbConnection, org_no: &str) -> Result<Vec<(ChangeRequest, [String; 3])>, AppError> {
+    Ok(change_requests::pending_for_party(conn, org_no)?
+        .into_iter()
+        .map(|(c, (nb, nn, en))| (c, [nb, nn, en]))
+        .collect())
 }

@@ -151,7 +151,7 @@ fn lacking(given_by: &[(AccessPackage, Vec<Carrier>)], client: &Organisation, he
         .filter(|(_, carriers)| !carriers.iter().any(gives))
         .map(|(package, carriers)| Lacking {
             urn: package.urn.clone(),
-            package: package.name.clone(),
+            package: package.names().map(str::to_owned),
             relations: carriers.iter().map(|c| (c.role_code.clone(), c.org_forms.clone())).collect(),
         })
         .collect()
@@ -198,7 +198,6 @@ pub fn page(
     Ok(ClientPage {
         attached: if attached_count > 0 { clients::attached(conn, id, ATTACHED_SHOWN)? } else { Vec::new() },
         attached_count,
-        // Whom to ask, for those who cannot add clients themselves.
         client_administrators: if can_manage {
             Vec::new()
         } else {
@@ -565,7 +564,7 @@ mod tests {
             Err(AppError::ClientNotEligible { client, missing }) => {
                 assert_eq!(client, "NØYE KLOK UGLE AS (310000124)");
                 assert_eq!(
-                    missing.iter().map(|l| l.package.as_str()).collect::<Vec<_>>(),
+                    missing.iter().map(|l| l.package[0].as_str()).collect::<Vec<_>>(),
                     ["Regnskapsfører med signeringsrettighet"]
                 );
             }

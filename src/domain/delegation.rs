@@ -17,20 +17,21 @@ use super::roles::Role;
 pub struct MissingRight {
     /// The resource id or package URN.
     pub id: String,
-    pub title: String,
+    /// Its name in bokmål, nynorsk and English.
+    pub titles: [String; 3],
     pub granted_by: Vec<Role>,
 }
 
-/// What among `wanted` (id and title) the `held` roles cannot delegate; `grants` maps
+/// What among `wanted` (id and titles) the `held` roles cannot delegate; `grants` maps
 /// each id to the roles that grant it.
-pub fn missing(held: &[Role], wanted: &[(&str, &str)], grants: &BTreeMap<String, Vec<Role>>) -> Vec<MissingRight> {
+pub fn missing(held: &[Role], wanted: &[(&str, [&str; 3])], grants: &BTreeMap<String, Vec<Role>>) -> Vec<MissingRight> {
     wanted
         .iter()
-        .filter_map(|(id, title)| {
+        .filter_map(|(id, titles)| {
             let granted_by = grants.get(*id).cloned().unwrap_or_default();
             (!granted_by.iter().any(|r| held.contains(r))).then(|| MissingRight {
                 id: (*id).to_owned(),
-                title: (*title).to_owned(),
+                titles: titles.map(str::to_owned),
                 granted_by,
             })
         })
@@ -79,10 +80,10 @@ pub fn missing_from(
     }
     // Name the specific role before the general managers ("Lønnsinnsender or Daglig leder").
     grants.values_mut().for_each(|roles| roles.sort_by_key(|r| (r.is_access_manager(), *r)));
-    let wanted: Vec<(&str, &str)> = rights
+    let wanted: Vec<(&str, [&str; 3])> = rights
         .iter()
-        .map(|r| (r.id.as_str(), r.title.as_str()))
-        .chain(packages.iter().map(|p| (p.urn.as_str(), p.name.as_str())))
+        .map(|r| (r.id.as_str(), r.titles()))
+        .chain(packages.iter().map(|p| (p.urn.as_str(), p.names())))
         .collect();
     Ok(missing(held, &wanted, &grants))
 }
@@ -110,17 +111,17 @@ mod tests {
             ("krav".to_owned(), vec![Role::Regnskapsforer, Role::DagligLeder]),
             ("a-melding".to_owned(), vec![Role::Lonnsinnsender, Role::DagligLeder]),
         ]);
-        let wanted = [("krav", "Krav"), ("a-melding", "A-melding")];
+        let wanted = [("krav", ["Krav"; 3]), ("a-melding", ["A-melding"; 3])];
         let result = missing(&[Role::Regnskapsforer, Role::Tilgangsstyrer], &wanted, &grants);
         assert_eq!(result.len(), 1);
-        assert_eq!((result[0].id.as_str(), result[0].title.as_str()), ("a-melding", "A-melding"));
+        assert_eq!((result[0].id.as_str(), result[0].titles[0].as_str()), ("a-melding", "A-melding"));
         assert_eq!(result[0].granted_by, [Role::Lonnsinnsender, Role::DagligLeder]);
         assert!(missing(&[Role::DagligLeder], &wanted, &grants).is_empty());
     }
 
     #[test]
     fn a_right_no_role_grants_can_never_be_delegated() {
-        let result = missing(&[Role::DagligLeder], &[("ukjent", "Ukjent")], &BTreeMap::new());
+        let result = missing(&[Role::DagligLeder], &[("ukjent", ["Ukjent"; 3])], &BTreeMap::new());
         assert_eq!(result.len(), 1);
         assert!(result[0].granted_by.is_empty());
     }

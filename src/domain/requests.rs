@@ -289,9 +289,7 @@ pub fn open_for(
     expiry: Expiry,
 ) -> Result<RequestContext, AppError> {
     let ctx = context(conn, &actor.pid, id, expiry)?;
-    if ctx.handling.represents() {
-        actor.represent(conn, &ctx.party.org_no)?;
-    }
+    actor.follow(conn, ctx.handling.represents(), &ctx.party.org_no)?;
     Ok(ctx)
 }
 
@@ -383,7 +381,8 @@ pub fn delete_for_vendor(
 #[derive(Debug, Clone)]
 pub struct Pending {
     pub request: Request,
-    pub system_name: String,
+    /// The system's name in bokmål, nynorsk and English.
+    pub system_names: [String; 3],
     /// Who forwarded it to the access managers, if anyone did.
     pub escalated_by: Option<String>,
 }
@@ -392,7 +391,7 @@ pub struct Pending {
 pub fn pending_for_party(conn: &mut DbConnection, org_no: &str) -> Result<Vec<Pending>, AppError> {
     Ok(requests::pending_for_party(conn, org_no)?
         .into_iter()
-        .map(|(request, system_name, escalated_by)| Pending { request, system_name, escalated_by })
+        .map(|(request, (nb, nn, en), escalated_by)| Pending { request, system_names: [nb, nn, en], escalated_by })
         .collect())
 }
 

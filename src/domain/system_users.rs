@@ -61,6 +61,26 @@ pub fn get_for_party(conn: &mut DbConnection, org_no: &str, id: &str) -> Result<
     })
 }
 
+/// What the person sees before creating a system access to a visible system for their
+/// party: the system, what they lack to create it, and whom to ask.
+pub struct Confirmation {
+    pub details: systems::SystemDetails,
+    pub missing: Vec<delegation::MissingRight>,
+    pub managers: Vec<String>,
+    pub assigners: Vec<String>,
+}
+
+pub fn confirmation(conn: &mut DbConnection, actor: &Actor, system_id: &str) -> Result<Confirmation, AppError> {
+    let org = &actor.party()?.org_no;
+    let details = systems::visible_details(conn, system_id)?;
+    Ok(Confirmation {
+        missing: delegation::missing_for(conn, &actor.pid, org, &details.rights, &[])?,
+        managers: super::actor::access_manager_names(conn, org)?,
+        assigners: super::actor::role_assigner_names(conn, org)?,
+        details,
+    })
+}
+
 /// User-driven creation: the actor chooses a visible system for the party they represent.
 pub fn create_by_user(conn: &mut DbConnection, actor: &Actor, system_id: &str) -> Result<String, AppError> {
     let party = actor.party()?.org_no.clone();

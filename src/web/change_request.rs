@@ -74,7 +74,7 @@ fn show(user: &CurrentUser, ctx: ChangeContext, error: Option<AppError>) -> Resu
         layout: Layout::new(user),
         id: request.id,
         title: ctx.access.user.integration_title,
-        system_name: ctx.access.system.name,
+        system_name: i.pick(ctx.access.system.display_names()).to_owned(),
         vendor_name: ctx.access.vendor.name,
         state_message: closed_reason(&i, handling, &ctx.party.name),
         party_name: ctx.party.name,

@@ -238,9 +238,9 @@ fn lacking(i: &I18n, missing: &[Lacking]) -> String {
                 })
                 .collect();
             if relations.is_empty() {
-                i.t1("clients.package_no_relation", &l.package)
+                i.t1("clients.package_no_relation", i.pick(l.package.each_ref()))
             } else {
-                i.t2("clients.package_via", &l.package, join_or(i, &relations))
+                i.t2("clients.package_via", i.pick(l.package.each_ref()), join_or(i, &relations))
             }
         })
         .collect();
@@ -250,7 +250,7 @@ fn lacking(i: &I18n, missing: &[Lacking]) -> String {
 /// Why the person cannot add the firm: packages they cannot give (and who can).
 fn own_firm_refusal(i: &I18n, own: &clients::OwnFirm) -> Option<String> {
     let first = own.missing.first()?;
-    let names: Vec<String> = own.missing.iter().map(|m| m.title.clone()).collect();
+    let names: Vec<String> = own.missing.iter().map(|m| i.pick(m.titles.clone())).collect();
     Some(i.t2("clients.own_firm_missing", join_and(i, &names), role_names(i, &first.granted_by)))
 }
 

@@ -8,10 +8,9 @@ use serde::Deserialize;
 use super::error_page::PageError;
 use super::missing::{self, MissingRow};
 use super::{CurrentUser, Layout, Visitor, html, join_or, see_other};
-use crate::db::DbConnection;
 use crate::db::resources::Resource;
-use crate::domain::actor::Actor;
-use crate::domain::{actor, delegation, system_users, systems};
+use crate::domain::system_users::{self, Confirmation};
+use crate::domain::{actor, systems};
 use crate::error::AppError;
 use crate::i18n::I18n;
 use crate::state::AppState;
@@ -68,7 +67,8 @@ pub async fn page(
 ) -> Result<HttpResponse, PageError> {
     let query = query.into_inner();
     if let Some(system) = query.system {
-        let (user, confirmation) = visitor.with(&state, move |conn, actor| confirmation(conn, actor, &system)).await?;
+        let (user, confirmation) =
+            visitor.with(&state, move |conn, actor| system_users::confirmation(conn, actor, &system)).await?;
         return show_confirmation(&user, confirmation, None);
     }
     let i = I18n::current();
@@ -87,9 +87,9 @@ pub async fn page(
         systems: found
             .into_iter()
             .map(|(s, v)| SystemRow {
+                name: i.pick(s.display_names()).to_owned(),
+                description: i.pick(s.display_descriptions()).to_owned(),
                 id: s.id,
-                name: s.name,
-                description: s.description,
                 vendor_name: v.name,
                 vendor_org_no: v.org_no,
             })
@@ -100,26 +100,6 @@ pub async fn page(
     html(StatusCode::OK, &page)
 }
 
-/// What the confirmation step shows: the system, what the person lacks to create it, and
-/// whom to ask.
-struct Confirmation {
-    details: systems::SystemDetails,
-    missing: Vec<delegation::MissingRight>,
-    managers: Vec<String>,
-    assigners: Vec<String>,
-}
-
-fn confirmation(conn: &mut DbConnection, actor: &Actor, system_id: &str) -> Result<Confirmation, AppError> {
-    let org = &actor.party()?.org_no;
-    let details = systems::visible_details(conn, system_id)?;
-    Ok(Confirmation {
-        missing: delegation::missing_for(conn, &actor.pid, org, &details.rights, &[])?,
-        managers: actor::access_manager_names(conn, org)?,
-        assigners: actor::role_assigner_names(conn, org)?,
-        details,
-    })
-}
-
 /// The confirmation step again after a refused attempt, which `error` explains.
 async fn confirm_page(
     state: &AppState,
@@ -128,7 +108,7 @@ async fn confirm_page(
     error: AppError,
 ) -> Result<HttpResponse, PageError> {
     let actor = user.actor.clone();
-    let confirmation = state.db(move |conn| confirmation(conn, &actor, &system_id)).await?;
+    let confirmation = state.db(move |conn| system_users::confirmation(conn, &actor, &system_id)).await?;
     show_confirmation(user, confirmation, Some(error))
 }
 
@@ -144,9 +124,9 @@ fn show_confirmation(
         i,
         layout: Layout::new(user),
         system: SystemRow {
+            name: i.pick(details.system.display_names()).to_owned(),
+            description: i.pick(details.system.display_descriptions()).to_owned(),
             id: details.system.id,
-            name: details.system.name,
-            description: details.system.description,
             vendor_name: details.vendor.name,
             vendor_org_no: details.vendor.org_no,
         },

@@ -6,7 +6,7 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::error_page::PageError;
-use super::{CurrentUser, Layout, OVERVIEW, Visitor, ok, see_other};
+use super::{CurrentUser, Layout, OVERVIEW, Visitor, access_title, ok, see_other};
 use crate::db::packages::AccessPackage;
 use crate::db::resources::Resource;
 use crate::domain::audit::Action;
@@ -72,8 +72,8 @@ pub async fn page(
         i,
         layout: Layout::new(&user),
         id: details.user.id,
-        title: details.user.integration_title,
-        system_name: details.system.name,
+        title: access_title(&i, details.user.integration_title, details.system.display_names()),
+        system_name: i.pick(details.system.display_names()).to_owned(),
         vendor_name: details.vendor.name,
         vendor_org_no: details.vendor.org_no,
         is_agent,

@@ -11,5 +11,8 @@ pub struct MissingRow {
 }
 
 pub fn rows(i: &I18n, missing: &[MissingRight]) -> Vec<MissingRow> {
-    missing.iter().map(|m| MissingRow { title: m.title.clone(), roles: role_names(i, &m.granted_by) }).collect()
+    missing
+        .iter()
+        .map(|m| MissingRow { title: i.pick(m.titles.clone()), roles: role_names(i, &m.granted_by) })
+        .collect()
 }

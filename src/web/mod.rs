@@ -139,6 +139,12 @@ impl Layout {
 }
 
 /// Role names for a list of roles, joined for a sentence ("Regnskapsfører eller Daglig leder").
+/// A system access's title: the vendor's own, or, where the vendor gave none and the
+/// access took the system's bokmål name, the system's name in the page's language.
+pub fn access_title(i: &I18n, title: String, system_names: [&str; 3]) -> String {
+    if title == system_names[0] { i.pick(system_names).to_owned() } else { title }
+}
+
 pub fn role_names(i: &I18n, roles: &[crate::domain::roles::Role]) -> String {
     let names: Vec<String> = roles.iter().map(|r| i.t(&r.text_key())).collect();
     join_or(i, &names)

@@ -5,7 +5,7 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::error_page::PageError;
-use super::{Layout, Visitor, join_or, ok};
+use super::{Layout, Visitor, access_title, join_or, ok};
 use crate::domain::requests::UserType;
 use crate::domain::{actor, change_requests, requests, system_users};
 use crate::i18n::I18n;
@@ -68,11 +68,12 @@ pub async fn page(
     let (mut own, mut for_clients) = (Vec::new(), Vec::new());
     for u in accesses {
         let list = if u.user_type == UserType::Agent { &mut for_clients } else { &mut own };
+        let system_names = <[String; 3]>::from(u.system_names);
         list.push(AccessRow {
             created: i.datetime(&u.created),
             id: u.id,
-            title: u.integration_title,
-            system_name: u.system_name,
+            title: access_title(&i, u.integration_title, system_names.each_ref().map(String::as_str)),
+            system_name: i.pick(system_names),
             vendor_name: u.vendor_name,
         });
     }
@@ -89,14 +90,14 @@ pub async fn page(
                 PendingRow {
                     created: i.datetime(&p.request.created),
                     href: format!("/accessmanagement/ui/systemuser/{page}?id={}", p.request.id),
-                    system_name: p.system_name,
+                    system_name: i.pick(p.system_names),
                     note: p.escalated_by.map(|name| i.t1("request.escalated_by", name)),
                 }
             })
-            .chain(changes.into_iter().map(|(c, system_name)| PendingRow {
+            .chain(changes.into_iter().map(|(c, system_names)| PendingRow {
                 created: i.datetime(&c.created),
                 href: format!("/accessmanagement/ui/systemuser/changerequest?id={}", c.id),
-                system_name: i.t1("overview.change_of", system_name),
+                system_name: i.t1("overview.change_of", i.pick(system_names)),
                 note: None,
             }))
             .collect(),

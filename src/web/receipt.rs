@@ -45,11 +45,12 @@ pub async fn page(
     if !ctx.handling.represents() || ctx.details.status() == RequestStatus::New {
         return Err(AppError::RequestNotFound.into());
     }
+    let i = I18n::current();
     let page = ReceiptPage {
-        i: I18n::current(),
+        i,
         layout: Layout::new(&user),
         approved: ctx.details.status() == RequestStatus::Accepted,
-        system_name: ctx.system.system.name,
+        system_name: i.pick(ctx.system.system.display_names()).to_owned(),
         party_name: ctx.party.name,
         id: ctx.details.request.id,
     };

@@ -92,7 +92,7 @@ fn show(
         i,
         layout: Layout::new(user),
         id: details.request.id.clone(),
-        system_name: ctx.system.system.name.clone(),
+        system_name: i.pick(ctx.system.system.display_names()).to_owned(),
         vendor_name: ctx.system.vendor.name.clone(),
         vendor_org_no: ctx.system.vendor.org_no.clone(),
         party_name: ctx.party.name.clone(),

@@ -45,15 +45,16 @@ impl CurrentUser {
         F: FnOnce(&mut DbConnection, &mut Actor) -> Result<T, AppError> + Send + 'static,
     {
         let mut actor = self.actor.clone();
+        // The work's own failure comes after the party is kept: a switch made before it stands.
         let (actor, out) = state
             .db(move |conn| {
-                let out = work(conn, &mut actor)?;
+                let out = work(conn, &mut actor);
                 Ok((actor, out))
             })
             .await?;
         keep_party(&self.session, &actor)?;
         self.actor = actor;
-        Ok(out)
+        out
     }
 }
 
@@ -67,7 +68,7 @@ fn keep_party(session: &Session, actor: &Actor) -> Result<(), AppError> {
     }
 }
 
-/// Someone with a session, before the database is asked who they are. A page takes
+/// A visitor before the database is asked who they are (if anyone). A page takes
 /// this instead of [`CurrentUser`] to look the person up together with its own reading,
 /// in one trip to the database (one blocking hop and one pooled connection per page).
 pub struct Visitor {
@@ -93,7 +94,7 @@ impl Visitor {
             .db(move |conn| {
                 let Some(pid) = sessions::resume(conn, &id, limits)? else { return Ok(None) };
                 let Some(mut actor) = Actor::load(conn, &pid, preferred.as_deref())? else { return Ok(None) };
-                let out = work(conn, &mut actor)?;
+                let out = work(conn, &mut actor);
                 Ok(Some((actor, out)))
             })
             .await?;
@@ -102,6 +103,7 @@ impl Visitor {
             return Err(AppError::LoginRequired { next }.into());
         };
         keep_party(&session, &actor)?;
+        let out = out?;
         let csrf = session::csrf_token(&session)?;
         Ok((CurrentUser { actor, csrf, session }, out))
     }

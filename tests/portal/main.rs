@@ -9,6 +9,7 @@ mod provider;
 mod clients;
 mod create;
 mod details;
+mod languages;
 mod login;
 mod oidc_login;
 mod overview;
