@@ -1,4 +1,5 @@
-//! The stylesheet, compiled into the binary so the portal needs no files or CDN at run time.
+//! The stylesheet and the icon, compiled into the binary so the portal needs no files or
+//! CDN at run time.
 
 use actix_web::HttpResponse;
 use actix_web::http::header;
@@ -10,4 +11,14 @@ pub async fn stylesheet() -> HttpResponse {
         .content_type("text/css; charset=utf-8")
         .insert_header((header::CACHE_CONTROL, "public, max-age=3600"))
         .body(STYLESHEET)
+}
+
+const ICON: &str = include_str!("../../static/favicon.svg");
+
+/// The portal's icon, also where browsers look for one without being told (`/favicon.ico`).
+pub async fn icon() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("image/svg+xml")
+        .insert_header((header::CACHE_CONTROL, "public, max-age=86400"))
+        .body(ICON)
 }

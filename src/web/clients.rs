@@ -158,6 +158,8 @@ fn show(
     let first = data.page * PAGE_SIZE;
     let showing = if data.matching == 0 {
         i.t("clients.none_match")
+    } else if data.matching == 1 {
+        i.t("clients.showing_one")
     } else {
         i.t2("clients.showing", format!("{}–{}", first + 1, first + data.candidates.len() as i64), data.matching)
     };

@@ -33,6 +33,8 @@ struct LoginPage {
     csrf: String,
     next: String,
     error: Option<String>,
+    /// What was just done (logging out), said once.
+    notice: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -63,8 +65,10 @@ async fn render(
         Mode::Demo => state.db(actor::demo_persons).await?,
         Mode::Production => Vec::new(),
     };
+    let i = I18n::current();
     let page = LoginPage {
-        i: I18n::current(),
+        i,
+        notice: session::take_notice(session).map(|(key, _)| i.t(&key)),
         persons,
         provider: state.oidc.as_ref().map(|o| o.name.clone()),
         csrf: session::csrf_token(session)?,
@@ -233,7 +237,7 @@ pub async fn logout(
     if let Some(id) = session::id(&user.session) {
         state.db(move |conn| sessions::end(conn, &id)).await?;
     }
-    session::log_out(&user.session);
+    session::log_out_saying(&user.session, "login.logged_out")?;
     let back = format!("{}/login", state.public_url);
     let at_provider = state.oidc.as_ref().zip(id_token).and_then(|(oidc, token)| oidc.logout_url(&token, &back));
     Ok(see_other(at_provider.as_deref().unwrap_or("/login")))

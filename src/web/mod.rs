@@ -20,7 +20,7 @@ mod session;
 mod user;
 
 use actix_web::http::header;
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpResponse, guard, web};
 use askama::Template;
 
 use crate::config::Mode;
@@ -34,42 +34,49 @@ pub use user::{CurrentUser, Visitor};
 
 pub const OVERVIEW: &str = "/accessmanagement/ui/systemuser/overview";
 
+/// A page's route: GET, and HEAD, which answers the same headers without the body.
+fn read() -> actix_web::Route {
+    web::route().guard(guard::Any(guard::Get()).or(guard::Head()))
+}
+
 /// The portal's pages; the test login and the demo vendor's receipt exist in demo mode only.
 pub fn routes(cfg: &mut web::ServiceConfig, mode: Mode) {
     if mode == Mode::Demo {
         cfg.route("/login/test", web::post().to(login::test_login))
-            .route(crate::demo::DEMO_RECEIPT_PATH, web::get().to(receipt::demo_vendor_receipt));
+            .route(crate::demo::DEMO_RECEIPT_PATH, read().to(receipt::demo_vendor_receipt));
     }
     cfg.app_data(
         web::FormConfig::default().error_handler(|e, _| PageError(AppError::BadRequest(e.to_string())).into()),
     )
     .app_data(web::QueryConfig::default().error_handler(|e, _| PageError(AppError::BadRequest(e.to_string())).into()))
-    .route("/", web::get().to(|| async { see_other(OVERVIEW) }))
-    .route("/static/app.css", web::get().to(assets::stylesheet))
-    .route("/language", web::get().to(language::choose))
-    .route("/login", web::get().to(login::page))
-    .route("/login/oidc", web::get().to(login::start_oidc))
-    .route(crate::oidc::CALLBACK_PATH, web::get().to(login::oidc_callback))
+    .route("/", read().to(|| async { see_other(OVERVIEW) }))
+    .route("/static/app.css", read().to(assets::stylesheet))
+    .route("/static/favicon.svg", read().to(assets::icon))
+    .route("/favicon.ico", read().to(assets::icon))
+    .route("/language", read().to(language::choose))
+    .route("/login", read().to(login::page))
+    .route("/login/oidc", read().to(login::start_oidc))
+    .route(crate::oidc::CALLBACK_PATH, read().to(login::oidc_callback))
     .route("/logout", web::post().to(login::logout))
     .service(
         web::scope("/accessmanagement/ui")
-            .route("/party", web::get().to(party::page))
+            .route("/party", read().to(party::page))
             .route("/party", web::post().to(party::switch))
-            .route("/systemuser/overview", web::get().to(overview::page))
-            .route("/systemuser/create", web::get().to(create::page))
+            .route("/systemuser/overview", read().to(overview::page))
+            .route("/systemuser/create", read().to(create::page))
             .route("/systemuser/create", web::post().to(create::submit))
-            .route("/systemuser/request", web::get().to(request::page))
-            .route("/systemuser/agentrequest", web::get().to(request::page))
-            .route("/systemuser/changerequest", web::get().to(change_request::page))
+            .route("/systemuser/request", read().to(request::page))
+            .route("/systemuser/agentrequest", read().to(request::page))
+            .route("/systemuser/changerequest", read().to(change_request::page))
             .route("/systemuser/changerequest/approve", web::post().to(change_request::approve))
             .route("/systemuser/changerequest/reject", web::post().to(change_request::reject))
             .route("/systemuser/request/approve", web::post().to(request::approve))
             .route("/systemuser/request/reject", web::post().to(request::reject))
             .route("/systemuser/request/escalate", web::post().to(request::escalate))
-            .route("/systemuser/receipt", web::get().to(receipt::page))
-            .route("/systemuser/{id}", web::get().to(details::page))
+            .route("/systemuser/receipt", read().to(receipt::page))
+            .route("/systemuser/{id}", read().to(details::page))
             .route("/systemuser/{id}/delete", web::post().to(details::delete))
-            .route("/systemuser/{id}/agentdelegation", web::get().to(clients::page))
+            .route("/systemuser/{id}/agentdelegation", read().to(clients::page))
             .route("/systemuser/{id}/agentdelegation/add", web::post().to(clients::add))
             .route("/systemuser/{id}/agentdelegation/remove", web::post().to(clients::remove))
             .route("/systemuser/{id}/agentdelegation/addall", web::post().to(clients::add_all))

@@ -87,6 +87,14 @@ pub fn log_out(session: &Session) {
     session.purge();
 }
 
+/// Ends the session's login as [`log_out`] does, keeping a notice for the next page
+/// (a purged session would drop it).
+pub fn log_out_saying(session: &Session, key: &str) -> Result<(), AppError> {
+    session.clear();
+    session.renew();
+    set_notice(session, key, "")
+}
+
 /// Remembers what was just done, to say on the next page: a text key and its value,
 /// both from the server (never from the URL).
 pub fn set_notice(session: &Session, key: &str, value: &str) -> Result<(), AppError> {

@@ -443,7 +443,7 @@ async fn every_flow(me: &Person<'_>) {
     me.press("English").await;
     assert!(me.heading().await.starts_with("Clients"));
     me.goto("/accessmanagement/ui/systemuser/overview").await;
-    assert_eq!(me.heading().await, "System access");
+    assert_eq!(me.heading().await, "System accesses");
     me.shot("overview-in-English").await;
     me.press("Bokmål").await;
     me.press("Logg ut").await;

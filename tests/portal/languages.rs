@@ -135,6 +135,9 @@ async fn nynorsk_and_english_pages_show_no_bokmål(app: TestApp) {
             assert!(shown.is_empty(), "{lang} {path} shows bokmål: {shown:?}\n{text}");
         }
     }
+    // English, as the loop left it: one match is one client, not "1–1 of 1 clients".
+    let one = dress.get(&format!("{clients}?q=ugle")).await.text();
+    assert!(one.contains("Showing 1 client ") && !one.contains("1–1"), "{one}");
 }
 
 const PACKAGE: &str = "urn:altinn:accesspackage:regnskapsforer-med-signeringsrettighet";

@@ -12,7 +12,30 @@ on_both_backends!(
     many_parties_are_found_by_searching,
     failed_logins_from_one_address_are_slowed_down,
     the_demo_login_offers_the_cast_and_takes_anyone_else_by_number,
+    pages_answer_head_and_the_icon_is_served,
 );
+
+/// HEAD gets a page's status and headers without its body (link checkers, monitors),
+/// and the icon is where pages name it and where browsers look unasked.
+async fn pages_answer_head_and_the_icon_is_served(app: TestApp) {
+    let browser = app.logged_in(KONSERT).await;
+    for (path, status) in [("/login", 200), ("/accessmanagement/ui/systemuser/overview", 200), ("/", 303)] {
+        let answer = browser.client.head(app.url(path)).send().await.unwrap();
+        assert_eq!(answer.status().as_u16(), status, "{path}");
+        assert!(answer.text().await.unwrap().is_empty(), "{path}");
+    }
+    let anonymous =
+        app.browser().client.head(app.url("/accessmanagement/ui/systemuser/overview")).send().await.unwrap();
+    assert_eq!(anonymous.status().as_u16(), 303, "HEAD asks for the login like GET");
+    let page = browser.get("/accessmanagement/ui/systemuser/overview").await;
+    assert!(page.body.contains(r#"<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">"#));
+    for path in ["/static/favicon.svg", "/favicon.ico"] {
+        let icon = browser.get(path).await;
+        assert_eq!(icon.status, 200, "{path}");
+        assert_eq!(icon.headers["content-type"], "image/svg+xml");
+        assert!(icon.body.starts_with("<svg"));
+    }
+}
 
 async fn anonymous_users_are_sent_to_login_and_back(app: TestApp) {
     let browser = app.browser();
@@ -50,6 +73,9 @@ async fn logout_ends_the_session(app: TestApp) {
     assert_eq!(overview.status, 200);
     let out = browser.submit("/accessmanagement/ui/systemuser/overview", "/logout").await;
     assert_eq!(out.location.as_deref(), Some("/login"));
+    let login = browser.get("/login").await;
+    assert_eq!(login.texts("[role=status]"), ["Du er logget ut."], "said once, on the page logout leads to");
+    assert!(browser.get("/login").await.texts("[role=status]").is_empty());
     assert_eq!(browser.get("/accessmanagement/ui/systemuser/overview").await.status, 303);
 }
 
