@@ -77,6 +77,20 @@ pub fn live_exists(
     Ok(find_live_by_triple(conn, party_org_no, system_id, external_ref)?.is_some())
 }
 
+/// `(system, id)` of the party's live system users with the given external reference.
+pub fn live_with_ref(
+    conn: &mut DbConnection,
+    party_org_no: &str,
+    external_ref: &str,
+) -> QueryResult<Vec<(String, String)>> {
+    su::table
+        .filter(su::party_org_no.eq(party_org_no))
+        .filter(su::external_ref.eq(external_ref))
+        .filter(su::deleted_at.is_null())
+        .select((su::system_id, su::id))
+        .load(conn)
+}
+
 /// A party's live system users with their systems and vendors, newest first.
 pub fn live_for_party(
     conn: &mut DbConnection,

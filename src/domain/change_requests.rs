@@ -88,6 +88,7 @@ impl ChangeDetails {
             rights: &self.add_rights,
             packages: &self.add_packages,
             forwardable: None,
+            makes: None,
         }
     }
 }

@@ -7,6 +7,7 @@ use crate::db::kinds::{RequestStatus, UserType};
 use crate::db::packages::AccessPackage;
 use crate::db::requests as stored_requests;
 use crate::db::resources::Resource;
+use crate::db::system_users;
 use crate::error::AppError;
 
 use super::actor::{self, roles_for};
@@ -36,6 +37,18 @@ pub struct Subject<'a> {
     /// The id of a request that can be forwarded to the access managers; None for change
     /// requests, which are not forwarded.
     pub forwardable: Option<&'a str>,
+    /// The system user the request would make; None for change requests, which change
+    /// one that exists.
+    pub makes: Option<Makes<'a>>,
+}
+
+/// The system user a request makes: its id is the request's, and only one may live for
+/// the party, system and external reference.
+#[derive(Debug, Clone, Copy)]
+pub struct Makes<'a> {
+    pub id: &'a str,
+    pub system_id: &'a str,
+    pub external_ref: &'a str,
 }
 
 /// Why nothing can be done with a request now.
@@ -63,6 +76,9 @@ pub struct Handling {
     pub access_managers: Vec<String>,
     /// Who can give the roles that are missing (daglig leder, hovedadministrator).
     pub role_assigners: Vec<String>,
+    /// The live system user that already does what an open request asks (made since,
+    /// by hand): approving would make it twice, so only rejecting is left.
+    pub covered_by: Option<String>,
 }
 
 /// What a person asks to do with a request.
@@ -105,6 +121,7 @@ impl Handling {
         }
         match act {
             Act::Forward if !self.forwardable => Err(AppError::NotFound),
+            Act::Forward | Act::Approve if self.covered_by.is_some() => Err(AppError::SystemUserExists),
             Act::Forward if self.access_manager => Err(AppError::ForwardNotNeeded),
             Act::Forward => Ok(()),
             _ if !self.access_manager => Err(AppError::NotAccessManager),
@@ -145,6 +162,14 @@ pub fn handling(conn: &mut DbConnection, pid: &str, subject: Subject) -> Result<
     };
     let access_managers = if open && !access_manager { actor::access_manager_names(conn, party)? } else { Vec::new() };
     let role_assigners = if missing.is_empty() { Vec::new() } else { actor::role_assigner_names(conn, party)? };
+    // Another system user, not the one this request made in a racing approval (that one
+    // shows as handled once the approval is committed).
+    let covered_by = match subject.makes {
+        Some(makes) if open => system_users::find_live_by_triple(conn, party, makes.system_id, makes.external_ref)?
+            .map(|u| u.id)
+            .filter(|id| id != makes.id),
+        _ => None,
+    };
     Ok(Handling {
         closed,
         access_manager,
@@ -153,5 +178,6 @@ pub fn handling(conn: &mut DbConnection, pid: &str, subject: Subject) -> Result<
         forwardable: subject.forwardable.is_some(),
         access_managers,
         role_assigners,
+        covered_by,
     })
 }

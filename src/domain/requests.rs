@@ -15,7 +15,7 @@ use crate::ids::OrgNo;
 
 use super::actor::Actor;
 use super::audit::{self, Action, Actor as AuditActor};
-use super::handling::{self, Act, Handling, Subject};
+use super::handling::{self, Act, Handling, Makes, Subject};
 use super::limits;
 use super::systems::{self, SystemDetails};
 
@@ -93,6 +93,11 @@ impl RequestDetails {
             rights: &self.rights,
             packages: &self.packages,
             forwardable: Some(&self.request.id),
+            makes: Some(Makes {
+                id: &self.request.id,
+                system_id: &self.request.system_id,
+                external_ref: &self.request.external_ref,
+            }),
         }
     }
 }

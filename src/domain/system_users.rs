@@ -65,6 +65,9 @@ pub fn get_for_party(conn: &mut DbConnection, org_no: &str, id: &str) -> Result<
 /// party: the system, what they lack to create it, and whom to ask.
 pub struct Confirmation {
     pub details: systems::SystemDetails,
+    /// The access the party already has to this system, made by hand (then there is
+    /// nothing to confirm).
+    pub existing: Option<String>,
     pub missing: Vec<delegation::MissingRight>,
     pub managers: Vec<String>,
     pub assigners: Vec<String>,
@@ -74,11 +77,18 @@ pub fn confirmation(conn: &mut DbConnection, actor: &Actor, system_id: &str) -> 
     let org = &actor.party()?.org_no;
     let details = systems::visible_details(conn, system_id)?;
     Ok(Confirmation {
+        existing: made_by_hand(conn, org)?.remove(system_id),
         missing: delegation::missing_for(conn, &actor.pid, org, &details.rights, &[])?,
         managers: super::actor::access_manager_names(conn, org)?,
         assigners: super::actor::role_assigner_names(conn, org)?,
         details,
     })
+}
+
+/// The party's accesses made by hand (with the default external reference), by system:
+/// making one of these again would collide.
+pub fn made_by_hand(conn: &mut DbConnection, party: &str) -> Result<HashMap<String, String>, AppError> {
+    Ok(system_users::live_with_ref(conn, party, &super::external_ref(None, party))?.into_iter().collect())
 }
 
 /// User-driven creation: the actor chooses a visible system for the party they represent.

@@ -17,6 +17,8 @@ use crate::state::AppState;
 
 struct SystemRow {
     id: String,
+    /// The party's access to it, when it has one already.
+    existing: Option<String>,
     name: String,
     description: String,
     vendor_name: String,
@@ -74,10 +76,14 @@ pub async fn page(
     let i = I18n::current();
     let q = query.q.unwrap_or_default();
     let needle = q.clone();
-    let (user, (found, managers)) = visitor
+    let (user, (found, managers, mut existing)) = visitor
         .with(&state, move |conn, actor| {
             let org = &actor.party()?.org_no;
-            Ok((systems::search_visible(conn, &needle)?, actor::access_manager_names(conn, org)?))
+            Ok((
+                systems::search_visible(conn, &needle)?,
+                actor::access_manager_names(conn, org)?,
+                system_users::made_by_hand(conn, org)?,
+            ))
         })
         .await?;
     let page = SearchPage {
@@ -87,6 +93,7 @@ pub async fn page(
         systems: found
             .into_iter()
             .map(|(s, v)| SystemRow {
+                existing: existing.remove(&s.id),
                 name: i.pick(s.display_names()).to_owned(),
                 description: i.pick(s.display_descriptions()).to_owned(),
                 id: s.id,
@@ -115,7 +122,7 @@ async fn confirm_page(
 /// The confirmation step, with what is missing shown before the user tries.
 fn show_confirmation(
     user: &CurrentUser,
-    Confirmation { details, missing, managers, assigners }: Confirmation,
+    Confirmation { details, missing, managers, assigners, existing }: Confirmation,
     error: Option<AppError>,
 ) -> Result<HttpResponse, PageError> {
     let i = I18n::current();
@@ -124,6 +131,7 @@ fn show_confirmation(
         i,
         layout: Layout::new(user),
         system: SystemRow {
+            existing,
             name: i.pick(details.system.display_names()).to_owned(),
             description: i.pick(details.system.display_descriptions()).to_owned(),
             id: details.system.id,

@@ -27,6 +27,7 @@ pub fn closed_reason(i: &I18n, handling: &Handling, party_name: &str) -> Option<
         Some(Closed::CannotRepresent) => Some(i.t1("request.cannot_represent", party_name)),
         Some(Closed::Expired) => Some(i.t("request.expired")),
         Some(Closed::Handled(status)) => Some(i.t1("request.already_handled", i.t(&status.text_key()))),
+        None if handling.covered_by.is_some() => Some(i.t("request.covered")),
         None if !handling.access_manager => Some(i.t("request.not_access_manager")),
         None => None,
     }

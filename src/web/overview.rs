@@ -18,6 +18,8 @@ struct PendingRow {
     created: String,
     /// Who forwarded it to the access managers, if anyone did.
     note: Option<String>,
+    /// It waited too long to be handled; its page says so.
+    expired: bool,
 }
 
 struct AccessRow {
@@ -65,6 +67,7 @@ pub async fn page(
         })
         .await?;
     let can_create = user.actor.is_access_manager();
+    let expiry = state.request_expiry;
     let (mut own, mut for_clients) = (Vec::new(), Vec::new());
     for u in accesses {
         let list = if u.user_type == UserType::Agent { &mut for_clients } else { &mut own };
@@ -88,6 +91,7 @@ pub async fn page(
                     UserType::Agent => "agentrequest",
                 };
                 PendingRow {
+                    expired: expiry.has_passed(p.request.status, p.request.created),
                     created: i.datetime(&p.request.created),
                     href: format!("/accessmanagement/ui/systemuser/{page}?id={}", p.request.id),
                     system_name: i.pick(p.system_names),
@@ -95,6 +99,7 @@ pub async fn page(
                 }
             })
             .chain(changes.into_iter().map(|(c, system_names)| PendingRow {
+                expired: expiry.has_passed(c.status, c.created),
                 created: i.datetime(&c.created),
                 href: format!("/accessmanagement/ui/systemuser/changerequest?id={}", c.id),
                 system_name: i.t1("overview.change_of", i.pick(system_names)),

@@ -45,6 +45,8 @@ struct RequestPage {
     can_escalate: bool,
     escalated_by: Option<String>,
     notice: Option<String>,
+    /// The access that already does what the request asks, if one does.
+    covered_href: Option<String>,
 }
 
 /// Where to send the user after a decision: the vendor's receipt, or ours.
@@ -112,6 +114,7 @@ fn show(
         can_escalate: handling.may_forward(),
         escalated_by: handling.forwarded_by.as_ref().map(|name| i.t1("request.escalated_by", name)),
         notice,
+        covered_href: handling.covered_by.as_ref().map(|id| format!("/accessmanagement/ui/systemuser/{id}")),
     };
     html(http_status(handling, error.as_ref()), &page)
 }

@@ -45,8 +45,19 @@ async fn choosing_and_confirming_creates_the_access(app: TestApp) {
     assert_eq!(details.texts(".rights__title"), ["A-melding", "Krav og betalinger"]);
     assert_eq!(app.vendor_system_users(SMARTCLOUD_LONN).await.len(), 1);
 
-    // A second one for the same system is refused with a clear message.
-    let again = browser.submit(&format!("{CREATE}?system={SMARTCLOUD_LONN}"), CREATE).await;
+    // The list now marks the system and leads to the access, and so does its page,
+    // instead of offering a confirmation that would fail.
+    let access = location.trim_end_matches("?created=1");
+    let list = browser.get(CREATE).await;
+    assert_eq!(list.texts("ul.list .tag"), ["Dere har denne"]);
+    assert!(list.body.contains(&format!(r#"<a href="{access}">SmartCloud Lønn</a>"#)), "{}", list.body);
+    let confirm = browser.get(&format!("{CREATE}?system={SMARTCLOUD_LONN}")).await;
+    assert!(!confirm.has_form(CREATE));
+    assert!(confirm.body.contains(&format!(r#"<a href="{access}">Gå til systemtilgangen</a>"#)));
+
+    // A second one posted from a page opened before is refused with a clear message.
+    let csrf = confirm.csrf();
+    let again = browser.post(CREATE, &[("system", SMARTCLOUD_LONN), ("csrf", &csrf)]).await;
     assert_eq!(again.status, 400);
     assert!(again.texts("[role=alert]")[0].contains("har allerede en systemtilgang"));
     assert_eq!(app.vendor_system_users(SMARTCLOUD_LONN).await.len(), 1);

@@ -3,7 +3,31 @@
 use crate::common::*;
 use crate::on_both_backends;
 
-on_both_backends!(overview_shows_empty_state_pending_requests_and_accesses, only_access_managers_get_the_create_button);
+on_both_backends!(
+    overview_shows_empty_state_pending_requests_and_accesses,
+    only_access_managers_get_the_create_button,
+    an_expired_request_is_tagged_in_the_overview,
+);
+
+/// A request that waited past its time (180 days here) is still listed, tagged, so
+/// nobody opens it expecting to approve it.
+async fn an_expired_request_is_tagged_in_the_overview(app: TestApp) {
+    use diesel::{ExpressionMethods, QueryDsl, RunQueryDsl};
+    use systemtilgang::db::schema::system_user_requests as requests;
+    let old = app.create_request(SMARTCLOUD, &[KRAV], None).await;
+    app.create_request(SMARTCLOUD_LONN, &[A_MELDING], None).await;
+    let long_ago = systemtilgang::db::now() - chrono::Duration::days(181);
+    diesel::update(requests::table.find(old["id"].as_str().unwrap()))
+        .set(requests::created.eq(long_ago))
+        .execute(&mut app.db())
+        .unwrap();
+    let page = app.logged_in(KONSERT).await.get("/accessmanagement/ui/systemuser/overview").await;
+    let rows = page.texts("#pending-heading + ul li");
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    let tagged: Vec<&String> = rows.iter().filter(|r| r.contains("Utløpt")).collect();
+    assert_eq!(tagged.len(), 1, "{rows:?}");
+    assert!(!tagged[0].contains("Lønn"), "the old one, SmartCloud: {tagged:?}");
+}
 
 async fn overview_shows_empty_state_pending_requests_and_accesses(app: TestApp) {
     let browser = app.logged_in(KONSERT).await;

@@ -18,7 +18,37 @@ on_both_backends!(
     the_demo_receipt_page_is_an_allowed_redirect,
     an_employee_forwards_the_request_to_the_access_managers,
     an_access_package_is_given_only_by_someone_holding_it,
+    a_request_for_an_access_made_since_can_only_be_rejected,
 );
+
+/// A vendor's request waits while the daglig leder makes the same access by hand (same
+/// system, the default external reference): the request page says so and links to it,
+/// and offers Reject but not Approve, which is refused if posted anyway.
+async fn a_request_for_an_access_made_since_can_only_be_rejected(app: TestApp) {
+    let request = app.create_request(SMARTCLOUD, &[KRAV], Some(RECEIPT)).await;
+    let path = confirm_path(&request);
+    let konsert = app.logged_in(KONSERT).await;
+    assert!(konsert.get(&path).await.has_form(APPROVE), "open and approvable before");
+    let create = "/accessmanagement/ui/systemuser/create";
+    let made = konsert.submit(&format!("{create}?system={SMARTCLOUD}"), create).await;
+    assert_eq!(made.status, 303, "{}", made.body);
+    let access = made.location.unwrap().split('?').next().unwrap().to_owned();
+
+    let page = konsert.get(&path).await;
+    assert!(!page.has_form(APPROVE));
+    assert!(page.has_form(REJECT));
+    let status = page.texts("[role=status] p");
+    assert!(status[0].starts_with("Virksomheten har allerede denne systemtilgangen."), "{status:?}");
+    assert!(page.body.contains(&format!(r#"<a href="{access}">Gå til systemtilgangen</a>"#)), "{}", page.body);
+
+    let forged = konsert.post(APPROVE, &[("id", request["id"].as_str().unwrap()), ("csrf", &page.csrf())]).await;
+    assert_eq!(forged.status, 400);
+    assert!(forged.text().contains("Virksomheten har allerede en systemtilgang for dette systemet."));
+    assert_eq!(app.vendor_system_users(SMARTCLOUD).await.len(), 1);
+    let rejected = konsert.submit(&path, REJECT).await;
+    assert_eq!(rejected.status, 303);
+    assert_eq!(app.request_status(request["id"].as_str().unwrap()).await, "Rejected");
+}
 
 async fn an_access_package_is_given_only_by_someone_holding_it(app: TestApp) {
     const SKATTEGRUNNLAG: &str = "urn:altinn:accesspackage:skattegrunnlag";
