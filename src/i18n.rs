@@ -103,11 +103,16 @@ impl I18n {
 
     /// A date and time in the page's language, e.g. `26.11.2026 kl. 15:49` (UTC).
     pub fn datetime(&self, at: &chrono::NaiveDateTime) -> String {
-        use chrono::{Datelike, Timelike};
+        use chrono::Timelike;
+        self.t2("format.datetime", self.date(at), format!("{:02}:{:02}", at.hour(), at.minute()))
+    }
+
+    /// The day alone, as Norwegian writes it in all three languages (27.11.2026).
+    pub fn date(&self, at: &chrono::NaiveDateTime) -> String {
+        use chrono::Datelike;
         // Formatted by hand: chrono parses a strftime pattern on every call, and lists
         // show many dates.
-        let date = format!("{:02}.{:02}.{}", at.day(), at.month(), at.year());
-        self.t2("format.datetime", date, format!("{:02}:{:02}", at.hour(), at.minute()))
+        format!("{:02}.{:02}.{}", at.day(), at.month(), at.year())
     }
 }
 

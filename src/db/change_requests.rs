@@ -118,16 +118,25 @@ pub fn delete(conn: &mut DbConnection, id: &str) -> QueryResult<bool> {
     Ok(diesel::delete(cr::table.find(id)).execute(conn)? == 1)
 }
 
-/// Pending change requests for a party with their systems' names, oldest first.
+/// Pending change requests for a party with their systems' names, their vendors' names
+/// and the titles of the accesses they change, oldest first.
 pub fn pending_for_party(
     conn: &mut DbConnection,
     party_org_no: &str,
-) -> QueryResult<Vec<(ChangeRequest, super::systems::NameRow)>> {
+) -> QueryResult<Vec<(ChangeRequest, super::systems::NameRow, String, String)>> {
+    use super::schema::{organisations, system_users};
     super::natively!(conn, |c| cr::table
         .inner_join(systems::table.on(systems::id.eq(cr::system_id)))
+        .inner_join(organisations::table.on(organisations::org_no.eq(systems::vendor_org_no)))
+        .inner_join(system_users::table.on(system_users::id.eq(cr::system_user_id)))
         .filter(cr::party_org_no.eq(party_org_no))
         .filter(cr::status.eq(RequestStatus::New))
         .order((cr::created, cr::id))
-        .select((ChangeRequest::as_select(), (systems::name, systems::name_nn, systems::name_en)))
+        .select((
+            ChangeRequest::as_select(),
+            (systems::name, systems::name_nn, systems::name_en),
+            organisations::name,
+            system_users::integration_title,
+        ))
         .load(c))
 }

@@ -98,22 +98,28 @@ pub fn page_by_system(
     query.load(conn)
 }
 
-/// Pending requests for a party with their systems and who forwarded them to the access
-/// managers, if anyone did; oldest first.
-pub fn pending_for_party(
-    conn: &mut DbConnection,
-    party_org_no: &str,
-) -> QueryResult<Vec<(Request, super::systems::NameRow, Option<String>)>> {
-    use super::schema::systems;
+/// A pending request with its system's names, its vendor's name, and who forwarded it
+/// to the access managers and when, if anyone did.
+pub type PendingRow = (Request, super::systems::NameRow, String, Option<String>, Option<NaiveDateTime>);
+
+/// Pending requests for a party as its overview lists them, oldest first.
+pub fn pending_for_party(conn: &mut DbConnection, party_org_no: &str) -> QueryResult<Vec<PendingRow>> {
+    use super::schema::{organisations, systems};
     super::natively!(conn, |c| req::table
-        .inner_join(super::schema::systems::table)
+        .inner_join(systems::table.inner_join(organisations::table))
         .left_join(esc::table.on(esc::request_id.eq(req::id)))
         .left_join(persons::table.on(persons::pid.nullable().eq(esc::escalated_by.nullable())))
         .filter(req::party_org_no.eq(party_org_no))
         .filter(req::status.eq(RequestStatus::New))
         .filter(req::deleted_at.is_null())
         .order((req::created, req::id))
-        .select((Request::as_select(), (systems::name, systems::name_nn, systems::name_en), persons::name.nullable()))
+        .select((
+            Request::as_select(),
+            (systems::name, systems::name_nn, systems::name_en),
+            organisations::name,
+            persons::name.nullable(),
+            esc::escalated_at.nullable(),
+        ))
         .load(c))
 }
 

@@ -410,12 +410,26 @@ pub fn reject(conn: &mut DbConnection, pid: &str, id: &str, expiry: Expiry) -> R
     Ok(found)
 }
 
-/// Pending change requests for the party, oldest first, with their system names.
-/// Pending change requests for the party, each with its system's name in bokmål,
-/// nynorsk and English.
-pub fn pending_for_party(conn: &mut DbConnection, org_no: &str) -> Result<Vec<(ChangeRequest, [String; 3])>, AppError> {
+/// A pending change request as the party's overview lists it.
+#[derive(Debug, Clone)]
+pub struct Pending {
+    pub change: ChangeRequest,
+    /// The system's name in bokmål, nynorsk and English.
+    pub system_names: [String; 3],
+    pub vendor_name: String,
+    /// The title of the access it changes.
+    pub title: String,
+}
+
+/// Pending change requests for the party, oldest first.
+pub fn pending_for_party(conn: &mut DbConnection, org_no: &str) -> Result<Vec<Pending>, AppError> {
     Ok(change_requests::pending_for_party(conn, org_no)?
         .into_iter()
-        .map(|(c, (nb, nn, en))| (c, [nb, nn, en]))
+        .map(|(change, (nb, nn, en), vendor_name, title)| Pending {
+            change,
+            system_names: [nb, nn, en],
+            vendor_name,
+            title,
+        })
         .collect())
 }

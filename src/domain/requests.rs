@@ -388,15 +388,21 @@ pub struct Pending {
     pub request: Request,
     /// The system's name in bokmål, nynorsk and English.
     pub system_names: [String; 3],
-    /// Who forwarded it to the access managers, if anyone did.
-    pub escalated_by: Option<String>,
+    pub vendor_name: String,
+    /// Who forwarded it to the access managers and when, if anyone did.
+    pub forwarded: Option<(String, NaiveDateTime)>,
 }
 
 /// Pending requests for the party, oldest first.
 pub fn pending_for_party(conn: &mut DbConnection, org_no: &str) -> Result<Vec<Pending>, AppError> {
     Ok(requests::pending_for_party(conn, org_no)?
         .into_iter()
-        .map(|(request, (nb, nn, en), escalated_by)| Pending { request, system_names: [nb, nn, en], escalated_by })
+        .map(|(request, (nb, nn, en), vendor_name, by, at)| Pending {
+            request,
+            system_names: [nb, nn, en],
+            vendor_name,
+            forwarded: by.zip(at),
+        })
         .collect())
 }
 

@@ -14,10 +14,15 @@ use crate::state::AppState;
 struct PendingRow {
     /// The request page for its kind.
     href: String,
+    /// The vendor's title for the access, else the system's name.
+    title: String,
+    /// What kind of request: new, for clients, or a change.
+    kind: String,
     system_name: String,
+    vendor_name: String,
     created: String,
-    /// Who forwarded it to the access managers, if anyone did.
-    note: Option<String>,
+    /// When and by whom it was forwarded to the access managers, if it was.
+    forwarded: Option<String>,
     /// It waited too long to be handled; its page says so.
     expired: bool,
 }
@@ -86,24 +91,37 @@ pub async fn page(
         pending: pending
             .into_iter()
             .map(|p| {
-                let page = match p.request.user_type {
-                    UserType::Standard => "request",
-                    UserType::Agent => "agentrequest",
+                let (page, kind) = match p.request.user_type {
+                    UserType::Standard => ("request", "overview.kind_new"),
+                    UserType::Agent => ("agentrequest", "overview.kind_clients"),
                 };
+                let names = p.system_names.each_ref().map(String::as_str);
                 PendingRow {
+                    href: format!("/accessmanagement/ui/systemuser/{page}?id={}", p.request.id),
+                    title: match &p.request.integration_title {
+                        Some(title) => access_title(&i, title.clone(), names),
+                        None => i.pick(names).to_owned(),
+                    },
+                    kind: i.t(kind),
+                    system_name: i.pick(names).to_owned(),
+                    vendor_name: p.vendor_name,
                     expired: expiry.has_passed(p.request.status, p.request.created),
                     created: i.datetime(&p.request.created),
-                    href: format!("/accessmanagement/ui/systemuser/{page}?id={}", p.request.id),
-                    system_name: i.pick(p.system_names),
-                    note: p.escalated_by.map(|name| i.t1("request.escalated_by", name)),
+                    forwarded: p.forwarded.map(|(by, at)| i.t2("overview.forwarded", i.date(&at), by)),
                 }
             })
-            .chain(changes.into_iter().map(|(c, system_names)| PendingRow {
-                expired: expiry.has_passed(c.status, c.created),
-                created: i.datetime(&c.created),
-                href: format!("/accessmanagement/ui/systemuser/changerequest?id={}", c.id),
-                system_name: i.t1("overview.change_of", i.pick(system_names)),
-                note: None,
+            .chain(changes.into_iter().map(|c| {
+                let names = c.system_names.each_ref().map(String::as_str);
+                PendingRow {
+                    href: format!("/accessmanagement/ui/systemuser/changerequest?id={}", c.change.id),
+                    title: access_title(&i, c.title, names),
+                    kind: i.t("overview.kind_change"),
+                    system_name: i.pick(names).to_owned(),
+                    vendor_name: c.vendor_name,
+                    expired: expiry.has_passed(c.change.status, c.change.created),
+                    created: i.datetime(&c.change.created),
+                    forwarded: None,
+                }
             }))
             .collect(),
         accesses: own,

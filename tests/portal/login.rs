@@ -130,7 +130,7 @@ async fn pages_follow_the_chosen_language_then_the_browsers(app: TestApp) {
     assert!(missing.text().await.unwrap().contains("Something went wrong"), "error pages too");
 
     let browser = app.logged_in(KONSERT).await;
-    assert_eq!(browser.get("/accessmanagement/ui/systemuser/overview").await.texts("h1"), ["Systemtilganger"]);
+    assert_eq!(browser.get("/accessmanagement/ui/systemuser/overview").await.texts("h1"), ["Systemtilganger for TILFELDIG SUBTIL APE"]);
     let chosen = browser
         .client
         .get(app.url("/language?lang=nn"))
@@ -141,7 +141,7 @@ async fn pages_follow_the_chosen_language_then_the_browsers(app: TestApp) {
     assert_eq!(chosen.status(), 303);
     assert_eq!(chosen.headers()["location"], "/accessmanagement/ui/systemuser/create?q=smart", "back to the page");
     let overview = browser.get("/accessmanagement/ui/systemuser/overview").await;
-    assert_eq!(overview.texts("h1"), ["Systemtilgangar"]);
+    assert_eq!(overview.texts("h1"), ["Systemtilgangar for TILFELDIG SUBTIL APE"]);
     assert_eq!(overview.texts(".language a[aria-current]"), ["Nynorsk"]);
     // An unknown language changes nothing; a foreign referer is not followed.
     let odd = browser
@@ -152,7 +152,7 @@ async fn pages_follow_the_chosen_language_then_the_browsers(app: TestApp) {
         .await
         .unwrap();
     assert_eq!(odd.headers()["location"], "/accessmanagement/ui/systemuser/overview");
-    assert_eq!(browser.get("/accessmanagement/ui/systemuser/overview").await.texts("h1"), ["Systemtilgangar"]);
+    assert_eq!(browser.get("/accessmanagement/ui/systemuser/overview").await.texts("h1"), ["Systemtilgangar for TILFELDIG SUBTIL APE"]);
 }
 
 async fn many_parties_are_found_by_searching(app: TestApp) {

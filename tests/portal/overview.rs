@@ -38,7 +38,13 @@ async fn overview_shows_empty_state_pending_requests_and_accesses(app: TestApp) 
 
     let pending = app.create_request(SMARTCLOUD, &[KRAV], Some(RECEIPT)).await;
     let page = browser.get("/accessmanagement/ui/systemuser/overview").await;
+    assert_eq!(page.texts("h1"), ["Systemtilganger for TILFELDIG SUBTIL APE"]);
     assert_eq!(page.texts("#pending-heading"), ["Forespørsler som venter på svar"]);
+    let row = &page.texts("#pending-heading + ul li")[0];
+    assert!(
+        row.starts_with("SmartCloud Ny SmartCloud · SMARTCLOUD AS · Mottatt "),
+        "title, kind, system, vendor: {row}"
+    );
     let link = format!("/accessmanagement/ui/systemuser/request?id={}", pending["id"].as_str().unwrap());
     assert!(page.body.contains(&link));
 

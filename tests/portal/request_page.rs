@@ -257,8 +257,9 @@ async fn an_employee_forwards_the_request_to_the_access_managers(app: TestApp) {
 
     let konsert = app.logged_in(KONSERT).await;
     let overview = konsert.get("/accessmanagement/ui/systemuser/overview").await;
-    let pending = overview.texts("section[aria-labelledby=pending-heading] li");
-    assert!(pending[0].contains("Sendt videre av ROLIG PINGVIN"), "{pending:?}");
+    let today = systemtilgang::db::now().format("%d.%m.%Y").to_string();
+    let tags = overview.texts("section[aria-labelledby=pending-heading] li .tag");
+    assert_eq!(tags, ["Ny".to_owned(), format!("Sendt videre {today} av ROLIG PINGVIN")]);
     // Someone who cannot act for the party cannot forward it.
     let dress = app.logged_in(DRESS).await;
     let csrf = dress.get("/accessmanagement/ui/systemuser/overview").await.csrf();
