@@ -175,11 +175,11 @@ pub fn escalated_among(conn: &mut DbConnection, ids: &[String]) -> QueryResult<V
 }
 
 /// Who forwarded the request, by name, if anyone did.
-pub fn escalated_by(conn: &mut DbConnection, request_id: &str) -> QueryResult<Option<String>> {
+pub fn escalated_by(conn: &mut DbConnection, request_id: &str) -> QueryResult<Option<(String, NaiveDateTime)>> {
     esc::table
         .inner_join(persons::table.on(persons::pid.eq(esc::escalated_by)))
         .filter(esc::request_id.eq(request_id))
-        .select(persons::name)
+        .select((persons::name, esc::escalated_at))
         .first(conn)
         .optional()
 }

@@ -69,8 +69,8 @@ pub struct Handling {
     pub access_manager: bool,
     /// What the person cannot delegate of what is asked (only for an open request they manage).
     pub missing: Vec<MissingRight>,
-    /// Who forwarded the request to the access managers, by name.
-    pub forwarded_by: Option<String>,
+    /// Who forwarded the request to the access managers (by name), and when.
+    pub forwarded_by: Option<(String, chrono::NaiveDateTime)>,
     forwardable: bool,
     /// The party's access managers, for someone who must ask them (open requests only).
     pub access_managers: Vec<String>,

@@ -643,7 +643,7 @@ mod tests {
         escalate(&mut conn, PINGVIN, &id, expiry()).unwrap();
         let after = page(&mut conn, PINGVIN);
         assert!(!after.may_forward());
-        assert_eq!(after.forwarded_by.as_deref(), Some("ROLIG PINGVIN"));
+        assert_eq!(after.forwarded_by.map(|(name, _)| name).as_deref(), Some("ROLIG PINGVIN"));
         escalate(&mut conn, PINGVIN, &id, expiry()).unwrap();
         let actions: Vec<String> =
             crate::db::audit::for_subject(&mut conn, &id).unwrap().into_iter().map(|e| e.action).collect();

@@ -7,7 +7,7 @@ use askama::Template;
 use super::error_page::PageError;
 use super::handling::{DecisionForm, IdQuery, closed_reason, http_status, shown_on_page};
 use super::missing::{self, MissingRow};
-use super::{CurrentUser, Layout, Visitor, html, join_or, see_other};
+use super::{CurrentUser, Layout, Visitor, html, join_and, join_or, see_other};
 use crate::db::packages::AccessPackage;
 use crate::db::resources::Resource;
 use crate::domain::requests::{self, RequestContext, RequestDetails, UserType};
@@ -45,6 +45,8 @@ struct RequestPage {
     can_escalate: bool,
     escalated_by: Option<String>,
     notice: Option<String>,
+    /// Back to the vendor's system (its redirect URL and the link's text), after forwarding.
+    back: Option<(String, String)>,
     /// The access that already does what the request asks, if one does.
     covered_href: Option<String>,
 }
@@ -65,36 +67,43 @@ pub async fn page(
     let id = query.into_inner().id.ok_or(AppError::RequestNotFound)?;
     let expiry = state.request_expiry;
     let (user, ctx) = visitor.with(&state, move |conn, actor| requests::open_for(conn, actor, &id, expiry)).await?;
-    show(&user, &ctx, None, None)
+    show(&user, &ctx, None, false)
 }
 
 /// Renders the request again after a form, switching to its party when the user can
-/// represent it. `error` explains a refused attempt; `notice` confirms what was done.
+/// represent it. `error` explains a refused attempt; `forwarded`: it was just forwarded.
 async fn render(
     state: &AppState,
     user: &mut CurrentUser,
     id: String,
     error: Option<AppError>,
-    notice: Option<String>,
+    forwarded: bool,
 ) -> Result<HttpResponse, PageError> {
     let expiry = state.request_expiry;
     let ctx = user.with(state, move |conn, actor| requests::open_for(conn, actor, &id, expiry)).await?;
-    show(user, &ctx, error, notice)
+    show(user, &ctx, error, forwarded)
 }
 
 fn show(
     user: &CurrentUser,
     ctx: &RequestContext,
     error: Option<AppError>,
-    notice: Option<String>,
+    forwarded: bool,
 ) -> Result<HttpResponse, PageError> {
     let i = I18n::current();
     let (details, handling) = (&ctx.details, &ctx.handling);
+    let system_name = i.pick(ctx.system.system.display_names()).to_owned();
+    // After forwarding: to whom it went, and back to the vendor's system if it gave a way.
+    let notice = forwarded.then(|| i.t1("request.escalated", join_and(&i, &handling.access_managers)));
+    let back = match &details.request.redirect_url {
+        Some(url) if forwarded => Some((url.clone(), i.t1("request.back_to", &system_name))),
+        _ => None,
+    };
     let page = RequestPage {
         i,
         layout: Layout::new(user),
         id: details.request.id.clone(),
-        system_name: i.pick(ctx.system.system.display_names()).to_owned(),
+        system_name,
         vendor_name: ctx.system.vendor.name.clone(),
         vendor_org_no: ctx.system.vendor.org_no.clone(),
         party_name: ctx.party.name.clone(),
@@ -112,8 +121,9 @@ fn show(
         decision_path: "request",
         show_details: handling.represents(),
         can_escalate: handling.may_forward(),
-        escalated_by: handling.forwarded_by.as_ref().map(|name| i.t1("request.escalated_by", name)),
+        escalated_by: handling.forwarded_by.as_ref().map(|(name, at)| i.t2("request.escalated_by", name, i.date(at))),
         notice,
+        back,
         covered_href: handling.covered_by.as_ref().map(|id| format!("/accessmanagement/ui/systemuser/{id}")),
     };
     html(http_status(handling, error.as_ref()), &page)
@@ -151,7 +161,7 @@ async fn decide(
     match outcome {
         Ok(details) => Ok(after_decision(&details)),
         // Refusals are shown on the request page itself, with the request's current state.
-        Err(e) if shown_on_page(&e) => render(&state, &mut user, form.id, Some(e), None).await,
+        Err(e) if shown_on_page(&e) => render(&state, &mut user, form.id, Some(e), false).await,
         Err(e) => Err(e.into()),
     }
 }
@@ -165,11 +175,8 @@ pub async fn escalate(
     user.verify_csrf(&form.csrf)?;
     let (pid, id, expiry) = (user.actor.pid.clone(), form.id.clone(), state.request_expiry);
     match state.db(move |conn| requests::escalate(conn, &pid, &id, expiry)).await {
-        Ok(()) => {
-            let notice = I18n::current().t("request.escalated");
-            render(&state, &mut user, form.into_inner().id, None, Some(notice)).await
-        }
-        Err(e) if shown_on_page(&e) => render(&state, &mut user, form.into_inner().id, Some(e), None).await,
+        Ok(()) => render(&state, &mut user, form.into_inner().id, None, true).await,
+        Err(e) if shown_on_page(&e) => render(&state, &mut user, form.into_inner().id, Some(e), false).await,
         Err(e) => Err(e.into()),
     }
 }

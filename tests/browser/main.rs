@@ -410,7 +410,14 @@ async fn every_flow(me: &Person<'_>) {
     me.goto(forward["confirmUrl"].as_str().unwrap()).await;
     me.shot("request-no-access-manager").await;
     me.press("Send videre til tilgangsstyrer").await;
-    assert!(me.client.source().await.unwrap().contains("Forespørselen er sendt videre til tilgangsstyrerne."));
+    assert!(
+        me.client
+            .source()
+            .await
+            .unwrap()
+            .contains("Forespørselen er sendt videre til FORSIKTIG LØVE og STADIG KONSERT.")
+    );
+    me.shot("request-forwarded").await;
 
     // An agent request approved, then clients added and removed.
     let agent = vendor_request(

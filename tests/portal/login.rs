@@ -130,7 +130,10 @@ async fn pages_follow_the_chosen_language_then_the_browsers(app: TestApp) {
     assert!(missing.text().await.unwrap().contains("Something went wrong"), "error pages too");
 
     let browser = app.logged_in(KONSERT).await;
-    assert_eq!(browser.get("/accessmanagement/ui/systemuser/overview").await.texts("h1"), ["Systemtilganger for TILFELDIG SUBTIL APE"]);
+    assert_eq!(
+        browser.get("/accessmanagement/ui/systemuser/overview").await.texts("h1"),
+        ["Systemtilganger for TILFELDIG SUBTIL APE"]
+    );
     let chosen = browser
         .client
         .get(app.url("/language?lang=nn"))
@@ -152,7 +155,10 @@ async fn pages_follow_the_chosen_language_then_the_browsers(app: TestApp) {
         .await
         .unwrap();
     assert_eq!(odd.headers()["location"], "/accessmanagement/ui/systemuser/overview");
-    assert_eq!(browser.get("/accessmanagement/ui/systemuser/overview").await.texts("h1"), ["Systemtilgangar for TILFELDIG SUBTIL APE"]);
+    assert_eq!(
+        browser.get("/accessmanagement/ui/systemuser/overview").await.texts("h1"),
+        ["Systemtilgangar for TILFELDIG SUBTIL APE"]
+    );
 }
 
 async fn many_parties_are_found_by_searching(app: TestApp) {

@@ -251,13 +251,24 @@ async fn an_employee_forwards_the_request_to_the_access_managers(app: TestApp) {
     let pingvin = app.logged_in(PINGVIN).await;
     let forwarded = pingvin.submit(&confirm_path(&request), ESCALATE).await;
     assert_eq!(forwarded.status, 200);
-    assert!(forwarded.texts("[role=status]").iter().any(|t| t.contains("sendt videre til tilgangsstyrerne")));
-    assert!(forwarded.text().contains("Sendt videre av ROLIG PINGVIN"));
+    let status = forwarded.texts("[role=status]");
+    assert!(status[0].starts_with("Forespørselen er sendt videre til FORSIKTIG LØVE og STADIG KONSERT."), "{status:?}");
+    assert!(
+        forwarded.body.contains(&format!(r#"<a href="{RECEIPT}">Tilbake til SmartCloud</a>"#)),
+        "back to the vendor"
+    );
+    let today = systemtilgang::db::now().format("%d.%m.%Y").to_string();
+    assert!(forwarded.text().contains(&format!("Sendt videre av ROLIG PINGVIN {today}")));
+    let reopened = pingvin.get(&confirm_path(&request)).await;
+    assert!(!reopened.body.contains("Tilbake til SmartCloud"), "said once, after forwarding");
     assert!(!forwarded.has_form(ESCALATE), "once is enough");
 
     let konsert = app.logged_in(KONSERT).await;
     let overview = konsert.get("/accessmanagement/ui/systemuser/overview").await;
-    let today = systemtilgang::db::now().format("%d.%m.%Y").to_string();
+    // The access manager who opens it sees who forwarded it, and when.
+    let opened = konsert.get(&confirm_path(&request)).await;
+    assert!(opened.has_form(APPROVE));
+    assert_eq!(opened.texts("p.tag"), [format!("Sendt videre av ROLIG PINGVIN {today}")]);
     let tags = overview.texts("section[aria-labelledby=pending-heading] li .tag");
     assert_eq!(tags, ["Ny".to_owned(), format!("Sendt videre {today} av ROLIG PINGVIN")]);
     // Someone who cannot act for the party cannot forward it.
