@@ -137,9 +137,10 @@ pub fn create_by_user(conn: &mut DbConnection, actor: &Actor, system_id: &str) -
 
 /// Revokes a system user of the actor's party, with the clients of an agent system user.
 /// Tokens and decisions follow at once because both read the live rows.
-pub fn delete(conn: &mut DbConnection, actor: &Actor, id: &str) -> Result<(), AppError> {
+/// Deletes the party's system user (and takes its clients off it); returns what it was.
+pub fn delete(conn: &mut DbConnection, actor: &Actor, id: &str) -> Result<SystemUserDetails, AppError> {
     let party = actor.party()?.org_no.clone();
-    get_for_party(conn, &party, id)?;
+    let deleted = get_for_party(conn, &party, id)?;
     if !actor.is_access_manager() {
         return Err(AppError::NotAccessManager);
     }
@@ -153,7 +154,8 @@ pub fn delete(conn: &mut DbConnection, actor: &Actor, id: &str) -> Result<(), Ap
         }
         audit::record(conn, AuditActor::Person(&actor.pid), &party, Action::SystemUserDelete, id, "")?;
         Ok(())
-    })
+    })?;
+    Ok(deleted)
 }
 
 /// One line of a system user's history, with the actor's name resolved.

@@ -361,7 +361,8 @@ async fn change(
     match outcome {
         Ok((key, value)) => {
             session::set_notice(&user.session, key, &value)?;
-            Ok(see_other(&format!("{}?{}", path(&id), list.query_string(list.page.unwrap_or(0)))))
+            // To the message, which takes the focus, with the search and page kept.
+            Ok(see_other(&format!("{}?{}#notice", path(&id), list.query_string(list.page.unwrap_or(0)))))
         }
         Err(
             e @ (AppError::NotClientAdministrator

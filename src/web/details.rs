@@ -6,7 +6,7 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::error_page::PageError;
-use super::{CurrentUser, Layout, OVERVIEW, Visitor, access_title, ok, see_other};
+use super::{CurrentUser, Layout, OVERVIEW, Visitor, access_title, ok, see_other, session};
 use crate::db::packages::AccessPackage;
 use crate::db::resources::Resource;
 use crate::domain::audit::Action;
@@ -104,6 +104,10 @@ pub async fn delete(
 ) -> Result<HttpResponse, PageError> {
     user.verify_csrf(&form.csrf)?;
     let (actor, id) = (user.actor.clone(), id.into_inner());
-    state.db(move |conn| system_users::delete(conn, &actor, &id)).await?;
-    Ok(see_other(&format!("{OVERVIEW}?deleted=1")))
+    let deleted = state.db(move |conn| system_users::delete(conn, &actor, &id)).await?;
+    let i = I18n::current();
+    let title = access_title(&i, deleted.user.integration_title, deleted.system.display_names());
+    session::set_notice(&user.session, "overview.deleted", &title)?;
+    // To the message, which takes the focus (see `overview.html`).
+    Ok(see_other(&format!("{OVERVIEW}#notice")))
 }

@@ -2,10 +2,9 @@
 
 use actix_web::{HttpResponse, web};
 use askama::Template;
-use serde::Deserialize;
 
 use super::error_page::PageError;
-use super::{Layout, Visitor, access_title, join_or, ok};
+use super::{Layout, Visitor, access_title, join_or, ok, session};
 use crate::domain::requests::UserType;
 use crate::domain::{actor, change_requests, requests, system_users};
 use crate::i18n::I18n;
@@ -45,19 +44,11 @@ struct OverviewPage {
     client_accesses: Vec<AccessRow>,
     can_create: bool,
     managers: String,
-    deleted: bool,
+    /// What was just done (a deletion), said once.
+    notice: Option<String>,
 }
 
-#[derive(Deserialize)]
-pub struct OverviewQuery {
-    deleted: Option<String>,
-}
-
-pub async fn page(
-    state: web::Data<AppState>,
-    visitor: Visitor,
-    query: web::Query<OverviewQuery>,
-) -> Result<HttpResponse, PageError> {
+pub async fn page(state: web::Data<AppState>, visitor: Visitor) -> Result<HttpResponse, PageError> {
     let i = I18n::current();
     let (user, (pending, changes, accesses, managers)) = visitor
         .with(&state, |conn, actor| match &actor.party {
@@ -128,7 +119,7 @@ pub async fn page(
         client_accesses: for_clients,
         can_create,
         managers: join_or(&i, &managers),
-        deleted: query.deleted.is_some(),
+        notice: session::take_notice(&user.session).map(|(key, value)| i.t1(&key, value)),
     };
     ok(&page)
 }

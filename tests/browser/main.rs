@@ -285,6 +285,12 @@ impl Person<'_> {
         self.client.find(Locator::Css("h1")).await.unwrap().text().await.unwrap()
     }
 
+    /// The id of the element that has the focus ("" for none).
+    async fn focused_id(&self) -> String {
+        let id = self.client.execute("return document.activeElement.id", vec![]).await.unwrap();
+        id.as_str().unwrap_or_default().to_owned()
+    }
+
     async fn text(&self, css: &str) -> String {
         self.client.find(Locator::Css(css)).await.unwrap().text().await.unwrap()
     }
@@ -366,7 +372,8 @@ async fn every_flow(me: &Person<'_>) {
     me.press("Slett systemtilgang").await;
     me.shot("delete-confirmation").await;
     me.press("Ja, slett systemtilgangen").await;
-    assert!(me.client.source().await.unwrap().contains("Systemtilgangen er slettet."));
+    assert!(me.client.source().await.unwrap().contains("Systemtilgangen «SmartCloud Lønn» er slettet."));
+    assert_eq!(me.focused_id().await, "notice", "the focus is on the message");
 
     // A vendor request approved, and one rejected, each back to the vendor.
     let approve = vendor_request(
@@ -439,6 +446,7 @@ async fn every_flow(me: &Person<'_>) {
     me.shot("clients").await;
     me.press("Legg til LYSTIG ROLIG ELG AS").await;
     assert!(me.client.source().await.unwrap().contains("Klienten LYSTIG ROLIG ELG AS (310000043) er lagt til."));
+    assert_eq!(me.focused_id().await, "notice", "back on the message, not at the top of the page");
     me.shot("clients-one-added").await;
     me.toggle("Skjul klienter som er lagt til").await;
     me.press("Søk").await;

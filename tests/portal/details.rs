@@ -52,9 +52,14 @@ async fn deleting_asks_first_then_revokes_everywhere(app: TestApp) {
     assert_eq!(app.vendor_system_users(SMARTCLOUD).await.len(), 1);
 
     let deleted = browser.submit(&format!("{details}?confirm=delete"), &delete_action).await;
-    assert_eq!(deleted.location.as_deref(), Some("/accessmanagement/ui/systemuser/overview?deleted=1"));
+    assert_eq!(deleted.location.as_deref(), Some("/accessmanagement/ui/systemuser/overview#notice"));
     let overview = browser.get(deleted.location.as_deref().unwrap()).await;
-    assert!(overview.text().contains("Systemtilgangen er slettet."));
+    assert_eq!(
+        overview.texts("#notice[tabindex='-1'][role=status]")[0].trim(),
+        "Systemtilgangen «SmartCloud» er slettet. Systemet kan ikke lenger handle på vegne av virksomheten."
+    );
+    let again = browser.get("/accessmanagement/ui/systemuser/overview").await;
+    assert!(again.texts("#notice").is_empty(), "said once: a reload does not repeat it");
     assert!(overview.text().contains("Virksomheten har ingen systemtilganger ennå."));
     assert!(app.vendor_system_users(SMARTCLOUD).await.is_empty());
     assert_eq!(browser.get(&details).await.status, 404);
