@@ -111,6 +111,7 @@ async fn approving_an_agent_request_creates_an_agent_system_access(app: TestApp)
     let dress = app.logged_in(DRESS).await;
     let page = dress.get(&format!("/accessmanagement/ui/systemuser/agentrequest?id={id}")).await;
     assert_eq!(page.status, 200);
+    assert_eq!(page.texts("h1"), ["SmartCloud Klient ber om tilgang for klientene dine"]);
     assert_eq!(
         page.texts("dl.facts dd"),
         ["SmartCloud Klient", "SMARTCLOUD AS (310000035)", "TILBAKEHOLDEN USYMMETRISK TIGER AS (310000027)"]

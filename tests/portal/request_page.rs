@@ -35,6 +35,7 @@ async fn a_request_for_an_access_made_since_can_only_be_rejected(app: TestApp) {
     let access = made.location.unwrap().split('?').next().unwrap().to_owned();
 
     let page = konsert.get(&path).await;
+    assert_eq!(page.texts("h1"), ["SmartCloud ber om tilgang"], "the heading names the system");
     assert!(!page.has_form(APPROVE));
     assert!(page.has_form(REJECT));
     let status = page.texts("[role=status] p");
