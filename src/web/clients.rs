@@ -42,6 +42,8 @@ struct ClientsPage {
     query: String,
     hide_added: bool,
     page: i64,
+    /// How many pages the matching clients fill.
+    pages: i64,
     showing: String,
     previous: Option<String>,
     next: Option<String>,
@@ -214,6 +216,7 @@ fn show(
         hide_added: list.hide_added(),
         query: list.q,
         page: data.page,
+        pages: (data.matching + PAGE_SIZE - 1) / PAGE_SIZE,
         id,
     };
     html(status, &page)

@@ -225,6 +225,8 @@ async fn clients_are_searched_filtered_paged_and_added(app: TestApp) {
         .to_owned();
     let second = dress.get(&next).await;
     assert!(second.texts("#showing")[0].starts_with("Viser 26–"), "{:?}", second.texts("#showing"));
+    assert_eq!(first.texts(".pager span"), ["Side 1 av 2"]);
+    assert_eq!(second.texts(".pager span"), ["Side 2 av 2"]);
 
     // Search by name or by org number with spaces.
     let found = dress.get(&format!("{path}?q=lystig+rolig")).await;
