@@ -425,9 +425,9 @@ pub struct Pending {
 pub fn pending_for_party(conn: &mut DbConnection, org_no: &str) -> Result<Vec<Pending>, AppError> {
     Ok(change_requests::pending_for_party(conn, org_no)?
         .into_iter()
-        .map(|(change, (nb, nn, en), vendor_name, title)| Pending {
+        .map(|(change, system_names, vendor_name, title)| Pending {
             change,
-            system_names: [nb, nn, en],
+            system_names: system_names.into(),
             vendor_name,
             title,
         })

@@ -397,9 +397,9 @@ pub struct Pending {
 pub fn pending_for_party(conn: &mut DbConnection, org_no: &str) -> Result<Vec<Pending>, AppError> {
     Ok(requests::pending_for_party(conn, org_no)?
         .into_iter()
-        .map(|(request, (nb, nn, en), vendor_name, by, at)| Pending {
+        .map(|(request, system_names, vendor_name, by, at)| Pending {
             request,
-            system_names: [nb, nn, en],
+            system_names: system_names.into(),
             vendor_name,
             forwarded: by.zip(at),
         })

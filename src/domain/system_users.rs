@@ -77,7 +77,8 @@ pub fn confirmation(conn: &mut DbConnection, actor: &Actor, system_id: &str) -> 
     let org = &actor.party()?.org_no;
     let details = systems::visible_details(conn, system_id)?;
     Ok(Confirmation {
-        existing: made_by_hand(conn, org)?.remove(system_id),
+        existing: system_users::find_live_by_triple(conn, org, system_id, &super::external_ref(None, org))?
+            .map(|u| u.id),
         missing: delegation::missing_for(conn, &actor.pid, org, &details.rights, &[])?,
         managers: super::actor::access_manager_names(conn, org)?,
         assigners: super::actor::role_assigner_names(conn, org)?,
@@ -135,9 +136,8 @@ pub fn create_by_user(conn: &mut DbConnection, actor: &Actor, system_id: &str) -
     }
 }
 
-/// Revokes a system user of the actor's party, with the clients of an agent system user.
-/// Tokens and decisions follow at once because both read the live rows.
-/// Deletes the party's system user (and takes its clients off it); returns what it was.
+/// Revokes a system user of the actor's party, with the clients of an agent system user;
+/// returns what it was. Tokens and decisions follow at once because both read the live rows.
 pub fn delete(conn: &mut DbConnection, actor: &Actor, id: &str) -> Result<SystemUserDetails, AppError> {
     let party = actor.party()?.org_no.clone();
     let deleted = get_for_party(conn, &party, id)?;

@@ -255,7 +255,7 @@ fn lacking(i: &I18n, missing: &[Lacking]) -> String {
 /// Why the person cannot add the firm: packages they cannot give (and who can).
 fn own_firm_refusal(i: &I18n, own: &clients::OwnFirm) -> Option<String> {
     let first = own.missing.first()?;
-    let names: Vec<String> = own.missing.iter().map(|m| i.pick(m.titles.clone())).collect();
+    let names: Vec<String> = own.missing.iter().map(|m| i.pick(m.titles.each_ref()).clone()).collect();
     Some(i.t2("clients.own_firm_missing", join_and(i, &names), role_names(i, &first.granted_by)))
 }
 

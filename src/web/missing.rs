@@ -13,6 +13,6 @@ pub struct MissingRow {
 pub fn rows(i: &I18n, missing: &[MissingRight]) -> Vec<MissingRow> {
     missing
         .iter()
-        .map(|m| MissingRow { title: i.pick(m.titles.clone()), roles: role_names(i, &m.granted_by) })
+        .map(|m| MissingRow { title: i.pick(m.titles.each_ref()).clone(), roles: role_names(i, &m.granted_by) })
         .collect()
 }

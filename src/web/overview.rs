@@ -67,7 +67,7 @@ pub async fn page(state: web::Data<AppState>, visitor: Visitor) -> Result<HttpRe
     let (mut own, mut for_clients) = (Vec::new(), Vec::new());
     for u in accesses {
         let list = if u.user_type == UserType::Agent { &mut for_clients } else { &mut own };
-        let system_names = <[String; 3]>::from(u.system_names);
+        let system_names: [String; 3] = u.system_names.into();
         list.push(AccessRow {
             created: i.datetime(&u.created),
             id: u.id,
