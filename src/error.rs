@@ -65,10 +65,11 @@ pub enum AppError {
     NothingRequested,
     #[error("only a client administrator of the facilitator may add or remove clients")]
     NotClientAdministrator,
-    #[error("{0} is not a client of the facilitator")]
-    NotAClient(String),
-    #[error("the client {client} has not given the facilitator every access package of the system user: {}", .missing.iter().map(|l| l.urn.as_str()).collect::<Vec<_>>().join(", "))]
-    ClientNotEligible { client: String, missing: Vec<Lacking> },
+    /// The client's name (empty when unknown) and organisation number or party UUID.
+    #[error("{0} {1} is not a client of the facilitator")]
+    NotAClient(String, String),
+    #[error("the client {} ({}) has not given the facilitator every access package of the system user: {}", .missing.iter().map(|l| l.urn.as_str()).collect::<Vec<_>>().join(", "), .client.0, .client.1)]
+    ClientNotEligible { client: (String, String), missing: Vec<Lacking> },
     #[error("the party does not exist")]
     PartyNotFound,
     #[error("the system user is not one for clients (agent)")]
@@ -138,7 +139,7 @@ impl AppError {
             | PackageNotOnSystem(_)
             | PackageNotAssignable(_)
             | PackageNotDelegable(_)
-            | NotAClient(_)
+            | NotAClient(..)
             | ClientNotEligible { .. }
             | NoPackages
             | NothingRequested
@@ -186,7 +187,7 @@ impl AppError {
             PackageNotOnSystem(_) => "AUTH-00063",
             PackageNotAssignable(_) => "AUTH-00064",
             PackageNotDelegable(_) => "AUTH-00065",
-            NotAClient(_) => "AUTH-00079",
+            NotAClient(..) => "AUTH-00079",
             ClientNotEligible { .. } => "AUTH-00080",
             PartyNotFound | NotAnAgent => "STG-00404",
             SystemDeleted => "STG-00410",
@@ -241,7 +242,7 @@ impl AppError {
             | Invalid(_) => "error.bad_request",
             PackageNotAssignable(_) | PackageNotDelegable(_) => "error.package_not_assignable",
             NotClientAdministrator => "error.not_client_administrator",
-            NotAClient(_) => "error.not_a_client",
+            NotAClient(..) => "error.not_a_client",
             ClientNotEligible { .. } => "error.client_not_eligible",
             Internal(_) => "error.internal",
         }
@@ -302,8 +303,8 @@ pub(crate) fn every_kind() -> Vec<AppError> {
         AppError::NoPackages,
         AppError::NothingRequested,
         AppError::NotClientAdministrator,
-        AppError::NotAClient(String::new()),
-        AppError::ClientNotEligible { client: String::new(), missing: Vec::new() },
+        AppError::NotAClient(String::new(), String::new()),
+        AppError::ClientNotEligible { client: Default::default(), missing: Vec::new() },
         AppError::PartyNotFound,
         AppError::NotAnAgent,
         AppError::RedirectNotAllowed,

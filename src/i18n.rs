@@ -101,19 +101,75 @@ impl I18n {
         self.t1(key, a).replace("%{1}", &b.to_string())
     }
 
-    /// A date and time in the page's language, e.g. `26.11.2026 kl. 15:49` (UTC).
+    /// A moment as Norway's clock showed it, in the page's language:
+    /// `26. november 2026 kl. 15:49`, `26 November 2026 at 15:49`.
     pub fn datetime(&self, at: &chrono::NaiveDateTime) -> String {
         use chrono::Timelike;
-        self.t2("format.datetime", self.date(at), format!("{:02}:{:02}", at.hour(), at.minute()))
+        let local = oslo(at);
+        let at_word = if self.lang == "en" { "at" } else { "kl." };
+        format!("{} {at_word} {:02}:{:02}", self.day(&local), local.hour(), local.minute())
     }
 
-    /// The day alone, as Norwegian writes it in all three languages (27.11.2026).
+    /// The day of a moment on Norway's clock: `26. november 2026`, `26 November 2026`.
     pub fn date(&self, at: &chrono::NaiveDateTime) -> String {
-        use chrono::Datelike;
-        // Formatted by hand: chrono parses a strftime pattern on every call, and lists
-        // show many dates.
-        format!("{:02}.{:02}.{}", at.day(), at.month(), at.year())
+        self.day(&oslo(at))
     }
+
+    // Formatted by hand: chrono parses a strftime pattern on every call and knows no
+    // Norwegian month names, and lists show many dates.
+    fn day(&self, local: &chrono::NaiveDateTime) -> String {
+        use chrono::Datelike;
+        let month = local.month0() as usize;
+        match self.lang {
+            "en" => format!("{} {} {}", local.day(), MONTHS_EN[month], local.year()),
+            _ => format!("{}. {} {}", local.day(), MONTHS_NO[month], local.year()),
+        }
+    }
+}
+
+/// The months as bokmål and nynorsk write them (the same in both), and in English.
+const MONTHS_NO: [&str; 12] = [
+    "januar",
+    "februar",
+    "mars",
+    "april",
+    "mai",
+    "juni",
+    "juli",
+    "august",
+    "september",
+    "oktober",
+    "november",
+    "desember",
+];
+const MONTHS_EN: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// A UTC moment (as stored) on Norway's clock: UTC+1, and UTC+2 in summer time, which
+/// runs from 01:00 UTC on the last Sunday of March to 01:00 UTC on the last Sunday of
+/// October (the EU's rule, which Norway follows). One zone and one rule do not call for a
+/// time-zone database.
+fn oslo(utc: &chrono::NaiveDateTime) -> chrono::NaiveDateTime {
+    use chrono::{Datelike, NaiveDate, TimeDelta, Weekday};
+    let switch = |month: u32| {
+        let last = NaiveDate::from_ymd_opt(utc.year(), month, 31).unwrap_or_default();
+        let back = last.weekday().days_since(Weekday::Sun);
+        (last - TimeDelta::days(back.into())).and_hms_opt(1, 0, 0).unwrap_or_default()
+    };
+    let summer = *utc >= switch(3) && *utc < switch(10);
+    *utc + TimeDelta::hours(if summer { 2 } else { 1 })
 }
 
 #[cfg(test)]
@@ -207,10 +263,28 @@ mod tests {
         check(key, &langs);
     }
 
+    fn utc(y: i32, m: u32, d: u32, h: u32, min: u32) -> chrono::NaiveDateTime {
+        chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap().and_hms_opt(h, min, 0).unwrap()
+    }
+
     #[test]
-    fn placeholders_are_filled() {
-        let i = I18n::current();
-        let at = chrono::NaiveDate::from_ymd_opt(2026, 11, 26).unwrap().and_hms_opt(15, 49, 0).unwrap();
-        assert_eq!(i.datetime(&at), "26.11.2026 kl. 15:49");
+    fn moments_are_written_in_the_language_on_norways_clock() {
+        let at = utc(2026, 11, 26, 14, 49);
+        assert_eq!(I18n { lang: "nb" }.datetime(&at), "26. november 2026 kl. 15:49");
+        assert_eq!(I18n { lang: "nn" }.date(&at), "26. november 2026");
+        assert_eq!(I18n { lang: "en" }.datetime(&at), "26 November 2026 at 15:49");
+        // Late in the evening UTC is the next day in Norway.
+        assert_eq!(I18n { lang: "nb" }.date(&utc(2026, 12, 31, 23, 30)), "1. januar 2027");
+    }
+
+    #[test]
+    fn summer_time_starts_and_ends_on_the_last_sundays_of_march_and_october() {
+        let i = I18n { lang: "nb" };
+        // 2026: summer time from 29 March 01:00 UTC to 25 October 01:00 UTC.
+        assert_eq!(i.datetime(&utc(2026, 3, 29, 0, 59)), "29. mars 2026 kl. 01:59");
+        assert_eq!(i.datetime(&utc(2026, 3, 29, 1, 0)), "29. mars 2026 kl. 03:00");
+        assert_eq!(i.datetime(&utc(2026, 10, 25, 0, 59)), "25. oktober 2026 kl. 02:59");
+        assert_eq!(i.datetime(&utc(2026, 10, 25, 1, 0)), "25. oktober 2026 kl. 02:00");
+        assert_eq!(i.datetime(&utc(2026, 7, 1, 12, 0)), "1. juli 2026 kl. 14:00");
     }
 }

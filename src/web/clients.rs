@@ -7,7 +7,7 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::error_page::PageError;
-use super::{CurrentUser, Layout, Visitor, html, join_and, join_or, role_names, see_other, session};
+use super::{CurrentUser, Layout, Visitor, html, join_and, join_or, named, role_names, see_other, session};
 use crate::db::DbConnection;
 use crate::db::packages::AccessPackage;
 use crate::db::parties::Organisation;
@@ -262,8 +262,10 @@ fn own_firm_refusal(i: &I18n, own: &clients::OwnFirm) -> Option<String> {
 /// A refusal as a sentence that names the client and what is missing.
 fn explain(i: &I18n, error: AppError) -> String {
     match error {
-        AppError::ClientNotEligible { client, missing } => i.t2("clients.not_eligible", &client, lacking(i, &missing)),
-        AppError::NotAClient(client) => i.t1("clients.not_a_client", &client),
+        AppError::ClientNotEligible { client: (name, org_no), missing } => {
+            i.t2("clients.not_eligible", named(&name, &org_no), lacking(i, &missing))
+        }
+        AppError::NotAClient(name, org_no) => i.t1("clients.not_a_client", named(&name, &org_no)),
         AppError::PackageNotAssignable(_) => i.t("clients.own_firm_refused"),
         other => i.t(other.text_key()),
     }
@@ -338,7 +340,7 @@ async fn change(
     }
     let (actor, su, who) = (user.actor.clone(), id.clone(), client.clone());
     let filter = clients::filter(&list.q, list.hide_added());
-    let named = |o: Organisation| format!("{} ({})", o.name, o.org_no);
+    let named = |o: Organisation| named(&o.name, &o.org_no);
     let outcome = state
         .db(move |conn| {
             let worker = Worker::of(&actor);
@@ -370,7 +372,7 @@ async fn change(
         Err(
             e @ (AppError::NotClientAdministrator
             | AppError::NotAccessManager
-            | AppError::NotAClient(_)
+            | AppError::NotAClient(..)
             | AppError::ClientNotEligible { .. }
             | AppError::PackageNotAssignable(_)
             | AppError::MissingRights(_)),

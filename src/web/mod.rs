@@ -157,6 +157,24 @@ pub fn role_names(i: &I18n, roles: &[crate::domain::roles::Role]) -> String {
     join_or(i, &names)
 }
 
+/// An organisation number as people write it, in groups of three: `310 000 019`.
+/// Anything else (a party UUID, a number of another length) is shown as it is.
+pub fn org_number(org_no: &str) -> String {
+    if org_no.len() != 9 || !org_no.bytes().all(|b| b.is_ascii_digit()) {
+        return org_no.to_owned();
+    }
+    format!("{} {} {}", &org_no[..3], &org_no[3..6], &org_no[6..])
+}
+
+/// An organisation by name and number, `NAME (310 000 019)`; the number alone when the
+/// name is unknown.
+pub fn named(name: &str, org_no: &str) -> String {
+    match name {
+        "" => org_number(org_no),
+        _ => format!("{name} ({})", org_number(org_no)),
+    }
+}
+
 /// Joins names as "a, b eller c" in the page's language.
 pub fn join_or(i: &I18n, names: &[String]) -> String {
     join_with(names, &i.t("common.or"))

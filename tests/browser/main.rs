@@ -353,10 +353,10 @@ async fn every_flow(me: &Person<'_>) {
     me.test_login("STADIG KONSERT").await;
     assert_eq!(me.heading().await, "Systemtilganger for TILBAKEHOLDEN USYMMETRISK TIGER AS");
     // He holds roles in two organisations and acts for the first; he switches to the other.
-    assert!(me.text("header").await.contains("TILBAKEHOLDEN USYMMETRISK TIGER AS (310000027)"));
+    assert!(me.text("header").await.contains("TILBAKEHOLDEN USYMMETRISK TIGER AS (310 000 027)"));
     me.choose("#party-switch", "TILFELDIG").await;
     me.press("Bytt").await;
-    assert!(me.text("header").await.contains("TILFELDIG SUBTIL APE (310000019)"));
+    assert!(me.text("header").await.contains("TILFELDIG SUBTIL APE (310 000 019)"));
     me.shot("overview-empty").await;
 
     // Create a system access by searching and choosing; then delete it.
@@ -445,14 +445,14 @@ async fn every_flow(me: &Person<'_>) {
     me.press("Administrer klienter").await;
     me.shot("clients").await;
     me.press("Legg til LYSTIG ROLIG ELG AS").await;
-    assert!(me.client.source().await.unwrap().contains("Klienten LYSTIG ROLIG ELG AS (310000043) er lagt til."));
+    assert!(me.client.source().await.unwrap().contains("Klienten LYSTIG ROLIG ELG AS (310 000 043) er lagt til."));
     assert_eq!(me.focused_id().await, "notice", "back on the message, not at the top of the page");
     me.shot("clients-one-added").await;
     me.toggle("Skjul klienter som er lagt til").await;
     me.press("Søk").await;
     assert!(!me.text("#candidates").await.contains("LYSTIG ROLIG ELG AS"));
     me.press("Fjern LYSTIG ROLIG ELG AS").await;
-    assert!(me.client.source().await.unwrap().contains("Klienten LYSTIG ROLIG ELG AS (310000043) er fjernet."));
+    assert!(me.client.source().await.unwrap().contains("Klienten LYSTIG ROLIG ELG AS (310 000 043) er fjernet."));
 
     // Another language, and back.
     me.press("English").await;
@@ -480,7 +480,7 @@ async fn every_flow(me: &Person<'_>) {
     me.press("Se systemtilgangen").await;
     me.press("Administrer klienter").await;
     me.press("Legg til din virksomhet").await;
-    assert!(me.text("[role=status]").await.contains("TILBAKEHOLDEN USYMMETRISK TIGER AS (310000027) er lagt til."));
+    assert!(me.text("[role=status]").await.contains("TILBAKEHOLDEN USYMMETRISK TIGER AS (310 000 027) er lagt til."));
     me.shot("clients-own-firm").await;
     me.press("Fjern din virksomhet").await;
     assert!(me.text("[role=status]").await.contains("er fjernet. Klientene er ikke endret."));

@@ -488,3 +488,28 @@ pub fn outside_key_pair() -> (Vec<u8>, Value) {
         "x": URL_SAFE_NO_PAD.encode(&point[1..33]), "y": URL_SAFE_NO_PAD.encode(&point[33..65])});
     (pkcs8, jwk)
 }
+
+/// Today's date as a Norwegian page writes it ("27. november 2026"), for either offset of
+/// Norway's clock from UTC (winter and summer time).
+pub fn today_in_norway() -> Vec<String> {
+    const MONTHS: [&str; 12] = [
+        "januar",
+        "februar",
+        "mars",
+        "april",
+        "mai",
+        "juni",
+        "juli",
+        "august",
+        "september",
+        "oktober",
+        "november",
+        "desember",
+    ];
+    use chrono::Datelike;
+    [1, 2]
+        .map(|hours| chrono::Utc::now() + chrono::Duration::hours(hours))
+        .iter()
+        .map(|d| format!("{}. {} {}", d.day(), MONTHS[d.month0() as usize], d.year()))
+        .collect()
+}

@@ -114,7 +114,7 @@ async fn approving_an_agent_request_creates_an_agent_system_access(app: TestApp)
     assert_eq!(page.texts("h1"), ["SmartCloud Klient ber om tilgang for klientene dine"]);
     assert_eq!(
         page.texts("dl.facts dd"),
-        ["SmartCloud Klient", "SMARTCLOUD AS (310000035)", "TILBAKEHOLDEN USYMMETRISK TIGER AS (310000027)"]
+        ["SmartCloud Klient", "SMARTCLOUD AS (310 000 035)", "TILBAKEHOLDEN USYMMETRISK TIGER AS (310 000 027)"]
     );
     assert_eq!(page.texts(".rights__title"), ["Regnskapsfører med signeringsrettighet"]);
     assert!(page.text().contains("legger en klientadministrator til klientene"));
@@ -239,7 +239,9 @@ async fn clients_are_searched_filtered_paged_and_added(app: TestApp) {
     assert_eq!(added.status, 303);
     let back = dress.get(added.location.as_deref().unwrap()).await;
     assert!(
-        back.texts("[role=status]").iter().any(|t| t.contains("Klienten LYSTIG ROLIG ELG AS (310000043) er lagt til."))
+        back.texts("[role=status]")
+            .iter()
+            .any(|t| t.contains("Klienten LYSTIG ROLIG ELG AS (310 000 043) er lagt til."))
     );
     assert_eq!(back.texts("#attached strong"), ["LYSTIG ROLIG ELG AS"]);
     assert_eq!(back.texts("#candidates .tag"), ["Lagt til"]);
@@ -274,9 +276,9 @@ async fn ineligible_clients_are_named_with_what_they_lack(app: TestApp) {
     for (client, message) in [
         (
             "310000124",
-            "NØYE KLOK UGLE AS (310000124) kan ikke legges til: klienten har ikke gitt virksomheten tilgangspakken Regnskapsfører med signeringsrettighet, som følger med klientforholdet regnskapsfører.",
+            "NØYE KLOK UGLE AS (310 000 124) kan ikke legges til: klienten har ikke gitt virksomheten tilgangspakken Regnskapsfører med signeringsrettighet, som følger med klientforholdet regnskapsfører.",
         ),
-        ("310000132", "FJERN UKJENT HVAL AS (310000132) er ikke klient av virksomheten"),
+        ("310000132", "FJERN UKJENT HVAL AS (310 000 132) er ikke klient av virksomheten"),
     ] {
         let refused = dress.post(&format!("{path}/add"), &[("csrf", &csrf), ("client", client)]).await;
         assert_eq!(refused.status, 400);
@@ -478,7 +480,7 @@ async fn the_firm_adds_itself_when_it_gives_every_package(app: TestApp) {
     let back = manager.get(added.location.as_deref().unwrap()).await;
     assert_eq!(
         back.texts(".alert--success"),
-        ["TILBAKEHOLDEN USYMMETRISK TIGER AS (310000027) er lagt til. Systemet kan nå handle for virksomheten selv."]
+        ["TILBAKEHOLDEN USYMMETRISK TIGER AS (310 000 027) er lagt til. Systemet kan nå handle for virksomheten selv."]
     );
     assert_eq!(back.texts("#own-firm .tag"), ["Lagt til"]);
     assert_eq!(back.texts("#attached strong"), ["TILBAKEHOLDEN USYMMETRISK TIGER AS"]);
@@ -502,7 +504,7 @@ async fn the_firm_adds_itself_when_it_gives_every_package(app: TestApp) {
     let back = manager.get(removed.location.as_deref().unwrap()).await;
     assert_eq!(
         back.texts(".alert--success"),
-        ["TILBAKEHOLDEN USYMMETRISK TIGER AS (310000027) er fjernet. Klientene er ikke endret."]
+        ["TILBAKEHOLDEN USYMMETRISK TIGER AS (310 000 027) er fjernet. Klientene er ikke endret."]
     );
     assert!(back.texts("#attached strong").is_empty());
 

@@ -10,13 +10,14 @@ on_both_backends!(
 );
 
 /// A request that waited past its time (180 days here) is still listed, tagged, so
-/// nobody opens it expecting to approve it.
+/// nobody opens it expecting to approve it; its date is written as Norwegians write it.
 async fn an_expired_request_is_tagged_in_the_overview(app: TestApp) {
     use diesel::{ExpressionMethods, QueryDsl, RunQueryDsl};
     use systemtilgang::db::schema::system_user_requests as requests;
     let old = app.create_request(SMARTCLOUD, &[KRAV], None).await;
     app.create_request(SMARTCLOUD_LONN, &[A_MELDING], None).await;
-    let long_ago = systemtilgang::db::now() - chrono::Duration::days(181);
+    // Long enough ago, in winter: 15:49 on Norway's clock.
+    let long_ago = chrono::NaiveDate::from_ymd_opt(2026, 1, 15).unwrap().and_hms_opt(14, 49, 0).unwrap();
     diesel::update(requests::table.find(old["id"].as_str().unwrap()))
         .set(requests::created.eq(long_ago))
         .execute(&mut app.db())
@@ -27,6 +28,7 @@ async fn an_expired_request_is_tagged_in_the_overview(app: TestApp) {
     let tagged: Vec<&String> = rows.iter().filter(|r| r.contains("Utløpt")).collect();
     assert_eq!(tagged.len(), 1, "{rows:?}");
     assert!(!tagged[0].contains("Lønn"), "the old one, SmartCloud: {tagged:?}");
+    assert!(tagged[0].contains("15. januar 2026 kl. 15:49"), "dated as Norwegians write it: {tagged:?}");
 }
 
 async fn overview_shows_empty_state_pending_requests_and_accesses(app: TestApp) {
