@@ -421,19 +421,20 @@ fn checked(
 }
 
 /// Someone who can act for the party but may not handle the request forwards it to its
-/// access managers. Forwarding twice changes nothing.
-pub fn escalate(conn: &mut DbConnection, pid: &str, id: &str, expiry: Expiry) -> Result<(), AppError> {
+/// access managers, whose names it returns. Forwarding twice changes nothing.
+pub fn escalate(conn: &mut DbConnection, pid: &str, id: &str, expiry: Expiry) -> Result<Vec<String>, AppError> {
     let (details, handling) = checked(conn, pid, id, expiry, Act::Forward)?;
     if handling.forwarded_by.is_some() {
-        return Ok(());
+        return Ok(handling.access_managers);
     }
     let party = details.request.party_org_no;
     db::transaction(conn, |conn| {
         if requests::escalate(conn, id, pid, db::now())? {
             audit::record(conn, AuditActor::Person(pid), &party, Action::RequestEscalate, id, "")?;
         }
-        Ok(())
-    })
+        Ok::<_, AppError>(())
+    })?;
+    Ok(handling.access_managers)
 }
 
 /// Approves the request as `pid`: all-or-nothing check of rights and packages, then status change and the

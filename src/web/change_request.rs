@@ -5,9 +5,9 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 
 use super::error_page::PageError;
-use super::handling::{DecisionForm, IdQuery, closed_reason, http_status, shown_on_page};
+use super::handling::{DecisionForm, IdQuery, closed_reason, http_status, refused, shown_on_page};
 use super::missing::{self, MissingRow};
-use super::{CurrentUser, Layout, Visitor, html, join_or, see_other};
+use super::{CurrentUser, Layout, Visitor, html, join_or, see_other, session};
 use crate::db::packages::AccessPackage;
 use crate::db::resources::Resource;
 use crate::domain::change_requests::{self, ChangeContext, ChangeDetails};
@@ -38,6 +38,8 @@ struct ChangePage {
     /// Where the Approve and Reject forms post (`…/{decision_path}/approve`).
     decision_path: &'static str,
     show_details: bool,
+    /// Never: agent system users take no change requests (the decision forms ask).
+    is_agent: bool,
 }
 
 pub async fn page(
@@ -49,25 +51,15 @@ pub async fn page(
     let expiry = state.request_expiry;
     let (user, ctx) =
         visitor.with(&state, move |conn, actor| change_requests::open_for(conn, actor, &id, expiry)).await?;
-    show(&user, ctx, None)
+    show(&user, ctx)
 }
 
-/// Renders the change request again after a refused decision.
-async fn render(
-    state: &AppState,
-    user: &mut CurrentUser,
-    id: String,
-    error: Option<AppError>,
-) -> Result<HttpResponse, PageError> {
-    let expiry = state.request_expiry;
-    let ctx = user.with(state, move |conn, actor| change_requests::open_for(conn, actor, &id, expiry)).await?;
-    show(user, ctx, error)
-}
-
-fn show(user: &CurrentUser, ctx: ChangeContext, error: Option<AppError>) -> Result<HttpResponse, PageError> {
+fn show(user: &CurrentUser, ctx: ChangeContext) -> Result<HttpResponse, PageError> {
     let i = I18n::current();
     let handling = &ctx.handling;
-    let status = http_status(handling, error.as_ref());
+    let status = http_status(handling);
+    // Why the last decision posted here was refused, said once.
+    let error = session::take_alert(&user.session, &ctx.change.request.id).map(|key| i.t(&key));
     let ChangeDetails { request, add_rights, remove_rights, add_packages, remove_packages, .. } = ctx.change;
     let page = ChangePage {
         i,
@@ -82,13 +74,14 @@ fn show(user: &CurrentUser, ctx: ChangeContext, error: Option<AppError>) -> Resu
         remove_rights,
         add_packages,
         remove_packages,
-        error: error.map(|e| i.t(e.text_key())),
+        error,
         missing: missing::rows(&i, &handling.missing),
         assigners: join_or(&i, &handling.role_assigners),
         can_approve: handling.may_approve(),
         can_reject: handling.may_reject(),
         decision_path: "changerequest",
         show_details: handling.represents(),
+        is_agent: false,
     };
     html(status, &page)
 }
@@ -111,7 +104,7 @@ pub async fn reject(
 
 async fn decide(
     state: web::Data<AppState>,
-    mut user: CurrentUser,
+    user: CurrentUser,
     form: DecisionForm,
     approve: bool,
 ) -> Result<HttpResponse, PageError> {
@@ -131,7 +124,10 @@ async fn decide(
             Some(url) => url,
             None => format!("/accessmanagement/ui/systemuser/{}", done.request.system_user_id),
         })),
-        Err(e) if shown_on_page(&e) => render(&state, &mut user, form.id, Some(e)).await,
+        Err(e) if shown_on_page(&e) => {
+            let page = format!("/accessmanagement/ui/systemuser/changerequest?id={}", form.id);
+            refused(&user.session, &e, &form.id, &page)
+        }
         Err(e) => Err(e.into()),
     }
 }

@@ -1,8 +1,13 @@
 //! What the request pages share: the sentences that say why a request cannot be handled
 //! now, from the domain's [`Handling`], and which refusals a page explains itself.
 
+use actix_session::Session;
+use actix_web::HttpResponse;
 use actix_web::http::StatusCode;
 use serde::Deserialize;
+
+use super::error_page::PageError;
+use super::{see_other, session};
 
 use crate::domain::handling::{Closed, Handling};
 use crate::error::AppError;
@@ -19,6 +24,24 @@ pub struct IdQuery {
 pub struct DecisionForm {
     pub id: String,
     pub csrf: String,
+    /// Posted from the page of a request for clients (`agentrequest`), to return to.
+    #[serde(default)]
+    pub agent: bool,
+}
+
+impl DecisionForm {
+    /// The page the form was posted from, to send the browser back to.
+    pub fn page(&self) -> String {
+        let page = if self.agent { "agentrequest" } else { "request" };
+        format!("/accessmanagement/ui/systemuser/{page}?id={}", self.id)
+    }
+}
+
+/// A refusal the page explains (see [`shown_on_page`]) is remembered for it and the
+/// browser sent back there (post/redirect/get): reloading never posts the action again.
+pub fn refused(session: &Session, error: &AppError, id: &str, page: &str) -> Result<HttpResponse, PageError> {
+    session::set_alert(session, error.text_key(), id)?;
+    Ok(see_other(&format!("{page}#notice")))
 }
 
 /// Why the page offers no Approve or Reject, if it does not.
@@ -33,13 +56,9 @@ pub fn closed_reason(i: &I18n, handling: &Handling, party_name: &str) -> Option<
     }
 }
 
-/// The page's status: a refusal's own, 403 for someone who cannot act for the party.
-pub fn http_status(handling: &Handling, error: Option<&AppError>) -> StatusCode {
-    match (error, handling.represents()) {
-        (Some(e), _) => e.status(),
-        (None, false) => StatusCode::FORBIDDEN,
-        (None, true) => StatusCode::OK,
-    }
+/// The page's status: 403 for someone who cannot act for the party.
+pub fn http_status(handling: &Handling) -> StatusCode {
+    if handling.represents() { StatusCode::OK } else { StatusCode::FORBIDDEN }
 }
 
 /// Refusals of Approve or Reject that the request page explains itself, with the

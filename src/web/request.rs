@@ -5,9 +5,9 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 
 use super::error_page::PageError;
-use super::handling::{DecisionForm, IdQuery, closed_reason, http_status, shown_on_page};
+use super::handling::{DecisionForm, IdQuery, closed_reason, http_status, refused, shown_on_page};
 use super::missing::{self, MissingRow};
-use super::{CurrentUser, Layout, Visitor, html, join_and, join_or, see_other};
+use super::{CurrentUser, Layout, Visitor, html, join_and, join_or, see_other, session};
 use crate::db::packages::AccessPackage;
 use crate::db::resources::Resource;
 use crate::domain::requests::{self, RequestContext, RequestDetails, UserType};
@@ -67,36 +67,19 @@ pub async fn page(
     let id = query.into_inner().id.ok_or(AppError::RequestNotFound)?;
     let expiry = state.request_expiry;
     let (user, ctx) = visitor.with(&state, move |conn, actor| requests::open_for(conn, actor, &id, expiry)).await?;
-    show(&user, &ctx, None, false)
+    show(&user, &ctx)
 }
 
-/// Renders the request again after a form, switching to its party when the user can
-/// represent it. `error` explains a refused attempt; `forwarded`: it was just forwarded.
-async fn render(
-    state: &AppState,
-    user: &mut CurrentUser,
-    id: String,
-    error: Option<AppError>,
-    forwarded: bool,
-) -> Result<HttpResponse, PageError> {
-    let expiry = state.request_expiry;
-    let ctx = user.with(state, move |conn, actor| requests::open_for(conn, actor, &id, expiry)).await?;
-    show(user, &ctx, error, forwarded)
-}
-
-fn show(
-    user: &CurrentUser,
-    ctx: &RequestContext,
-    error: Option<AppError>,
-    forwarded: bool,
-) -> Result<HttpResponse, PageError> {
+fn show(user: &CurrentUser, ctx: &RequestContext) -> Result<HttpResponse, PageError> {
     let i = I18n::current();
     let (details, handling) = (&ctx.details, &ctx.handling);
     let system_name = i.pick(ctx.system.system.display_names()).to_owned();
+    // What the last form on this page did or why it was refused, said once.
+    let error = session::take_alert(&user.session, &details.request.id).map(|key| i.t(&key));
+    let notice = session::take_notice(&user.session);
     // After forwarding: to whom it went, and back to the vendor's system if it gave a way.
-    let notice = forwarded.then(|| i.t1("request.escalated", join_and(&i, &handling.access_managers)));
-    let back = match &details.request.redirect_url {
-        Some(url) if forwarded => Some((url.clone(), i.t1("request.back_to", &system_name))),
+    let back = match (&details.request.redirect_url, &notice) {
+        (Some(url), Some((key, _))) if key == FORWARDED => Some((url.clone(), i.t1("request.back_to", &system_name))),
         _ => None,
     };
     let page = RequestPage {
@@ -112,7 +95,7 @@ fn show(
         packages: details.packages.clone(),
         is_agent: details.user_type() == UserType::Agent,
         state_message: closed_reason(&i, handling, &ctx.party.name),
-        error: error.as_ref().map(|e| i.t(e.text_key())),
+        error,
         missing: missing::rows(&i, &handling.missing),
         assigners: join_or(&i, &handling.role_assigners),
         managers: (handling.is_open() && !handling.access_manager).then(|| join_or(&i, &handling.access_managers)),
@@ -122,11 +105,11 @@ fn show(
         show_details: handling.represents(),
         can_escalate: handling.may_forward(),
         escalated_by: handling.forwarded_by.as_ref().map(|(name, at)| i.t2("request.escalated_by", name, i.date(at))),
-        notice,
+        notice: notice.map(|(key, value)| i.t1(&key, value)),
         back,
         covered_href: handling.covered_by.as_ref().map(|id| format!("/accessmanagement/ui/systemuser/{id}")),
     };
-    html(http_status(handling, error.as_ref()), &page)
+    html(http_status(handling), &page)
 }
 
 pub async fn approve(
@@ -147,7 +130,7 @@ pub async fn reject(
 
 async fn decide(
     state: web::Data<AppState>,
-    mut user: CurrentUser,
+    user: CurrentUser,
     form: DecisionForm,
     approve: bool,
 ) -> Result<HttpResponse, PageError> {
@@ -161,22 +144,28 @@ async fn decide(
     match outcome {
         Ok(details) => Ok(after_decision(&details)),
         // Refusals are shown on the request page itself, with the request's current state.
-        Err(e) if shown_on_page(&e) => render(&state, &mut user, form.id, Some(e), false).await,
+        Err(e) if shown_on_page(&e) => refused(&user.session, &e, &form.id, &form.page()),
         Err(e) => Err(e.into()),
     }
 }
 
+/// The notice after forwarding; its value names the access managers.
+const FORWARDED: &str = "request.escalated";
+
 /// "Send videre til tilgangsstyrer": forwards the request to the party's access managers.
 pub async fn escalate(
     state: web::Data<AppState>,
-    mut user: CurrentUser,
+    user: CurrentUser,
     form: web::Form<DecisionForm>,
 ) -> Result<HttpResponse, PageError> {
     user.verify_csrf(&form.csrf)?;
     let (pid, id, expiry) = (user.actor.pid.clone(), form.id.clone(), state.request_expiry);
     match state.db(move |conn| requests::escalate(conn, &pid, &id, expiry)).await {
-        Ok(()) => render(&state, &mut user, form.into_inner().id, None, true).await,
-        Err(e) if shown_on_page(&e) => render(&state, &mut user, form.into_inner().id, Some(e), false).await,
+        Ok(managers) => {
+            session::set_notice(&user.session, FORWARDED, &join_and(&I18n::current(), &managers))?;
+            Ok(see_other(&format!("{}#notice", form.page())))
+        }
+        Err(e) if shown_on_page(&e) => refused(&user.session, &e, &form.id, &form.page()),
         Err(e) => Err(e.into()),
     }
 }

@@ -16,6 +16,7 @@ const CSRF: &str = "csrf";
 const PENDING_LOGIN: &str = "oidc_pending";
 const ID_TOKEN: &str = "id_token";
 const NOTICE: &str = "notice";
+const ALERT: &str = "alert";
 
 fn get(session: &Session, key: &str) -> Option<String> {
     session.get::<String>(key).ok().flatten()
@@ -104,4 +105,16 @@ pub fn set_notice(session: &Session, key: &str, value: &str) -> Result<(), AppEr
 /// What was just done, once.
 pub fn take_notice(session: &Session) -> Option<(String, String)> {
     session.remove_as::<(String, String)>(NOTICE).and_then(Result::ok)
+}
+
+/// Remembers why an action on `about` (a request's id) was refused, for the page the
+/// refusal redirects to, so that reloading that page never posts the action again.
+pub fn set_alert(session: &Session, key: &str, about: &str) -> Result<(), AppError> {
+    set(session, ALERT, &(key, about))
+}
+
+/// The text key of the refusal to say on the page about `about`, once.
+pub fn take_alert(session: &Session, about: &str) -> Option<String> {
+    let (key, on) = session.remove_as::<(String, String)>(ALERT)?.ok()?;
+    (on == about).then_some(key)
 }

@@ -383,6 +383,24 @@ impl Browser {
         Page::from(self.client.post(self.url(path)).form(form).send().await.unwrap()).await
     }
 
+    /// Follows a 303 as a browser would, to the page it names (fragment dropped).
+    pub async fn follow(&self, redirect: &Page) -> Page {
+        assert_eq!(redirect.status, 303, "{}", redirect.body);
+        let location = redirect.location.as_deref().unwrap();
+        self.get(location.split('#').next().unwrap()).await
+    }
+
+    /// Posts a form that the page refuses, as a forged or stale form would be: the answer
+    /// sends the browser back to `page` at its message (so a reload never posts it again);
+    /// returns the page it comes back to.
+    pub async fn refused(&self, action: &str, form: &[(&str, &str)], page: &str) -> Page {
+        let answer = self.post(action, form).await;
+        // The vendor's link may carry Altinn's DONTCHOOSEREPORTEE; the way back needs it no more.
+        let page = page.replace("&DONTCHOOSEREPORTEE=true", "");
+        assert_eq!(answer.location.as_deref(), Some(format!("{page}#notice").as_str()), "{}", answer.body);
+        self.follow(&answer).await
+    }
+
     pub async fn login(&self, pid: &str) -> Page {
         let login = self.get("/login").await;
         let csrf = login.csrf();
