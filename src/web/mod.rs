@@ -157,13 +157,14 @@ pub fn role_names(i: &I18n, roles: &[crate::domain::roles::Role]) -> String {
     join_or(i, &names)
 }
 
-/// An organisation number as people write it, in groups of three: `310 000 019`.
-/// Anything else (a party UUID, a number of another length) is shown as it is.
+/// An organisation number as people write it, in groups of three: `310 000 019`, with
+/// no-break spaces so that a line never splits it. Anything else (a party UUID, a number
+/// of another length) is shown as it is.
 pub fn org_number(org_no: &str) -> String {
     if org_no.len() != 9 || !org_no.bytes().all(|b| b.is_ascii_digit()) {
         return org_no.to_owned();
     }
-    format!("{} {} {}", &org_no[..3], &org_no[3..6], &org_no[6..])
+    format!("{}\u{a0}{}\u{a0}{}", &org_no[..3], &org_no[3..6], &org_no[6..])
 }
 
 /// An organisation by name and number, `NAME (310 000 019)`; the number alone when the

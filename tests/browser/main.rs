@@ -122,6 +122,12 @@ async fn audit(client: &Client, axe: &str, what: &str) {
         .await
         .unwrap();
     assert_eq!(overflow, json!(0), "{what} scrolls sideways at 320 px");
+    // The header keeps to one line there, leaving the screen to the page.
+    let header = client
+        .execute("return document.querySelector('.site-header').getBoundingClientRect().height", vec![])
+        .await
+        .unwrap();
+    assert!(header.as_f64().unwrap() <= 64.0, "the header of {what} takes {header} px of a 320 px phone");
     client.set_window_size(1280, 900).await.unwrap();
 }
 
@@ -229,6 +235,28 @@ impl Person<'_> {
         self.arrived(&format!("the page after {text}")).await;
     }
 
+    /// Opens the header's menu (party, language, logging out) and audits it open.
+    async fn open_menu(&self) {
+        match self.input {
+            Input::Keyboard => {
+                let menu = self.tab_to("the menu", "summary.menu__button", |_| true).await;
+                menu.send_keys(&Key::Enter.to_string()).await.unwrap();
+            }
+            Input::Mouse => {
+                self.client.find(Locator::Css("summary.menu__button")).await.unwrap().click().await.unwrap()
+            }
+        }
+        let open = self.client.execute("return document.querySelector('details.menu').open", vec![]).await.unwrap();
+        assert_eq!(open, json!(true), "the menu opens");
+        self.arrived("the open menu").await;
+    }
+
+    /// Logs out from the header's menu.
+    async fn log_out(&self) {
+        self.open_menu().await;
+        self.press("Logg ut").await;
+    }
+
     /// Types into the field matching `css`.
     async fn fill(&self, css: &str, text: &str) {
         let field = match self.input {
@@ -291,8 +319,9 @@ impl Person<'_> {
         id.as_str().unwrap_or_default().to_owned()
     }
 
+    /// The text of the element matching `css`, no-break spaces read as spaces.
     async fn text(&self, css: &str) -> String {
-        self.client.find(Locator::Css(css)).await.unwrap().text().await.unwrap()
+        self.client.find(Locator::Css(css)).await.unwrap().text().await.unwrap().replace('\u{a0}', " ")
     }
 
     async fn url(&self) -> String {
@@ -353,10 +382,14 @@ async fn every_flow(me: &Person<'_>) {
     me.test_login("STADIG KONSERT").await;
     assert_eq!(me.heading().await, "Systemtilganger for TILBAKEHOLDEN USYMMETRISK TIGER AS");
     // He holds roles in two organisations and acts for the first; he switches to the other.
-    assert!(me.text("header").await.contains("TILBAKEHOLDEN USYMMETRISK TIGER AS (310 000 027)"));
+    assert!(me.text("header").await.contains("TILBAKEHOLDEN USYMMETRISK TIGER AS"), "named in the menu button");
+    me.open_menu().await;
+    assert!(me.text(".menu__panel").await.contains("TILBAKEHOLDEN USYMMETRISK TIGER AS (310 000 027)"));
+    me.shot("menu").await;
     me.choose("#party-switch", "TILFELDIG").await;
     me.press("Bytt").await;
-    assert!(me.text("header").await.contains("TILFELDIG SUBTIL APE (310 000 019)"));
+    me.open_menu().await;
+    assert!(me.text(".menu__panel").await.contains("TILFELDIG SUBTIL APE (310 000 019)"));
     me.shot("overview-empty").await;
 
     // Create a system access by searching and choosing; then delete it.
@@ -400,7 +433,7 @@ async fn every_flow(me: &Person<'_>) {
     both["externalRef"] = json!("lonn-hovedkontor");
     let lonn = vendor_request(base, vendor, both).await;
     me.goto("/accessmanagement/ui/systemuser/overview").await;
-    me.press("Logg ut").await;
+    me.log_out().await;
     me.test_login("FORSIKTIG LØVE").await;
     me.goto(lonn["confirmUrl"].as_str().unwrap()).await;
     assert!(me.client.source().await.unwrap().contains("Du mangler rettigheter"));
@@ -412,7 +445,7 @@ async fn every_flow(me: &Person<'_>) {
     let mut body = standard_request("310000035_smartcloud", &["ske-krav-og-betalinger"], None);
     body["externalRef"] = json!("second");
     let forward = vendor_request(base, vendor, body).await;
-    me.press("Logg ut").await;
+    me.log_out().await;
     me.test_login("ROLIG PINGVIN").await;
     me.goto(forward["confirmUrl"].as_str().unwrap()).await;
     me.shot("request-no-access-manager").await;
@@ -436,7 +469,7 @@ async fn every_flow(me: &Person<'_>) {
         }),
     )
     .await;
-    me.press("Logg ut").await;
+    me.log_out().await;
     me.test_login("DRESS MINST").await;
     me.goto(agent["confirmUrl"].as_str().unwrap()).await;
     me.shot("agent-request").await;
@@ -445,23 +478,25 @@ async fn every_flow(me: &Person<'_>) {
     me.press("Administrer klienter").await;
     me.shot("clients").await;
     me.press("Legg til LYSTIG ROLIG ELG AS").await;
-    assert!(me.client.source().await.unwrap().contains("Klienten LYSTIG ROLIG ELG AS (310 000 043) er lagt til."));
+    assert!(me.text("[role=status]").await.contains("Klienten LYSTIG ROLIG ELG AS (310 000 043) er lagt til."));
     assert_eq!(me.focused_id().await, "notice", "back on the message, not at the top of the page");
     me.shot("clients-one-added").await;
     me.toggle("Skjul klienter som er lagt til").await;
     me.press("Søk").await;
     assert!(!me.text("#candidates").await.contains("LYSTIG ROLIG ELG AS"));
     me.press("Fjern LYSTIG ROLIG ELG AS").await;
-    assert!(me.client.source().await.unwrap().contains("Klienten LYSTIG ROLIG ELG AS (310 000 043) er fjernet."));
+    assert!(me.text("[role=status]").await.contains("Klienten LYSTIG ROLIG ELG AS (310 000 043) er fjernet."));
 
     // Another language, and back.
+    me.open_menu().await;
     me.press("English").await;
     assert!(me.heading().await.starts_with("Clients"));
     me.goto("/accessmanagement/ui/systemuser/overview").await;
     assert_eq!(me.heading().await, "System accesses for TILBAKEHOLDEN USYMMETRISK TIGER AS");
     me.shot("overview-in-English").await;
+    me.open_menu().await;
     me.press("Bokmål").await;
-    me.press("Logg ut").await;
+    me.log_out().await;
 
     // The firm's daglig leder approves a system access for the group and adds the firm
     // itself to it, then takes it off again.
@@ -484,7 +519,7 @@ async fn every_flow(me: &Person<'_>) {
     me.shot("clients-own-firm").await;
     me.press("Fjern din virksomhet").await;
     assert!(me.text("[role=status]").await.contains("er fjernet. Klientene er ikke endret."));
-    me.press("Logg ut").await;
+    me.log_out().await;
 
     // OpenID Connect: the provider's login and consent, back to the portal.
     me.press("Logg inn med Testporten").await;
@@ -495,7 +530,7 @@ async fn every_flow(me: &Person<'_>) {
     assert!(me.heading().await.starts_with("Systemtilganger for "));
     assert!(me.text("header").await.contains("STADIG KONSERT"));
     // Logging out ends the provider's session too.
-    me.press("Logg ut").await;
+    me.log_out().await;
     me.press("Yes, sign me out").await;
     assert_eq!(me.heading().await, "Logg inn");
     // Cancelling at the provider is explained, and announced.
