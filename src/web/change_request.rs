@@ -63,7 +63,7 @@ fn show(user: &CurrentUser, ctx: ChangeContext) -> Result<HttpResponse, PageErro
     let ChangeDetails { request, add_rights, remove_rights, add_packages, remove_packages, .. } = ctx.change;
     let page = ChangePage {
         i,
-        layout: Layout::new(user),
+        layout: Layout::new(user).at(&i, Vec::new(), i.t("change.crumb")),
         id: request.id,
         title: ctx.access.user.integration_title,
         system_name: i.pick(ctx.access.system.display_names()).to_owned(),

@@ -173,7 +173,11 @@ fn show(
         attached_count: data.attached_count,
         attached_more,
         i,
-        layout: Layout::new(user),
+        layout: Layout::new(user).at(
+            &i,
+            vec![(format!("/accessmanagement/ui/systemuser/{id}"), data.user.integration_title.clone())],
+            i.t("clients.crumb"),
+        ),
         title: data.user.integration_title.clone(),
         packages: data.packages,
         attached: data

@@ -88,7 +88,7 @@ pub async fn page(
         .await?;
     let page = SearchPage {
         i,
-        layout: Layout::new(&user),
+        layout: Layout::new(&user).at(&i, Vec::new(), i.t("create.title")),
         query: q,
         systems: found
             .into_iter()
@@ -127,12 +127,14 @@ fn show_confirmation(
 ) -> Result<HttpResponse, PageError> {
     let i = I18n::current();
     let status = error.as_ref().map_or(StatusCode::OK, AppError::status);
+    let name = i.pick(details.system.display_names()).to_owned();
+    let search = ("/accessmanagement/ui/systemuser/create".to_owned(), i.t("create.title"));
     let page = ConfirmPage {
         i,
-        layout: Layout::new(user),
+        layout: Layout::new(user).at(&i, vec![search], name.clone()),
         system: SystemRow {
             existing,
-            name: i.pick(details.system.display_names()).to_owned(),
+            name,
             description: i.pick(details.system.display_descriptions()).to_owned(),
             id: details.system.id,
             vendor_name: details.vendor.name,

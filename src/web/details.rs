@@ -68,11 +68,12 @@ pub async fn page(
         })
         .await?;
     let is_agent = details.user_type() == UserType::Agent;
+    let title = access_title(&i, details.user.integration_title, details.system.display_names());
     let page = DetailsPage {
         i,
-        layout: Layout::new(&user),
+        layout: Layout::new(&user).at(&i, Vec::new(), title.clone()),
         id: details.user.id,
-        title: access_title(&i, details.user.integration_title, details.system.display_names()),
+        title,
         system_name: i.pick(details.system.display_names()).to_owned(),
         vendor_name: details.vendor.name,
         vendor_org_no: details.vendor.org_no,

@@ -132,6 +132,14 @@ pub struct Layout {
     pub party: Option<Party>,
     pub parties: Vec<Party>,
     pub csrf: String,
+    /// The way from the overview to the page (breadcrumbs); empty on the overview.
+    pub crumbs: Vec<Crumb>,
+}
+
+/// One step of the way to a page: a link, or the page itself (the last, with no link).
+pub struct Crumb {
+    pub href: Option<String>,
+    pub label: String,
 }
 
 impl Layout {
@@ -141,7 +149,20 @@ impl Layout {
             party: user.actor.party.clone(),
             parties: user.actor.parties.clone(),
             csrf: user.csrf.clone(),
+            crumbs: Vec::new(),
         }
+    }
+
+    /// The page lies at `way` from the overview: the pages between (link and name), then
+    /// its own name.
+    pub fn at(mut self, i: &I18n, way: Vec<(String, String)>, page: String) -> Self {
+        let home = (OVERVIEW.to_owned(), i.t("overview.title"));
+        self.crumbs = std::iter::once(home)
+            .chain(way)
+            .map(|(href, label)| Crumb { href: Some(href), label })
+            .chain([Crumb { href: None, label: page }])
+            .collect();
+        self
     }
 }
 

@@ -48,9 +48,10 @@ pub async fn page(user: CurrentUser, query: web::Query<SearchQuery>) -> Result<H
         .cloned()
         .collect();
     let more = matching.len().saturating_sub(SHOWN);
+    let i = I18n::current();
     ok(&PartyPage {
-        i: I18n::current(),
-        layout: Layout::new(&user),
+        i,
+        layout: Layout::new(&user).at(&i, Vec::new(), i.t("party.title")),
         query,
         parties: matching.into_iter().take(SHOWN).collect(),
         more,

@@ -48,7 +48,7 @@ pub async fn page(
     let i = I18n::current();
     let page = ReceiptPage {
         i,
-        layout: Layout::new(&user),
+        layout: Layout::new(&user).at(&i, Vec::new(), i.t("receipt.title")),
         approved: ctx.details.status() == RequestStatus::Accepted,
         system_name: i.pick(ctx.system.system.display_names()).to_owned(),
         party_name: ctx.party.name,

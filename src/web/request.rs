@@ -84,7 +84,7 @@ fn show(user: &CurrentUser, ctx: &RequestContext) -> Result<HttpResponse, PageEr
     };
     let page = RequestPage {
         i,
-        layout: Layout::new(user),
+        layout: Layout::new(user).at(&i, Vec::new(), i.t("request.crumb")),
         id: details.request.id.clone(),
         system_name,
         vendor_name: ctx.system.vendor.name.clone(),

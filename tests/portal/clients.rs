@@ -217,6 +217,11 @@ async fn clients_are_searched_filtered_paged_and_added(app: TestApp) {
     let path = clients_path(&id);
     let first = dress.get(&path).await;
     assert_eq!(first.status, 200);
+    // Where the page lies: the overview, the access, its clients (this page, no link).
+    assert_eq!(first.texts(".crumbs li"), ["Systemtilganger", "SmartCloud Klient", "Klienter"]);
+    assert_eq!(first.texts(".crumbs a"), ["Systemtilganger", "SmartCloud Klient"]);
+    assert_eq!(first.texts(".crumbs [aria-current=page]"), ["Klienter"]);
+    assert!(first.body.contains(&format!(r#"<a href="/accessmanagement/ui/systemuser/{id}">SmartCloud Klient</a>"#)));
     let total = first.texts("#showing")[0].clone();
     assert!(total.starts_with("Viser 1–25 av "), "{total}");
     let next = first

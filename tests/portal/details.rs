@@ -23,6 +23,7 @@ async fn details_show_what_the_access_may_do_and_who_made_it(app: TestApp) {
     let id = create_access(&app, &browser).await;
     let page = browser.get(&format!("/accessmanagement/ui/systemuser/{id}")).await;
     assert_eq!(page.status, 200);
+    assert_eq!(page.texts(".crumbs li"), ["Systemtilganger", "SmartCloud"], "the way back to the overview");
     let facts = page.texts("dl.facts dd");
     assert_eq!(facts[0], "SmartCloud");
     assert_eq!(facts[1], "SMARTCLOUD AS (310 000 035)");
