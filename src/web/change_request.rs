@@ -5,11 +5,10 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 
 use super::error_page::PageError;
+use super::granted::{self, Granted};
 use super::handling::{DecisionForm, IdQuery, closed_reason, http_status, refused, shown_on_page};
 use super::missing::{self, MissingRow};
 use super::{CurrentUser, Layout, Visitor, html, join_or, see_other, session};
-use crate::db::packages::AccessPackage;
-use crate::db::resources::Resource;
 use crate::domain::change_requests::{self, ChangeContext, ChangeDetails};
 use crate::error::AppError;
 use crate::i18n::I18n;
@@ -25,10 +24,10 @@ struct ChangePage {
     system_name: String,
     vendor_name: String,
     party_name: String,
-    add_rights: Vec<Resource>,
-    remove_rights: Vec<Resource>,
-    add_packages: Vec<AccessPackage>,
-    remove_packages: Vec<AccessPackage>,
+    /// What the system would get in addition, marked where the person cannot give it.
+    added: Vec<Granted>,
+    /// What it would lose.
+    removed: Vec<Granted>,
     state_message: Option<String>,
     error: Option<String>,
     missing: Vec<MissingRow>,
@@ -70,10 +69,8 @@ fn show(user: &CurrentUser, ctx: ChangeContext) -> Result<HttpResponse, PageErro
         vendor_name: ctx.access.vendor.name,
         state_message: closed_reason(&i, handling, &ctx.party.name),
         party_name: ctx.party.name,
-        add_rights,
-        remove_rights,
-        add_packages,
-        remove_packages,
+        added: granted::list(&i, &add_rights, &add_packages, &handling.missing),
+        removed: granted::list(&i, &remove_rights, &remove_packages, &[]),
         error,
         missing: missing::rows(&i, &handling.missing),
         assigners: join_or(&i, &handling.role_assigners),

@@ -7,9 +7,9 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::error_page::PageError;
+use super::granted::{self, Granted};
 use super::{CurrentUser, Layout, Visitor, html, join_and, join_or, named, role_names, see_other, session};
 use crate::db::DbConnection;
-use crate::db::packages::AccessPackage;
 use crate::db::parties::Organisation;
 use crate::domain::actor::Actor;
 use crate::domain::clients::{self, ClientPage, PAGE_SIZE, Worker};
@@ -33,7 +33,7 @@ struct ClientsPage {
     layout: Layout,
     id: String,
     title: String,
-    packages: Vec<AccessPackage>,
+    granted: Vec<Granted>,
     attached: Vec<ClientRow>,
     attached_count: i64,
     /// Set when only the first attached clients are listed.
@@ -179,7 +179,7 @@ fn show(
             i.t("clients.crumb"),
         ),
         title: data.user.integration_title.clone(),
-        packages: data.packages,
+        granted: granted::list(&i, &[], &data.packages, &[]),
         attached: data
             .attached
             .into_iter()

@@ -6,9 +6,9 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::error_page::PageError;
+use super::granted::{self, Granted};
 use super::missing::{self, MissingRow};
 use super::{CurrentUser, Layout, Visitor, html, join_or, see_other};
-use crate::db::resources::Resource;
 use crate::domain::system_users::{self, Confirmation};
 use crate::domain::{actor, systems};
 use crate::error::AppError;
@@ -42,7 +42,7 @@ struct ConfirmPage {
     i: I18n,
     layout: Layout,
     system: SystemRow,
-    rights: Vec<Resource>,
+    granted: Vec<Granted>,
     missing: Vec<MissingRow>,
     assigners: String,
     error: Option<String>,
@@ -140,7 +140,7 @@ fn show_confirmation(
             vendor_name: details.vendor.name,
             vendor_org_no: details.vendor.org_no,
         },
-        rights: details.rights,
+        granted: granted::list(&i, &details.rights, &[], &missing),
         missing: missing::rows(&i, &missing),
         assigners: join_or(&i, &assigners),
         error: error.map(|e| match e {

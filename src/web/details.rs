@@ -6,9 +6,8 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::error_page::PageError;
+use super::granted::{self, Granted};
 use super::{CurrentUser, Layout, OVERVIEW, Visitor, access_title, ok, see_other, session};
-use crate::db::packages::AccessPackage;
-use crate::db::resources::Resource;
 use crate::domain::audit::Action;
 use crate::domain::requests::UserType;
 use crate::domain::system_users;
@@ -30,8 +29,8 @@ struct DetailsPage {
     system_name: String,
     vendor_name: String,
     vendor_org_no: String,
-    rights: Vec<Resource>,
-    packages: Vec<AccessPackage>,
+    /// Its services and access packages.
+    granted: Vec<Granted>,
     is_agent: bool,
     client_count: i64,
     created: String,
@@ -78,8 +77,7 @@ pub async fn page(
         vendor_name: details.vendor.name,
         vendor_org_no: details.vendor.org_no,
         is_agent,
-        rights: details.rights,
-        packages: details.packages,
+        granted: granted::list(&i, &details.rights, &details.packages, &[]),
         client_count: details.client_count,
         created: i.datetime(&details.user.created),
         created_by: details.created_by_name,

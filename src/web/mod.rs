@@ -8,6 +8,7 @@ mod context;
 mod create;
 mod details;
 mod error_page;
+mod granted;
 mod handling;
 mod language;
 mod login;

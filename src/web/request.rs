@@ -5,11 +5,10 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 
 use super::error_page::PageError;
+use super::granted::{self, Granted};
 use super::handling::{DecisionForm, IdQuery, closed_reason, http_status, refused, shown_on_page};
 use super::missing::{self, MissingRow};
 use super::{CurrentUser, Layout, Visitor, html, join_and, join_or, see_other, session};
-use crate::db::packages::AccessPackage;
-use crate::db::resources::Resource;
 use crate::domain::requests::{self, RequestContext, RequestDetails, UserType};
 use crate::error::AppError;
 use crate::i18n::I18n;
@@ -26,8 +25,8 @@ struct RequestPage {
     vendor_org_no: String,
     party_name: String,
     party_org_no: String,
-    rights: Vec<Resource>,
-    packages: Vec<AccessPackage>,
+    /// Its services and access packages.
+    granted: Vec<Granted>,
     is_agent: bool,
     /// Why nothing can be done here now (handled, expired, other party, no role), if so.
     state_message: Option<String>,
@@ -91,8 +90,7 @@ fn show(user: &CurrentUser, ctx: &RequestContext) -> Result<HttpResponse, PageEr
         vendor_org_no: ctx.system.vendor.org_no.clone(),
         party_name: ctx.party.name.clone(),
         party_org_no: ctx.party.org_no.clone(),
-        rights: details.rights.clone(),
-        packages: details.packages.clone(),
+        granted: granted::list(&i, &details.rights, &details.packages, &handling.missing),
         is_agent: details.user_type() == UserType::Agent,
         state_message: closed_reason(&i, handling, &ctx.party.name),
         error,

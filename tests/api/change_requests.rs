@@ -54,6 +54,7 @@ async fn a_change_adds_rights_all_or_nothing_and_removes_unwanted(app: TestApp) 
     let love = app.logged_in(LOVE).await;
     let shown = love.get(&page).await;
     assert_eq!(shown.texts("#added .rights__title"), ["A-melding"]);
+    assert_eq!(shown.texts("#added .rights__missing"), ["Du kan ikke gi denne"], "what she lacks, marked in the list");
     assert!(shown.texts(".alert--warning")[0].contains("A-melding – gis med rollen Lønnsinnsender"));
     assert!(!shown.has_form("/accessmanagement/ui/systemuser/changerequest/approve"));
     let forged = love
@@ -73,8 +74,9 @@ async fn a_change_adds_rights_all_or_nothing_and_removes_unwanted(app: TestApp) 
         async move { app.api_post(service, "/authorization/api/v1/decision", &body).await.1["decision"].clone() }
     };
     assert_eq!(decide(A_MELDING).await, "Deny");
-    let done =
-        app.logged_in(KONSERT).await.submit(&page, "/accessmanagement/ui/systemuser/changerequest/approve").await;
+    let konsert = app.logged_in(KONSERT).await;
+    assert_eq!(konsert.get(&page).await.texts(".actions button"), ["Godkjenn endringen", "Avvis endringen"]);
+    let done = konsert.submit(&page, "/accessmanagement/ui/systemuser/changerequest/approve").await;
     assert_eq!(done.location.as_deref(), Some(RECEIPT));
     assert_eq!(decide(A_MELDING).await, "Permit");
     let (_, after) = app.api_get(&token, &format!("{CHANGES}/{}", change["id"].as_str().unwrap())).await;

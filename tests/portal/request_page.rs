@@ -68,6 +68,10 @@ async fn an_access_package_is_given_only_by_someone_holding_it(app: TestApp) {
     let love = app.logged_in(LOVE).await;
     let page = love.get(&path).await;
     assert!(!page.has_form(APPROVE));
+    // Both are listed, and the one she cannot give is marked in the list itself.
+    assert_eq!(page.texts(".rights__title"), ["Krav og betalinger", "Skattegrunnlag"]);
+    assert_eq!(page.texts(".rights__item--missing .rights__title"), ["Skattegrunnlag"]);
+    assert_eq!(page.texts(".rights__missing"), ["Du kan ikke gi denne"]);
     let missing = page.texts("[role=alert] li");
     assert_eq!(missing.len(), 1, "{missing:?}");
     assert!(missing[0].contains("Skattegrunnlag") && missing[0].contains("Daglig leder"), "{missing:?}");
@@ -162,6 +166,7 @@ async fn the_daglig_leder_approves_what_the_tilgangsstyrer_cannot(app: TestApp) 
     let warning = page.texts(".alert--warning")[0].clone();
     assert!(warning.contains("A-melding – gis med rollen Lønnsinnsender eller Daglig leder"), "{warning}");
     assert!(warning.contains("Be STADIG KONSERT om å gi deg rollen"), "{warning}");
+    assert_eq!(page.texts(".rights__item--missing .rights__title"), ["A-melding"], "marked in the list too");
     assert!(!page.has_form(APPROVE), "no approve button while rights are missing");
     assert!(page.has_form(REJECT));
 
