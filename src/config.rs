@@ -135,6 +135,16 @@ pub struct ConfigArgs {
         global = true
     )]
     pub oidc_client_secret: Option<String>,
+    /// After approving or rejecting a request opened from the vendor's link, log the person
+    /// out (at the OpenID provider too) on the way back to the vendor, as Altinn does: the
+    /// computer may be shared. Default: on in production mode, off in demo mode.
+    #[arg(
+        long = "logout-after-vendor-decision",
+        env = "SYSTEMTILGANG_LOGOUT_AFTER_VENDOR_DECISION",
+        value_parser = clap::builder::BoolishValueParser::new(),
+        global = true
+    )]
+    pub logout_after_vendor_decision: Option<bool>,
     /// The provider's name on the login button ("Logg inn med ID-porten").
     #[arg(long = "oidc-name", env = "SYSTEMTILGANG_OIDC_NAME", default_value = "ID-porten", global = true)]
     pub oidc_name: String,
@@ -189,6 +199,8 @@ pub struct Config {
     pub sessions: SessionLimits,
     /// Take the caller's address from the proxy's forwarding headers.
     pub behind_proxy: bool,
+    /// End the login after a decision on a request opened from the vendor's link.
+    pub logout_after_vendor_decision: bool,
 }
 
 impl ConfigArgs {
@@ -261,6 +273,7 @@ impl ConfigArgs {
                 lifetime: Duration::hours(self.session_lifetime_hours),
             },
             behind_proxy: self.behind_proxy,
+            logout_after_vendor_decision: self.logout_after_vendor_decision.unwrap_or(self.mode == Mode::Production),
         })
     }
 }
@@ -285,5 +298,27 @@ mod tests {
     fn lists_are_paged_by_fifty_as_in_altinn() {
         let config = Cli::parse_from(["systemtilgang"]).config.validate().unwrap();
         assert_eq!(config.page_size, 50);
+    }
+
+    #[test]
+    fn logging_out_after_a_vendors_request_is_on_in_production_unless_turned_off() {
+        let production = [
+            "systemtilgang",
+            "--mode=production",
+            "--cookie-key=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+            "--oidc-issuer=http://127.0.0.1:9/",
+            "--oidc-client-id=portal",
+            "--oidc-client-secret=secret",
+        ];
+        let logs_out = |extra: &[&str]| {
+            let args: Vec<&str> = production.iter().chain(extra).copied().collect();
+            Cli::parse_from(args).config.validate().unwrap().logout_after_vendor_decision
+        };
+        assert!(logs_out(&[]));
+        assert!(!logs_out(&["--logout-after-vendor-decision=off"]));
+        let demo = Cli::parse_from(["systemtilgang"]).config.validate().unwrap();
+        assert!(!demo.logout_after_vendor_decision);
+        let demo_on = Cli::parse_from(["systemtilgang", "--logout-after-vendor-decision=true"]);
+        assert!(demo_on.config.validate().unwrap().logout_after_vendor_decision);
     }
 }

@@ -107,6 +107,7 @@ impl Application {
             sessions: config.sessions,
             throttles: Throttles::default(),
             behind_proxy: config.behind_proxy,
+            logout_after_vendor_decision: config.logout_after_vendor_decision,
         });
         let secure = state.https();
         let mode = config.mode;

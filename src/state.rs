@@ -30,6 +30,8 @@ pub struct AppState {
     pub throttles: Throttles,
     /// The caller's address comes from the proxy's forwarding headers.
     pub behind_proxy: bool,
+    /// End the login after a decision on a request opened from the vendor's link.
+    pub logout_after_vendor_decision: bool,
 }
 
 /// Where failed authentications are counted: per source address, and per client id

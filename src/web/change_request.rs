@@ -7,6 +7,7 @@ use askama::Template;
 use super::error_page::PageError;
 use super::granted::{self, Granted};
 use super::handling::{DecisionForm, IdQuery, closed_reason, http_status, refused, shown_on_page};
+use super::login::log_out_then;
 use super::missing::{self, MissingRow};
 use super::{CurrentUser, Layout, Visitor, html, join_or, see_other, session};
 use crate::domain::change_requests::{self, ChangeContext, ChangeDetails};
@@ -39,6 +40,8 @@ struct ChangePage {
     show_details: bool,
     /// Never: agent system users take no change requests (the decision forms ask).
     is_agent: bool,
+    /// Opened from the vendor's link: the forms say so.
+    from_vendor: bool,
 }
 
 pub async fn page(
@@ -46,14 +49,15 @@ pub async fn page(
     visitor: Visitor,
     query: web::Query<IdQuery>,
 ) -> Result<HttpResponse, PageError> {
+    let from_vendor = query.opened_from_vendor();
     let id = query.into_inner().id.ok_or(AppError::RequestNotFound)?;
     let expiry = state.request_expiry;
     let (user, ctx) =
         visitor.with(&state, move |conn, actor| change_requests::open_for(conn, actor, &id, expiry)).await?;
-    show(&user, ctx)
+    show(&user, ctx, from_vendor)
 }
 
-fn show(user: &CurrentUser, ctx: ChangeContext) -> Result<HttpResponse, PageError> {
+fn show(user: &CurrentUser, ctx: ChangeContext, from_vendor: bool) -> Result<HttpResponse, PageError> {
     let i = I18n::current();
     let handling = &ctx.handling;
     let status = http_status(handling);
@@ -79,6 +83,7 @@ fn show(user: &CurrentUser, ctx: ChangeContext) -> Result<HttpResponse, PageErro
         decision_path: "changerequest",
         show_details: handling.represents(),
         is_agent: false,
+        from_vendor,
     };
     html(status, &page)
 }
@@ -117,14 +122,12 @@ async fn decide(
         })
         .await;
     match outcome {
-        Ok(done) => Ok(see_other(&match done.request.redirect_url {
-            Some(url) => url,
-            None => format!("/accessmanagement/ui/systemuser/{}", done.request.system_user_id),
-        })),
-        Err(e) if shown_on_page(&e) => {
-            let page = format!("/accessmanagement/ui/systemuser/changerequest?id={}", form.id);
-            refused(&user.session, &e, &form.id, &page)
-        }
+        Ok(done) => match done.request.redirect_url.as_deref() {
+            Some(back) if form.logs_out(&state) => log_out_then(&state, &user, back).await,
+            Some(back) => Ok(see_other(back)),
+            None => Ok(see_other(&format!("/accessmanagement/ui/systemuser/{}", done.request.system_user_id))),
+        },
+        Err(e) if shown_on_page(&e) => refused(&user.session, &e, &form.id, &form.page("changerequest")),
         Err(e) => Err(e.into()),
     }
 }

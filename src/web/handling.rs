@@ -12,11 +12,21 @@ use super::{see_other, session};
 use crate::domain::handling::{Closed, Handling};
 use crate::error::AppError;
 use crate::i18n::I18n;
+use crate::state::AppState;
 
-/// `?id=` of a request page.
+/// `?id=` of a request page; the vendor's link adds `DONTCHOOSEREPORTEE=true`.
 #[derive(Deserialize)]
 pub struct IdQuery {
     pub id: Option<String>,
+    #[serde(rename = "DONTCHOOSEREPORTEE")]
+    dont_choose_reportee: Option<String>,
+}
+
+impl IdQuery {
+    /// The page was opened from the vendor's link (Altinn's marker on it).
+    pub fn opened_from_vendor(&self) -> bool {
+        self.dont_choose_reportee.as_deref().is_some_and(|v| v.eq_ignore_ascii_case("true"))
+    }
 }
 
 /// The Approve, Reject and Forward forms.
@@ -27,13 +37,24 @@ pub struct DecisionForm {
     /// Posted from the page of a request for clients (`agentrequest`), to return to.
     #[serde(default)]
     pub agent: bool,
+    /// Posted from a page opened from the vendor's link.
+    #[serde(default)]
+    pub vendor_link: bool,
 }
 
 impl DecisionForm {
-    /// The page the form was posted from, to send the browser back to.
-    pub fn page(&self) -> String {
-        let page = if self.agent { "agentrequest" } else { "request" };
-        format!("/accessmanagement/ui/systemuser/{page}?id={}", self.id)
+    /// The page `kind` (`request`, `changerequest`) the form was posted from, to send the
+    /// browser back to.
+    pub fn page(&self, kind: &str) -> String {
+        let kind = if self.agent { "agentrequest" } else { kind };
+        let from_vendor = if self.vendor_link { "&DONTCHOOSEREPORTEE=true" } else { "" };
+        format!("/accessmanagement/ui/systemuser/{kind}?id={}{from_vendor}", self.id)
+    }
+
+    /// Whether to log the person out on the way back to the vendor's system (when the
+    /// request names one: else our receipt, which needs the login, follows).
+    pub fn logs_out(&self, state: &AppState) -> bool {
+        self.vendor_link && state.logout_after_vendor_decision
     }
 }
 

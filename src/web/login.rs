@@ -83,6 +83,10 @@ pub async fn page(
     session: Session,
     query: web::Query<NextQuery>,
 ) -> Result<HttpResponse, PageError> {
+    // Back from the provider's logout after a decision: on to the vendor's system.
+    if let Some(then) = session::take_then(&session) {
+        return Ok(see_other(&then));
+    }
     let next = local_path(query.next.as_deref());
     render(&state, &session, &next, None, StatusCode::OK).await
 }
@@ -233,12 +237,30 @@ pub async fn logout(
     form: web::Form<CsrfForm>,
 ) -> Result<HttpResponse, PageError> {
     user.verify_csrf(&form.csrf)?;
+    end_login(&state, &user, |session| session::log_out_saying(session, "login.logged_out"), "/login").await
+}
+
+/// Logs the person out after a decision and sends them on to `then` (the vendor's
+/// system), by way of the OpenID provider's logout when they logged in there.
+pub async fn log_out_then(state: &AppState, user: &CurrentUser, then: &str) -> Result<HttpResponse, PageError> {
+    end_login(state, user, |session| session::log_out_then(session, then), then).await
+}
+
+/// Ends the login session here and at the provider: `forget` clears the cookie session,
+/// keeping what the next page needs; without a provider login the browser goes to
+/// `without_provider`, else to the provider, which sends it back to the login page.
+async fn end_login(
+    state: &AppState,
+    user: &CurrentUser,
+    forget: impl FnOnce(&Session) -> Result<(), AppError>,
+    without_provider: &str,
+) -> Result<HttpResponse, PageError> {
     let id_token = session::id_token(&user.session);
     if let Some(id) = session::id(&user.session) {
         state.db(move |conn| sessions::end(conn, &id)).await?;
     }
-    session::log_out_saying(&user.session, "login.logged_out")?;
+    forget(&user.session)?;
     let back = format!("{}/login", state.public_url);
     let at_provider = state.oidc.as_ref().zip(id_token).and_then(|(oidc, token)| oidc.logout_url(&token, &back));
-    Ok(see_other(at_provider.as_deref().unwrap_or("/login")))
+    Ok(see_other(at_provider.as_deref().unwrap_or(without_provider)))
 }

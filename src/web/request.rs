@@ -7,6 +7,7 @@ use askama::Template;
 use super::error_page::PageError;
 use super::granted::{self, Granted};
 use super::handling::{DecisionForm, IdQuery, closed_reason, http_status, refused, shown_on_page};
+use super::login::log_out_then;
 use super::missing::{self, MissingRow};
 use super::{CurrentUser, Layout, Visitor, html, join_and, join_or, see_other, session};
 use crate::domain::requests::{self, RequestContext, RequestDetails, UserType};
@@ -48,6 +49,8 @@ struct RequestPage {
     back: Option<(String, String)>,
     /// The access that already does what the request asks, if one does.
     covered_href: Option<String>,
+    /// Opened from the vendor's link: the forms say so (see [`DecisionForm::logs_out`]).
+    from_vendor: bool,
 }
 
 /// Where to send the user after a decision: the vendor's receipt, or ours.
@@ -63,13 +66,14 @@ pub async fn page(
     visitor: Visitor,
     query: web::Query<IdQuery>,
 ) -> Result<HttpResponse, PageError> {
+    let from_vendor = query.opened_from_vendor();
     let id = query.into_inner().id.ok_or(AppError::RequestNotFound)?;
     let expiry = state.request_expiry;
     let (user, ctx) = visitor.with(&state, move |conn, actor| requests::open_for(conn, actor, &id, expiry)).await?;
-    show(&user, &ctx)
+    show(&user, &ctx, from_vendor)
 }
 
-fn show(user: &CurrentUser, ctx: &RequestContext) -> Result<HttpResponse, PageError> {
+fn show(user: &CurrentUser, ctx: &RequestContext, from_vendor: bool) -> Result<HttpResponse, PageError> {
     let i = I18n::current();
     let (details, handling) = (&ctx.details, &ctx.handling);
     let system_name = i.pick(ctx.system.system.display_names()).to_owned();
@@ -106,6 +110,7 @@ fn show(user: &CurrentUser, ctx: &RequestContext) -> Result<HttpResponse, PageEr
         notice: notice.map(|(key, value)| i.t1(&key, value)),
         back,
         covered_href: handling.covered_by.as_ref().map(|id| format!("/accessmanagement/ui/systemuser/{id}")),
+        from_vendor,
     };
     html(http_status(handling), &page)
 }
@@ -140,9 +145,12 @@ async fn decide(
         })
         .await;
     match outcome {
-        Ok(details) => Ok(after_decision(&details)),
+        Ok(details) => match details.request.redirect_url.as_deref() {
+            Some(back) if form.logs_out(&state) => log_out_then(&state, &user, back).await,
+            _ => Ok(after_decision(&details)),
+        },
         // Refusals are shown on the request page itself, with the request's current state.
-        Err(e) if shown_on_page(&e) => refused(&user.session, &e, &form.id, &form.page()),
+        Err(e) if shown_on_page(&e) => refused(&user.session, &e, &form.id, &form.page("request")),
         Err(e) => Err(e.into()),
     }
 }
@@ -161,9 +169,9 @@ pub async fn escalate(
     match state.db(move |conn| requests::escalate(conn, &pid, &id, expiry)).await {
         Ok(managers) => {
             session::set_notice(&user.session, FORWARDED, &join_and(&I18n::current(), &managers))?;
-            Ok(see_other(&format!("{}#notice", form.page())))
+            Ok(see_other(&format!("{}#notice", form.page("request"))))
         }
-        Err(e) if shown_on_page(&e) => refused(&user.session, &e, &form.id, &form.page()),
+        Err(e) if shown_on_page(&e) => refused(&user.session, &e, &form.id, &form.page("request")),
         Err(e) => Err(e.into()),
     }
 }

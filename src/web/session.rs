@@ -17,6 +17,7 @@ const PENDING_LOGIN: &str = "oidc_pending";
 const ID_TOKEN: &str = "id_token";
 const NOTICE: &str = "notice";
 const ALERT: &str = "alert";
+const THEN: &str = "then";
 
 fn get(session: &Session, key: &str) -> Option<String> {
     session.get::<String>(key).ok().flatten()
@@ -94,6 +95,19 @@ pub fn log_out_saying(session: &Session, key: &str) -> Result<(), AppError> {
     session.clear();
     session.renew();
     set_notice(session, key, "")
+}
+
+/// Ends the session's login as [`log_out`] does, keeping where to send the browser once
+/// the OpenID provider has logged it out too and sent it back to the login page.
+pub fn log_out_then(session: &Session, then: &str) -> Result<(), AppError> {
+    session.clear();
+    session.renew();
+    set(session, THEN, then)
+}
+
+/// Where to go after logging out, once (see [`log_out_then`]).
+pub fn take_then(session: &Session) -> Option<String> {
+    session.remove_as::<String>(THEN).and_then(Result::ok)
 }
 
 /// Remembers what was just done, to say on the next page: a text key and its value,

@@ -130,6 +130,7 @@ pub fn test_config(database_url: &str) -> Config {
         oidc: None,
         sessions: systemtilgang::domain::sessions::SessionLimits::default(),
         behind_proxy: false,
+        logout_after_vendor_decision: false,
     }
 }
 

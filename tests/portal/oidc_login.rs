@@ -15,7 +15,37 @@ on_both_backends!(
     production_mode_has_only_the_real_login_and_no_demo,
     without_a_provider_there_is_only_the_test_login,
     an_answer_naming_another_issuer_is_refused,
+    a_decision_on_the_vendors_link_logs_out_at_the_provider_too,
 );
+
+/// With the logout after a vendor's request set (production's default), approving a
+/// request opened from the vendor's link ends the login here and at the provider, and the
+/// provider's return to the login page goes on to the vendor.
+async fn a_decision_on_the_vendors_link_logs_out_at_the_provider_too(app: TestApp) {
+    let Some(issuer) = provider::issuer() else { return };
+    let app = app
+        .node_with(|c| {
+            c.oidc = Some(provider::settings(issuer));
+            c.logout_after_vendor_decision = true;
+        })
+        .await;
+    let request = app.create_request(SMARTCLOUD, &[KRAV], Some(RECEIPT)).await;
+    let link = request["confirmUrl"].as_str().unwrap();
+    let link = &link[link.find("/accessmanagement").unwrap()..];
+    let browser = app.browser();
+    login_at_provider(&app, &browser, KONSERT, link).await;
+    let approved = browser.submit(link, "/accessmanagement/ui/systemuser/request/approve").await;
+    assert_eq!(app.request_status(request["id"].as_str().unwrap()).await, "Accepted");
+    let end_session = approved.location.unwrap();
+    assert!(end_session.starts_with(issuer) && end_session.contains("id_token_hint="), "{end_session}");
+    assert_eq!(browser.get("/accessmanagement/ui/systemuser/overview").await.status, 303, "logged out here");
+    let login_page = app.url("/login");
+    let (at, confirm) = follow(&browser, end_session, &login_page).await;
+    let (back, onward) = provider_form(&browser, &at, &confirm, &[("logout", "yes")], &login_page).await;
+    assert!(back.starts_with(&login_page), "{back}");
+    assert_eq!(onward.location.as_deref(), Some(RECEIPT), "on to the vendor");
+    assert_eq!(browser.get(&back).await.status, 200, "then the login page as ever");
+}
 
 async fn an_answer_naming_another_issuer_is_refused(app: TestApp) {
     let Some(app) = with_oidc(&app).await else { return };

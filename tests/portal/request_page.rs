@@ -19,7 +19,30 @@ on_both_backends!(
     an_employee_forwards_the_request_to_the_access_managers,
     an_access_package_is_given_only_by_someone_holding_it,
     a_request_for_an_access_made_since_can_only_be_rejected,
+    a_decision_on_the_vendors_link_can_end_the_login,
 );
+
+/// Set to (production's default), a decision on a request opened from the vendor's link
+/// logs the person out on the way back to the vendor; one opened in the portal does not.
+async fn a_decision_on_the_vendors_link_can_end_the_login(app: TestApp) {
+    const OVERVIEW: &str = "/accessmanagement/ui/systemuser/overview";
+    const VENDOR: &str = "/authentication/api/v1/systemuser/request/vendor";
+    let app = app.node_with(|c| c.logout_after_vendor_decision = true).await;
+    let konsert = app.logged_in(KONSERT).await;
+    let token = app.vendor_token(None).await;
+    let (_, first) = app.api_post(&token, VENDOR, &request_body(SMARTCLOUD, APE, &[KRAV], Some(RECEIPT))).await;
+    let in_portal = format!("/accessmanagement/ui/systemuser/request?id={}", first["id"].as_str().unwrap());
+    assert_eq!(konsert.submit(&in_portal, REJECT).await.location.as_deref(), Some(RECEIPT));
+    assert_eq!(konsert.get(OVERVIEW).await.status, 200, "still logged in");
+
+    let mut body = request_body(SMARTCLOUD, APE, &[KRAV], Some(RECEIPT));
+    body["externalRef"] = serde_json::json!("second");
+    let (_, second) = app.api_post(&token, VENDOR, &body).await;
+    let approved = konsert.submit(&confirm_path(&second), APPROVE).await;
+    assert_eq!(approved.location.as_deref(), Some(RECEIPT), "back to the vendor");
+    assert_eq!(app.request_status(second["id"].as_str().unwrap()).await, "Accepted");
+    assert_eq!(konsert.get(OVERVIEW).await.status, 303, "logged out");
+}
 
 /// A vendor's request waits while the daglig leder makes the same access by hand (same
 /// system, the default external reference): the request page says so and links to it,
@@ -237,8 +260,8 @@ async fn racing_approvals_create_one_system_user(app: TestApp) {
     );
     let mut sent_to = [ra.unwrap(), rb.unwrap()].map(|r| r.headers()["location"].to_str().unwrap().to_owned());
     sent_to.sort();
-    let back = format!("/accessmanagement/ui/systemuser/request?id={id}#notice");
-    assert_eq!(sent_to, [back, RECEIPT.to_owned()], "one wins, the other is told on the page");
+    // Back on the page as it was opened: from the vendor's link.
+    assert_eq!(sent_to, [format!("{path}#notice"), RECEIPT.to_owned()], "one wins, the other is told on the page");
     assert_eq!(app.vendor_system_users(SMARTCLOUD).await, [id.to_owned()]);
 }
 
@@ -258,8 +281,8 @@ async fn an_employee_forwards_the_request_to_the_access_managers(app: TestApp) {
     let request = app.create_request(SMARTCLOUD, &[KRAV], Some(RECEIPT)).await;
     let pingvin = app.logged_in(PINGVIN).await;
     let forwarded = pingvin.submit(&confirm_path(&request), ESCALATE).await;
-    let back = confirm_path(&request).replace("&DONTCHOOSEREPORTEE=true", "");
-    assert_eq!(forwarded.location, Some(format!("{back}#notice")), "back at the message");
+    let back = confirm_path(&request);
+    assert_eq!(forwarded.location, Some(format!("{back}#notice")), "back at the message, on the page as opened");
     let forwarded = pingvin.follow(&forwarded).await;
     let status = forwarded.texts("[role=status]");
     assert!(status[0].starts_with("Forespørselen er sendt videre til FORSIKTIG LØVE og STADIG KONSERT."), "{status:?}");
