@@ -272,10 +272,7 @@ pub fn add_all(conn: &mut DbConnection, worker: Worker, id: &str, filter: &Clien
     // eligible set is read again.
     let mut attempts = 0;
     loop {
-        let eligible: Vec<String> = clients::eligible_unattached(conn, &firm, id, filter, &given_by, None, None)?
-            .into_iter()
-            .map(|o| o.org_no)
-            .collect();
+        let eligible = addable(conn, &agent, filter, &given_by)?;
         let rows = delegations(worker.pid, &agent.user, &eligible);
         let result = db::transaction::<_, AppError, _>(conn, |conn| {
             clients::attach_new(conn, &rows)?;
@@ -291,6 +288,32 @@ pub fn add_all(conn: &mut DbConnection, worker: Worker, id: &str, filter: &Clien
             Err(e) => return Err(e),
         }
     }
+}
+
+/// How many clients [`add_all`] would attach now, for its confirmation, with the
+/// system user they would be attached to.
+pub fn count_addable(
+    conn: &mut DbConnection,
+    worker: Worker,
+    id: &str,
+    filter: &ClientFilter,
+) -> Result<(SystemUser, usize), AppError> {
+    let agent = agent(conn, worker, id)?;
+    agent.require_client_administrator()?;
+    let given_by: Vec<Vec<Carrier>> = carriers(conn, &agent.packages)?.into_iter().map(|(_, c)| c).collect();
+    let count = addable(conn, &agent, filter, &given_by)?.len();
+    Ok((agent.user, count))
+}
+
+/// The org numbers of the clients matching the filter that may be attached and are not.
+fn addable(
+    conn: &mut DbConnection,
+    agent: &Agent,
+    filter: &ClientFilter,
+    given_by: &[Vec<Carrier>],
+) -> Result<Vec<String>, AppError> {
+    let found = clients::eligible_unattached(conn, agent.firm(), &agent.user.id, filter, given_by, None, None)?;
+    Ok(found.into_iter().map(|o| o.org_no).collect())
 }
 
 /// The firm's clients that can be added and are not yet, in org number order from

@@ -163,20 +163,39 @@ pub fn delete(conn: &mut DbConnection, actor: &Actor, id: &str) -> Result<System
 pub struct HistoryEntry {
     pub event: db::audit::AuditEvent,
     pub actor_name: String,
+    /// The client added or removed, by name and org number, on a client event.
+    pub client: Option<(String, String)>,
 }
 
 /// The audit trail of one system user (shared with its request when vendor-driven).
+/// Names are looked up once each: adding all of a firm's clients makes many events by
+/// one person.
 pub fn history(conn: &mut DbConnection, id: &str) -> Result<Vec<HistoryEntry>, AppError> {
+    let mut names: HashMap<String, Option<String>> = HashMap::new();
+    let mut name_of = |conn: &mut DbConnection, key: &str| -> Result<Option<String>, AppError> {
+        if let Some(known) = names.get(key) {
+            return Ok(known.clone());
+        }
+        let found = match key.split_once(':') {
+            Some(("person", pid)) => parties::person(conn, pid)?.map(|p| p.name),
+            Some(("vendor" | "org", org)) => parties::organisation(conn, org)?.map(|o| o.name),
+            _ => None,
+        };
+        names.insert(key.to_owned(), found.clone());
+        Ok(found)
+    };
     db::audit::for_subject(conn, id)?
         .into_iter()
         .map(|event| {
-            let actor_name = match event.actor.split_once(':') {
-                Some(("person", pid)) => parties::person(conn, pid)?.map(|p| p.name),
-                Some(("vendor", org)) => parties::organisation(conn, org)?.map(|o| o.name),
-                _ => None,
+            let actor_name = name_of(conn, &event.actor)?.unwrap_or_else(|| event.actor.clone());
+            let on_client = [Action::ClientAdd, Action::ClientRemove].iter().any(|a| a.as_str() == event.action);
+            let client = match on_client {
+                true => {
+                    Some((name_of(conn, &format!("org:{}", event.detail))?.unwrap_or_default(), event.detail.clone()))
+                }
+                false => None,
             };
-            let actor_name = actor_name.unwrap_or_else(|| event.actor.clone());
-            Ok(HistoryEntry { event, actor_name })
+            Ok(HistoryEntry { event, actor_name, client })
         })
         .collect()
 }

@@ -8,7 +8,7 @@ use serde::Deserialize;
 
 use super::error_page::PageError;
 use super::granted::{self, Granted};
-use super::{CurrentUser, Layout, Visitor, html, join_and, join_or, named, role_names, see_other, session};
+use super::{CurrentUser, Layout, Visitor, html, join_and, join_or, named, ok, role_names, see_other, session};
 use crate::db::DbConnection;
 use crate::db::parties::Organisation;
 use crate::domain::actor::Actor;
@@ -54,7 +54,22 @@ struct ClientsPage {
     error: Option<String>,
     /// Hidden fields that keep the search and page across a form post.
     state_fields: Vec<(&'static str, String)>,
+    /// "Legg til alle …", for a client administrator when there may be more than one.
+    add_all: Option<AddAllOffer>,
 }
+
+/// The offer to add every addable client matching the search. Counted only when this
+/// page shows every match (a firm may have thousands of clients: counting them all is
+/// left to the confirmation, which only those who ask for it wait for).
+struct AddAllOffer {
+    label: String,
+    /// Straight away (a few, counted here), or by way of the confirmation page.
+    direct: bool,
+    confirm_href: String,
+}
+
+/// More than this many clients at once are added only after a confirmation.
+const ADD_WITHOUT_CONFIRMING: usize = 10;
 
 /// The firm itself, as "Legg til din virksomhet" shows it: only for a system access
 /// whose packages a firm can give itself.
@@ -81,6 +96,15 @@ impl ListState {
         self.hide.is_some()
     }
 
+    /// The search, filter and page as hidden form fields.
+    fn fields(&self) -> Vec<(&'static str, String)> {
+        let mut fields = vec![("q", self.q.clone()), ("page", self.page.unwrap_or(0).to_string())];
+        if self.hide_added() {
+            fields.push(("hide", "1".into()));
+        }
+        fields
+    }
+
     fn query_string(&self, page: i64) -> String {
         let mut qs = format!("q={}&page={page}", urlencode(&self.q));
         if self.hide_added() {
@@ -104,6 +128,8 @@ pub struct PageQuery {
 pub struct ClientForm {
     csrf: String,
     client: Option<String>,
+    /// "Add all" was confirmed (or offered with its count, for a few).
+    confirmed: Option<String>,
     #[serde(default)]
     q: String,
     hide: Option<String>,
@@ -169,6 +195,19 @@ fn show(
     let status = error.as_ref().map_or(StatusCode::OK, AppError::status);
     let attached_more = (data.attached_count > data.attached.len() as i64)
         .then(|| i.t2("clients.attached_more", data.attached.len(), data.attached_count));
+    let confirm_href = format!("{base}/addall?{}", list.query_string(data.page));
+    let add_all = if !data.can_manage || data.candidates.is_empty() {
+        None
+    } else if data.matching <= PAGE_SIZE {
+        let addable = data.candidates.iter().filter(|c| !c.added && c.missing.is_empty()).count();
+        (addable > 1).then(|| AddAllOffer {
+            label: i.t1("clients.add_all_count", addable),
+            direct: addable <= ADD_WITHOUT_CONFIRMING,
+            confirm_href,
+        })
+    } else {
+        Some(AddAllOffer { label: i.t("clients.add_all"), direct: false, confirm_href })
+    };
     let page = ClientsPage {
         attached_count: data.attached_count,
         attached_more,
@@ -210,20 +249,66 @@ fn show(
         },
         notice,
         error: error.map(|e| explain(&i, e)),
-        state_fields: {
-            let mut fields = vec![("q", list.q.clone()), ("page", data.page.to_string())];
-            if list.hide_added() {
-                fields.push(("hide", "1".into()));
-            }
-            fields
-        },
+        state_fields: list.fields(),
         hide_added: list.hide_added(),
         query: list.q,
         page: data.page,
         pages: (data.matching + PAGE_SIZE - 1) / PAGE_SIZE,
         id,
+        add_all,
     };
     html(status, &page)
+}
+
+#[derive(Template)]
+#[template(path = "clients_add_all.html")]
+struct AddAllPage {
+    i: I18n,
+    layout: Layout,
+    id: String,
+    heading: String,
+    title: String,
+    count: usize,
+    /// The search the clients match, if there is one.
+    query: String,
+    state_fields: Vec<(&'static str, String)>,
+    back: String,
+}
+
+/// "Legg til alle N klienter?": counts what adding all would attach and asks first.
+pub async fn confirm_add_all(
+    state: web::Data<AppState>,
+    visitor: Visitor,
+    id: web::Path<String>,
+    query: web::Query<PageQuery>,
+) -> Result<HttpResponse, PageError> {
+    let query = query.into_inner();
+    let (id, list) = (id.into_inner(), ListState { q: query.q, hide: query.hide, page: query.page });
+    let (su, filter) = (id.clone(), clients::filter(&list.q, list.hide_added()));
+    let (user, (access, count)) =
+        visitor.with(&state, move |conn, actor| clients::count_addable(conn, Worker::of(actor), &su, &filter)).await?;
+    let title = access.integration_title;
+    let i = I18n::current();
+    let back = format!("{}?{}", path(&id), list.query_string(list.page.unwrap_or(0)));
+    let page = AddAllPage {
+        i,
+        layout: Layout::new(&user).at(
+            &i,
+            vec![
+                (format!("/accessmanagement/ui/systemuser/{id}"), title.clone()),
+                (back.clone(), i.t("clients.crumb")),
+            ],
+            i.t("clients.confirm_all_crumb"),
+        ),
+        heading: if count == 0 { i.t("clients.confirm_all_none") } else { i.t1("clients.confirm_all_title", count) },
+        title,
+        count,
+        state_fields: list.fields(),
+        query: list.q,
+        back,
+        id,
+    };
+    ok(&page)
 }
 
 /// The packages a client has not given, each with the client relation it would come
@@ -342,6 +427,9 @@ async fn change(
     if client.is_empty() && matches!(change, Change::Add | Change::Remove) {
         return Err(AppError::BadRequest("no client chosen".into()).into());
     }
+    if matches!(change, Change::AddAll) && form.confirmed.is_none() {
+        return Ok(see_other(&format!("{}/addall?{}", path(&id), list.query_string(list.page.unwrap_or(0)))));
+    }
     let (actor, su, who) = (user.actor.clone(), id.clone(), client.clone());
     let filter = clients::filter(&list.q, list.hide_added());
     let named = |o: Organisation| named(&o.name, &o.org_no);
@@ -354,9 +442,10 @@ async fn change(
                     Some(o) => ("clients.removed", named(o)),
                     None => ("clients.was_not_added", who),
                 }),
-                Change::AddAll => {
-                    clients::add_all(conn, worker, &su, &filter).map(|n| ("clients.added_count", n.to_string()))
-                }
+                Change::AddAll => clients::add_all(conn, worker, &su, &filter).map(|n| match n {
+                    1 => ("clients.added_one", String::new()),
+                    n => ("clients.added_count", n.to_string()),
+                }),
                 Change::AddOwnFirm => {
                     clients::add_own_firm(conn, worker, &su).map(|o| ("clients.own_firm_added", named(o)))
                 }

@@ -7,7 +7,7 @@ use serde::Deserialize;
 
 use super::error_page::PageError;
 use super::granted::{self, Granted};
-use super::{CurrentUser, Layout, OVERVIEW, Visitor, access_title, ok, see_other, session};
+use super::{CurrentUser, Layout, OVERVIEW, Visitor, access_title, named, ok, see_other, session};
 use crate::domain::audit::Action;
 use crate::domain::requests::UserType;
 use crate::domain::system_users;
@@ -85,7 +85,12 @@ pub async fn page(
             .into_iter()
             .map(|h| HistoryRow {
                 at: i.datetime(&h.event.at),
-                text: i.t1(&Action::text_key(&h.event.action), &h.actor_name),
+                text: match &h.client {
+                    Some((name, org_no)) => {
+                        i.t2(&Action::text_key(&h.event.action), named(name, org_no), &h.actor_name)
+                    }
+                    None => i.t1(&Action::text_key(&h.event.action), &h.actor_name),
+                },
             })
             .collect(),
         can_delete: user.actor.is_access_manager(),

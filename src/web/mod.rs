@@ -80,6 +80,7 @@ pub fn routes(cfg: &mut web::ServiceConfig, mode: Mode) {
             .route("/systemuser/{id}/agentdelegation", read().to(clients::page))
             .route("/systemuser/{id}/agentdelegation/add", web::post().to(clients::add))
             .route("/systemuser/{id}/agentdelegation/remove", web::post().to(clients::remove))
+            .route("/systemuser/{id}/agentdelegation/addall", read().to(clients::confirm_add_all))
             .route("/systemuser/{id}/agentdelegation/addall", web::post().to(clients::add_all))
             .route("/systemuser/{id}/agentdelegation/self", web::post().to(clients::add_own_firm))
             .route("/systemuser/{id}/agentdelegation/self/remove", web::post().to(clients::remove_own_firm))

@@ -254,6 +254,9 @@ async fn clients_are_searched_filtered_paged_and_added(app: TestApp) {
             .any(|t| t.contains("Klienten LYSTIG ROLIG ELG AS (310 000 043) er lagt til."))
     );
     assert_eq!(back.texts("#attached strong"), ["LYSTIG ROLIG ELG AS"]);
+    let details = dress.get(&format!("/accessmanagement/ui/systemuser/{id}")).await;
+    let history = details.text();
+    assert!(history.contains("Klienten LYSTIG ROLIG ELG AS (310 000 043) lagt til av DRESS MINST"), "{history}");
     assert_eq!(back.texts("#candidates .tag"), ["Lagt til"]);
     // Adding it again changes nothing.
     let csrf = back.csrf();
@@ -264,13 +267,31 @@ async fn clients_are_searched_filtered_paged_and_added(app: TestApp) {
     let hidden = dress.get(&format!("{path}?q=310000043&hide=1")).await;
     assert!(hidden.texts("#candidates strong").is_empty());
 
-    // Add all: every eligible client; the revisor and forretningsfører clients stay out.
-    let all = dress.submit(&path, &format!("{path}/addall")).await;
-    let back = dress.get(all.location.as_deref().unwrap()).await;
+    // A few on one page: "add all" names how many and adds them at once.
+    let few = dress.get(&format!("{path}?q=ekstra+klient+0")).await;
+    let addable = few.texts("#candidates li").len();
+    assert!((2..=10).contains(&addable), "{addable}");
+    let addall = format!("{path}/addall");
+    assert!(few.texts(&format!("form[action=\"{addall}\"] button")) == [format!("Legg til alle {addable} klienter")]);
+    let added = dress.submit(&format!("{path}?q=ekstra+klient+0"), &addall).await;
+    let back = dress.follow(&added).await;
+    assert!(back.texts("[role=status]").contains(&format!("{addable} klienter er lagt til.")));
+
+    // All of them (more than fit one page): counted and confirmed first, and an
+    // unconfirmed post only leads to the confirmation.
+    let unconfirmed = dress.post(&addall, &[("csrf", &back.csrf()), ("q", ""), ("page", "0")]).await;
+    assert_eq!(unconfirmed.location.as_deref(), Some(format!("{addall}?q=&page=0").as_str()));
+    let remaining = 13 + extra - 1 - addable;
+    let confirm = dress.get(&format!("{addall}?q=&page=0")).await;
+    assert_eq!(confirm.texts("h1"), [format!("Legg til alle {remaining} klienter?")]);
+    assert_eq!(confirm.texts(".crumbs li"), ["Systemtilganger", "SmartCloud Klient", "Klienter", "Legg til alle"]);
+    // The revisor and forretningsfører clients stay out.
+    let all = dress.submit(&format!("{addall}?q=&page=0"), &addall).await;
+    let back = dress.follow(&all).await;
     let attached = back.texts("#attached strong");
     assert_eq!(attached.len(), 13 + extra, "the thirteen regnskapsfører clients and the extra ones");
     assert!(!attached.iter().any(|n| n == "NØYE KLOK UGLE AS" || n == "PRESIS GRUNDIG MAUR AS"));
-    let added_now = format!("{} klienter er lagt til.", 13 + extra - 1);
+    let added_now = format!("{remaining} klienter er lagt til.");
     assert!(back.texts("[role=status]").contains(&added_now), "{:?}", back.texts("[role=status]"));
 }
 
@@ -312,8 +333,9 @@ async fn only_client_administrators_change_clients(app: TestApp) {
     assert!(!page.has_form(&format!("{path}/add")) && !page.has_form(&format!("{path}/addall")));
     let refused = konsert.post(&format!("{path}/add"), &[("csrf", &page.csrf()), ("client", "310000043")]).await;
     assert_eq!(refused.status, 403);
-    let refused = konsert.post(&format!("{path}/addall"), &[("csrf", &page.csrf())]).await;
+    let refused = konsert.post(&format!("{path}/addall"), &[("csrf", &page.csrf()), ("confirmed", "1")]).await;
     assert_eq!(refused.status, 403);
+    assert_eq!(konsert.get(&format!("{path}/addall")).await.status, 403, "nothing to confirm either");
     assert!(dress.get(&path).await.texts("#attached strong").is_empty());
     // Another party's user does not find the page at all.
     let love = app.logged_in(LOVE).await;
@@ -429,7 +451,7 @@ async fn several_people_adding_and_removing_at_once_never_get_a_server_error(app
                 step += 1;
                 let client = ELIGIBLE[step * 7 % ELIGIBLE.len()];
                 let (action, form) = match step % 5 {
-                    0 => ("addall", vec![("csrf", csrf.as_str())]),
+                    0 => ("addall", vec![("csrf", csrf.as_str()), ("confirmed", "1")]),
                     1 | 3 => ("remove", vec![("csrf", csrf.as_str()), ("client", client)]),
                     _ => ("add", vec![("csrf", csrf.as_str()), ("client", client)]),
                 };
