@@ -112,7 +112,7 @@ async fn nynorsk_and_english_pages_show_no_bokmål(app: TestApp) {
     let dress = app.logged_in(DRESS).await;
     let pingvin = app.logged_in(PINGVIN).await;
     let clients = format!("/accessmanagement/ui/systemuser/{agent}/agentdelegation");
-    let visits: [(&Browser, &str); 11] = [
+    let visits: [(&Browser, &str); 12] = [
         (&konsert, "/accessmanagement/ui/systemuser/overview"),
         (&konsert, &request_page),
         (&konsert, "/accessmanagement/ui/systemuser/create"),
@@ -123,6 +123,7 @@ async fn nynorsk_and_english_pages_show_no_bokmål(app: TestApp) {
         (&pingvin, &request_page),
         (&dress, &clients),
         (&dress, &format!("{clients}?q=ugle")),
+        (&dress, &format!("{clients}/addall")),
         (&dress, "/login"),
     ];
     for lang in ["nn", "en"] {
