@@ -66,9 +66,9 @@ pub enum AppError {
     #[error("only a client administrator of the facilitator may add or remove clients")]
     NotClientAdministrator,
     /// The client's name (empty when unknown) and organisation number or party UUID.
-    #[error("{0} {1} is not a client of the facilitator")]
+    #[error("{} is not a client of the facilitator", if .0.is_empty() { .1.clone() } else { format!("{} ({})", .0, .1) })]
     NotAClient(String, String),
-    #[error("the client {} ({}) has not given the facilitator every access package of the system user: {}", .missing.iter().map(|l| l.urn.as_str()).collect::<Vec<_>>().join(", "), .client.0, .client.1)]
+    #[error("the client {} ({}) has not given the facilitator every access package of the system user: {}", .client.0, .client.1, .missing.iter().map(|l| l.urn.as_str()).collect::<Vec<_>>().join(", "))]
     ClientNotEligible { client: (String, String), missing: Vec<Lacking> },
     #[error("the party does not exist")]
     PartyNotFound,
@@ -333,4 +333,33 @@ pub(crate) fn every_kind() -> Vec<AppError> {
         AppError::TooManyAttempts(1),
         AppError::Internal(String::new()),
     ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The API's problem details carry these texts: the client by name and number.
+    #[test]
+    fn client_refusals_name_the_client_then_what_is_missing() {
+        let client = ("NØYE KLOK UGLE AS".to_owned(), "310000124".to_owned());
+        let missing = vec![Lacking {
+            urn: "urn:altinn:accesspackage:regnskapsforer-med-signeringsrettighet".into(),
+            package: Default::default(),
+            relations: Vec::new(),
+        }];
+        assert_eq!(
+            AppError::ClientNotEligible { client: client.clone(), missing }.to_string(),
+            "the client NØYE KLOK UGLE AS (310000124) has not given the facilitator every access package of the \
+             system user: urn:altinn:accesspackage:regnskapsforer-med-signeringsrettighet"
+        );
+        assert_eq!(
+            AppError::NotAClient(client.0, client.1).to_string(),
+            "NØYE KLOK UGLE AS (310000124) is not a client of the facilitator"
+        );
+        assert_eq!(
+            AppError::NotAClient(String::new(), "310000132".into()).to_string(),
+            "310000132 is not a client of the facilitator"
+        );
+    }
 }

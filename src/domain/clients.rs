@@ -76,6 +76,9 @@ pub struct ClientPage {
     pub candidates: Vec<Candidate>,
     /// Clients matching the search (and filter), over all pages.
     pub matching: i64,
+    /// How many of them [`add_all`] would attach, when this page holds them all (else
+    /// counting would take a pass over all the firm's clients: see [`count_addable`]).
+    pub addable_here: Option<usize>,
     pub page: i64,
     pub can_manage: bool,
     /// Who can add clients, for someone who cannot (empty for those who can).
@@ -172,7 +175,7 @@ pub fn page(
     let last_page = ((matching - 1).max(0)) / PAGE_SIZE;
     let page = page.clamp(0, last_page);
     let given_by = carriers(conn, &agent.packages)?;
-    let candidates = clients::page_of_clients(conn, &firm, id, filter, page * PAGE_SIZE, PAGE_SIZE)?
+    let candidates: Vec<Candidate> = clients::page_of_clients(conn, &firm, id, filter, page * PAGE_SIZE, PAGE_SIZE)?
         .into_iter()
         .map(|c| Candidate {
             missing: lacking(&given_by, &c.organisation, &c.roles),
@@ -206,6 +209,8 @@ pub fn page(
         can_manage,
         user: agent.user,
         packages: agent.packages,
+        addable_here: (matching <= PAGE_SIZE)
+            .then(|| candidates.iter().filter(|c| !c.added && c.missing.is_empty()).count()),
         candidates,
         matching,
         page,
@@ -262,17 +267,27 @@ pub fn remove_own_firm(conn: &mut DbConnection, worker: Worker, id: &str) -> Res
 }
 
 /// Attaches every eligible client matching the filter that is not attached yet, in one
-/// transaction: all of them or, on failure, none. Returns how many were attached.
-pub fn add_all(conn: &mut DbConnection, worker: Worker, id: &str, filter: &ClientFilter) -> Result<usize, AppError> {
+/// transaction: all of them or, on failure, none. Returns how many were attached, or
+/// None, attaching nothing, when they are no longer the `confirmed` number the person
+/// agreed to.
+pub fn add_all(
+    conn: &mut DbConnection,
+    worker: Worker,
+    id: &str,
+    filter: &ClientFilter,
+    confirmed: usize,
+) -> Result<Option<usize>, AppError> {
     let agent = agent(conn, worker, id)?;
     agent.require_client_administrator()?;
-    let given_by: Vec<Vec<Carrier>> = carriers(conn, &agent.packages)?.into_iter().map(|(_, c)| c).collect();
     let firm = agent.firm().to_owned();
     // Someone adding a client at the same moment makes the insert fail whole; then the
     // eligible set is read again.
     let mut attempts = 0;
     loop {
-        let eligible = addable(conn, &agent, filter, &given_by)?;
+        let eligible = addable(conn, &agent, filter)?;
+        if eligible.len() != confirmed {
+            return Ok(None);
+        }
         let rows = delegations(worker.pid, &agent.user, &eligible);
         let result = db::transaction::<_, AppError, _>(conn, |conn| {
             clients::attach_new(conn, &rows)?;
@@ -282,7 +297,7 @@ pub fn add_all(conn: &mut DbConnection, worker: Worker, id: &str, filter: &Clien
         match result {
             Ok(()) => {
                 clients::refresh_statistics(conn)?;
-                return Ok(rows.len());
+                return Ok(Some(rows.len()));
             }
             Err(AppError::Duplicate(_)) if attempts < 3 => attempts += 1,
             Err(e) => return Err(e),
@@ -300,19 +315,14 @@ pub fn count_addable(
 ) -> Result<(SystemUser, usize), AppError> {
     let agent = agent(conn, worker, id)?;
     agent.require_client_administrator()?;
-    let given_by: Vec<Vec<Carrier>> = carriers(conn, &agent.packages)?.into_iter().map(|(_, c)| c).collect();
-    let count = addable(conn, &agent, filter, &given_by)?.len();
+    let count = addable(conn, &agent, filter)?.len();
     Ok((agent.user, count))
 }
 
 /// The org numbers of the clients matching the filter that may be attached and are not.
-fn addable(
-    conn: &mut DbConnection,
-    agent: &Agent,
-    filter: &ClientFilter,
-    given_by: &[Vec<Carrier>],
-) -> Result<Vec<String>, AppError> {
-    let found = clients::eligible_unattached(conn, agent.firm(), &agent.user.id, filter, given_by, None, None)?;
+fn addable(conn: &mut DbConnection, agent: &Agent, filter: &ClientFilter) -> Result<Vec<String>, AppError> {
+    let given_by: Vec<Vec<Carrier>> = carriers(conn, &agent.packages)?.into_iter().map(|(_, c)| c).collect();
+    let found = clients::eligible_unattached(conn, agent.firm(), &agent.user.id, filter, &given_by, None, None)?;
     Ok(found.into_iter().map(|o| o.org_no).collect())
 }
 
@@ -597,8 +607,9 @@ mod tests {
         assert!(matches!(add(&mut conn, dress(), &id, "999999999"), Err(AppError::NotAClient(..))));
         // Every other regnskapsfører client in one go; revisor and forretningsfører
         // clients stay out.
-        assert_eq!(add_all(&mut conn, dress(), &id, &filter("", false)).unwrap(), 12);
-        assert_eq!(add_all(&mut conn, dress(), &id, &filter("", false)).unwrap(), 0);
+        assert_eq!(add_all(&mut conn, dress(), &id, &filter("", false), 11).unwrap(), None, "not the number confirmed");
+        assert_eq!(add_all(&mut conn, dress(), &id, &filter("", false), 12).unwrap(), Some(12));
+        assert_eq!(add_all(&mut conn, dress(), &id, &filter("", false), 0).unwrap(), Some(0));
         let hidden = page(&mut conn, dress(), &id, &filter("", true), 0).unwrap();
         assert_eq!(hidden.matching, 6);
         assert_eq!(hidden.attached_count, 13);
@@ -613,7 +624,7 @@ mod tests {
             &["urn:altinn:accesspackage:ansvarlig-revisor", "urn:altinn:accesspackage:revisormedarbeider"],
         );
         // Revisor clients give both packages; a regnskapsfører client gives neither.
-        assert_eq!(add_all(&mut conn, dress(), &audit, &filter("", false)).unwrap(), 4);
+        assert_eq!(add_all(&mut conn, dress(), &audit, &filter("", false), 4).unwrap(), Some(4));
         match add(&mut conn, dress(), &audit, "310000043") {
             Err(AppError::ClientNotEligible { missing, .. }) => {
                 assert_eq!(missing.len(), 2);
@@ -633,7 +644,7 @@ mod tests {
             }
             other => panic!("expected not eligible, got {other:?}"),
         }
-        assert_eq!(add_all(&mut conn, dress(), &property, &filter("", false)).unwrap(), 0);
+        assert_eq!(add_all(&mut conn, dress(), &property, &filter("", false), 0).unwrap(), Some(0));
     }
 
     #[test]
@@ -691,7 +702,10 @@ mod tests {
         let manager = Worker { pid: crate::demo::FIRM_MANAGER.0, party: Some(FIRM) };
         assert!(!page(&mut conn, manager, &id, &filter("", false), 0).unwrap().can_manage);
         assert!(matches!(add(&mut conn, manager, &id, "310000043"), Err(AppError::NotClientAdministrator)));
-        assert!(matches!(add_all(&mut conn, manager, &id, &filter("", false)), Err(AppError::NotClientAdministrator)));
+        assert!(matches!(
+            add_all(&mut conn, manager, &id, &filter("", false), 0),
+            Err(AppError::NotClientAdministrator)
+        ));
         // Someone acting for another party does not even find the system user.
         let elsewhere = Worker { pid: crate::demo::FIRM_MANAGER.0, party: Some("310000019") };
         assert!(matches!(page(&mut conn, elsewhere, &id, &filter("", false), 0), Err(AppError::SystemUserNotFound)));

@@ -63,10 +63,14 @@ struct ClientsPage {
 /// left to the confirmation, which only those who ask for it wait for).
 struct AddAllOffer {
     label: String,
-    /// Straight away (a few, counted here), or by way of the confirmation page.
-    direct: bool,
+    /// How many, posted as agreed to, when they go straight away (a few, counted here);
+    /// else the offer leads to the confirmation page.
+    direct: Option<usize>,
     confirm_href: String,
 }
+
+/// The alert on the confirmation page when the clients to add changed in between.
+const COUNT_CHANGED: &str = "clients.count_changed";
 
 /// More than this many clients at once are added only after a confirmation.
 const ADD_WITHOUT_CONFIRMING: usize = 10;
@@ -128,8 +132,8 @@ pub struct PageQuery {
 pub struct ClientForm {
     csrf: String,
     client: Option<String>,
-    /// "Add all" was confirmed (or offered with its count, for a few).
-    confirmed: Option<String>,
+    /// How many clients "add all" was to add, as the person saw and agreed to.
+    confirmed: Option<usize>,
     #[serde(default)]
     q: String,
     hide: Option<String>,
@@ -196,17 +200,14 @@ fn show(
     let attached_more = (data.attached_count > data.attached.len() as i64)
         .then(|| i.t2("clients.attached_more", data.attached.len(), data.attached_count));
     let confirm_href = format!("{base}/addall?{}", list.query_string(data.page));
-    let add_all = if !data.can_manage || data.candidates.is_empty() {
-        None
-    } else if data.matching <= PAGE_SIZE {
-        let addable = data.candidates.iter().filter(|c| !c.added && c.missing.is_empty()).count();
-        (addable > 1).then(|| AddAllOffer {
-            label: i.t1("clients.add_all_count", addable),
-            direct: addable <= ADD_WITHOUT_CONFIRMING,
+    let add_all = match data.addable_here {
+        _ if !data.can_manage || data.candidates.is_empty() => None,
+        Some(count) => (count > 1).then(|| AddAllOffer {
+            label: i.t1("clients.add_all_count", count),
+            direct: (count <= ADD_WITHOUT_CONFIRMING).then_some(count),
             confirm_href,
-        })
-    } else {
-        Some(AddAllOffer { label: i.t("clients.add_all"), direct: false, confirm_href })
+        }),
+        None => Some(AddAllOffer { label: i.t("clients.add_all"), direct: None, confirm_href }),
     };
     let page = ClientsPage {
         attached_count: data.attached_count,
@@ -273,6 +274,8 @@ struct AddAllPage {
     query: String,
     state_fields: Vec<(&'static str, String)>,
     back: String,
+    /// The number changed since the person last confirmed.
+    changed: Option<String>,
 }
 
 /// "Legg til alle N klienter?": counts what adding all would attach and asks first.
@@ -300,7 +303,12 @@ pub async fn confirm_add_all(
             ],
             i.t("clients.confirm_all_crumb"),
         ),
-        heading: if count == 0 { i.t("clients.confirm_all_none") } else { i.t1("clients.confirm_all_title", count) },
+        heading: match count {
+            0 => i.t("clients.confirm_all_none"),
+            1 => i.t("clients.confirm_one_title"),
+            n => i.t1("clients.confirm_all_title", n),
+        },
+        changed: session::take_alert(&user.session, &id).map(|key| i.t(&key)),
         title,
         count,
         state_fields: list.fields(),
@@ -427,9 +435,11 @@ async fn change(
     if client.is_empty() && matches!(change, Change::Add | Change::Remove) {
         return Err(AppError::BadRequest("no client chosen".into()).into());
     }
+    let confirmation = format!("{}/addall?{}", path(&id), list.query_string(list.page.unwrap_or(0)));
     if matches!(change, Change::AddAll) && form.confirmed.is_none() {
-        return Ok(see_other(&format!("{}/addall?{}", path(&id), list.query_string(list.page.unwrap_or(0)))));
+        return Ok(see_other(&confirmation));
     }
+    let confirmed = form.confirmed.unwrap_or_default();
     let (actor, su, who) = (user.actor.clone(), id.clone(), client.clone());
     let filter = clients::filter(&list.q, list.hide_added());
     let named = |o: Organisation| named(&o.name, &o.org_no);
@@ -442,9 +452,11 @@ async fn change(
                     Some(o) => ("clients.removed", named(o)),
                     None => ("clients.was_not_added", who),
                 }),
-                Change::AddAll => clients::add_all(conn, worker, &su, &filter).map(|n| match n {
-                    1 => ("clients.added_one", String::new()),
-                    n => ("clients.added_count", n.to_string()),
+                Change::AddAll => clients::add_all(conn, worker, &su, &filter, confirmed).map(|n| match n {
+                    Some(1) => ("clients.added_one", String::new()),
+                    Some(n) => ("clients.added_count", n.to_string()),
+                    // Not what was agreed to: asked again, with the new number.
+                    None => (COUNT_CHANGED, String::new()),
                 }),
                 Change::AddOwnFirm => {
                     clients::add_own_firm(conn, worker, &su).map(|o| ("clients.own_firm_added", named(o)))
@@ -457,6 +469,10 @@ async fn change(
         })
         .await;
     match outcome {
+        Ok((COUNT_CHANGED, _)) => {
+            session::set_alert(&user.session, COUNT_CHANGED, &id)?;
+            Ok(see_other(&confirmation))
+        }
         Ok((key, value)) => {
             session::set_notice(&user.session, key, &value)?;
             // To the message, which takes the focus, with the search and page kept.

@@ -1,5 +1,6 @@
 //! What the request pages share: the sentences that say why a request cannot be handled
-//! now, from the domain's [`Handling`], and which refusals a page explains itself.
+//! now, from the domain's [`Handling`]; the decision forms and where they lead back to;
+//! and which refusals a page explains itself, after a redirect to it.
 
 use actix_session::Session;
 use actix_web::HttpResponse;
@@ -13,6 +14,7 @@ use crate::domain::handling::{Closed, Handling};
 use crate::error::AppError;
 use crate::i18n::I18n;
 use crate::state::AppState;
+use crate::support::urlencode;
 
 /// `?id=` of a request page; the vendor's link adds `DONTCHOOSEREPORTEE=true`.
 #[derive(Deserialize)]
@@ -48,11 +50,12 @@ impl DecisionForm {
     pub fn page(&self, kind: &str) -> String {
         let kind = if self.agent { "agentrequest" } else { kind };
         let from_vendor = if self.vendor_link { "&DONTCHOOSEREPORTEE=true" } else { "" };
-        format!("/accessmanagement/ui/systemuser/{kind}?id={}{from_vendor}", self.id)
+        format!("/accessmanagement/ui/systemuser/{kind}?id={}{from_vendor}", urlencode(&self.id))
     }
 
-    /// Whether to log the person out on the way back to the vendor's system (when the
-    /// request names one: else our receipt, which needs the login, follows).
+    /// Whether to log the person out after the decision, if the way on is back to the
+    /// vendor's system (the callers check that the request names one: our own receipt
+    /// needs the login).
     pub fn logs_out(&self, state: &AppState) -> bool {
         self.vendor_link && state.logout_after_vendor_decision
     }

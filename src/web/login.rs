@@ -237,30 +237,39 @@ pub async fn logout(
     form: web::Form<CsrfForm>,
 ) -> Result<HttpResponse, PageError> {
     user.verify_csrf(&form.csrf)?;
-    end_login(&state, &user, |session| session::log_out_saying(session, "login.logged_out"), "/login").await
+    end_login(&state, &user, |session, _| session::log_out_saying(session, "login.logged_out"), "/login").await
 }
 
 /// Logs the person out after a decision and sends them on to `then` (the vendor's
 /// system), by way of the OpenID provider's logout when they logged in there.
 pub async fn log_out_then(state: &AppState, user: &CurrentUser, then: &str) -> Result<HttpResponse, PageError> {
-    end_login(state, user, |session| session::log_out_then(session, then), then).await
+    let forget = |session: &Session, at_provider: bool| match at_provider {
+        // The provider sends the browser back to the login page, which sends it on.
+        true => session::log_out_then(session, then),
+        false => {
+            session::log_out(session);
+            Ok(())
+        }
+    };
+    end_login(state, user, forget, then).await
 }
 
 /// Ends the login session here and at the provider: `forget` clears the cookie session,
-/// keeping what the next page needs; without a provider login the browser goes to
-/// `without_provider`, else to the provider, which sends it back to the login page.
+/// keeping what the next page needs (told whether the provider's logout follows);
+/// without a provider login the browser goes to `without_provider`, else to the
+/// provider, which sends it back to the login page.
 async fn end_login(
     state: &AppState,
     user: &CurrentUser,
-    forget: impl FnOnce(&Session) -> Result<(), AppError>,
+    forget: impl FnOnce(&Session, bool) -> Result<(), AppError>,
     without_provider: &str,
 ) -> Result<HttpResponse, PageError> {
     let id_token = session::id_token(&user.session);
     if let Some(id) = session::id(&user.session) {
         state.db(move |conn| sessions::end(conn, &id)).await?;
     }
-    forget(&user.session)?;
     let back = format!("{}/login", state.public_url);
     let at_provider = state.oidc.as_ref().zip(id_token).and_then(|(oidc, token)| oidc.logout_url(&token, &back));
+    forget(&user.session, at_provider.is_some())?;
     Ok(see_other(at_provider.as_deref().unwrap_or(without_provider)))
 }

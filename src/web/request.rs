@@ -79,7 +79,8 @@ fn show(user: &CurrentUser, ctx: &RequestContext, from_vendor: bool) -> Result<H
     let system_name = i.pick(ctx.system.system.display_names()).to_owned();
     // What the last form on this page did or why it was refused, said once.
     let error = session::take_alert(&user.session, &details.request.id).map(|key| i.t(&key));
-    let notice = session::take_notice(&user.session);
+    // Only forwarding's own notice, and never beside a refusal: one message takes the focus.
+    let notice = session::take_notice(&user.session).filter(|(key, _)| key == FORWARDED && error.is_none());
     // After forwarding: to whom it went, and back to the vendor's system if it gave a way.
     let back = match (&details.request.redirect_url, &notice) {
         (Some(url), Some((key, _))) if key == FORWARDED => Some((url.clone(), i.t1("request.back_to", &system_name))),

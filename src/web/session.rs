@@ -102,12 +102,16 @@ pub fn log_out_saying(session: &Session, key: &str) -> Result<(), AppError> {
 pub fn log_out_then(session: &Session, then: &str) -> Result<(), AppError> {
     session.clear();
     session.renew();
-    set(session, THEN, then)
+    set(session, THEN, &(then, chrono::Utc::now().timestamp()))
 }
 
-/// Where to go after logging out, once (see [`log_out_then`]).
+/// Where to go after logging out, once (see [`log_out_then`]); forgotten after a few
+/// minutes, so that a person who left the provider's logout page half-way does not send
+/// the next visitor of the login page to the vendor.
 pub fn take_then(session: &Session) -> Option<String> {
-    session.remove_as::<String>(THEN).and_then(Result::ok)
+    const FOR_SECONDS: i64 = 300;
+    let (then, at) = session.remove_as::<(String, i64)>(THEN)?.ok()?;
+    (chrono::Utc::now().timestamp() - at <= FOR_SECONDS).then_some(then)
 }
 
 /// Remembers what was just done, to say on the next page: a text key and its value,

@@ -396,7 +396,8 @@ impl Browser {
     /// returns the page it comes back to.
     pub async fn refused(&self, action: &str, form: &[(&str, &str)], page: &str) -> Page {
         let answer = self.post(action, form).await;
-        // The vendor's link may carry Altinn's DONTCHOOSEREPORTEE; the way back needs it no more.
+        // The vendor's link carries Altinn's DONTCHOOSEREPORTEE, which the page's forms
+        // pass on; a form posted by hand here does not, nor does the way back then.
         let page = page.replace("&DONTCHOOSEREPORTEE=true", "");
         assert_eq!(answer.location.as_deref(), Some(format!("{page}#notice").as_str()), "{}", answer.body);
         self.follow(&answer).await

@@ -285,6 +285,14 @@ async fn clients_are_searched_filtered_paged_and_added(app: TestApp) {
     let confirm = dress.get(&format!("{addall}?q=&page=0")).await;
     assert_eq!(confirm.texts("h1"), [format!("Legg til alle {remaining} klienter?")]);
     assert_eq!(confirm.texts(".crumbs li"), ["Systemtilganger", "SmartCloud Klient", "Klienter", "Legg til alle"]);
+    // A number that is no longer right (ten times as many confirmed as can be added) adds
+    // nothing and asks again.
+    let stale = remaining.to_string();
+    let fields = [("csrf", confirm.csrf()), ("q", String::new()), ("page", "0".into()), ("confirmed", stale + "0")];
+    let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let asked_again = dress.follow(&dress.post(&addall, &fields).await).await;
+    assert!(asked_again.texts("[role=alert]")[0].contains("har endret seg"), "{:?}", asked_again.texts("[role=alert]"));
+    assert_eq!(asked_again.texts("h1"), [format!("Legg til alle {remaining} klienter?")]);
     // The revisor and forretningsfører clients stay out.
     let all = dress.submit(&format!("{addall}?q=&page=0"), &addall).await;
     let back = dress.follow(&all).await;

@@ -42,6 +42,7 @@ async fn a_decision_on_the_vendors_link_can_end_the_login(app: TestApp) {
     assert_eq!(approved.location.as_deref(), Some(RECEIPT), "back to the vendor");
     assert_eq!(app.request_status(second["id"].as_str().unwrap()).await, "Accepted");
     assert_eq!(konsert.get(OVERVIEW).await.status, 303, "logged out");
+    assert_eq!(konsert.get("/login").await.status, 200, "and the login page is the login page");
 }
 
 /// A vendor's request waits while the daglig leder makes the same access by hand (same
