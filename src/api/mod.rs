@@ -13,6 +13,7 @@ mod client_delegation;
 mod client_keys;
 mod decisions;
 mod dto;
+mod health;
 mod openapi;
 mod problem;
 mod requests;
@@ -147,6 +148,8 @@ fn endpoint_list() -> Vec<(String, String)> {
 const PREFIXES: [&str; 3] = ["/authentication/api/v1", "/authorization/api/v1", "/accessmanagement/api/v1"];
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/health/live", web::get().to(health::live));
+    cfg.route("/health/ready", web::get().to(health::ready));
     // One resource per path with a route per method, so other methods answer 405.
     let mut resources: Vec<(String, Vec<Route>)> = Vec::new();
     for (path, method, route) in served() {

@@ -190,6 +190,17 @@ pub fn migrate(conn: &mut DbConnection) -> Result<(), String> {
     result.map_err(|e| format!("cannot migrate the database: {e}"))
 }
 
+/// Whether this build knows migrations the database has not had: a node of a newer
+/// release next to an older schema. Reading the migrations table is also a round trip
+/// that shows the database answers.
+pub fn has_pending_migrations(conn: &mut DbConnection) -> Result<bool, String> {
+    match conn {
+        DbConnection::Postgresql(c) => c.has_pending_migration(POSTGRES_MIGRATIONS),
+        DbConnection::Sqlite(c) => c.has_pending_migration(SQLITE_MIGRATIONS),
+    }
+    .map_err(|e| e.to_string())
+}
+
 /// Now, in UTC, to the microsecond (what PostgreSQL keeps): every stored timestamp is UTC.
 pub fn now() -> chrono::NaiveDateTime {
     use chrono::Timelike;

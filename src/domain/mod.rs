@@ -9,6 +9,7 @@ pub mod clients;
 pub mod decisions;
 pub mod delegation;
 pub mod handling;
+pub mod health;
 pub mod limits;
 pub mod requests;
 pub mod roles;

@@ -7,6 +7,7 @@ mod common;
 mod assertions;
 mod change_requests;
 mod client_delegation;
+mod health;
 mod input_limits;
 mod schemathesis;
 mod system_register;
