@@ -140,6 +140,12 @@ pub struct ClientForm {
     page: Option<i64>,
 }
 
+impl From<PageQuery> for ListState {
+    fn from(PageQuery { q, hide, page }: PageQuery) -> Self {
+        ListState { q, hide, page }
+    }
+}
+
 fn path(id: &str) -> String {
     format!("/accessmanagement/ui/systemuser/{id}/agentdelegation")
 }
@@ -150,8 +156,7 @@ pub async fn page(
     id: web::Path<String>,
     query: web::Query<PageQuery>,
 ) -> Result<HttpResponse, PageError> {
-    let query = query.into_inner();
-    let (id, list) = (id.into_inner(), ListState { q: query.q, hide: query.hide, page: query.page });
+    let (id, list) = (id.into_inner(), ListState::from(query.into_inner()));
     let read = read(&id, &list);
     let (user, data) = visitor.with(&state, move |conn, actor| read(conn, actor)).await?;
     let notice = session::take_notice(&user.session).map(|(key, value)| I18n::current().t1(&key, value));
@@ -285,8 +290,7 @@ pub async fn confirm_add_all(
     id: web::Path<String>,
     query: web::Query<PageQuery>,
 ) -> Result<HttpResponse, PageError> {
-    let query = query.into_inner();
-    let (id, list) = (id.into_inner(), ListState { q: query.q, hide: query.hide, page: query.page });
+    let (id, list) = (id.into_inner(), ListState::from(query.into_inner()));
     let (su, filter) = (id.clone(), clients::filter(&list.q, list.hide_added()));
     let (user, (access, count)) =
         visitor.with(&state, move |conn, actor| clients::count_addable(conn, Worker::of(actor), &su, &filter)).await?;
