@@ -395,7 +395,11 @@ async fn every_flow(me: &Person<'_>) {
     assert!(me.text(".menu__panel").await.contains("TILFELDIG SUBTIL APE (310 000 019)"));
     me.shot("overview-empty").await;
 
-    // Create a system access by searching and choosing; then delete it.
+    // Create a system access by searching and choosing; then delete it. A vendor's request
+    // for the same access, waiting meanwhile, is shown as covered by it, with no Approve.
+    let covered =
+        vendor_request(base, vendor, standard_request("310000035_smartcloud_lonn", &["a-melding"], Some(&receipt)))
+            .await;
     me.press("Lag ny systemtilgang").await;
     me.shot("create").await;
     me.fill("#q", "lønn").await;
@@ -405,6 +409,11 @@ async fn every_flow(me: &Person<'_>) {
     me.press("Opprett systemtilgang").await;
     assert_eq!(me.heading().await, "SmartCloud Lønn");
     me.shot("details").await;
+    me.goto(covered["confirmUrl"].as_str().unwrap()).await;
+    assert!(me.text("[role=status]").await.contains("Virksomheten har allerede denne systemtilgangen."));
+    assert!(!me.client.source().await.unwrap().contains(">Godkjenn<"), "nothing left to approve");
+    me.shot("request-covered").await;
+    me.press("Gå til systemtilgangen").await;
     me.press("Slett systemtilgang").await;
     me.shot("delete-confirmation").await;
     me.press("Ja, slett systemtilgangen").await;
@@ -423,10 +432,8 @@ async fn every_flow(me: &Person<'_>) {
     me.press("Godkjenn").await;
     assert_eq!(me.url().await, receipt);
     me.shot("demo-receipt").await;
-    let reject =
-        vendor_request(base, vendor, standard_request("310000035_smartcloud_lonn", &["a-melding"], Some(&receipt)))
-            .await;
-    me.goto(reject["confirmUrl"].as_str().unwrap()).await;
+    // The request the hand-made access covered is open again now that it is deleted.
+    me.goto(covered["confirmUrl"].as_str().unwrap()).await;
     me.press("Avvis").await;
     assert_eq!(me.url().await, receipt);
 
