@@ -111,6 +111,7 @@ impl Application {
         });
         let secure = state.https();
         let mode = config.mode;
+        crate::monitoring::handle();
         let mut server = HttpServer::new(move || {
             let session = SessionMiddleware::builder(CookieSessionStore::default(), cookie_key.clone())
                 .cookie_name("systemtilgang".into())
@@ -123,6 +124,7 @@ impl Application {
             App::new()
                 .app_data(state.clone())
                 .wrap(actix_web::middleware::from_fn(crate::web::page_context))
+                .wrap(actix_web::middleware::from_fn(crate::monitoring::middleware))
                 .wrap(security_headers(secure))
                 // The path without its query: a query can hold a login code or a search.
                 .wrap(

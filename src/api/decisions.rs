@@ -51,6 +51,7 @@ pub async fn decide(
     let body = body.decode()?;
     let (user, resource, party) = (body.subject.system_user_id, body.resource.clone(), body.party_org_no.clone());
     let decision = state.db(move |conn| decisions::decide(conn, &user, &resource, &party)).await?;
+    crate::monitoring::decided(decision.as_str());
     Ok(HttpResponse::Ok().json(DecisionResponse {
         decision: decision.as_str(),
         resource: body.resource,

@@ -14,6 +14,7 @@ mod client_keys;
 mod decisions;
 mod dto;
 mod health;
+mod metrics;
 mod openapi;
 mod problem;
 mod requests;
@@ -150,6 +151,7 @@ const PREFIXES: [&str; 3] = ["/authentication/api/v1", "/authorization/api/v1", 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/health/live", web::get().to(health::live));
     cfg.route("/health/ready", web::get().to(health::ready));
+    cfg.route("/metrics", web::get().to(metrics::scrape));
     // One resource per path with a route per method, so other methods answer 405.
     let mut resources: Vec<(String, Vec<Route>)> = Vec::new();
     for (path, method, route) in served() {

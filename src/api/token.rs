@@ -237,7 +237,9 @@ pub async fn issue_token(
         None => None,
     };
     let system_user = grant.map(|g| SystemUserDetail::new(&g.system_user_id, &g.org_no, &g.system_id));
+    let kind = if system_user.is_some() { "system_user" } else { "vendor" };
     let token = state.tokens.issue(&client.client_id, &client.org_no, &scopes, system_user)?;
+    crate::monitoring::token_issued(kind);
     Ok(HttpResponse::Ok().insert_header((header::CACHE_CONTROL, "no-store")).json(TokenResponse {
         access_token: token,
         token_type: "Bearer",

@@ -1,0 +1,16 @@
+//! `/metrics`: the Prometheus text format, for the operators' scraper (outside the
+//! vendor API's description; restrict it at the load balancer).
+
+use actix_web::{HttpResponse, web};
+
+use crate::monitoring;
+use crate::state::AppState;
+
+pub async fn scrape(state: web::Data<AppState>) -> HttpResponse {
+    let pool = state.pool.state();
+    monitoring::pool(pool.connections, pool.idle_connections);
+    HttpResponse::Ok()
+        .content_type("text/plain; version=0.0.4")
+        .insert_header(("Cache-Control", "no-store"))
+        .body(monitoring::handle().render())
+}

@@ -1,0 +1,66 @@
+//! Prometheus metrics: requests and their latency per route, the database pool, tokens
+//! issued and decisions by outcome, served at `/metrics` for the operators' scraper.
+
+use std::sync::OnceLock;
+use std::time::Instant;
+
+use actix_web::Error;
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::middleware::Next;
+use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
+
+/// Latency buckets in seconds, from a cached page to a slow database.
+const BUCKETS: [f64; 10] = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0];
+const DURATION: &str = "http_request_duration_seconds";
+
+/// The process's recorder, installed once: metrics are kept per process, which may serve
+/// more than one app (the tests do).
+pub fn handle() -> &'static PrometheusHandle {
+    static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
+    HANDLE.get_or_init(|| {
+        // Only an empty list of buckets is refused, and ours is not.
+        let builder = PrometheusBuilder::new().set_buckets_for_metric(Matcher::Full(DURATION.into()), &BUCKETS);
+        let recorder = builder.unwrap_or_default().build_recorder();
+        let handle = recorder.handle();
+        // Another recorder already installed (a library's) leaves ours unset: the
+        // metrics page then shows nothing, the app still serves.
+        if let Err(e) = metrics::set_global_recorder(recorder) {
+            log::warn!("metrics are not recorded: {e}");
+        }
+        handle
+    })
+}
+
+/// Counts every answer and times it, labelled by method, the route's pattern (never the
+/// path itself, which holds ids) and status.
+pub async fn middleware(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, Error> {
+    let begun = Instant::now();
+    let method = req.method().to_string();
+    let answer = next.call(req).await?;
+    let route = answer.request().match_pattern().unwrap_or_else(|| "unmatched".into());
+    let status = answer.status().as_u16().to_string();
+    let labels = [("method", method), ("route", route), ("status", status)];
+    metrics::counter!("http_requests_total", &labels).increment(1);
+    metrics::histogram!(DURATION, &labels).record(begun.elapsed().as_secs_f64());
+    Ok(answer)
+}
+
+/// A token was issued: `kind` is "vendor" or "system_user".
+pub fn token_issued(kind: &'static str) {
+    metrics::counter!("tokens_issued_total", "kind" => kind).increment(1);
+}
+
+/// A decision was answered: `outcome` is "Permit" or "Deny".
+pub fn decided(outcome: &'static str) {
+    metrics::counter!("decisions_total", "outcome" => outcome).increment(1);
+}
+
+/// The pool's connections now, set when the metrics are read.
+pub fn pool(connections: u32, idle: u32) {
+    metrics::gauge!("db_pool_connections").set(connections);
+    metrics::gauge!("db_pool_idle_connections").set(idle);
+}
