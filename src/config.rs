@@ -145,6 +145,15 @@ pub struct ConfigArgs {
         global = true
     )]
     pub logout_after_vendor_decision: Option<bool>,
+    /// Log lines as `text` or as `json` (one object a line), each with its request's id.
+    #[arg(
+        long = "log-format",
+        env = "SYSTEMTILGANG_LOG_FORMAT",
+        value_enum,
+        default_value_t = crate::logging::LogFormat::Text,
+        global = true
+    )]
+    pub log_format: crate::logging::LogFormat,
     /// The provider's name on the login button ("Logg inn med ID-porten").
     #[arg(long = "oidc-name", env = "SYSTEMTILGANG_OIDC_NAME", default_value = "ID-porten", global = true)]
     pub oidc_name: String,

@@ -11,6 +11,7 @@ pub mod domain;
 pub mod error;
 pub mod i18n;
 pub mod ids;
+pub mod logging;
 pub mod monitoring;
 pub mod oidc;
 pub mod scale;

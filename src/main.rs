@@ -7,8 +7,8 @@ use systemtilgang::startup::{Application, prepare_database};
 
 #[actix_web::main]
 async fn main() -> ExitCode {
-    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info")).init();
     let cli = Cli::parse();
+    systemtilgang::logging::init(cli.config.log_format);
     let config = match cli.config.validate() {
         Ok(config) => config,
         Err(message) => return fail(&message),

@@ -8,7 +8,7 @@ use actix_session::config::CookieContentSecurity;
 use actix_session::storage::CookieSessionStore;
 use actix_web::cookie::{Key, SameSite};
 use actix_web::dev::Server;
-use actix_web::middleware::{DefaultHeaders, Logger};
+use actix_web::middleware::DefaultHeaders;
 use actix_web::{App, HttpServer, web};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
@@ -127,10 +127,8 @@ impl Application {
                 .wrap(actix_web::middleware::from_fn(crate::monitoring::middleware))
                 .wrap(security_headers(secure))
                 // The path without its query: a query can hold a login code or a search.
-                .wrap(
-                    Logger::new("%a \"%{method}xi %U\" %s %Dms")
-                        .custom_request_replace("method", |req| req.method().to_string()),
-                )
+                // Outermost: every line written for a request carries its id.
+                .wrap(actix_web::middleware::from_fn(crate::logging::middleware))
                 .configure(crate::api::routes)
                 // Only the portal has sessions; the API's callers bring tokens.
                 .service(web::scope("").wrap(session).configure(|cfg| crate::web::routes(cfg, mode)))

@@ -57,10 +57,12 @@ impl AppState {
         T: Send + 'static,
         F: FnOnce(&mut DbConnection) -> Result<T, AppError> + Send + 'static,
     {
-        let pool = self.pool.clone();
+        let (pool, request) = (self.pool.clone(), crate::logging::current());
         web::block(move || {
-            let mut conn = pool.get()?;
-            work(&mut conn)
+            crate::logging::within(request, || {
+                let mut conn = pool.get()?;
+                work(&mut conn)
+            })
         })
         .await?
     }

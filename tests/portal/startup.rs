@@ -147,3 +147,60 @@ fn an_unreachable_openid_provider_is_one_clear_line_and_a_failure() {
     assert_eq!(errors.len(), 1, "{stderr}");
     assert!(errors[0].contains("cannot read the OpenID provider's configuration at http://127.0.0.1:1"), "{stderr}");
 }
+
+/// Run with `--log-format json`, the portal writes one JSON object a line, and the lines
+/// written for a request carry its id: the caller's own `X-Request-Id`, echoed back.
+#[test]
+fn json_logs_carry_the_request_id_the_answer_names() {
+    use std::io::{BufRead, BufReader};
+    let dir = std::env::temp_dir().join(format!("st-logs-{}", uuid::Uuid::new_v4()));
+    let url = format!("sqlite://{}", dir.join("logs.db").display());
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    /// Stops the portal however the test ends.
+    struct Running(std::process::Child);
+    impl Drop for Running {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let mut child = Running(
+        Command::new(env!("CARGO_BIN_EXE_systemtilgang"))
+            .args(["--database-url", &url, "--bind", &format!("127.0.0.1:{port}"), "--log-format", "json"])
+            .env("RUST_LOG", "info")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap(),
+    );
+    let lines = BufReader::new(child.0.stderr.take().unwrap()).lines();
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let (echoed, generated) = runtime.block_on(async {
+        let client = reqwest::Client::new();
+        let login = format!("http://127.0.0.1:{port}/login");
+        for _ in 0..300 {
+            if client.get(&login).send().await.is_ok() {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+        let mine = client.get(&login).header("X-Request-Id", "test-req-42").send().await.unwrap();
+        let odd = client.get(&login).header("X-Request-Id", "not plain").send().await.unwrap();
+        let id = |r: &reqwest::Response| r.headers()["x-request-id"].to_str().unwrap().to_owned();
+        (id(&mine), id(&odd))
+    });
+    // Stopped, it has written all it will: the lines are read to their end.
+    drop(child);
+    assert_eq!(echoed, "test-req-42");
+    assert_eq!(generated.len(), 16, "an id of our own instead of an odd one: {generated}");
+    let entries: Vec<serde_json::Value> = lines
+        .map(|line| {
+            let line = line.unwrap();
+            serde_json::from_str(&line).unwrap_or_else(|_| panic!("not JSON: {line}"))
+        })
+        .collect();
+    let entry = entries.iter().find(|e| e["request_id"] == "test-req-42").expect("a line for the request");
+    assert_eq!(entry["level"], "INFO");
+    assert!(entry["message"].as_str().unwrap().contains("\"GET /login\" 200"), "the access log: {entry}");
+    assert!(entry["time"].as_str().unwrap().ends_with('Z'));
+}
