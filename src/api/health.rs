@@ -28,19 +28,19 @@ pub async fn ready(state: web::Data<AppState>) -> HttpResponse {
     })
     .await
     .unwrap_or_else(|e| Err(NotReady::Database(e.to_string())));
-    let mut answer = match &checked {
-        Ok(()) => HttpResponse::Ok(),
-        Err(_) => HttpResponse::ServiceUnavailable(),
-    };
-    answer.insert_header(("Cache-Control", "no-store"));
-    match checked {
-        Ok(()) => answer.json(json!({"status": "ready"})),
-        Err(NotReady::MigrationsPending) => {
-            answer.json(json!({"status": "not ready", "reason": "the database schema is older than this release"}))
-        }
+    let (mut answer, body) = match checked {
+        Ok(()) => (HttpResponse::Ok(), json!({"status": "ready"})),
+        Err(NotReady::MigrationsPending) => (
+            HttpResponse::ServiceUnavailable(),
+            json!({"status": "not ready", "reason": "the database schema is older than this release"}),
+        ),
         Err(NotReady::Database(e)) => {
             log::warn!("readiness: the database does not answer: {e}");
-            answer.json(json!({"status": "not ready", "reason": "the database does not answer"}))
+            (
+                HttpResponse::ServiceUnavailable(),
+                json!({"status": "not ready", "reason": "the database does not answer"}),
+            )
         }
-    }
+    };
+    answer.insert_header(("Cache-Control", "no-store")).json(body)
 }

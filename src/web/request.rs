@@ -82,10 +82,9 @@ fn show(user: &CurrentUser, ctx: &RequestContext, from_vendor: bool) -> Result<H
     // Only forwarding's own notice, and never beside a refusal: one message takes the focus.
     let notice = session::take_notice(&user.session).filter(|(key, _)| key == FORWARDED && error.is_none());
     // After forwarding: to whom it went, and back to the vendor's system if it gave a way.
-    let back = match (&details.request.redirect_url, &notice) {
-        (Some(url), Some((key, _))) if key == FORWARDED => Some((url.clone(), i.t1("request.back_to", &system_name))),
-        _ => None,
-    };
+    let back = (details.request.redirect_url.as_ref())
+        .filter(|_| notice.is_some())
+        .map(|url| (url.clone(), i.t1("request.back_to", &system_name)));
     let page = RequestPage {
         i,
         layout: Layout::new(user).at(&i, Vec::new(), i.t("request.crumb")),

@@ -27,34 +27,18 @@ impl CurrentUser {
         session::verify_csrf(&self.session, token)
     }
 
-    /// Acts for another party the person can represent from now on.
+    /// Acts for another party the person can represent from now on; the session follows.
     pub async fn switch_party(&mut self, state: &AppState, org_no: &str) -> Result<(), AppError> {
-        let org = org_no.to_owned();
-        self.with(state, move |conn, actor| match actor.represent(conn, &org)? {
-            true => Ok(()),
-            false => Err(AppError::CannotRepresent),
-        })
-        .await
-    }
-
-    /// Database work for the person, who may come to act for another party in it
-    /// (`Actor::represent`); the session follows.
-    pub async fn with<T, F>(&mut self, state: &AppState, work: F) -> Result<T, AppError>
-    where
-        T: Send + 'static,
-        F: FnOnce(&mut DbConnection, &mut Actor) -> Result<T, AppError> + Send + 'static,
-    {
-        let mut actor = self.actor.clone();
-        // The work's own failure comes after the party is kept: a switch made before it stands.
-        let (actor, out) = state
-            .db(move |conn| {
-                let out = work(conn, &mut actor);
-                Ok((actor, out))
+        let (mut actor, org) = (self.actor.clone(), org_no.to_owned());
+        let actor = state
+            .db(move |conn| match actor.represent(conn, &org)? {
+                true => Ok(actor),
+                false => Err(AppError::CannotRepresent),
             })
             .await?;
         keep_party(&self.session, &actor)?;
         self.actor = actor;
-        out
+        Ok(())
     }
 }
 
