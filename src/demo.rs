@@ -445,7 +445,7 @@ fn load_relations(conn: &mut DbConnection) -> QueryResult<()> {
         systems::add_client_id(conn, id, client_id)?;
     }
     let (pid, name) = FIRM_MANAGER;
-    parties::insert_person(conn, &Person { pid: pid.into(), name: name.into() })?;
+    parties::insert_person(conn, &Person::new(pid, name))?;
     parties::insert_role(conn, &NewPartyRole { pid, org_no: FIRM, role_code: "DAGL" })
 }
 
@@ -467,7 +467,7 @@ fn load_cast(conn: &mut DbConnection) -> QueryResult<()> {
         parties::insert_organisation(conn, &Organisation::new(org_no, name))?;
     }
     for (pid, name, roles) in PERSONS {
-        parties::insert_person(conn, &Person { pid: (*pid).into(), name: (*name).into() })?;
+        parties::insert_person(conn, &Person::new(pid, name))?;
         for (org_no, codes) in *roles {
             for code in *codes {
                 parties::insert_role(conn, &NewPartyRole { pid, org_no, role_code: code })?;
@@ -579,7 +579,7 @@ pub fn generate_firm(conn: &mut DbConnection, clients: usize) -> QueryResult<Opt
     let pid = crate::ids::synthetic_pids(0).next().expect("a synthetic identity number");
     let generated = conn.transaction::<_, diesel::result::Error, _>(|conn| {
         parties::insert_organisation(conn, &Organisation::new(&firm, "STOR OG TRYGG REGNSKAP AS"))?;
-        parties::insert_person(conn, &Person { pid: pid.clone(), name: "TRAVEL KLIENTSJEF".into() })?;
+        parties::insert_person(conn, &Person::new(&pid, "TRAVEL KLIENTSJEF"))?;
         for role in ["TILGANGSSTYRER", "KLIENTADMINISTRATOR"] {
             parties::insert_role(conn, &NewPartyRole { pid: &pid, org_no: &firm, role_code: role })?;
         }

@@ -120,6 +120,14 @@ pub enum AppError {
     LoginFailed(String),
     #[error("the person who logged in is not known here")]
     UnknownPerson,
+    #[error("no person has this identity number and surname")]
+    PersonNotFound,
+    #[error("the identity number is not a valid one")]
+    InvalidPid,
+    #[error("the role is not one this person may give or take")]
+    RoleNotGivable,
+    #[error("nobody takes their own roles")]
+    OwnRole,
     #[error("not found")]
     NotFound,
     /// Refused for a while after too many failed attempts; the seconds to wait.
@@ -134,7 +142,7 @@ impl AppError {
         use AppError::*;
         match self {
             SystemNotFound | SystemIdNotFound(_) | RequestNotFound | SystemUserNotFound | NotFound | PartyNotFound
-            | NotAnAgent => StatusCode::NOT_FOUND,
+            | NotAnAgent | PersonNotFound => StatusCode::NOT_FOUND,
             RightsNotSubset
             | PackageNotOnSystem(_)
             | PackageNotAssignable(_)
@@ -150,13 +158,14 @@ impl AppError {
             | BadRequest(_)
             | Invalid(_)
             | LoginCancelled
-            | LoginFailed(_) => StatusCode::BAD_REQUEST,
+            | LoginFailed(_)
+            | InvalidPid => StatusCode::BAD_REQUEST,
             UnknownPerson => StatusCode::FORBIDDEN,
             NotClientAdministrator => StatusCode::FORBIDDEN,
             SystemUserExists => StatusCode::BAD_REQUEST,
             RequestNotNew(_) | ChangeRequestIdTaken | RequestExpired | Duplicate(_) => StatusCode::CONFLICT,
             NotAccessManager | MissingRights(_) | CannotRepresent | MissingScope(_) | Forbidden | CsrfMismatch
-            | ForwardNotNeeded => StatusCode::FORBIDDEN,
+            | ForwardNotNeeded | RoleNotGivable | OwnRole => StatusCode::FORBIDDEN,
             Unauthenticated | NoVendor => StatusCode::UNAUTHORIZED,
             TooManyAttempts(_) => StatusCode::TOO_MANY_REQUESTS,
             LoginRequired { .. } => StatusCode::SEE_OTHER,
@@ -197,6 +206,10 @@ impl AppError {
             MissingRights(_) => "STG-00021",
             CannotRepresent => "STG-00022",
             ForwardNotNeeded => "STG-00026",
+            PersonNotFound => "STG-00030",
+            InvalidPid => "STG-00031",
+            RoleNotGivable => "STG-00032",
+            OwnRole => "STG-00033",
             Duplicate(_) => "STG-00409",
             BadRequest(_) => "STG-00400",
             LoginRequired { .. } => "STG-00401",
@@ -229,6 +242,10 @@ impl AppError {
             LoginCancelled => "error.login_cancelled",
             LoginFailed(_) => "error.login_failed",
             UnknownPerson => "error.unknown_person",
+            PersonNotFound => "error.person_not_found",
+            InvalidPid => "error.invalid_pid",
+            RoleNotGivable => "error.role_not_givable",
+            OwnRole => "error.own_role",
             TooManyAttempts(_) => "error.too_many_attempts",
             Unauthenticated | NoVendor | LoginRequired { .. } | MissingScope(_) | Forbidden => "error.forbidden",
             RightsNotSubset
@@ -326,6 +343,10 @@ pub(crate) fn every_kind() -> Vec<AppError> {
         AppError::MissingScope("s"),
         AppError::Forbidden,
         AppError::CsrfMismatch,
+        AppError::PersonNotFound,
+        AppError::InvalidPid,
+        AppError::RoleNotGivable,
+        AppError::OwnRole,
         AppError::LoginCancelled,
         AppError::LoginFailed(String::new()),
         AppError::UnknownPerson,

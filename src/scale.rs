@@ -57,7 +57,7 @@ pub fn generate(conn: &mut DbConnection, system_users: usize) -> QueryResult<boo
             .map(|i| Organisation::new(&org_numbers.next().unwrap_or_default(), &format!("SKALA {} AS", i + 1)))
             .collect();
         let people: Vec<Person> = (n..n + batch)
-            .map(|i| Person { pid: pids.next().unwrap_or_default(), name: format!("DAGLIG LEDER {}", i + 1) })
+            .map(|i| Person::new(&pids.next().unwrap_or_default(), &format!("DAGLIG LEDER {}", i + 1)))
             .collect();
         let roles: Vec<NewPartyRole> = orgs
             .iter()

@@ -42,6 +42,16 @@ pub fn for_subject(conn: &mut DbConnection, subject_id: &str) -> QueryResult<Vec
         .load(conn)
 }
 
+/// Events about one subject within one party, oldest first (a person's roles there).
+pub fn for_subject_in(conn: &mut DbConnection, subject_id: &str, party_org_no: &str) -> QueryResult<Vec<AuditEvent>> {
+    audit_events::table
+        .filter(audit_events::subject_id.eq(subject_id))
+        .filter(audit_events::party_org_no.eq(party_org_no))
+        .order(audit_events::id)
+        .select(AuditEvent::as_select())
+        .load(conn)
+}
+
 /// Inserts many events in multi-row inserts.
 pub fn insert_many(conn: &mut DbConnection, events: &[NewAuditEvent]) -> QueryResult<()> {
     super::insert_batches!(conn, audit_events::table, events)

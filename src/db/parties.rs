@@ -45,6 +45,15 @@ pub fn search_key(text: &str) -> String {
 pub struct Person {
     pub pid: String,
     pub name: String,
+    /// Names the person in the portal's addresses in place of the identity number.
+    pub party_uuid: String,
+}
+
+impl Person {
+    /// A person with a new party UUID.
+    pub fn new(pid: &str, name: &str) -> Self {
+        Self { pid: pid.to_owned(), name: name.to_owned(), party_uuid: uuid::Uuid::new_v4().to_string() }
+    }
 }
 
 #[derive(Debug, Clone, Insertable)]
@@ -81,6 +90,26 @@ pub fn insert_many(
 
 pub fn person(conn: &mut DbConnection, pid: &str) -> QueryResult<Option<Person>> {
     persons::table.find(pid).select(Person::as_select()).first(conn).optional()
+}
+
+pub fn person_by_uuid(conn: &mut DbConnection, party_uuid: &str) -> QueryResult<Option<Person>> {
+    persons::table.filter(persons::party_uuid.eq(party_uuid)).select(Person::as_select()).first(conn).optional()
+}
+
+/// The persons holding any role for the organisation, each with one of its role codes
+/// (a person appears once a role), by name.
+pub fn people_of(conn: &mut DbConnection, org_no: &str) -> QueryResult<Vec<(Person, String)>> {
+    let query = persons::table
+        .inner_join(party_roles::table)
+        .filter(party_roles::org_no.eq(org_no))
+        .select(((persons::pid, persons::name, persons::party_uuid), party_roles::role_code))
+        .order((persons::name, persons::pid, party_roles::role_code));
+    super::natively!(conn, |c| query.load(c))
+}
+
+/// Removes one role; the number of rows removed (0 when the person did not hold it).
+pub fn delete_role(conn: &mut DbConnection, role: &NewPartyRole) -> QueryResult<usize> {
+    diesel::delete(party_roles::table.find((role.pid, role.org_no, role.role_code))).execute(conn)
 }
 
 pub fn count_persons(conn: &mut DbConnection) -> QueryResult<i64> {

@@ -15,6 +15,7 @@ diesel::table! {
     persons (pid) {
         pid -> Text,
         name -> Text,
+        party_uuid -> Text,
     }
 }
 

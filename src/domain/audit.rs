@@ -1,10 +1,12 @@
 //! Recording who changed what. Every change to requests and system users writes a row
 //! in the same transaction as the change itself.
 
+use std::collections::HashMap;
+
 use diesel::QueryResult;
 
 use crate::db::audit::{self, NewAuditEvent};
-use crate::db::{self, DbConnection};
+use crate::db::{self, DbConnection, parties};
 
 /// Who did it: a person by identity number, or a vendor by organisation number.
 #[derive(Debug, Clone, Copy)]
@@ -34,10 +36,12 @@ pub enum Action {
     ChangeRequestReject,
     ChangeRequestDelete,
     RequestEscalate,
+    RoleGive,
+    RoleRemove,
 }
 
 impl Action {
-    pub const ALL: [Action; 18] = [
+    pub const ALL: [Action; 20] = [
         Action::RequestCreate,
         Action::RequestApprove,
         Action::RequestReject,
@@ -56,6 +60,8 @@ impl Action {
         Action::ChangeRequestReject,
         Action::ChangeRequestDelete,
         Action::RequestEscalate,
+        Action::RoleGive,
+        Action::RoleRemove,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -78,6 +84,8 @@ impl Action {
             Action::ChangeRequestReject => "changerequest.reject",
             Action::ChangeRequestDelete => "changerequest.delete",
             Action::RequestEscalate => "request.escalate",
+            Action::RoleGive => "role.give",
+            Action::RoleRemove => "role.remove",
         }
     }
 
@@ -93,6 +101,34 @@ impl Actor<'_> {
             Actor::Person(pid) => format!("person:{pid}"),
             Actor::Vendor(org_no) => format!("vendor:{org_no}"),
         }
+    }
+}
+
+/// Names of the actors and organisations in a history, each looked up once: adding all
+/// of a firm's clients makes many events by one person.
+#[derive(Default)]
+pub struct Names(HashMap<String, Option<String>>);
+
+impl Names {
+    /// The name of a stored actor (`person:…`, `vendor:…`), or the stored text when unknown.
+    pub fn of(&mut self, conn: &mut DbConnection, stored: &str) -> QueryResult<String> {
+        if let Some(known) = self.0.get(stored) {
+            return Ok(known.clone().unwrap_or_else(|| stored.to_owned()));
+        }
+        let found = match stored.split_once(':') {
+            Some(("person", pid)) => parties::person(conn, pid)?.map(|p| p.name),
+            Some(("vendor" | "org", org)) => parties::organisation(conn, org)?.map(|o| o.name),
+            _ => None,
+        };
+        self.0.insert(stored.to_owned(), found.clone());
+        Ok(found.unwrap_or_else(|| stored.to_owned()))
+    }
+
+    /// An organisation's name, or empty when unknown.
+    pub fn of_organisation(&mut self, conn: &mut DbConnection, org_no: &str) -> QueryResult<String> {
+        let key = format!("org:{org_no}");
+        let name = self.of(conn, &key)?;
+        Ok(if name == key { String::new() } else { name })
     }
 }
 

@@ -11,6 +11,7 @@ pub mod delegation;
 pub mod handling;
 pub mod health;
 pub mod limits;
+pub mod people;
 pub mod requests;
 pub mod roles;
 pub mod sessions;

@@ -29,6 +29,16 @@ impl Role {
     /// Roles that may assign other roles, named when a user lacks one.
     pub const ROLE_ASSIGNERS: [Role; 2] = [Role::DagligLeder, Role::Hovedadministrator];
 
+    /// Roles given and taken in the portal (Altinn's roles). The others come from the
+    /// Enhetsregister and change only there.
+    pub const GIVEN_IN_PORTAL: [Role; 5] = [
+        Role::Hovedadministrator,
+        Role::Tilgangsstyrer,
+        Role::Klientadministrator,
+        Role::Lonnsinnsender,
+        Role::UtfyllerInnsender,
+    ];
+
     pub fn code(self) -> &'static str {
         match self {
             Role::DagligLeder => "DAGL",
@@ -53,6 +63,19 @@ impl Role {
     pub fn is_access_manager(self) -> bool {
         Self::ACCESS_MANAGERS.contains(&self)
     }
+
+    pub fn is_given_in_portal(self) -> bool {
+        Self::GIVEN_IN_PORTAL.contains(&self)
+    }
+
+    /// Whether a person holding `giver` may give (and take) this role: an access manager
+    /// may pass on a portal role they hold themselves; daglig leder and hovedadministrator
+    /// may give every portal role.
+    pub fn may_be_given_by(self, giver: &[Role]) -> bool {
+        let gives_all = giver.iter().any(|r| Self::ROLE_ASSIGNERS.contains(r));
+        let manages = giver.iter().any(|r| r.is_access_manager());
+        self.is_given_in_portal() && (gives_all || (manages && giver.contains(&self)))
+    }
 }
 
 #[cfg(test)]
@@ -75,5 +98,18 @@ mod tests {
         for code in ["REGNSKAPSFORER", "LONNSINNSENDER", "UTINN", "KLIENTADMINISTRATOR"] {
             assert!(!Role::from_code(code).unwrap().is_access_manager(), "{code}");
         }
+    }
+
+    #[test]
+    fn daglig_leder_and_hovedadministrator_give_every_portal_role_others_only_their_own() {
+        for giver in [Role::DagligLeder, Role::Hovedadministrator] {
+            let given: Vec<Role> = Role::ALL.into_iter().filter(|r| r.may_be_given_by(&[giver])).collect();
+            assert_eq!(given, Role::GIVEN_IN_PORTAL, "{giver:?}");
+        }
+        let manager = [Role::Tilgangsstyrer, Role::Regnskapsforer];
+        let given: Vec<Role> = Role::ALL.into_iter().filter(|r| r.may_be_given_by(&manager)).collect();
+        assert_eq!(given, [Role::Tilgangsstyrer], "a register role is never given here, even by its holder");
+        let employee = [Role::Lonnsinnsender, Role::Klientadministrator];
+        assert!(Role::ALL.into_iter().all(|r| !r.may_be_given_by(&employee)), "only access managers give roles");
     }
 }

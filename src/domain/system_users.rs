@@ -168,31 +168,15 @@ pub struct HistoryEntry {
 }
 
 /// The audit trail of one system user (shared with its request when vendor-driven).
-/// Names are looked up once each: adding all of a firm's clients makes many events by
-/// one person.
 pub fn history(conn: &mut DbConnection, id: &str) -> Result<Vec<HistoryEntry>, AppError> {
-    let mut names: HashMap<String, Option<String>> = HashMap::new();
-    let mut name_of = |conn: &mut DbConnection, key: &str| -> Result<Option<String>, AppError> {
-        if let Some(known) = names.get(key) {
-            return Ok(known.clone());
-        }
-        let found = match key.split_once(':') {
-            Some(("person", pid)) => parties::person(conn, pid)?.map(|p| p.name),
-            Some(("vendor" | "org", org)) => parties::organisation(conn, org)?.map(|o| o.name),
-            _ => None,
-        };
-        names.insert(key.to_owned(), found.clone());
-        Ok(found)
-    };
+    let mut names = audit::Names::default();
     db::audit::for_subject(conn, id)?
         .into_iter()
         .map(|event| {
-            let actor_name = name_of(conn, &event.actor)?.unwrap_or_else(|| event.actor.clone());
+            let actor_name = names.of(conn, &event.actor)?;
             let on_client = [Action::ClientAdd, Action::ClientRemove].iter().any(|a| a.as_str() == event.action);
             let client = match on_client {
-                true => {
-                    Some((name_of(conn, &format!("org:{}", event.detail))?.unwrap_or_default(), event.detail.clone()))
-                }
+                true => Some((names.of_organisation(conn, &event.detail)?, event.detail.clone())),
                 false => None,
             };
             Ok(HistoryEntry { event, actor_name, client })

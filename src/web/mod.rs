@@ -19,6 +19,7 @@ mod receipt;
 mod request;
 mod session;
 mod user;
+mod users;
 
 use actix_web::http::header;
 use actix_web::{HttpResponse, guard, web};
@@ -84,6 +85,11 @@ pub fn routes(cfg: &mut web::ServiceConfig, mode: Mode) {
             .route("/systemuser/{id}/agentdelegation/addall", web::post().to(clients::add_all))
             .route("/systemuser/{id}/agentdelegation/self", web::post().to(clients::add_own_firm))
             .route("/systemuser/{id}/agentdelegation/self/remove", web::post().to(clients::remove_own_firm))
+            .route("/users", read().to(users::page))
+            .route("/users/find", web::post().to(users::find))
+            .route("/users/{uuid}", read().to(users::person))
+            .route("/users/{uuid}/give", web::post().to(users::give))
+            .route("/users/{uuid}/remove", web::post().to(users::remove))
             .default_service(web::to(not_found)),
     )
     .default_service(web::to(not_found));
@@ -136,6 +142,8 @@ pub struct Layout {
     pub csrf: String,
     /// The way from the overview to the page (breadcrumbs); empty on the overview.
     pub crumbs: Vec<Crumb>,
+    /// Whether the menu leads to the party's people and roles (access managers).
+    pub manages_people: bool,
 }
 
 /// One step of the way to a page: a link, or the page itself (the last, with no link).
@@ -152,6 +160,7 @@ impl Layout {
             parties: user.actor.parties.clone(),
             csrf: user.csrf.clone(),
             crumbs: Vec::new(),
+            manages_people: user.actor.is_access_manager(),
         }
     }
 
@@ -168,13 +177,13 @@ impl Layout {
     }
 }
 
-/// Role names for a list of roles, joined for a sentence ("Regnskapsfører eller Daglig leder").
 /// A system access's title: the vendor's own, or, where the vendor gave none and the
 /// access took the system's bokmål name, the system's name in the page's language.
 pub fn access_title(i: &I18n, title: String, system_names: [&str; 3]) -> String {
     if title == system_names[0] { i.pick(system_names).to_owned() } else { title }
 }
 
+/// Role names for a list of roles, joined for a sentence ("Regnskapsfører eller Daglig leder").
 pub fn role_names(i: &I18n, roles: &[crate::domain::roles::Role]) -> String {
     let names: Vec<String> = roles.iter().map(|r| i.t(&r.text_key())).collect();
     join_or(i, &names)

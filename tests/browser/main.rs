@@ -469,6 +469,33 @@ async fn every_flow(me: &Person<'_>) {
     );
     me.shot("request-forwarded").await;
 
+    // The guide's way on: the daglig leder gives FORSIKTIG LØVE lønnsinnsender, and she
+    // approves what she could not before.
+    me.log_out().await;
+    me.test_login("STADIG KONSERT").await;
+    me.open_menu().await;
+    me.choose("#party-switch", "TILFELDIG").await;
+    me.press("Bytt").await;
+    me.open_menu().await;
+    me.press("Brukere og roller").await;
+    me.shot("users").await;
+    me.fill("#find-pid", "22857030021").await;
+    me.fill("#find-surname", "Løve").await;
+    me.press("Finn personen").await;
+    assert_eq!(me.heading().await, "FORSIKTIG LØVE");
+    me.press("Gi rollen Lønnsinnsender til FORSIKTIG LØVE").await;
+    assert!(me.text("[role=status]").await.contains("Rollen Lønnsinnsender er gitt."));
+    assert_eq!(me.focused_id().await, "notice", "the focus is on the message");
+    me.shot("person-roles").await;
+    let mut again = standard_request("310000035_smartcloud_lonn", &["ske-krav-og-betalinger", "a-melding"], None);
+    again["externalRef"] = json!("lonn-avdeling");
+    let again = vendor_request(base, vendor, again).await;
+    me.log_out().await;
+    me.test_login("FORSIKTIG LØVE").await;
+    me.goto(again["confirmUrl"].as_str().unwrap()).await;
+    me.press("Godkjenn").await;
+    assert!(me.url().await.contains("/accessmanagement/ui/systemuser/receipt"), "approved: {}", me.url().await);
+
     // An agent request approved, then clients added and removed.
     let agent = vendor_request(
         base,

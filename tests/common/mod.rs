@@ -347,6 +347,13 @@ impl TestApp {
     }
 }
 
+/// The portal path of a request's confirmation link, as the vendor sends the user.
+pub fn confirm_path(request: &Value) -> String {
+    let url = request["confirmUrl"].as_str().unwrap();
+    let path = url.split_once("127.0.0.1").unwrap().1;
+    path[path.find('/').unwrap()..].to_owned()
+}
+
 pub fn request_body(system: &str, party: &str, rights: &[&str], redirect: Option<&str>) -> Value {
     let rights: Vec<Value> =
         rights.iter().map(|r| serde_json::json!({"resource": [{"id": "urn:altinn:resource", "value": r}]})).collect();

@@ -112,13 +112,17 @@ async fn nynorsk_and_english_pages_show_no_bokmål(app: TestApp) {
     let dress = app.logged_in(DRESS).await;
     let pingvin = app.logged_in(PINGVIN).await;
     let clients = format!("/accessmanagement/ui/systemuser/{agent}/agentdelegation");
-    let visits: [(&Browser, &str); 12] = [
+    let love = systemtilgang::db::parties::person(&mut app.db(), LOVE).unwrap().unwrap();
+    let roles = format!("/accessmanagement/ui/users/{}", love.party_uuid);
+    let visits: [(&Browser, &str); 14] = [
         (&konsert, "/accessmanagement/ui/systemuser/overview"),
         (&konsert, &request_page),
         (&konsert, "/accessmanagement/ui/systemuser/create"),
         (&konsert, "/accessmanagement/ui/systemuser/create?system=310000035_smartcloud"),
         (&konsert, &details),
         (&konsert, "/accessmanagement/ui/systemuser/unknown-page"),
+        (&konsert, "/accessmanagement/ui/users"),
+        (&konsert, &roles),
         (&pingvin, "/accessmanagement/ui/systemuser/overview"),
         (&pingvin, &request_page),
         (&dress, &clients),

@@ -18,3 +18,4 @@ mod return_paths;
 mod security;
 mod sessions;
 mod startup;
+mod users;

@@ -284,7 +284,7 @@ async fn production_mode_has_only_the_real_login_and_no_demo(app: TestApp) {
     let mut conn = empty.db();
     systemtilgang::db::parties::insert_person(
         &mut conn,
-        &systemtilgang::db::parties::Person { pid: KONSERT.into(), name: "STADIG KONSERT".into() },
+        &systemtilgang::db::parties::Person::new(KONSERT, "STADIG KONSERT"),
     )
     .unwrap();
     let (_, answer) = login_at_provider(&empty, &browser, KONSERT, "/accessmanagement/ui/systemuser/overview").await;

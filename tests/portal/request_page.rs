@@ -112,12 +112,6 @@ async fn an_access_package_is_given_only_by_someone_holding_it(app: TestApp) {
     assert_eq!(users["data"][0]["accessPackages"], serde_json::json!([{"urn": SKATTEGRUNNLAG}]));
 }
 
-fn confirm_path(request: &serde_json::Value) -> String {
-    let url = request["confirmUrl"].as_str().unwrap();
-    let path = url.split_once("127.0.0.1").unwrap().1;
-    path[path.find('/').unwrap()..].to_owned()
-}
-
 async fn approving_redirects_to_the_vendor_and_creates_the_system_user(app: TestApp) {
     let request =
         app.create_request(SMARTCLOUD, &[KRAV], Some("https://smartcloud.example/kvittering?session=42")).await;

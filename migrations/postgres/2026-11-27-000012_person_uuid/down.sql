@@ -1,0 +1,2 @@
+DROP INDEX persons_party_uuid;
+ALTER TABLE persons DROP COLUMN party_uuid;

@@ -1,0 +1,217 @@
+//! The people of the party and their roles: access managers find a person by identity
+//! number and surname, and give or remove the roles given in the portal.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use askama::Template;
+use serde::Deserialize;
+
+use super::error_page::PageError;
+use super::{CurrentUser, Layout, Visitor, html, ok, see_other, session};
+use crate::domain::people::{self, Changeable, Member};
+use crate::domain::roles::Role;
+use crate::error::AppError;
+use crate::i18n::I18n;
+use crate::state::AppState;
+
+pub const USERS: &str = "/accessmanagement/ui/users";
+
+struct MemberRow {
+    href: String,
+    name: String,
+    roles: String,
+}
+
+/// What was typed in the form for finding a person, and what was wrong with it.
+#[derive(Default)]
+struct FindForm {
+    pid: String,
+    surname: String,
+    error: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "users.html")]
+struct UsersPage {
+    i: I18n,
+    layout: Layout,
+    party_name: String,
+    members: Vec<MemberRow>,
+    find: FindForm,
+}
+
+struct RoleRow {
+    code: &'static str,
+    name: String,
+    about: String,
+    held: bool,
+    may_change: bool,
+    /// Why the viewer cannot change it, when they cannot.
+    why_not: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "person_roles.html")]
+struct PersonPage {
+    i: I18n,
+    layout: Layout,
+    uuid: String,
+    name: String,
+    party_name: String,
+    from_register: Vec<String>,
+    portal: Vec<RoleRow>,
+    history: Vec<(String, String)>,
+    notice: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct Find {
+    csrf: String,
+    pid: String,
+    surname: String,
+}
+
+#[derive(Deserialize)]
+pub struct Change {
+    csrf: String,
+    role: String,
+}
+
+pub async fn page(state: web::Data<AppState>, visitor: Visitor) -> Result<HttpResponse, PageError> {
+    let (user, members) = visitor.with(&state, |conn, actor| people::members(conn, actor)).await?;
+    users_page(StatusCode::OK, &user, members, FindForm::default())
+}
+
+/// Finds the person and goes on to their roles; a wrong number or name is said at the form.
+pub async fn find(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    form: web::Form<Find>,
+) -> Result<HttpResponse, PageError> {
+    user.verify_csrf(&form.csrf)?;
+    let Find { pid, surname, .. } = form.into_inner();
+    let (actor, typed) = (user.actor.clone(), (pid.clone(), surname.clone()));
+    let found = state
+        .db(move |conn| match people::find(conn, &actor, &typed.0, &typed.1) {
+            Ok(person) => Ok(Ok(person)),
+            Err(e @ (AppError::InvalidPid | AppError::PersonNotFound)) => Ok(Err((e, people::members(conn, &actor)?))),
+            Err(e) => Err(e),
+        })
+        .await?;
+    match found {
+        Ok(person) => Ok(see_other(&format!("{USERS}/{}", person.party_uuid))),
+        Err((error, members)) => {
+            let error = Some(I18n::current().t(error.text_key()));
+            users_page(StatusCode::BAD_REQUEST, &user, members, FindForm { pid, surname, error })
+        }
+    }
+}
+
+fn users_page(
+    status: StatusCode,
+    user: &CurrentUser,
+    members: Vec<Member>,
+    find: FindForm,
+) -> Result<HttpResponse, PageError> {
+    let i = I18n::current();
+    let party_name = user.actor.party()?.name.clone();
+    let members = members
+        .into_iter()
+        .map(|m| MemberRow {
+            href: format!("{USERS}/{}", m.person.party_uuid),
+            name: m.person.name,
+            roles: super::join_and(&i, &m.roles.iter().map(|r| i.t(&r.text_key())).collect::<Vec<_>>()),
+        })
+        .collect();
+    let layout = Layout::new(user).at(&i, Vec::new(), i.t("users.title"));
+    html(status, &UsersPage { i, layout, party_name, members, find })
+}
+
+pub async fn person(
+    state: web::Data<AppState>,
+    visitor: Visitor,
+    uuid: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    let i = I18n::current();
+    let uuid = uuid.into_inner();
+    let (user, roles) = visitor.with(&state, move |conn, actor| people::person_roles(conn, actor, &uuid)).await?;
+    let name_of = |role: Role| i.t(&role.text_key());
+    let portal = roles
+        .portal
+        .iter()
+        .map(|r| RoleRow {
+            code: r.role.code(),
+            name: name_of(r.role),
+            about: i.t(&format!("users.about.{}", r.role.code())),
+            held: r.held,
+            may_change: r.changeable == Changeable::Yes,
+            why_not: match r.changeable {
+                Changeable::Yes => None,
+                Changeable::NotTheirs => Some(i.t("users.not_theirs")),
+                Changeable::OwnRole => Some(i.t("users.own_role")),
+            },
+        })
+        .collect();
+    let history = roles
+        .history
+        .iter()
+        .map(|e| {
+            let key = if e.given { "users.history_given" } else { "users.history_removed" };
+            let role = e.role.map(name_of).unwrap_or_default();
+            (i.datetime(&e.at), i.t2(key, role, &e.by))
+        })
+        .collect();
+    let name = roles.person.name;
+    let page = PersonPage {
+        i,
+        layout: Layout::new(&user).at(&i, vec![(USERS.to_owned(), i.t("users.title"))], name.clone()),
+        uuid: roles.person.party_uuid,
+        name,
+        party_name: user.actor.party()?.name.clone(),
+        from_register: roles.from_register.into_iter().map(name_of).collect(),
+        portal,
+        history,
+        notice: session::take_notice(&user.session).map(|(key, value)| i.t1(&key, value)),
+    };
+    ok(&page)
+}
+
+pub async fn give(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    uuid: web::Path<String>,
+    form: web::Form<Change>,
+) -> Result<HttpResponse, PageError> {
+    change(state, user, uuid.into_inner(), form.into_inner(), true).await
+}
+
+pub async fn remove(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    uuid: web::Path<String>,
+    form: web::Form<Change>,
+) -> Result<HttpResponse, PageError> {
+    change(state, user, uuid.into_inner(), form.into_inner(), false).await
+}
+
+/// Gives or removes the role, then back to the person's page at the message.
+async fn change(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    uuid: String,
+    form: Change,
+    give: bool,
+) -> Result<HttpResponse, PageError> {
+    user.verify_csrf(&form.csrf)?;
+    let (actor, person, role) = (user.actor.clone(), uuid.clone(), form.role.clone());
+    state
+        .db(move |conn| match give {
+            true => people::give(conn, &actor, &person, &role),
+            false => people::remove(conn, &actor, &person, &role),
+        })
+        .await?;
+    let name = Role::from_code(&form.role).map(|r| I18n::current().t(&r.text_key())).unwrap_or_default();
+    let key = if give { "users.given" } else { "users.removed" };
+    session::set_notice(&user.session, key, &name)?;
+    Ok(see_other(&format!("{USERS}/{uuid}#notice")))
+}
