@@ -43,6 +43,17 @@ pub enum Command {
         #[arg(long)]
         scale: Option<usize>,
     },
+    /// Migrate, then load register files: organisations, persons, roles, services and
+    /// access packages in our JSON Lines format, or Brønnøysundregistrene's bulk files
+    /// (enheter, roller; gzip or not). Loading again brings the database in line.
+    Import {
+        /// The files; a name with `enheter` or `roller` is read as that bulk file.
+        #[arg(required = true)]
+        files: Vec<std::path::PathBuf>,
+        /// Read every file as this format instead of guessing from its name.
+        #[arg(long, value_enum)]
+        format: Option<crate::import::Format>,
+    },
 }
 
 #[derive(Debug, Clone, Args)]

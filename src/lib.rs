@@ -11,6 +11,7 @@ pub mod domain;
 pub mod error;
 pub mod i18n;
 pub mod ids;
+pub mod import;
 pub mod logging;
 pub mod monitoring;
 pub mod oidc;
@@ -28,16 +29,22 @@ rust_i18n::i18n!("locales", fallback = "nb");
 
 #[cfg(test)]
 pub(crate) mod testing {
-    //! An in-memory database with the demo data, for rule tests without a server.
+    //! In-memory databases, with the demo data or empty, for rule tests without a server.
     use diesel::Connection;
 
     use crate::db::DbConnection;
 
     pub fn demo_db() -> DbConnection {
+        let mut conn = empty_db();
+        crate::demo::seed(&mut conn).unwrap();
+        conn
+    }
+
+    /// The schema and nothing in it, as production starts.
+    pub fn empty_db() -> DbConnection {
         let mut conn = DbConnection::Sqlite(diesel::SqliteConnection::establish(":memory:").unwrap());
         diesel::connection::SimpleConnection::batch_execute(&mut conn, "PRAGMA foreign_keys = ON").unwrap();
         crate::db::migrate(&mut conn).unwrap();
-        crate::demo::seed(&mut conn).unwrap();
         conn
     }
 }
@@ -80,6 +87,7 @@ mod layers {
         never_imports("domain", &above);
         never_imports("db", &above);
         never_imports("db", &["crate::domain"]);
+        never_imports("import", &["actix_web", "crate::web", "crate::api", "crate::state"]);
     }
 
     #[test]

@@ -63,6 +63,26 @@ async fn main() -> ExitCode {
                 }
             }
         }
+        Command::Import { files, format } => {
+            let pool = match systemtilgang::db::connect(&config.database_url, 1) {
+                Ok(pool) => pool,
+                Err(message) => return fail(&message),
+            };
+            let started = std::time::Instant::now();
+            let imported = pool.get().map_err(|e| e.to_string()).and_then(|mut conn| {
+                systemtilgang::db::migrate(&mut conn)?;
+                systemtilgang::import::run(&mut conn, &files, format)
+            });
+            match imported {
+                Ok(summary) => {
+                    println!("{}", systemtilgang::import::report(&summary, started.elapsed()));
+                    if summary.refused > 0 {
+                        return ExitCode::from(2);
+                    }
+                }
+                Err(message) => return fail(&message),
+            }
+        }
         Command::Serve => {
             let demo = config.mode == Mode::Demo;
             let app = match Application::build(config).await {

@@ -5,6 +5,9 @@ pub const REQUEST_WRITE: &str = "altinn:authentication/systemuser.request.write"
 pub const REGISTER_WRITE: &str = "altinn:authentication/systemregister.write";
 /// Changes any vendor's systems in the register.
 pub const REGISTER_ADMIN: &str = "altinn:authentication/systemregister.admin";
+/// Loads register records (organisations, roles, persons, services, packages) through
+/// the admin API: our own scope, for the operator's systems.
+pub const REGISTER_IMPORT: &str = "systemtilgang:register.import";
 /// Asks the decision endpoint (public services).
 pub const DECISION: &str = "altinn:authorization/pdp";
 /// Lists agent system users and their clients (end-user systems, for a person).

@@ -17,6 +17,7 @@ mod health;
 mod metrics;
 mod openapi;
 mod problem;
+mod register;
 mod requests;
 mod system_register;
 mod system_users;
@@ -99,6 +100,7 @@ endpoints![
     system_register::update_system_packages,
     system_register::delete_system,
     system_register::system_changelog,
+    register::apply_record,
 ];
 
 /// The described operations: (path, method, operation id), in matching order. Paths
@@ -146,7 +148,8 @@ fn endpoint_list() -> Vec<(String, String)> {
 /// The prefixes the API's paths live under. Each is one scope, so a request is matched
 /// against the endpoints of its own prefix only; anything else under it is a
 /// problem+json 404, not the portal's page.
-const PREFIXES: [&str; 3] = ["/authentication/api/v1", "/authorization/api/v1", "/accessmanagement/api/v1"];
+const PREFIXES: [&str; 4] =
+    ["/authentication/api/v1", "/authorization/api/v1", "/accessmanagement/api/v1", "/systemtilgang/api/v1"];
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/health/live", web::get().to(health::live));

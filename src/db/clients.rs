@@ -13,7 +13,7 @@ use super::DbConnection;
 use super::joined::{joined, split};
 use super::packages::Carrier;
 use super::parties::Organisation;
-use super::schema::{client_delegations as cd, client_relations as cr, organisations as org};
+use super::schema::{client_delegations as cd, client_relations as cr, organisations as org, system_users as su};
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
 #[diesel(table_name = cd)]
@@ -45,6 +45,43 @@ pub fn insert_relation(conn: &mut DbConnection, facilitator: &str, client: &str,
         diesel::update(org::table.find(facilitator)).set(org::client_count.eq(org::client_count + 1)).execute(conn)?;
     }
     Ok(())
+}
+
+/// `(facilitator, relation role)` for every relation the client has.
+pub fn relations_of_client(conn: &mut DbConnection, client: &str) -> QueryResult<Vec<(String, String)>> {
+    cr::table
+        .filter(cr::client_org_no.eq(client))
+        .select((cr::facilitator_org_no, cr::role_code))
+        .order((cr::facilitator_org_no, cr::role_code))
+        .load(conn)
+}
+
+/// Removes a relation; the facilitator counts one client less when it was the last.
+pub fn delete_relation(conn: &mut DbConnection, facilitator: &str, client: &str, role_code: &str) -> QueryResult<()> {
+    let pair = cr::table.filter(cr::facilitator_org_no.eq(facilitator)).filter(cr::client_org_no.eq(client));
+    let removed = diesel::delete(pair.filter(cr::role_code.eq(role_code))).execute(conn)?;
+    let left: bool = diesel::select(exists(pair)).get_result(conn)?;
+    if removed > 0 && !left {
+        diesel::update(org::table.find(facilitator)).set(org::client_count.eq(org::client_count - 1)).execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Keeps the name stored with the client's relations the register's.
+pub fn rename_client(conn: &mut DbConnection, client: &str, name: &str) -> QueryResult<()> {
+    diesel::update(cr::table.filter(cr::client_org_no.eq(client))).set(cr::client_name.eq(name)).execute(conn).map(drop)
+}
+
+/// The facilitator's live agent system users the client is attached to.
+pub fn agents_holding(conn: &mut DbConnection, facilitator: &str, client: &str) -> QueryResult<Vec<String>> {
+    cd::table
+        .inner_join(su::table.on(su::id.eq(cd::system_user_id)))
+        .filter(cd::client_org_no.eq(client))
+        .filter(su::party_org_no.eq(facilitator))
+        .filter(su::deleted_at.is_null())
+        .select(su::id)
+        .order(su::id)
+        .load(conn)
 }
 
 /// Which of the facilitator's clients a listing shows.

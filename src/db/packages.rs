@@ -9,8 +9,8 @@ use super::schema::{
     system_user_access_packages,
 };
 
-#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
-#[diesel(table_name = access_packages)]
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = access_packages, primary_key(urn))]
 pub struct AccessPackage {
     pub urn: String,
     pub name: String,
@@ -71,6 +71,30 @@ pub fn insert_relation_package(
         ))
         .execute(conn)
         .map(drop)
+}
+
+/// Writes the package as given, replacing what is stored under its URN: the package, the
+/// relations that give it, and the resources it holds.
+pub fn save(
+    conn: &mut DbConnection,
+    package: &AccessPackage,
+    carriers: &[Carrier],
+    resources: &[String],
+) -> QueryResult<()> {
+    diesel::delete(relation_packages::table.filter(relation_packages::package_urn.eq(&package.urn))).execute(conn)?;
+    diesel::delete(package_resources::table.filter(package_resources::package_urn.eq(&package.urn))).execute(conn)?;
+    let exists = diesel::update(access_packages::table.find(&package.urn)).set(package).execute(conn)? > 0;
+    if !exists {
+        insert(conn, package)?;
+    }
+    for carrier in carriers {
+        let forms: Option<Vec<&str>> = carrier.org_forms.as_ref().map(|f| f.iter().map(String::as_str).collect());
+        insert_relation_package(conn, &carrier.role_code, &package.urn, forms.as_deref())?;
+    }
+    for resource in resources {
+        insert_package_resource(conn, &package.urn, resource)?;
+    }
+    Ok(())
 }
 
 /// `(package urn, carrier)` for every relation kind that gives a package.

@@ -88,6 +88,22 @@ pub fn insert_many(
     super::insert_batches!(conn, party_roles::table, roles)
 }
 
+/// Sets the organisation's name (with its search key) and form to the register's.
+pub fn update_organisation(conn: &mut DbConnection, org: &Organisation) -> QueryResult<()> {
+    diesel::update(organisations::table.find(&org.org_no))
+        .set((
+            organisations::name.eq(&org.name),
+            organisations::search_key.eq(&org.search_key),
+            organisations::org_form.eq(&org.org_form),
+        ))
+        .execute(conn)
+        .map(drop)
+}
+
+pub fn rename_person(conn: &mut DbConnection, pid: &str, name: &str) -> QueryResult<()> {
+    diesel::update(persons::table.find(pid)).set(persons::name.eq(name)).execute(conn).map(drop)
+}
+
 pub fn person(conn: &mut DbConnection, pid: &str) -> QueryResult<Option<Person>> {
     persons::table.find(pid).select(Person::as_select()).first(conn).optional()
 }

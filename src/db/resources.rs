@@ -5,7 +5,7 @@ use diesel::prelude::*;
 use super::DbConnection;
 use super::schema::{resource_grant_roles, resources};
 
-#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = resources)]
 pub struct Resource {
     pub id: String,
@@ -30,12 +30,26 @@ impl Resource {
 
 pub fn insert(conn: &mut DbConnection, resource: &Resource, grant_roles: &[&str]) -> QueryResult<()> {
     diesel::insert_into(resources::table).values(resource).execute(conn)?;
+    insert_grant_roles(conn, &resource.id, grant_roles)
+}
+
+fn insert_grant_roles(conn: &mut DbConnection, id: &str, grant_roles: &[&str]) -> QueryResult<()> {
     for role in grant_roles {
         diesel::insert_into(resource_grant_roles::table)
-            .values((resource_grant_roles::resource_id.eq(&resource.id), resource_grant_roles::role_code.eq(role)))
+            .values((resource_grant_roles::resource_id.eq(id), resource_grant_roles::role_code.eq(role)))
             .execute(conn)?;
     }
     Ok(())
+}
+
+/// Writes the resource as given, replacing what is stored under its id and its roles.
+pub fn save(conn: &mut DbConnection, resource: &Resource, grant_roles: &[&str]) -> QueryResult<()> {
+    diesel::delete(resource_grant_roles::table.filter(resource_grant_roles::resource_id.eq(&resource.id)))
+        .execute(conn)?;
+    if diesel::update(resources::table.find(&resource.id)).set(resource).execute(conn)? == 0 {
+        diesel::insert_into(resources::table).values(resource).execute(conn)?;
+    }
+    insert_grant_roles(conn, &resource.id, grant_roles)
 }
 
 /// `(resource id, role code)` for every role that grants one of the resources.

@@ -8,11 +8,13 @@ use diesel::QueryResult;
 use crate::db::audit::{self, NewAuditEvent};
 use crate::db::{self, DbConnection, parties};
 
-/// Who did it: a person by identity number, or a vendor by organisation number.
+/// Who did it: a person by identity number, a vendor by organisation number, or the
+/// register import (a change in the Enhetsregister).
 #[derive(Debug, Clone, Copy)]
 pub enum Actor<'a> {
     Person(&'a str),
     Vendor(&'a str),
+    Register,
 }
 
 /// What was done. The stored name keys the history text (`audit.<name>`).
@@ -95,11 +97,15 @@ impl Action {
     }
 }
 
+/// How the register import is stored as an actor.
+const REGISTER: &str = "register";
+
 impl Actor<'_> {
     fn stored(self) -> String {
         match self {
             Actor::Person(pid) => format!("person:{pid}"),
             Actor::Vendor(org_no) => format!("vendor:{org_no}"),
+            Actor::Register => REGISTER.to_owned(),
         }
     }
 }
@@ -116,6 +122,7 @@ impl Names {
             return Ok(known.clone().unwrap_or_else(|| stored.to_owned()));
         }
         let found = match stored.split_once(':') {
+            _ if stored == REGISTER => Some("Enhetsregisteret".to_owned()),
             Some(("person", pid)) => parties::person(conn, pid)?.map(|p| p.name),
             Some(("vendor" | "org", org)) => parties::organisation(conn, org)?.map(|o| o.name),
             _ => None,

@@ -448,6 +448,27 @@ fn attach(conn: &mut DbConnection, pid: &str, user: &SystemUser, org_nos: &[Stri
     }
 }
 
+/// After the register changed the client's relations with the firm: detaches the client
+/// from every agent system access of the firm whose packages it no longer gives, audited
+/// as the register's doing. The number detached.
+pub fn drop_lapsed(conn: &mut DbConnection, facilitator: &str, client: &Organisation) -> Result<usize, AppError> {
+    if facilitator == client.org_no {
+        return Ok(0);
+    }
+    let held = clients::roles_with(conn, facilitator, &client.org_no)?;
+    let mut dropped = 0;
+    for id in clients::agents_holding(conn, facilitator, &client.org_no)? {
+        let packages = packages::of_system_user(conn, &id)?;
+        if lacking(&carriers(conn, &packages)?, client, &held).is_empty() {
+            continue;
+        }
+        clients::detach(conn, &id, &client.org_no)?;
+        audit::record(conn, AuditActor::Register, facilitator, Action::ClientRemove, &id, &client.org_no)?;
+        dropped += 1;
+    }
+    Ok(dropped)
+}
+
 /// Detaches one client, audited; false when it was not attached.
 fn detach(conn: &mut DbConnection, pid: &str, user: &SystemUser, client_org_no: &str) -> Result<bool, AppError> {
     db::transaction::<_, AppError, _>(conn, |conn| {
@@ -693,6 +714,52 @@ mod tests {
                 "systemuser.delete"
             ]
         );
+    }
+
+    #[test]
+    fn a_relation_the_register_ends_takes_the_client_off_audited() {
+        use crate::domain::register::{self, OrganisationRole, Record, RolesRecord};
+        let mut conn = demo_db();
+        let id = accounting_user(&mut conn);
+        for client in ["310000043", "310000051", "310000213"] {
+            add(&mut conn, dress(), &id, client).unwrap();
+        }
+        let count =
+            |conn: &mut DbConnection| clients::count_clients(conn, FIRM, "-", &ClientFilter::default()).unwrap();
+        let before = count(&mut conn);
+        let relations = |client: &str, held: &[&str]| {
+            Record::Roles(RolesRecord {
+                org_no: client.into(),
+                persons: None,
+                organisations: Some(
+                    held.iter().map(|r| OrganisationRole { role: r.to_string(), holder: FIRM.into() }).collect(),
+                ),
+            })
+        };
+        let records = [
+            relations("310000043", &[]),
+            relations("310000051", &["REGN"]),
+            // The firm still audits it, but no longer keeps its accounts.
+            relations("310000213", &["REVI"]),
+        ];
+        let summary = register::apply(&mut conn, &records).unwrap();
+        assert_eq!((summary.roles_removed, summary.clients_detached), (2, 2), "{summary:?}");
+        assert_eq!(count(&mut conn), before - 1, "310000213 is still a client, through the audit");
+        let attached: Vec<String> = crate::db::clients::attached(&mut conn, &id, 10)
+            .unwrap()
+            .into_iter()
+            .map(|(d, _)| d.client_org_no)
+            .collect();
+        assert_eq!(attached, ["310000051"]);
+        let history = crate::domain::system_users::history(&mut conn, &id).unwrap();
+        let removed: Vec<(&str, &str)> = history
+            .iter()
+            .filter(|h| h.event.action == "client.remove")
+            .map(|h| (h.actor_name.as_str(), h.event.detail.as_str()))
+            .collect();
+        assert_eq!(removed, [("Enhetsregisteret", "310000043"), ("Enhetsregisteret", "310000213")]);
+        let again = register::apply(&mut conn, &records).unwrap();
+        assert_eq!((again.roles_added, again.roles_removed, again.clients_detached), (0, 0, 0), "a sync");
     }
 
     #[test]

@@ -157,7 +157,7 @@ mod tests {
             Err(AppError::MissingRights(m)) if m == ["urn:altinn:accesspackage:ansvarlig-revisor"]));
         let m = missing_for(&mut conn, "22857030021", "310000019", &[], &revisor).unwrap();
         assert_eq!(m[0].id, "urn:altinn:accesspackage:ansvarlig-revisor");
-        assert_eq!(m[0].granted_by, [Role::DagligLeder, Role::Hovedadministrator]);
+        assert_eq!(m[0].granted_by, [Role::Revisor, Role::DagligLeder, Role::Hovedadministrator]);
         // The daglig leder holds every package; ROLIG PINGVIN none.
         check_all(&mut conn, "17827510025", "310000019", &[], &revisor).unwrap();
         assert!(check_all(&mut conn, "11929030046", "310000019", &[], &regnskap).is_err());

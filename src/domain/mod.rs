@@ -12,6 +12,7 @@ pub mod handling;
 pub mod health;
 pub mod limits;
 pub mod people;
+pub mod register;
 pub mod requests;
 pub mod roles;
 pub mod sessions;

@@ -10,10 +10,13 @@ pub enum Role {
     Regnskapsforer,
     Lonnsinnsender,
     UtfyllerInnsender,
+    Styreleder,
+    Styremedlem,
+    Revisor,
 }
 
 impl Role {
-    pub const ALL: [Role; 7] = [
+    pub const ALL: [Role; 10] = [
         Role::DagligLeder,
         Role::Hovedadministrator,
         Role::Tilgangsstyrer,
@@ -21,6 +24,9 @@ impl Role {
         Role::Regnskapsforer,
         Role::Lonnsinnsender,
         Role::UtfyllerInnsender,
+        Role::Styreleder,
+        Role::Styremedlem,
+        Role::Revisor,
     ];
 
     /// Roles that may create, approve, reject and delete system accesses for the party.
@@ -48,6 +54,9 @@ impl Role {
             Role::Regnskapsforer => "REGNSKAPSFORER",
             Role::Lonnsinnsender => "LONNSINNSENDER",
             Role::UtfyllerInnsender => "UTINN",
+            Role::Styreleder => "LEDE",
+            Role::Styremedlem => "MEDL",
+            Role::Revisor => "REVISOR",
         }
     }
 

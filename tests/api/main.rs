@@ -9,6 +9,7 @@ mod change_requests;
 mod client_delegation;
 mod health;
 mod input_limits;
+mod register;
 mod schemathesis;
 mod system_register;
 mod token_limits;

@@ -13,6 +13,7 @@ mod languages;
 mod login;
 mod oidc_login;
 mod overview;
+mod production;
 mod request_page;
 mod return_paths;
 mod security;

@@ -145,7 +145,7 @@ async fn callback_from_provider(app: &TestApp, browser: &Browser, login: &str, n
 
 /// Logs in at the provider as `login` and comes back: the callback URL and the portal's
 /// answer to it.
-async fn login_at_provider(app: &TestApp, browser: &Browser, login: &str, next: &str) -> (String, Page) {
+pub(crate) async fn login_at_provider(app: &TestApp, browser: &Browser, login: &str, next: &str) -> (String, Page) {
     let url = callback_from_provider(app, browser, login, next).await;
     let answer = browser.get(&url).await;
     (url, answer)

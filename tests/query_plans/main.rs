@@ -110,6 +110,16 @@ async fn drive_hot_paths(app: &TestApp, person_token: &str) {
     assert_eq!(konsert.get(&format!("/accessmanagement/ui/systemuser/{id}")).await.status, 200);
     assert_eq!(konsert.get("/accessmanagement/ui/systemuser/create").await.status, 200);
     assert_eq!(konsert.get("/accessmanagement/ui/party").await.status, 200);
+    // The party's people: the list, finding a person, their roles, giving one.
+    let people = konsert.get("/accessmanagement/ui/users").await;
+    assert_eq!(people.status, 200);
+    let found = konsert
+        .post("/accessmanagement/ui/users/find", &[("csrf", &people.csrf()), ("pid", PINGVIN), ("surname", "Pingvin")])
+        .await;
+    let person = found.location.expect("found");
+    assert_eq!(konsert.get(&person).await.status, 200);
+    let given = konsert.post(&format!("{person}/give"), &[("csrf", &people.csrf()), ("role", "LONNSINNSENDER")]).await;
+    assert_eq!(given.status, 303);
 
     let users = format!("/authentication/api/v1/systemuser/vendor/bysystem/{SMARTCLOUD_LONN}");
     assert_eq!(app.api_get(&vendor, &users).await.0, 200);
@@ -153,6 +163,14 @@ async fn drive_hot_paths(app: &TestApp, person_token: &str) {
         let (status, body) = app.api_get(person_token, &path).await;
         assert_eq!(status, 200, "{path}: {body}");
     }
+
+    // The register, one record at a time: a client whose relation ends, taken off.
+    app.add_vendor_client("operator", "310000035", "systemtilgang:register.import");
+    let operator = app.token_for("operator", None).await;
+    let record = json!({"type": "organisation", "orgNo": "310000043", "name": "LYSTIG ROLIG ELG AS", "orgForm": "AS",
+        "roles": [{"role": "DAGL", "pid": PINGVIN, "name": "ROLIG PINGVIN"}]});
+    let (status, body) = app.api_post(&operator, "/systemtilgang/api/v1/register/records", &record).await;
+    assert_eq!((status, body["clientsDetached"].as_u64()), (200, Some(1)), "{body}");
 }
 
 const SMARTCLOUD_KLIENT: &str = "310000035_smartcloud_klient";
