@@ -9,7 +9,6 @@ use super::Caller;
 use super::body::Body;
 use super::problem::{ApiError, Problem};
 use crate::domain::register::{self, Summary};
-use crate::error::AppError;
 use crate::import::Line;
 use crate::scopes;
 use crate::state::AppState;
@@ -44,8 +43,9 @@ impl From<Summary> for Applied {
     }
 }
 
-/// Applies one register record: an organisation (with all its Enhetsregister roles when
-/// `roles` is given), a person, a service or an access package. Sending it again changes
+/// Applies one register record: an organisation (with all its persons' Enhetsregister roles
+/// when `personRoles` is given, and all other organisations' roles for it when
+/// `organisationRoles` is), a person, a service or an access package. Sending it again changes
 /// nothing.
 #[utoipa::path(post, path = "/systemtilgang/api/v1/register/records", tag = "register", request_body = Line,
     responses((status = 200, body = Applied), (status = "4XX", body = Problem, content_type = "application/problem+json")),
@@ -56,7 +56,7 @@ pub async fn apply_record(
     body: Body<Line>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(scopes::REGISTER_IMPORT)?;
-    let records = body.decode()?.records().map_err(AppError::BadRequest)?;
+    let records = body.decode()?.records();
     let summary = state.db(move |conn| register::apply_all(conn, &records)).await?;
     Ok(HttpResponse::Ok().json(Applied::from(summary)))
 }

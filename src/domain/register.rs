@@ -44,12 +44,13 @@ pub struct RolesRecord {
     pub organisations: Option<Vec<OrganisationRole>>,
 }
 
-/// A person's role for the organisation; the person is created or renamed as named.
+/// A person's role for the organisation; the person is created or renamed as named (the
+/// name may be left out for a person already known).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PersonRole {
     pub role: String,
     pub pid: String,
-    pub name: String,
+    pub name: Option<String>,
 }
 
 /// A role another organisation (`holder`) has for this one: regnskapsfører, revisor or
@@ -95,6 +96,17 @@ impl Record {
     /// Roles name organisations and services that other records make: applied after them.
     pub fn is_roles(&self) -> bool {
         matches!(self, Record::Roles(_))
+    }
+
+    /// What the record is about, for a report (a person by the last digits only).
+    pub fn subject(&self) -> String {
+        match self {
+            Record::Organisation(r) => format!("organisation {}", r.org_no),
+            Record::Person(r) => format!("person …{}", r.pid.get(6..).unwrap_or_default()),
+            Record::Roles(r) => format!("roles of {}", r.org_no),
+            Record::Resource(r) => format!("service {}", r.id),
+            Record::Package(r) => format!("package {}", r.urn),
+        }
     }
 }
 
@@ -152,7 +164,7 @@ pub fn apply(conn: &mut DbConnection, records: &[Record]) -> Result<Summary, App
             match record {
                 Record::Organisation(r) => organisation(conn, r, &mut summary)?,
                 Record::Person(r) => {
-                    person(conn, &r.pid, &r.name, &mut summary)?;
+                    person(conn, &r.pid, Some(&r.name), true, &mut summary)?;
                 }
                 Record::Roles(r) => roles(conn, r, &mut summary)?,
                 Record::Resource(r) => resource(conn, r, &mut summary)?,
@@ -196,8 +208,14 @@ pub fn relation(code: &str) -> Option<&'static str> {
     }
 }
 
+/// A name or id: given, not too long, and no control character (PostgreSQL refuses NUL).
 fn fits(text: &str) -> bool {
-    !text.trim().is_empty() && text.len() <= LONGEST
+    !text.trim().is_empty() && text.len() <= LONGEST && !text.chars().any(char::is_control)
+}
+
+/// A longer text (a description): lines allowed, NUL not.
+fn text_fits(text: &str) -> bool {
+    text.len() <= LONGEST && !text.contains('\0')
 }
 
 fn organisation(conn: &mut DbConnection, r: &OrganisationRecord, s: &mut Summary) -> Result<(), AppError> {
@@ -217,9 +235,16 @@ fn organisation(conn: &mut DbConnection, r: &OrganisationRecord, s: &mut Summary
         }
         Some(old) if old.name == wanted.name && old.org_form == wanted.org_form => s.unchanged += 1,
         Some(old) => {
-            parties::update_organisation(conn, &Organisation { party_uuid: old.party_uuid, ..wanted.clone() })?;
-            if old.name != wanted.name {
-                db::clients::rename_client(conn, &wanted.org_no, &wanted.name)?;
+            let updated = Organisation { party_uuid: old.party_uuid, ..wanted };
+            parties::update_organisation(conn, &updated)?;
+            if old.name != updated.name {
+                db::clients::rename_client(conn, &updated.org_no, &updated.name)?;
+            }
+            // A relation may give a package for some forms only (forretningsfører: ESEK, BRL).
+            if old.org_form != updated.org_form {
+                for (facilitator, _) in db::clients::relations_of_client(conn, &updated.org_no)? {
+                    s.clients_detached += clients::drop_lapsed(conn, &facilitator, &updated)? as u64;
+                }
             }
             s.updated += 1;
         }
@@ -227,32 +252,45 @@ fn organisation(conn: &mut DbConnection, r: &OrganisationRecord, s: &mut Summary
     Ok(())
 }
 
-/// Creates or renames the person; None when the number is refused.
-fn person(conn: &mut DbConnection, pid: &str, name: &str, s: &mut Summary) -> Result<Option<Person>, AppError> {
+/// Creates or renames the person (a name not given keeps a known person's); None when
+/// refused. A person met again in a role is counted only when it changes.
+fn person(
+    conn: &mut DbConnection,
+    pid: &str,
+    name: Option<&str>,
+    count_unchanged: bool,
+    s: &mut Summary,
+) -> Result<Option<Person>, AppError> {
     let Some(pid) = Pid::parse(pid) else {
         s.refuse("a person: not a valid national identity number".to_owned());
         return Ok(None);
     };
-    if !fits(name) {
-        s.refuse(format!("person …{}: the name must be given", &pid.as_str()[6..]));
-        return Ok(None);
+    let stored = parties::person(conn, pid.as_str())?;
+    let name = match (name.map(str::trim), &stored) {
+        (Some(name), _) if fits(name) => name,
+        (None, Some(old)) => old.name.as_str(),
+        _ => {
+            // Who it is stays unsaid: the last digits are enough to find the line.
+            s.refuse(format!("person …{}: a name must be given", &pid.as_str()[6..]));
+            return Ok(None);
+        }
     }
-    let name = name.trim();
-    Ok(Some(match parties::person(conn, pid.as_str())? {
+    .to_owned();
+    Ok(Some(match stored {
         None => {
-            let person = Person::new(pid.as_str(), name);
+            let person = Person::new(pid.as_str(), &name);
             parties::insert_person(conn, &person)?;
             s.created += 1;
             person
         }
         Some(old) if old.name == name => {
-            s.unchanged += 1;
+            s.unchanged += u64::from(count_unchanged);
             old
         }
         Some(old) => {
-            parties::rename_person(conn, &old.pid, name)?;
+            parties::rename_person(conn, &old.pid, &name)?;
             s.updated += 1;
-            Person { name: name.to_owned(), ..old }
+            Person { name, ..old }
         }
     }))
 }
@@ -289,12 +327,17 @@ fn person_roles(
     s: &mut Summary,
 ) -> Result<(), AppError> {
     let mut kept: Vec<(String, Role)> = Vec::new();
+    // A person whose entry is refused keeps what they hold: a typo is no resignation.
+    let mut untouched: Vec<String> = Vec::new();
     for w in wanted {
         let Some(role) = person_role(&w.role) else {
             s.roles_ignored += 1;
             continue;
         };
-        let Some(person) = person(conn, &w.pid, &w.name, s)? else { continue };
+        let Some(person) = person(conn, &w.pid, w.name.as_deref(), false, s)? else {
+            untouched.extend(Pid::parse(&w.pid).map(|p| p.as_str().to_owned()));
+            continue;
+        };
         if !held.iter().any(|(p, r)| p.pid == person.pid && *r == role) && !kept.contains(&(person.pid.clone(), role)) {
             parties::insert_role(
                 conn,
@@ -314,7 +357,8 @@ fn person_roles(
         }
         kept.push((person.pid, role));
     }
-    for (person, role) in held.iter().filter(|(p, r)| !kept.contains(&(p.pid.clone(), *r))) {
+    let gone = held.iter().filter(|(p, r)| !kept.contains(&(p.pid.clone(), *r)) && !untouched.contains(&p.pid));
+    for (person, role) in gone {
         parties::delete_role(conn, &NewPartyRole { pid: &person.pid, org_no: &org.org_no, role_code: role.code() })?;
         s.roles_removed += 1;
         audit::record(conn, AuditActor::Register, &org.org_no, Action::RoleRemove, &person.party_uuid, role.code())?;
@@ -363,11 +407,11 @@ fn organisation_roles(
 
 /// Texts as stored: bokmål is required; nynorsk and English left empty read as bokmål.
 fn texts_fit(texts: &[String; 3]) -> bool {
-    fits(&texts[0]) && texts.iter().all(|t| t.len() <= LONGEST)
+    fits(&texts[0]) && texts.iter().all(|t| t.is_empty() || fits(t))
 }
 
 fn resource(conn: &mut DbConnection, r: &ResourceRecord, s: &mut Summary) -> Result<(), AppError> {
-    if !fits(&r.id) || !texts_fit(&r.title) || r.description.iter().any(|t| t.len() > LONGEST) {
+    if !fits(&r.id) || !texts_fit(&r.title) || !r.description.iter().all(|t| text_fits(t)) {
         s.refuse(format!("service {:?}: an id and a title in bokmål must be given", r.id));
         return Ok(());
     }
@@ -403,18 +447,29 @@ fn package(conn: &mut DbConnection, r: &PackageRecord, s: &mut Summary) -> Resul
         s.refuse(format!("package {:?}: a URN and a name in bokmål must be given", r.urn));
         return Ok(());
     }
-    let mut carriers = Vec::new();
-    for carrier in &r.given_by {
-        match relation(&carrier.role_code).or_else(|| Role::from_code(&carrier.role_code).map(Role::code)) {
-            Some(code) => carriers.push(Carrier { role_code: code.to_owned(), org_forms: carrier.org_forms.clone() }),
-            None => {
-                s.refuse(format!("package {}: no role or relation {:?}", r.urn, carrier.role_code));
-                return Ok(());
+    // One carrier a relation: its forms merged, an empty or missing list meaning every form.
+    let mut carriers: Vec<Carrier> = Vec::new();
+    for given in &r.given_by {
+        let Some(code) = relation(&given.role_code).or_else(|| Role::from_code(&given.role_code).map(Role::code))
+        else {
+            s.refuse(format!("package {}: no role or relation {:?}", r.urn, given.role_code));
+            return Ok(());
+        };
+        let forms = given.org_forms.clone().filter(|f| !f.is_empty());
+        match carriers.iter_mut().find(|c| c.role_code == code) {
+            Some(known) => {
+                known.org_forms = known.org_forms.take().zip(forms).map(|(a, b)| a.into_iter().chain(b).collect())
             }
+            None => carriers.push(Carrier { role_code: code.to_owned(), org_forms: forms }),
+        }
+    }
+    for carrier in &mut carriers {
+        if let Some(forms) = &mut carrier.org_forms {
+            forms.sort_unstable();
+            forms.dedup();
         }
     }
     carriers.sort_unstable_by(|a, b| a.role_code.cmp(&b.role_code));
-    carriers.dedup_by(|a, b| a.role_code == b.role_code);
     let known = resources::by_ids(conn, &r.resources)?;
     if let Some(missing) = r.resources.iter().find(|id| !known.iter().any(|k| &k.id == *id)) {
         s.refuse(format!("package {}: no service {missing:?}", r.urn));
@@ -501,9 +556,9 @@ mod tests {
         let roles = Record::Roles(RolesRecord {
             org_no: APE.into(),
             persons: Some(vec![
-                PersonRole { role: "DAGL".into(), pid: KONSERT.into(), name: "STADIG KONSERT".into() },
-                PersonRole { role: "LEDE".into(), pid: chair, name: "NY STYRELEDER".into() },
-                PersonRole { role: "KONT".into(), pid: KONSERT.into(), name: "STADIG KONSERT".into() },
+                PersonRole { role: "DAGL".into(), pid: KONSERT.into(), name: None },
+                PersonRole { role: "LEDE".into(), pid: chair, name: Some("NY STYRELEDER".into()) },
+                PersonRole { role: "KONT".into(), pid: KONSERT.into(), name: None },
             ]),
             organisations: None,
         });
@@ -519,6 +574,25 @@ mod tests {
         assert_eq!((events[0].action.as_str(), events[0].actor.as_str()), ("role.remove", "register"));
         let again = apply(&mut conn, &[roles]).unwrap();
         assert_eq!((again.roles_added, again.roles_removed), (0, 0), "applying again changes nothing");
+    }
+
+    #[test]
+    fn a_refused_entry_keeps_what_the_person_holds() {
+        let mut conn = demo_db();
+        let newcomer = crate::ids::synthetic_pids(10).next().unwrap();
+        let roles = Record::Roles(RolesRecord {
+            org_no: APE.into(),
+            persons: Some(vec![
+                // A name left out: fine for a known person, refused for a new one.
+                PersonRole { role: "DAGL".into(), pid: KONSERT.into(), name: None },
+                PersonRole { role: "REGN".into(), pid: LOVE.into(), name: Some("\0".into()) },
+                PersonRole { role: "LEDE".into(), pid: newcomer, name: None },
+            ]),
+            organisations: None,
+        });
+        let summary = apply(&mut conn, &[roles]).unwrap();
+        assert_eq!((summary.refused, summary.roles_removed), (2, 0), "{summary:?}");
+        assert!(held(&mut conn, APE).contains(&("FORSIKTIG LØVE".into(), "REGNSKAPSFORER".into())));
     }
 
     #[test]
@@ -565,7 +639,11 @@ mod tests {
             description: texts("Mva"),
             assignable: true,
             delegable: true,
-            given_by: vec![Carrier { role_code: "REGN".into(), org_forms: None }],
+            given_by: vec![
+                Carrier { role_code: "FFØR".into(), org_forms: Some(vec!["ESEK".into()]) },
+                Carrier { role_code: "REGN".into(), org_forms: Some(Vec::new()) },
+                Carrier { role_code: "FORRETNINGSFORER".into(), org_forms: Some(vec!["BRL".into(), "ESEK".into()]) },
+            ],
             resources: vec!["mva-melding".into()],
         });
         let first = apply(&mut conn, &[service("Mva-melding"), package.clone()]).unwrap();
@@ -579,12 +657,20 @@ mod tests {
         assert_eq!(roles.len(), 2);
         let urn = "urn:altinn:accesspackage:merverdiavgift".to_owned();
         assert_eq!(packages::resources_of(&mut conn, std::slice::from_ref(&urn)).unwrap(), ["mva-melding"]);
-        let carriers: Vec<String> = packages::relation_packages(&mut conn)
+        let carriers: Vec<Carrier> = packages::relation_packages(&mut conn)
             .unwrap()
             .into_iter()
             .filter(|(u, _)| *u == urn)
-            .map(|(_, c)| c.role_code)
+            .map(|(_, c)| c)
             .collect();
-        assert_eq!(carriers, ["REGNSKAPSFORER"], "the register's code stored as the relation's");
+        let forms = |f: &[&str]| Some(f.iter().map(|f| f.to_string()).collect());
+        assert_eq!(
+            carriers,
+            [
+                Carrier { role_code: "FORRETNINGSFORER".into(), org_forms: forms(&["BRL", "ESEK"]) },
+                Carrier { role_code: "REGNSKAPSFORER".into(), org_forms: None },
+            ],
+            "the register's codes stored as the relations', one each, forms merged, none meaning every form"
+        );
     }
 }

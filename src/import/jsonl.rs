@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! {"type":"organisation","orgNo":"310000043","name":"LYSTIG ROLIG ELG AS","orgForm":"AS",
-//!  "roles":[{"role":"DAGL","pid":"…","name":"…"},{"role":"REGN","orgNo":"310000027"}]}
+//!  "personRoles":[{"role":"DAGL","pid":"…","name":"…"}],"organisationRoles":[{"role":"REGN","orgNo":"310000027"}]}
 //! {"type":"person","pid":"…","name":"…"}
 //! {"type":"resource","id":"a-melding","title":{"nb":"A-melding","nn":"…","en":"…"},
 //!  "description":{"nb":"…"},"grantedBy":["LONNSINNSENDER","DAGL"]}
@@ -11,8 +11,10 @@
 //!  "resources":["…"]}
 //! ```
 //!
-//! An organisation's `roles`, when given, are all its Enhetsregister roles: those left
-//! out are removed. README documents the format.
+//! An organisation's `personRoles`, when given, are all its persons' Enhetsregister roles,
+//! and its `organisationRoles` all the roles other organisations hold for it: those left
+//! out are removed. A list not given is left alone, so the bulk `roller` file can bring
+//! the relations and this format the persons. README documents the format.
 
 use std::io::BufRead;
 
@@ -27,14 +29,15 @@ use crate::domain::register::{
 
 /// One record of the register: a line of a file, or the body of the admin API's call.
 #[derive(Deserialize, ToSchema)]
-#[serde(tag = "type", rename_all = "camelCase")]
+#[serde(tag = "type", rename_all = "camelCase", deny_unknown_fields)]
 pub enum Line {
     #[serde(rename_all = "camelCase")]
     Organisation {
         org_no: String,
         name: String,
         org_form: String,
-        roles: Option<Vec<RoleLine>>,
+        person_roles: Option<Vec<PersonRoleLine>>,
+        organisation_roles: Option<Vec<OrganisationRoleLine>>,
     },
     Person {
         pid: String,
@@ -64,19 +67,26 @@ pub enum Line {
     },
 }
 
-/// A role of the organisation: held by a person (`pid`, `name`) or by another
-/// organisation (`orgNo`).
+/// A person's role for the organisation; `name` may be left out for a person already known.
 #[derive(Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct RoleLine {
+#[serde(deny_unknown_fields)]
+pub struct PersonRoleLine {
     role: String,
-    pid: Option<String>,
+    pid: String,
     name: Option<String>,
-    org_no: Option<String>,
+}
+
+/// A role another organisation (`orgNo`) holds for this one.
+#[derive(Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct OrganisationRoleLine {
+    role: String,
+    org_no: String,
 }
 
 /// A text in bokmål (required), nynorsk and English (empty: as in bokmål).
 #[derive(Deserialize, Default, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Texts {
     nb: String,
     #[serde(default)]
@@ -94,7 +104,7 @@ impl Texts {
 /// A relation (REGN, REVI, FFØR) or role that gives the package; `orgForms` limits a
 /// relation to clients of those forms.
 #[derive(Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct GivenBy {
     role: String,
     org_forms: Option<Vec<String>>,
@@ -110,9 +120,8 @@ pub(super) fn read(mut reader: impl BufRead, batch: &mut Batch) -> Result<(), St
         if line.iter().all(u8::is_ascii_whitespace) {
             continue;
         }
-        let parsed = serde_json::from_slice::<Line>(&line).map_err(|e| e.to_string()).and_then(Line::records);
-        match parsed {
-            Ok(records) => records.into_iter().try_for_each(|r| batch.push(r))?,
+        match serde_json::from_slice::<Line>(&line) {
+            Ok(parsed) => parsed.records().into_iter().try_for_each(|r| batch.push(r))?,
             Err(e) => batch.refuse(format!("line {number}: {e}")),
         }
     }
@@ -121,27 +130,31 @@ pub(super) fn read(mut reader: impl BufRead, batch: &mut Batch) -> Result<(), St
 
 impl Line {
     /// The records the line makes: an organisation with roles makes two.
-    pub fn records(self) -> Result<Vec<Record>, String> {
-        Ok(match self {
-            Line::Organisation { org_no, name, org_form, roles } => {
-                let organisation = Record::Organisation(OrganisationRecord { org_no: org_no.clone(), name, org_form });
-                let Some(roles) = roles else { return Ok(vec![organisation]) };
-                let (mut persons, mut organisations) = (Vec::new(), Vec::new());
-                for role in roles {
-                    match role {
-                        RoleLine { role, pid: Some(pid), name, org_no: None } => {
-                            persons.push(PersonRole { role, pid, name: name.unwrap_or_default() })
-                        }
-                        RoleLine { role, pid: None, org_no: Some(holder), .. } => {
-                            organisations.push(OrganisationRole { role, holder })
-                        }
-                        RoleLine { role, .. } => {
-                            return Err(format!("the role {role:?} needs either a pid or an orgNo"));
-                        }
+    pub fn records(self) -> Vec<Record> {
+        match self {
+            Line::Organisation { org_no, name, org_form, person_roles, organisation_roles } => {
+                let mut records =
+                    vec![Record::Organisation(OrganisationRecord { org_no: org_no.clone(), name, org_form })];
+                if person_roles.is_none() && organisation_roles.is_none() {
+                    return records;
+                }
+                // The persons named come before any roles, as person records do, so a role
+                // elsewhere may name one of them without repeating the name.
+                for role in person_roles.iter().flatten() {
+                    if let Some(name) = &role.name {
+                        records.push(Record::Person(PersonRecord { pid: role.pid.clone(), name: name.clone() }));
                     }
                 }
-                let roles = RolesRecord { org_no, persons: Some(persons), organisations: Some(organisations) };
-                vec![organisation, Record::Roles(roles)]
+                records.push(Record::Roles(RolesRecord {
+                    org_no,
+                    persons: person_roles.map(|roles| {
+                        roles.into_iter().map(|r| PersonRole { role: r.role, pid: r.pid, name: r.name }).collect()
+                    }),
+                    organisations: organisation_roles.map(|roles| {
+                        roles.into_iter().map(|r| OrganisationRole { role: r.role, holder: r.org_no }).collect()
+                    }),
+                }));
+                records
             }
             Line::Person { pid, name } => vec![Record::Person(PersonRecord { pid, name })],
             Line::Resource { id, title, description, granted_by } => vec![Record::Resource(ResourceRecord {
@@ -164,6 +177,6 @@ impl Line {
                     resources,
                 })]
             }
-        })
+        }
     }
 }

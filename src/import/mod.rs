@@ -17,6 +17,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::db::DbConnection;
 use crate::domain::register::{self, Record, Summary};
+use crate::error::AppError;
 
 /// Records applied in one transaction.
 const BATCH: usize = 1000;
@@ -75,7 +76,10 @@ pub fn run(conn: &mut DbConnection, paths: &[PathBuf], format: Option<Format>) -
         for (path, format, _) in files.iter().filter(|f| f.1.has(roles_pass)) {
             bar.set_message(format!("{} {}", if roles_pass { "roles of" } else { "loading" }, path.display()));
             let reader = open(path, &bar)?;
-            let mut batch = Batch { conn, records: Vec::with_capacity(BATCH), roles_pass, summary: &mut summary };
+            // A file read in both passes tells what it could not read in the first.
+            let reports = !roles_pass || !format.has(false);
+            let mut batch =
+                Batch { conn, records: Vec::with_capacity(BATCH), roles_pass, reports, summary: &mut summary };
             let read = match format {
                 Format::Jsonl => jsonl::read(reader, &mut batch),
                 Format::Enheter => brreg::read_units(reader, &mut batch),
@@ -116,6 +120,8 @@ pub(crate) struct Batch<'a> {
     conn: &'a mut DbConnection,
     records: Vec<Record>,
     roles_pass: bool,
+    /// Whether what cannot be read is told in this pass (once a file).
+    reports: bool,
     summary: &'a mut Summary,
 }
 
@@ -131,19 +137,33 @@ impl Batch<'_> {
         Ok(())
     }
 
-    /// A record that could not be read, told in the first pass only.
+    /// A record that could not be read, told once a file.
     fn refuse(&mut self, problem: String) {
-        if !self.roles_pass {
+        if self.reports {
             self.summary.refuse(problem);
         }
     }
 
+    /// Applies the batch in one transaction; when the database refuses it, record by
+    /// record, so one bad record costs itself only.
     fn flush(&mut self) -> Result<(), String> {
-        if !self.records.is_empty() {
-            let done = register::apply(self.conn, &self.records).map_err(|e| e.to_string())?;
-            self.summary.add(done);
-            self.records.clear();
+        let records = std::mem::take(&mut self.records);
+        if records.is_empty() {
+            return Ok(());
         }
+        match register::apply(self.conn, &records) {
+            Ok(done) => self.summary.add(done),
+            Err(_) => {
+                for record in &records {
+                    match register::apply(self.conn, std::slice::from_ref(record)) {
+                        Ok(done) => self.summary.add(done),
+                        Err(AppError::Internal(cause)) => return Err(cause),
+                        Err(refused) => self.summary.refuse(format!("{}: {refused}", record.subject())),
+                    }
+                }
+            }
+        }
+        self.records = Vec::with_capacity(BATCH);
         Ok(())
     }
 }
@@ -191,13 +211,19 @@ mod tests {
         let mut gz = flate2::write::GzEncoder::new(File::create(&packed).unwrap(), flate2::Compression::fast());
         gz.write_all(&std::fs::read(sample("roller_sample.json")).unwrap()).unwrap();
         gz.finish().unwrap();
+        // Our format brings a client's persons; the bulk file its relations: neither undoes the other.
+        let persons = dir.join("persons.jsonl");
+        let line = r#"{"type":"organisation","orgNo":"310000051","name":"MUNTER FLINK HARE AS","orgForm":"AS","personRoles":[{"role":"DAGL","pid":"17827510025"}]}"#;
+        std::fs::write(&persons, line).unwrap();
         // The roles name firms that only the last file brings.
-        let files = [packed, sample("enheter_sample.json"), sample("guide.jsonl")];
+        let files = [packed, sample("enheter_sample.json"), persons, sample("guide.jsonl")];
         let mut conn = empty_db();
         let first = run(&mut conn, &files, None).unwrap();
-        assert_eq!((first.created, first.roles_added, first.refused), (15, 7, 0), "{first:?}");
+        assert_eq!((first.created, first.roles_added, first.refused), (15, 8, 0), "{first:?}");
         let again = run(&mut conn, &files, None).unwrap();
-        assert_eq!((again.created, again.unchanged, again.roles_added, again.roles_removed), (0, 15, 0, 0));
+        assert_eq!((again.created, again.unchanged, again.roles_added, again.roles_removed), (0, 16, 0, 0));
+        let relations = crate::db::clients::relations_of_client(&mut conn, "310000051").unwrap();
+        assert_eq!(relations, [("310000027".to_owned(), "REGNSKAPSFORER".to_owned())]);
         let deleted = crate::db::parties::organisation(&mut conn, "310000078").unwrap();
         assert!(deleted.is_none(), "a unit deleted from the register is not loaded");
         std::fs::remove_dir_all(dir).unwrap();
@@ -211,7 +237,7 @@ mod tests {
             r#"{"type":"organisation","orgNo":"310000019"}"#,
             "",
             "not json",
-            r#"{"type":"organisation","orgNo":"310000019","name":"APE AS","orgForm":"AS","roles":[{"role":"DAGL"}]}"#,
+            r#"{"type":"organisation","orgNo":"310000019","name":"APE AS","orgForm":"AS","personRoles":[{"role":"DAGL"}]}"#,
         ];
         std::fs::write(&path, lines.join("\n")).unwrap();
         let summary = run(&mut empty_db(), std::slice::from_ref(&path), None).unwrap();
@@ -219,7 +245,19 @@ mod tests {
         assert_eq!((summary.created, summary.refused), (1, 3), "{summary:?}");
         assert!(summary.problems[0].starts_with("line 2: missing field `name`"), "{:?}", summary.problems);
         assert!(summary.problems[1].starts_with("line 4: "), "{:?}", summary.problems);
-        assert!(summary.problems[2].contains("line 5: the role \"DAGL\" needs either a pid or an orgNo"));
+        assert!(summary.problems[2].starts_with("line 5: missing field `pid`"), "{:?}", summary.problems);
+    }
+
+    #[test]
+    fn a_bulk_element_of_another_shape_is_told_and_the_rest_loaded() {
+        let path = std::env::temp_dir().join(format!("roller-{}.json", uuid::Uuid::new_v4()));
+        std::fs::write(&path, r#"[{"rollegrupper": []}, {"organisasjonsnummer": "310000051", "rollegrupper": []}]"#)
+            .unwrap();
+        let summary = run(&mut empty_db(), std::slice::from_ref(&path), None).unwrap();
+        std::fs::remove_file(path).unwrap();
+        assert_eq!(summary.refused, 2, "{summary:?}");
+        assert!(summary.problems[0].starts_with("element 1: missing field `organisasjonsnummer`"), "{summary:?}");
+        assert!(summary.problems[1].contains("no such organisation"), "{summary:?}");
     }
 
     #[test]

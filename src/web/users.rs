@@ -13,6 +13,7 @@ use crate::domain::roles::Role;
 use crate::error::AppError;
 use crate::i18n::I18n;
 use crate::state::AppState;
+use crate::throttle::retry_after_secs;
 
 pub const USERS: &str = "/accessmanagement/ui/users";
 
@@ -58,6 +59,7 @@ struct PersonPage {
     uuid: String,
     name: String,
     party_name: String,
+    party_org_no: String,
     from_register: Vec<String>,
     portal: Vec<RoleRow>,
     history: Vec<(String, String)>,
@@ -75,6 +77,9 @@ pub struct Find {
 pub struct Change {
     csrf: String,
     role: String,
+    /// The party the page was shown for: the change is for it, whatever the session has
+    /// switched to meanwhile (in another tab).
+    party: String,
 }
 
 pub async fn page(state: web::Data<AppState>, visitor: Visitor) -> Result<HttpResponse, PageError> {
@@ -89,6 +94,12 @@ pub async fn find(
     form: web::Form<Find>,
 ) -> Result<HttpResponse, PageError> {
     user.verify_csrf(&form.csrf)?;
+    // Numbers tried without a match are counted per person, as logins are per address:
+    // guessing who exists and what they are called soon stops.
+    let key = [format!("people search by {}", user.actor.pid)];
+    if let Some(wait) = state.throttles.client.wait(&key) {
+        return Err(AppError::TooManyAttempts(retry_after_secs(wait)).into());
+    }
     let Find { pid, surname, .. } = form.into_inner();
     let (actor, typed) = (user.actor.clone(), (pid.clone(), surname.clone()));
     let found = state
@@ -101,6 +112,9 @@ pub async fn find(
     match found {
         Ok(person) => Ok(see_other(&format!("{USERS}/{}", person.party_uuid))),
         Err((error, members)) => {
+            if let Some(wait) = state.throttles.client.failed(&key) {
+                return Err(AppError::TooManyAttempts(retry_after_secs(wait)).into());
+            }
             let error = Some(I18n::current().t(error.text_key()));
             users_page(StatusCode::BAD_REQUEST, &user, members, FindForm { pid, surname, error })
         }
@@ -168,6 +182,7 @@ pub async fn person(
         uuid: roles.person.party_uuid,
         name,
         party_name: user.actor.party()?.name.clone(),
+        party_org_no: user.actor.party()?.org_no.clone(),
         from_register: roles.from_register.into_iter().map(name_of).collect(),
         portal,
         history,
@@ -197,12 +212,13 @@ pub async fn remove(
 /// Gives or removes the role, then back to the person's page at the message.
 async fn change(
     state: web::Data<AppState>,
-    user: CurrentUser,
+    mut user: CurrentUser,
     uuid: String,
     form: Change,
     give: bool,
 ) -> Result<HttpResponse, PageError> {
     user.verify_csrf(&form.csrf)?;
+    user.switch_party(&state, &form.party).await?;
     let (actor, person, role) = (user.actor.clone(), uuid.clone(), form.role.clone());
     state
         .db(move |conn| match give {

@@ -18,7 +18,7 @@ async fn a_record_is_applied_once_and_a_refused_one_changes_nothing(app: TestApp
     let token = operator(&app).await;
     let firm = json!({
         "type": "organisation", "orgNo": "310000264", "name": "NY REGNSKAP AS", "orgForm": "AS",
-        "roles": [{"role": "DAGL", "pid": KONSERT, "name": "STADIG KONSERT"}, {"role": "NEST", "pid": LOVE, "name": "FORSIKTIG LØVE"}],
+        "personRoles": [{"role": "DAGL", "pid": KONSERT, "name": "STADIG KONSERT"}, {"role": "NEST", "pid": LOVE}],
     });
     let (status, body) = app.api_post(&token, RECORDS, &firm).await;
     assert_eq!(status, 200, "{body}");
@@ -32,7 +32,7 @@ async fn a_record_is_applied_once_and_a_refused_one_changes_nothing(app: TestApp
     // The firm takes a client: LYSTIG ROLIG ELG AS now also has it as regnskapsfører.
     let client = json!({
         "type": "organisation", "orgNo": "310000043", "name": "LYSTIG ROLIG ELG AS", "orgForm": "AS",
-        "roles": [{"role": "REGN", "orgNo": "310000027"}, {"role": "REVI", "orgNo": "310000264"}],
+        "organisationRoles": [{"role": "REGN", "orgNo": "310000027"}, {"role": "REVI", "orgNo": "310000264"}],
     });
     let (status, body) = app.api_post(&token, RECORDS, &client).await;
     assert_eq!(status, 200, "{body}");
@@ -41,7 +41,7 @@ async fn a_record_is_applied_once_and_a_refused_one_changes_nothing(app: TestApp
     // A role held by an organisation nobody knows: the whole record is refused.
     let refused = json!({
         "type": "organisation", "orgNo": "310000272", "name": "HALV AS", "orgForm": "AS",
-        "roles": [{"role": "REGN", "orgNo": "310000280"}],
+        "organisationRoles": [{"role": "REGN", "orgNo": "310000280"}],
     });
     let (status, problem) = app.api_post(&token, RECORDS, &refused).await;
     assert_eq!(status, 400, "{problem}");
@@ -61,8 +61,13 @@ async fn a_record_is_applied_once_and_a_refused_one_changes_nothing(app: TestApp
         (json!({"type": "person", "pid": "12345678901", "name": "NOEN"}), "not a valid national identity number"),
         (
             json!({"type": "organisation", "orgNo": "310000299", "name": "X", "orgForm": "AS", "roles": [{"role": "DAGL"}]}),
-            "needs either a pid or an orgNo",
+            "unknown field `roles`",
         ),
+        (
+            json!({"type": "organisation", "orgNo": "310000299", "name": "X", "orgForm": "AS", "personRoles": [{"role": "DAGL"}]}),
+            "missing field `pid`",
+        ),
+        (json!({"type": "organisation", "orgNo": "310000299", "name": "X\u{0}", "orgForm": "AS"}), "NUL characters"),
     ] {
         let (status, problem) = app.api_post(&token, RECORDS, &bad).await;
         assert_eq!(status, 400, "{bad}: {problem}");

@@ -201,6 +201,12 @@ impl TestApp {
         .unwrap();
     }
 
+    /// Every (organisation, role code) the person holds, from the database.
+    pub fn db_roles(&self, pid: &str) -> Vec<(String, String)> {
+        let held = systemtilgang::db::parties::roles_of(&mut self.db(), pid).unwrap();
+        held.into_iter().map(|r| (r.org_no, r.role_code)).collect()
+    }
+
     pub fn browser(&self) -> Browser {
         Browser {
             base: self.address.clone(),

@@ -59,7 +59,7 @@ async fn give(browser: &Browser, pid: &str, surname: &str, roles: &[&str]) -> St
     let found = browser.post(&format!("{USERS}/find"), &[("csrf", &csrf), ("pid", pid), ("surname", surname)]).await;
     let path = found.location.expect("found");
     for role in roles {
-        let given = browser.post(&format!("{path}/give"), &[("csrf", &csrf), ("role", role)]).await;
+        let given = browser.post(&format!("{path}/give"), &[("csrf", &csrf), ("role", role), ("party", APE)]).await;
         assert_eq!(given.status, 303, "{role}: {}", given.text());
     }
     path
@@ -133,6 +133,7 @@ async fn from_an_empty_database_the_register_loads_and_the_guides_journey_comple
     let changed: PathBuf = std::env::temp_dir().join(format!("register-{}.jsonl", uuid::Uuid::new_v4()));
     let text = std::fs::read_to_string(&register).unwrap();
     let text = text.replace(r#",{"role":"REGN","pid":"22857030021","name":"FORSIKTIG LØVE"}"#, "");
+    assert_ne!(text, std::fs::read_to_string(&register).unwrap(), "her role was in the file");
     std::fs::write(&changed, text).unwrap();
     let printed = import(&app, &changed);
     std::fs::remove_file(&changed).unwrap();

@@ -6,6 +6,8 @@ use crate::on_both_backends;
 
 on_both_backends!(
     the_daglig_leder_gives_a_role_and_the_guides_loop_closes,
+    a_change_is_for_the_party_the_page_was_shown_for,
+    guessing_people_is_soon_stopped,
     a_tilgangsstyrer_passes_on_only_what_she_holds,
     the_finding_form_says_what_is_wrong_and_keeps_what_was_typed,
     only_access_managers_reach_people_and_forms_need_their_token,
@@ -54,9 +56,10 @@ async fn the_daglig_leder_gives_a_role_and_the_guides_loop_closes(app: TestApp) 
     let given = konsert.submit(&path, &format!("{path}/give")).await;
     assert_eq!(given.status, 303);
     let csrf = page.csrf();
-    let removed = konsert.post(&format!("{path}/remove"), &[("csrf", &csrf), ("role", "HADM")]).await;
+    let removed = konsert.post(&format!("{path}/remove"), &[("csrf", &csrf), ("role", "HADM"), ("party", APE)]).await;
     assert_eq!(removed.location, Some(format!("{path}#notice")));
-    let answer = konsert.post(&format!("{path}/give"), &[("csrf", &csrf), ("role", "LONNSINNSENDER")]).await;
+    let answer =
+        konsert.post(&format!("{path}/give"), &[("csrf", &csrf), ("role", "LONNSINNSENDER"), ("party", APE)]).await;
     assert_eq!(answer.location, Some(format!("{path}#notice")));
     let after = konsert.follow(&answer).await;
     assert_eq!(after.texts("#notice[role=status]"), ["Rollen Lønnsinnsender er gitt."]);
@@ -87,22 +90,24 @@ async fn a_tilgangsstyrer_passes_on_only_what_she_holds(app: TestApp) {
     assert_eq!(page.texts(".role__why").len(), 4, "the others say who can give them: {:?}", page.texts(".role__why"));
     let csrf = page.csrf();
     for role in ["LONNSINNSENDER", "HADM", "DAGL", "REGNSKAPSFORER"] {
-        let forged = love.post(&give, &[("csrf", &csrf), ("role", role)]).await;
+        let forged = love.post(&give, &[("csrf", &csrf), ("role", role), ("party", APE)]).await;
         assert_eq!(forged.status, 403, "{role}");
         assert!(forged.text().contains("Du kan ikke gi eller fjerne denne rollen"), "{role}");
     }
-    assert_eq!(love.post(&give, &[("csrf", &csrf), ("role", "NOPE")]).await.status, 400);
+    assert_eq!(love.post(&give, &[("csrf", &csrf), ("role", "NOPE"), ("party", APE)]).await.status, 400);
 
     // Her own roles page: she cannot remove what she holds.
     let own = find(&love, LOVE, "LØVE").await;
     let page = love.get(&own).await;
     assert!(!page.has_form(&format!("{own}/remove")));
     assert!(page.texts(".role__why").contains(&"Du kan ikke fjerne dine egne roller.".to_owned()));
-    let forged = love.post(&format!("{own}/remove"), &[("csrf", &csrf), ("role", "TILGANGSSTYRER")]).await;
+    let forged =
+        love.post(&format!("{own}/remove"), &[("csrf", &csrf), ("role", "TILGANGSSTYRER"), ("party", APE)]).await;
     assert_eq!(forged.status, 403);
+    assert!(forged.text().contains("Du kan ikke fjerne dine egne roller"), "{}", forged.text());
     assert!(love.get(USERS).await.status == 200, "still an access manager");
 
-    let given = love.post(&give, &[("csrf", &csrf), ("role", "TILGANGSSTYRER")]).await;
+    let given = love.post(&give, &[("csrf", &csrf), ("role", "TILGANGSSTYRER"), ("party", APE)]).await;
     assert_eq!(given.status, 303);
     // ROLIG PINGVIN now manages access and sees the people.
     let pingvin = app.logged_in(PINGVIN).await;
@@ -148,7 +153,8 @@ async fn only_access_managers_reach_people_and_forms_need_their_token(app: TestA
 
     let konsert = app.logged_in(KONSERT).await;
     let path = find(&konsert, PINGVIN, "Pingvin").await;
-    let forged = konsert.post(&format!("{path}/give"), &[("csrf", "forged"), ("role", "LONNSINNSENDER")]).await;
+    let forged =
+        konsert.post(&format!("{path}/give"), &[("csrf", "forged"), ("role", "LONNSINNSENDER"), ("party", APE)]).await;
     assert_eq!(forged.status, 403);
     let page = konsert.get(&path).await;
     assert!(!page.text().contains("Lønnsinnsender Har rollen"), "nothing given by a forged form");
@@ -156,4 +162,43 @@ async fn only_access_managers_reach_people_and_forms_need_their_token(app: TestA
     let anonymous = app.browser();
     let login = anonymous.get(USERS).await;
     assert_eq!(login.location.as_deref(), Some("/login?next=%2Faccessmanagement%2Fui%2Fusers"));
+}
+
+async fn a_change_is_for_the_party_the_page_was_shown_for(app: TestApp) {
+    app.grant_role(KONSERT, TIGER, "DAGL");
+    let konsert = app.logged_in(KONSERT).await;
+    let csrf = konsert.get(USERS).await.csrf();
+    assert_eq!(konsert.post("/accessmanagement/ui/party", &[("csrf", &csrf), ("org_no", APE)]).await.status, 303);
+    let path = find(&konsert, PINGVIN, "Pingvin").await;
+    let page = konsert.get(&path).await;
+    let give = format!("{path}/give");
+    let mut fields = page.form_fields(&give).unwrap();
+    fields.retain(|(name, _)| name != "role");
+    fields.push(("role".into(), "LONNSINNSENDER".into()));
+    assert!(fields.contains(&("party".into(), APE.into())), "{fields:?}");
+    // Meanwhile, in another tab, he switches to the accounting firm.
+    let switched = konsert.post("/accessmanagement/ui/party", &[("csrf", &page.csrf()), ("org_no", TIGER)]).await;
+    assert_eq!(switched.status, 303);
+    let form: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let given = konsert.post(&give, &form).await;
+    assert_eq!(given.status, 303, "{}", given.text());
+    let roles = app.db_roles(PINGVIN);
+    assert!(roles.contains(&(APE.to_owned(), "LONNSINNSENDER".to_owned())), "{roles:?}");
+    assert!(!roles.iter().any(|(org, _)| org == TIGER), "nothing given in the other party: {roles:?}");
+}
+
+async fn guessing_people_is_soon_stopped(app: TestApp) {
+    let konsert = app.logged_in(KONSERT).await;
+    let csrf = konsert.get(USERS).await.csrf();
+    let mut statuses = Vec::new();
+    for _ in 0..12 {
+        statuses.push(konsert.post(FIND, &[("csrf", &csrf), ("pid", LOVE), ("surname", "Gjetning")]).await.status);
+    }
+    assert_eq!(statuses[..10], [400; 10], "{statuses:?}");
+    assert_eq!(statuses[10..], [429, 429], "{statuses:?}");
+    let right = konsert.post(FIND, &[("csrf", &csrf), ("pid", LOVE), ("surname", "Løve")]).await;
+    assert_eq!(right.status, 429, "not even the right answer, for a while");
+    // Someone else is not held up (`find` asserts the way on to the person).
+    let love = app.logged_in(LOVE).await;
+    find(&love, PINGVIN, "Pingvin").await;
 }

@@ -118,7 +118,9 @@ async fn drive_hot_paths(app: &TestApp, person_token: &str) {
         .await;
     let person = found.location.expect("found");
     assert_eq!(konsert.get(&person).await.status, 200);
-    let given = konsert.post(&format!("{person}/give"), &[("csrf", &people.csrf()), ("role", "LONNSINNSENDER")]).await;
+    let form = [("csrf", people.csrf()), ("role", "LONNSINNSENDER".into()), ("party", APE.into())];
+    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let given = konsert.post(&format!("{person}/give"), &form).await;
     assert_eq!(given.status, 303);
 
     let users = format!("/authentication/api/v1/systemuser/vendor/bysystem/{SMARTCLOUD_LONN}");
@@ -168,7 +170,7 @@ async fn drive_hot_paths(app: &TestApp, person_token: &str) {
     app.add_vendor_client("operator", "310000035", "systemtilgang:register.import");
     let operator = app.token_for("operator", None).await;
     let record = json!({"type": "organisation", "orgNo": "310000043", "name": "LYSTIG ROLIG ELG AS", "orgForm": "AS",
-        "roles": [{"role": "DAGL", "pid": PINGVIN, "name": "ROLIG PINGVIN"}]});
+        "personRoles": [{"role": "DAGL", "pid": PINGVIN}], "organisationRoles": []});
     let (status, body) = app.api_post(&operator, "/systemtilgang/api/v1/register/records", &record).await;
     assert_eq!((status, body["clientsDetached"].as_u64()), (200, Some(1)), "{body}");
 }
