@@ -13,6 +13,9 @@ use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 /// Latency buckets in seconds, from a cached page to a slow database.
 const BUCKETS: [f64; 10] = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0];
 const DURATION: &str = "http_request_duration_seconds";
+/// How often recorded latencies are folded into their buckets. The recorder keeps every
+/// sample until then: without this, a node nobody scrapes grows by each request's sample.
+const UPKEEP: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// The process's recorder, installed once: metrics are kept per process, which may serve
 /// more than one app (the tests do).
@@ -23,6 +26,16 @@ pub fn handle() -> &'static PrometheusHandle {
         let builder = PrometheusBuilder::new().set_buckets_for_metric(Matcher::Full(DURATION.into()), &BUCKETS);
         let recorder = builder.unwrap_or_default().build_recorder();
         let handle = recorder.handle();
+        let upkeep = handle.clone();
+        let folding = std::thread::Builder::new().name("metrics-upkeep".into()).spawn(move || {
+            loop {
+                std::thread::sleep(UPKEEP);
+                upkeep.run_upkeep();
+            }
+        });
+        if let Err(e) = folding {
+            log::warn!("latency samples are folded only when /metrics is read: {e}");
+        }
         // Another recorder already installed (a library's) leaves ours unset: the
         // metrics page then shows nothing, the app still serves.
         if let Err(e) = metrics::set_global_recorder(recorder) {
