@@ -10,7 +10,7 @@ use diesel::expression::BoxableExpression;
 use diesel::sql_types::Bool;
 
 use super::DbConnection;
-use super::joined::{joined, split};
+use super::joined::{SEPARATOR, joined, split};
 use super::packages::Carrier;
 use super::parties::Organisation;
 use super::schema::{client_delegations as cd, client_relations as cr, organisations as org, system_users as su};
@@ -25,10 +25,10 @@ pub struct ClientDelegation {
     pub created_by: String,
 }
 
-/// Records a relation, keeping the client's name with it and counting a new client for
-/// the facilitator (the client listing reads both).
+/// Records a relation, keeping the client's name and form with it and counting a new
+/// client for the facilitator (the client listing reads them).
 pub fn insert_relation(conn: &mut DbConnection, facilitator: &str, client: &str, role_code: &str) -> QueryResult<()> {
-    let name: String = org::table.find(client).select(org::name).first(conn)?;
+    let (name, form): (String, String) = org::table.find(client).select((org::name, org::org_form)).first(conn)?;
     let known: bool = diesel::select(exists(
         cr::table.filter(cr::facilitator_org_no.eq(facilitator)).filter(cr::client_org_no.eq(client)),
     ))
@@ -39,12 +39,25 @@ pub fn insert_relation(conn: &mut DbConnection, facilitator: &str, client: &str,
             cr::client_org_no.eq(client),
             cr::role_code.eq(role_code),
             cr::client_name.eq(name),
+            cr::client_org_form.eq(form),
         ))
         .execute(conn)?;
     if !known {
         diesel::update(org::table.find(facilitator)).set(org::client_count.eq(org::client_count + 1)).execute(conn)?;
     }
-    Ok(())
+    mark_roles(conn, facilitator, client)
+}
+
+/// Keeps the listing's copy of the pair's roles on each of its rows, and marks the row of
+/// its first role as the one listed.
+fn mark_roles(conn: &mut DbConnection, facilitator: &str, client: &str) -> QueryResult<()> {
+    let pair = || cr::table.filter(cr::facilitator_org_no.eq(facilitator)).filter(cr::client_org_no.eq(client));
+    let roles: Vec<String> = pair().select(cr::role_code).order(cr::role_code).load(conn)?;
+    let Some(first) = roles.first() else { return Ok(()) };
+    diesel::update(pair())
+        .set((cr::client_roles.eq(roles.join(&SEPARATOR.to_string())), cr::first_role.eq(cr::role_code.eq(first))))
+        .execute(conn)
+        .map(drop)
 }
 
 /// `(facilitator, relation role)` for every relation the client has.
@@ -64,12 +77,15 @@ pub fn delete_relation(conn: &mut DbConnection, facilitator: &str, client: &str,
     if removed > 0 && !left {
         diesel::update(org::table.find(facilitator)).set(org::client_count.eq(org::client_count - 1)).execute(conn)?;
     }
-    Ok(())
+    mark_roles(conn, facilitator, client)
 }
 
-/// Keeps the name stored with the client's relations the register's.
-pub fn rename_client(conn: &mut DbConnection, client: &str, name: &str) -> QueryResult<()> {
-    diesel::update(cr::table.filter(cr::client_org_no.eq(client))).set(cr::client_name.eq(name)).execute(conn).map(drop)
+/// Keeps the name and form stored with the client's relations the register's.
+pub fn rename_client(conn: &mut DbConnection, client: &str, name: &str, org_form: &str) -> QueryResult<()> {
+    diesel::update(cr::table.filter(cr::client_org_no.eq(client)))
+        .set((cr::client_name.eq(name), cr::client_org_form.eq(org_form)))
+        .execute(conn)
+        .map(drop)
 }
 
 /// The facilitator's live agent system users the client is attached to.
@@ -134,9 +150,12 @@ fn clients_query<'a>(facilitator: &'a str, system_user_id: &'a str, filter: &Cli
 }
 
 /// One of the facilitator's clients as a listing shows it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ListedClient {
-    pub organisation: Organisation,
+    pub org_no: String,
+    pub name: String,
+    /// The form of organisation, which some relations' packages depend on.
+    pub org_form: String,
     /// It is attached to the system user listed for.
     pub attached: bool,
     /// The codes of its relation roles with the facilitator.
@@ -144,12 +163,10 @@ pub struct ListedClient {
 }
 
 /// One page of the facilitator's clients by name, each with whether it is attached and
-/// its relation roles. Unfiltered, the page is read from the relations' name index (one
-/// row per client: its first relation role, and whether it has more, which the few such
-/// clients then read by key: a client seldom has more than one relation with the same
-/// firm), so it costs a page's worth of rows however many clients
-/// there are; a search or hiding the attached ones goes through the matching clients
-/// and joins each one's roles.
+/// its relation roles. Unfiltered, the page is read from the relations' listing index,
+/// one row a client (its first role's, which carries the client's name, form and every
+/// role), so it costs a page's worth of rows however many clients there are; a search or
+/// hiding the attached ones goes through the matching clients and joins each one's roles.
 pub fn page_of_clients(
     conn: &mut DbConnection,
     facilitator: &str,
@@ -158,49 +175,42 @@ pub fn page_of_clients(
     offset: i64,
     limit: i64,
 ) -> QueryResult<Vec<ListedClient>> {
-    let (other, rel) = diesel::alias!(cr as other, cr as rel);
-    let attached =
-        || exists(cd::table.filter(cd::system_user_id.eq(system_user_id)).filter(cd::client_org_no.eq(org::org_no)));
     if filter.is_everything() {
-        let same_client = || {
-            other
-                .filter(other.field(cr::facilitator_org_no).eq(cr::facilitator_org_no))
-                .filter(other.field(cr::client_org_no).eq(cr::client_org_no))
-        };
-        let earlier_role = exists(same_client().filter(other.field(cr::role_code).lt(cr::role_code)));
-        let later_role = exists(same_client().filter(other.field(cr::role_code).gt(cr::role_code)));
-        let rows: Vec<(Organisation, bool, String, bool)> = super::natively!(conn, |c| cr::table
-            .inner_join(org::table.on(org::org_no.eq(cr::client_org_no)))
+        let attached = exists(
+            cd::table.filter(cd::system_user_id.eq(system_user_id)).filter(cd::client_org_no.eq(cr::client_org_no)),
+        );
+        let query = cr::table
             .filter(cr::facilitator_org_no.eq(facilitator))
-            .filter(not(earlier_role))
+            .filter(cr::first_role.eq(true))
             .order((cr::client_name, cr::client_org_no))
             .offset(offset)
             .limit(limit)
-            .select((Organisation::as_select(), attached(), cr::role_code, later_role))
-            .load(c))?;
-        return rows
-            .into_iter()
-            .map(|(organisation, attached, first, more)| {
-                let roles = if more { roles_with(conn, facilitator, &organisation.org_no)? } else { vec![first] };
-                Ok(ListedClient { organisation, attached, roles })
-            })
-            .collect();
+            .select((cr::client_org_no, cr::client_name, cr::client_org_form, attached, cr::client_roles.nullable()));
+        let rows: Vec<Row> = super::natively!(conn, |c| query.load(c))?;
+        return Ok(rows.into_iter().map(listed).collect());
     }
+    let rel = diesel::alias!(cr as rel);
+    let attached =
+        exists(cd::table.filter(cd::system_user_id.eq(system_user_id)).filter(cd::client_org_no.eq(org::org_no)));
     let roles = rel
         .filter(rel.field(cr::facilitator_org_no).eq(facilitator))
         .filter(rel.field(cr::client_org_no).eq(org::org_no))
         .select(joined(rel.field(cr::role_code)))
         .single_value();
-    let rows: Vec<(Organisation, bool, Option<String>)> = clients_query(facilitator, system_user_id, filter)
+    let rows: Vec<Row> = clients_query(facilitator, system_user_id, filter)
         .order((org::name, org::org_no))
         .offset(offset)
         .limit(limit)
-        .select((Organisation::as_select(), attached(), roles))
+        .select((org::org_no, org::name, org::org_form, attached, roles))
         .load(conn)?;
-    Ok(rows
-        .into_iter()
-        .map(|(organisation, attached, roles)| ListedClient { organisation, attached, roles: split(roles) })
-        .collect())
+    Ok(rows.into_iter().map(listed).collect())
+}
+
+/// A listed client as read: number, name, form, attached, its roles joined.
+type Row = (String, String, String, bool, Option<String>);
+
+fn listed((org_no, name, org_form, attached, roles): Row) -> ListedClient {
+    ListedClient { org_no, name, org_form, attached, roles: split(roles) }
 }
 
 /// How many of the facilitator's clients the filter shows; unfiltered, the count kept
@@ -378,7 +388,7 @@ mod tests {
         for page in 0..(total + 3) / 4 {
             listed.extend(page_of_clients(&mut conn, FIRM, "none", &everything, page * 4, 4).unwrap());
         }
-        let names: Vec<String> = listed.iter().map(|c| c.organisation.name.clone()).collect();
+        let names: Vec<String> = listed.iter().map(|c| c.name.clone()).collect();
         let mut sorted = names.clone();
         sorted.sort();
         sorted.dedup();
@@ -389,7 +399,7 @@ mod tests {
                 .into_iter()
                 .map(|mut c| {
                     c.roles.sort();
-                    (c.organisation.name, c.roles)
+                    (c.name, c.roles)
                 })
                 .collect()
         };
@@ -397,5 +407,29 @@ mod tests {
         assert_eq!(searched, roles(listed), "a search lists the same clients with the same roles");
         let bie = searched.iter().find(|(name, _)| name == "FLITTIG NØYSOM BIE AS").unwrap();
         assert_eq!(bie.1, ["REGNSKAPSFORER", "REVISOR"]);
+    }
+
+    #[test]
+    fn the_listing_follows_relations_added_removed_and_the_clients_form() {
+        let mut conn = demo_db();
+        let listed = |conn: &mut DbConnection, client: &str| -> Vec<(String, Vec<String>)> {
+            page_of_clients(conn, FIRM, "none", &ClientFilter::default(), 0, 100)
+                .unwrap()
+                .into_iter()
+                .filter(|c| c.org_no == client)
+                .map(|c| (c.org_form, c.roles))
+                .collect()
+        };
+        assert_eq!(listed(&mut conn, "310000043"), [("AS".to_owned(), vec!["REGNSKAPSFORER".to_owned()])]);
+        // An earlier role's row becomes the one listed, carrying both.
+        insert_relation(&mut conn, FIRM, "310000043", "FORRETNINGSFORER").unwrap();
+        let both = vec!["FORRETNINGSFORER".to_owned(), "REGNSKAPSFORER".to_owned()];
+        assert_eq!(listed(&mut conn, "310000043"), [("AS".to_owned(), both)]);
+        delete_relation(&mut conn, FIRM, "310000043", "FORRETNINGSFORER").unwrap();
+        assert_eq!(listed(&mut conn, "310000043"), [("AS".to_owned(), vec!["REGNSKAPSFORER".to_owned()])]);
+        rename_client(&mut conn, "310000043", "LYSTIG ROLIG ELG ESEK", "ESEK").unwrap();
+        assert_eq!(listed(&mut conn, "310000043")[0].0, "ESEK");
+        delete_relation(&mut conn, FIRM, "310000043", "REGNSKAPSFORER").unwrap();
+        assert!(listed(&mut conn, "310000043").is_empty());
     }
 }

@@ -182,6 +182,9 @@ diesel::table! {
         client_org_no -> Text,
         role_code -> Text,
         client_name -> Text,
+        client_org_form -> Text,
+        client_roles -> Text,
+        first_role -> Bool,
     }
 }
 

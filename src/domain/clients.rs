@@ -46,7 +46,8 @@ impl<'a> Worker<'a> {
 /// One of the firm's clients as the page lists it.
 #[derive(Debug, Clone)]
 pub struct Candidate {
-    pub organisation: Organisation,
+    pub org_no: String,
+    pub name: String,
     pub added: bool,
     /// Packages of the system user the client has not given the firm.
     pub missing: Vec<Lacking>,
@@ -147,8 +148,8 @@ fn carriers(
 
 /// The packages a client has not given the firm through its relation roles `held`,
 /// with the relations that would give them (`given_by` from [`carriers`]).
-fn lacking(given_by: &[(AccessPackage, Vec<Carrier>)], client: &Organisation, held: &[String]) -> Vec<Lacking> {
-    let gives = |c: &Carrier| held.contains(&c.role_code) && c.gives_for(&client.org_form);
+fn lacking(given_by: &[(AccessPackage, Vec<Carrier>)], org_form: &str, held: &[String]) -> Vec<Lacking> {
+    let gives = |c: &Carrier| held.contains(&c.role_code) && c.gives_for(org_form);
     given_by
         .iter()
         .filter(|(_, carriers)| !carriers.iter().any(gives))
@@ -178,8 +179,9 @@ pub fn page(
     let candidates: Vec<Candidate> = clients::page_of_clients(conn, &firm, id, filter, page * PAGE_SIZE, PAGE_SIZE)?
         .into_iter()
         .map(|c| Candidate {
-            missing: lacking(&given_by, &c.organisation, &c.roles),
-            organisation: c.organisation,
+            missing: lacking(&given_by, &c.org_form, &c.roles),
+            org_no: c.org_no,
+            name: c.name,
             added: c.attached,
         })
         .collect();
@@ -234,7 +236,7 @@ pub fn add<'a>(
     if held.is_empty() {
         return Err(AppError::NotAClient(client.name, client.org_no));
     }
-    let missing = lacking(&carriers(conn, &agent.packages)?, &client, &held);
+    let missing = lacking(&carriers(conn, &agent.packages)?, &client.org_form, &held);
     if !missing.is_empty() {
         return Err(AppError::ClientNotEligible { client: (client.name, client.org_no), missing });
     }
@@ -459,7 +461,7 @@ pub fn drop_lapsed(conn: &mut DbConnection, facilitator: &str, client: &Organisa
     let mut dropped = 0;
     for id in clients::agents_holding(conn, facilitator, &client.org_no)? {
         let packages = packages::of_system_user(conn, &id)?;
-        if lacking(&carriers(conn, &packages)?, client, &held).is_empty() {
+        if lacking(&carriers(conn, &packages)?, &client.org_form, &held).is_empty() {
             continue;
         }
         clients::detach(conn, &id, &client.org_no)?;
@@ -601,7 +603,7 @@ mod tests {
         assert_eq!(lacking[0].urn, PACKAGE);
         assert_eq!(lacking[0].relations, [("REGNSKAPSFORER".to_owned(), None)]);
         let by_number = page(&mut conn, dress(), &id, &filter("310 000 043", false), 0).unwrap();
-        assert_eq!(by_number.candidates[0].organisation.name, "LYSTIG ROLIG ELG AS");
+        assert_eq!(by_number.candidates[0].name, "LYSTIG ROLIG ELG AS");
         assert!(by_number.candidates[0].missing.is_empty());
         let none = page(&mut conn, dress(), &id, &filter("hval", false), 0).unwrap();
         assert_eq!(none.matching, 0, "an organisation that is no client is not listed");

@@ -237,9 +237,7 @@ fn organisation(conn: &mut DbConnection, r: &OrganisationRecord, s: &mut Summary
         Some(old) => {
             let updated = Organisation { party_uuid: old.party_uuid, ..wanted };
             parties::update_organisation(conn, &updated)?;
-            if old.name != updated.name {
-                db::clients::rename_client(conn, &updated.org_no, &updated.name)?;
-            }
+            db::clients::rename_client(conn, &updated.org_no, &updated.name, &updated.org_form)?;
             // A relation may give a package for some forms only (forretningsfører: ESEK, BRL).
             if old.org_form != updated.org_form {
                 for (facilitator, _) in db::clients::relations_of_client(conn, &updated.org_no)? {

@@ -235,8 +235,8 @@ fn show(
             .into_iter()
             .map(|c| ClientRow {
                 refusal: (!c.missing.is_empty()).then(|| i.t1("clients.lacks_package", lacking(&i, &c.missing))),
-                org_no: c.organisation.org_no,
-                name: c.organisation.name,
+                org_no: c.org_no,
+                name: c.name,
                 added: c.added,
             })
             .collect(),
