@@ -123,6 +123,36 @@ pub fn people_of(conn: &mut DbConnection, org_no: &str) -> QueryResult<Vec<(Pers
     super::natively!(conn, |c| query.load(c))
 }
 
+/// The first `limit` persons by name holding any role for the organisation, each with
+/// one of its role codes (a person appears once a role): a page of a large organisation's
+/// people, two statements by key however many there are.
+pub fn first_people_of(conn: &mut DbConnection, org_no: &str, limit: i64) -> QueryResult<Vec<(Person, String)>> {
+    let first = party_roles::table
+        .inner_join(persons::table)
+        .filter(party_roles::org_no.eq(org_no))
+        .select((persons::name, persons::pid))
+        .distinct()
+        .order((persons::name, persons::pid))
+        .limit(limit);
+    let named: Vec<(String, String)> = super::natively!(conn, |c| first.load(c))?;
+    let pids: Vec<String> = named.into_iter().map(|(_, pid)| pid).collect();
+    let query = persons::table
+        .inner_join(party_roles::table)
+        .filter(party_roles::org_no.eq(org_no))
+        .filter(persons::pid.eq_any(&pids))
+        .select(((persons::pid, persons::name, persons::party_uuid), party_roles::role_code))
+        .order((persons::name, persons::pid, party_roles::role_code));
+    query.load(conn)
+}
+
+/// How many persons hold a role for the organisation.
+pub fn count_people_of(conn: &mut DbConnection, org_no: &str) -> QueryResult<i64> {
+    let query = party_roles::table
+        .filter(party_roles::org_no.eq(org_no))
+        .select(diesel::dsl::count(party_roles::pid).aggregate_distinct());
+    super::natively!(conn, |c| query.get_result(c))
+}
+
 /// Removes one role; the number of rows removed (0 when the person did not hold it).
 pub fn delete_role(conn: &mut DbConnection, role: &NewPartyRole) -> QueryResult<usize> {
     diesel::delete(party_roles::table.find((role.pid, role.org_no, role.role_code))).execute(conn)

@@ -56,11 +56,15 @@ pub struct RoleEvent {
     pub by: String,
 }
 
-/// The party's people with their roles, by name. Only access managers see them.
-pub fn members(conn: &mut DbConnection, actor: &Actor) -> Result<Vec<Member>, AppError> {
+/// The people a page lists at most; the others are found by number and surname.
+pub const LISTED: i64 = 100;
+
+/// The first [`LISTED`] of the party's people with their roles, by name, and how many
+/// hold a role in all. Only access managers see them.
+pub fn members(conn: &mut DbConnection, actor: &Actor) -> Result<(Vec<Member>, i64), AppError> {
     let org = managed_party(actor)?;
     let mut members: Vec<Member> = Vec::new();
-    for (person, code) in parties::people_of(conn, org)? {
+    for (person, code) in parties::first_people_of(conn, org, LISTED)? {
         let role = Role::from_code(&code);
         match members.last_mut() {
             Some(last) if last.person.pid == person.pid => last.roles.extend(role),
@@ -70,7 +74,11 @@ pub fn members(conn: &mut DbConnection, actor: &Actor) -> Result<Vec<Member>, Ap
     for member in &mut members {
         member.roles.sort_unstable();
     }
-    Ok(members)
+    let total = match members.len() as i64 {
+        shown if shown < LISTED => shown,
+        _ => parties::count_people_of(conn, org)?,
+    };
+    Ok((members, total))
 }
 
 /// The person with this identity number and surname (the end of their registered name,

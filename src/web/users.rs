@@ -9,6 +9,9 @@ use serde::Deserialize;
 use super::error_page::PageError;
 use super::{CurrentUser, Layout, Visitor, html, ok, see_other, session};
 use crate::domain::people::{self, Changeable, Member};
+
+/// The party's people as the page lists them, and how many hold a role in all.
+type Members = (Vec<Member>, i64);
 use crate::domain::roles::Role;
 use crate::error::AppError;
 use crate::i18n::I18n;
@@ -38,6 +41,8 @@ struct UsersPage {
     layout: Layout,
     party_name: String,
     members: Vec<MemberRow>,
+    /// How many hold a role, when the page lists fewer.
+    more: Option<i64>,
     find: FindForm,
 }
 
@@ -124,11 +129,12 @@ pub async fn find(
 fn users_page(
     status: StatusCode,
     user: &CurrentUser,
-    members: Vec<Member>,
+    (members, total): Members,
     find: FindForm,
 ) -> Result<HttpResponse, PageError> {
     let i = I18n::current();
     let party_name = user.actor.party()?.name.clone();
+    let more = (total > members.len() as i64).then_some(total);
     let members = members
         .into_iter()
         .map(|m| MemberRow {
@@ -138,7 +144,7 @@ fn users_page(
         })
         .collect();
     let layout = Layout::new(user).at(&i, Vec::new(), i.t("users.title"));
-    html(status, &UsersPage { i, layout, party_name, members, find })
+    html(status, &UsersPage { i, layout, party_name, members, more, find })
 }
 
 pub async fn person(

@@ -8,6 +8,7 @@ on_both_backends!(
     the_daglig_leder_gives_a_role_and_the_guides_loop_closes,
     a_change_is_for_the_party_the_page_was_shown_for,
     guessing_people_is_soon_stopped,
+    a_large_organisation_lists_its_first_hundred_people,
     a_tilgangsstyrer_passes_on_only_what_she_holds,
     the_finding_form_says_what_is_wrong_and_keeps_what_was_typed,
     only_access_managers_reach_people_and_forms_need_their_token,
@@ -201,4 +202,24 @@ async fn guessing_people_is_soon_stopped(app: TestApp) {
     // Someone else is not held up (`find` asserts the way on to the person).
     let love = app.logged_in(LOVE).await;
     find(&love, PINGVIN, "Pingvin").await;
+}
+
+async fn a_large_organisation_lists_its_first_hundred_people(app: TestApp) {
+    let mut conn = app.db();
+    for (n, pid) in systemtilgang::ids::synthetic_pids(30).take(105).enumerate() {
+        let person = systemtilgang::db::parties::Person::new(&pid, &format!("ANSATT {n:03}"));
+        systemtilgang::db::parties::insert_person(&mut conn, &person).unwrap();
+        app.grant_role(&pid, APE, "UTINN");
+    }
+    let konsert = app.logged_in(KONSERT).await;
+    let page = konsert.get(USERS).await;
+    let listed = page.texts("#members-heading ~ ul .list__item");
+    assert_eq!(listed.len(), 100);
+    assert_eq!(listed[0], "ANSATT 000 Utfyller/innsender", "by name");
+    assert!(
+        page.text()
+            .contains("Viser de 100 første av 108 personer. Finn de andre med fødselsnummer og etternavn nedenfor."),
+        "{}",
+        page.text()
+    );
 }
