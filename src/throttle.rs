@@ -12,6 +12,8 @@ use std::time::{Duration, Instant};
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota};
 
+use crate::error::AppError;
+
 /// Failures allowed at once, and how many more per minute after that.
 #[derive(Debug, Clone, Copy)]
 pub struct Allowance {
@@ -66,6 +68,19 @@ impl Throttle {
             }
         }
         longest
+    }
+
+    /// Refuses (429 with the seconds to wait) while one of `keys` is refused.
+    pub fn check(&self, keys: &[String]) -> Result<(), AppError> {
+        match self.wait(keys) {
+            Some(wait) => Err(AppError::TooManyAttempts(retry_after_secs(wait))),
+            None => Ok(()),
+        }
+    }
+
+    /// Counts a failure; the refusal to answer with when a key has now failed too often.
+    pub fn count_failure(&self, keys: &[String]) -> Option<AppError> {
+        self.failed(keys).map(|wait| AppError::TooManyAttempts(retry_after_secs(wait)))
     }
 }
 

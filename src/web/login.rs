@@ -20,7 +20,6 @@ use crate::ids::Pid;
 use crate::oidc::{OidcLogin, PendingLogin};
 use crate::state::AppState;
 use crate::support::constant_time_eq;
-use crate::throttle::retry_after_secs;
 
 #[derive(Template)]
 #[template(path = "login.html")]
@@ -96,19 +95,6 @@ fn failure_key(state: &AppState, req: &HttpRequest) -> [String; 1] {
     [format!("login from {}", state.source_address(req))]
 }
 
-/// Refuses a login from an address that has failed too often lately.
-fn check_not_throttled(state: &AppState, key: &[String]) -> Result<(), AppError> {
-    match state.throttles.address.wait(key) {
-        Some(wait) => Err(AppError::TooManyAttempts(retry_after_secs(wait))),
-        None => Ok(()),
-    }
-}
-
-/// Counts a failed login; the refusal to show when the address has now failed too often.
-fn count_failure(state: &AppState, key: &[String]) -> Option<AppError> {
-    state.throttles.address.failed(key).map(|wait| AppError::TooManyAttempts(retry_after_secs(wait)))
-}
-
 /// Starts a login session for a person the portal knows, in the database and the cookie.
 async fn start_session(
     state: &AppState,
@@ -137,14 +123,14 @@ pub async fn test_login(
 ) -> Result<HttpResponse, PageError> {
     session::verify_csrf(&session, &form.csrf)?;
     let key = failure_key(&state, &req);
-    check_not_throttled(&state, &key)?;
+    state.throttles.address.check(&key)?;
     let next = local_path(form.next.as_deref());
     let logged_in = match Pid::parse(&form.pid) {
         Some(pid) => start_session(&state, &session, pid, None).await?,
         None => false,
     };
     if !logged_in {
-        if let Some(refusal) = count_failure(&state, &key) {
+        if let Some(refusal) = state.throttles.address.count_failure(&key) {
             return Err(refusal.into());
         }
         let error = I18n::current().t("login.unknown_person");
@@ -186,12 +172,12 @@ pub async fn oidc_callback(
         return Err(AppError::NotFound.into());
     };
     let key = failure_key(&state, &req);
-    check_not_throttled(&state, &key)?;
+    state.throttles.address.check(&key)?;
     match finish_oidc(&state, oidc, &session, query.into_inner()).await {
         Ok(next) => Ok(see_other(&next)),
         // A cancelled login is no guess; every other failure counts.
         Err(AppError::LoginCancelled) => Err(AppError::LoginCancelled.into()),
-        Err(e) => Err(count_failure(&state, &key).unwrap_or(e).into()),
+        Err(e) => Err(state.throttles.address.count_failure(&key).unwrap_or(e).into()),
     }
 }
 

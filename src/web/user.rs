@@ -29,6 +29,10 @@ impl CurrentUser {
 
     /// Acts for another party the person can represent from now on; the session follows.
     pub async fn switch_party(&mut self, state: &AppState, org_no: &str) -> Result<(), AppError> {
+        // Already acting for it (a form naming the page's party): no trip to the database.
+        if self.actor.party.as_ref().is_some_and(|p| p.org_no == org_no) {
+            return keep_party(&self.session, &self.actor);
+        }
         let (mut actor, org) = (self.actor.clone(), org_no.to_owned());
         let actor = state
             .db(move |conn| match actor.represent(conn, &org)? {

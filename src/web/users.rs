@@ -16,7 +16,6 @@ use crate::domain::roles::Role;
 use crate::error::AppError;
 use crate::i18n::I18n;
 use crate::state::AppState;
-use crate::throttle::retry_after_secs;
 
 pub const USERS: &str = "/accessmanagement/ui/users";
 
@@ -102,9 +101,7 @@ pub async fn find(
     // Numbers tried without a match are counted per person, as logins are per address:
     // guessing who exists and what they are called soon stops.
     let key = [format!("people search by {}", user.actor.pid)];
-    if let Some(wait) = state.throttles.client.wait(&key) {
-        return Err(AppError::TooManyAttempts(retry_after_secs(wait)).into());
-    }
+    state.throttles.client.check(&key)?;
     let Find { pid, surname, .. } = form.into_inner();
     let (actor, typed) = (user.actor.clone(), (pid.clone(), surname.clone()));
     let found = state
@@ -117,8 +114,8 @@ pub async fn find(
     match found {
         Ok(person) => Ok(see_other(&format!("{USERS}/{}", person.party_uuid))),
         Err((error, members)) => {
-            if let Some(wait) = state.throttles.client.failed(&key) {
-                return Err(AppError::TooManyAttempts(retry_after_secs(wait)).into());
+            if let Some(refusal) = state.throttles.client.count_failure(&key) {
+                return Err(refusal.into());
             }
             let error = Some(I18n::current().t(error.text_key()));
             users_page(StatusCode::BAD_REQUEST, &user, members, FindForm { pid, surname, error })
