@@ -102,7 +102,7 @@ impl Record {
     pub fn subject(&self) -> String {
         match self {
             Record::Organisation(r) => format!("organisation {}", r.org_no),
-            Record::Person(r) => format!("person …{}", r.pid.get(6..).unwrap_or_default()),
+            Record::Person(r) => masked(&r.pid),
             Record::Roles(r) => format!("roles of {}", r.org_no),
             Record::Resource(r) => format!("service {}", r.id),
             Record::Package(r) => format!("package {}", r.urn),
@@ -186,26 +186,31 @@ pub fn apply_all(conn: &mut DbConnection, records: &[Record]) -> Result<Summary,
     })
 }
 
-/// A person's role as the register or our format names it.
-fn person_role(code: &str) -> Option<Role> {
+/// Our code for a role the register names by its own (REGN, REVI, FFØR); any other
+/// code as it is.
+fn our_code(code: &str) -> &str {
     match code {
-        "DAGL" => Some(Role::DagligLeder),
-        "LEDE" => Some(Role::Styreleder),
-        "MEDL" => Some(Role::Styremedlem),
-        "REGN" | "REGNSKAPSFORER" => Some(Role::Regnskapsforer),
-        "REVI" | "REVISOR" => Some(Role::Revisor),
-        _ => None,
+        "REGN" => "REGNSKAPSFORER",
+        "REVI" => "REVISOR",
+        "FFØR" => "FORRETNINGSFORER",
+        other => other,
     }
+}
+
+/// A person's role as the register or our format names it: one of the register's own
+/// (daglig leder, styrets leder, styremedlem, regnskapsfører, revisor).
+fn person_role(code: &str) -> Option<Role> {
+    Role::from_code(our_code(code)).filter(|r| !r.is_given_in_portal())
 }
 
 /// The client relation a role of one organisation for another makes, as stored.
 pub fn relation(code: &str) -> Option<&'static str> {
-    match code {
-        "REGN" | "REGNSKAPSFORER" => Some("REGNSKAPSFORER"),
-        "REVI" | "REVISOR" => Some("REVISOR"),
-        "FFØR" | "FORRETNINGSFORER" => Some("FORRETNINGSFORER"),
-        _ => None,
-    }
+    ["REGNSKAPSFORER", "REVISOR", "FORRETNINGSFORER"].into_iter().find(|r| *r == our_code(code))
+}
+
+/// A person's number as a report names it: the last digits, enough to find the line.
+fn masked(pid: &str) -> String {
+    format!("person …{}", pid.get(6..).unwrap_or_default())
 }
 
 /// A name or id: given, not too long, and no control character (PostgreSQL refuses NUL).
@@ -268,8 +273,7 @@ fn person(
         (Some(name), _) if fits(name) => name,
         (None, Some(old)) => old.name.as_str(),
         _ => {
-            // Who it is stays unsaid: the last digits are enough to find the line.
-            s.refuse(format!("person …{}: a name must be given", &pid.as_str()[6..]));
+            s.refuse(format!("{}: a name must be given", masked(pid.as_str())));
             return Ok(None);
         }
     }
@@ -437,10 +441,7 @@ fn resource(conn: &mut DbConnection, r: &ResourceRecord, s: &mut Summary) -> Res
 }
 
 fn package(conn: &mut DbConnection, r: &PackageRecord, s: &mut Summary) -> Result<(), AppError> {
-    if !r.urn.starts_with("urn:")
-        || !fits(&r.urn)
-        || !texts_fit(&r.name)
-        || r.description.iter().any(|t| t.len() > LONGEST)
+    if !r.urn.starts_with("urn:") || !fits(&r.urn) || !texts_fit(&r.name) || !r.description.iter().all(|t| text_fits(t))
     {
         s.refuse(format!("package {:?}: a URN and a name in bokmål must be given", r.urn));
         return Ok(());
@@ -612,9 +613,19 @@ mod tests {
                 granted_by: vec!["SJEF".into()],
             }),
             organisation("310000272", "GODTATT AS"),
+            // A description with NUL, refused as a service's is (PostgreSQL would refuse it).
+            Record::Package(PackageRecord {
+                urn: "urn:altinn:accesspackage:nul".into(),
+                name: texts("Nul"),
+                description: texts("a\0b"),
+                assignable: true,
+                delegable: true,
+                given_by: Vec::new(),
+                resources: Vec::new(),
+            }),
         ];
         let summary = apply(&mut conn, &records).unwrap();
-        assert_eq!((summary.refused, summary.created), (5, 1), "{summary:?}");
+        assert_eq!((summary.refused, summary.created), (6, 1), "{summary:?}");
         assert!(summary.problems[0].contains("not a valid organisation number"), "{:?}", summary.problems);
         assert!(summary.problems[3].contains("no other organisation known"), "{:?}", summary.problems);
         assert!(summary.problems[4].contains("no role \"SJEF\""), "{:?}", summary.problems);

@@ -147,14 +147,13 @@ impl Batch<'_> {
     /// Applies the batch in one transaction; when the database refuses it, record by
     /// record, so one bad record costs itself only.
     fn flush(&mut self) -> Result<(), String> {
-        let records = std::mem::take(&mut self.records);
-        if records.is_empty() {
+        if self.records.is_empty() {
             return Ok(());
         }
-        match register::apply(self.conn, &records) {
+        match register::apply(self.conn, &self.records) {
             Ok(done) => self.summary.add(done),
             Err(_) => {
-                for record in &records {
+                for record in &self.records {
                     match register::apply(self.conn, std::slice::from_ref(record)) {
                         Ok(done) => self.summary.add(done),
                         Err(AppError::Internal(cause)) => return Err(cause),
@@ -163,7 +162,7 @@ impl Batch<'_> {
                 }
             }
         }
-        self.records = Vec::with_capacity(BATCH);
+        self.records.clear();
         Ok(())
     }
 }
