@@ -7,6 +7,7 @@ use clap::{Args, Parser, Subcommand};
 use crate::db::DatabaseUrl;
 use crate::domain::requests::Expiry;
 use crate::domain::sessions::SessionLimits;
+use crate::proxy::{Proxies, ProxyHeader};
 
 #[derive(Debug, Parser)]
 #[command(name = "systemtilgang", version, about = "Portal and vendor API for system access (systemtilgang)")]
@@ -114,10 +115,30 @@ pub struct ConfigArgs {
         global = true
     )]
     pub session_lifetime_hours: i64,
-    /// Behind a proxy or load balancer: take the caller's address for rate limits from
-    /// the proxy's `X-Forwarded-For` / `Forwarded` header instead of the connection.
+    /// Behind a proxy or load balancer: take the caller's address for rate limits and the
+    /// log from the proxy's forwarding header instead of the connection.
     #[arg(long = "behind-proxy", env = "SYSTEMTILGANG_BEHIND_PROXY", global = true)]
     pub behind_proxy: bool,
+    /// How many proxies of ours stand in front (each appends to the header): the caller's
+    /// address is that many entries from the right.
+    #[arg(
+        long = "trusted-proxies",
+        env = "SYSTEMTILGANG_TRUSTED_PROXIES",
+        default_value_t = 1,
+        requires = "behind_proxy",
+        global = true
+    )]
+    pub trusted_proxies: usize,
+    /// The header the proxies write: `x-forwarded-for` or RFC 7239's `forwarded`.
+    #[arg(
+        long = "proxy-header",
+        env = "SYSTEMTILGANG_PROXY_HEADER",
+        value_enum,
+        default_value_t = ProxyHeader::XForwardedFor,
+        requires = "behind_proxy",
+        global = true
+    )]
+    pub proxy_header: ProxyHeader,
     /// Where the trusted issuer publishes its public keys.
     #[arg(
         long = "trusted-jwks-url",
@@ -217,8 +238,8 @@ pub struct Config {
     /// OpenID Connect login; without it only demo mode's test login exists.
     pub oidc: Option<OidcSettings>,
     pub sessions: SessionLimits,
-    /// Take the caller's address from the proxy's forwarding headers.
-    pub behind_proxy: bool,
+    /// Where the caller's address comes from: the connection, or our proxies' header.
+    pub proxies: Proxies,
     /// End the login after a decision on a request opened from the vendor's link.
     pub logout_after_vendor_decision: bool,
 }
@@ -238,6 +259,9 @@ impl ConfigArgs {
         };
         if self.request_expiry_days < 1 {
             return Err("the request expiry must be at least one day".into());
+        }
+        if self.behind_proxy && self.trusted_proxies < 1 {
+            return Err("behind a proxy there is at least one trusted proxy".into());
         }
         if self.session_idle_minutes < 1 || self.session_lifetime_hours < 1 {
             return Err("sessions must last at least a minute idle and an hour in all".into());
@@ -292,7 +316,10 @@ impl ConfigArgs {
                 idle: Duration::minutes(self.session_idle_minutes),
                 lifetime: Duration::hours(self.session_lifetime_hours),
             },
-            behind_proxy: self.behind_proxy,
+            proxies: match self.behind_proxy {
+                true => Proxies::Trusted { count: self.trusted_proxies, header: self.proxy_header },
+                false => Proxies::None,
+            },
             logout_after_vendor_decision: self.logout_after_vendor_decision.unwrap_or(self.mode == Mode::Production),
         })
     }

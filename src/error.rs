@@ -95,9 +95,13 @@ pub enum AppError {
     MissingRights(Vec<String>),
     #[error("an access manager handles the request and need not forward it")]
     ForwardNotNeeded,
-    /// A racing write got there first (a unique key was taken).
-    #[error("a racing write got there first: {0}")]
-    Duplicate(String),
+    /// A racing write got there first (a unique key was taken). Which key is logged,
+    /// never told: the database's words are not for clients.
+    #[error("someone else made the same change at the same moment")]
+    Duplicate,
+    /// Two registrations of one system id at the same moment: Altinn's words for it.
+    #[error("The System already exist: {0}")]
+    SystemExists(String),
     #[error("the user cannot act for this party")]
     CannotRepresent,
     #[error("{0}")]
@@ -108,8 +112,9 @@ pub enum AppError {
     NoVendor,
     #[error("login required")]
     LoginRequired { next: String },
+    /// The scope (or scopes, "a or b") the operation needs.
     #[error("the token lacks the scope {0}")]
-    MissingScope(&'static str),
+    MissingScope(String),
     #[error("the system belongs to another vendor")]
     Forbidden,
     #[error("the form has expired")]
@@ -163,7 +168,9 @@ impl AppError {
             UnknownPerson => StatusCode::FORBIDDEN,
             NotClientAdministrator => StatusCode::FORBIDDEN,
             SystemUserExists => StatusCode::BAD_REQUEST,
-            RequestNotNew(_) | ChangeRequestIdTaken | RequestExpired | Duplicate(_) => StatusCode::CONFLICT,
+            RequestNotNew(_) | ChangeRequestIdTaken | RequestExpired | Duplicate | SystemExists(_) => {
+                StatusCode::CONFLICT
+            }
             NotAccessManager | MissingRights(_) | CannotRepresent | MissingScope(_) | Forbidden | CsrfMismatch
             | ForwardNotNeeded | RoleNotGivable | OwnRole => StatusCode::FORBIDDEN,
             Unauthenticated | NoVendor => StatusCode::UNAUTHORIZED,
@@ -210,7 +217,7 @@ impl AppError {
             InvalidPid => "STG-00031",
             RoleNotGivable => "STG-00032",
             OwnRole => "STG-00033",
-            Duplicate(_) => "STG-00409",
+            Duplicate | SystemExists(_) => "STG-00409",
             BadRequest(_) => "STG-00400",
             LoginRequired { .. } => "STG-00401",
             NotFound => "STG-00404",
@@ -237,7 +244,7 @@ impl AppError {
             MissingRights(_) => "error.missing_rights",
             CannotRepresent => "error.cannot_represent",
             ForwardNotNeeded => "error.forward_not_needed",
-            Duplicate(_) => "error.duplicate",
+            Duplicate | SystemExists(_) => "error.duplicate",
             CsrfMismatch => "error.csrf",
             LoginCancelled => "error.login_cancelled",
             LoginFailed(_) => "error.login_failed",
@@ -291,7 +298,8 @@ impl From<diesel::result::Error> for AppError {
         use diesel::result::{DatabaseErrorKind, Error};
         match e {
             Error::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => {
-                AppError::Duplicate(info.message().into())
+                log::info!("a racing write got there first: {}", info.message());
+                AppError::Duplicate
             }
             // PostgreSQL keeps no NUL character in text and refuses a value holding one:
             // that is bad input, wherever it came in.
@@ -334,13 +342,14 @@ pub(crate) fn every_kind() -> Vec<AppError> {
         AppError::NotAccessManager,
         AppError::MissingRights(Vec::new()),
         AppError::ForwardNotNeeded,
-        AppError::Duplicate(String::new()),
+        AppError::Duplicate,
+        AppError::SystemExists(String::new()),
         AppError::CannotRepresent,
         AppError::BadRequest(String::new()),
         AppError::Unauthenticated,
         AppError::NoVendor,
         AppError::LoginRequired { next: String::new() },
-        AppError::MissingScope("s"),
+        AppError::MissingScope("s".into()),
         AppError::Forbidden,
         AppError::CsrfMismatch,
         AppError::PersonNotFound,

@@ -15,6 +15,7 @@ pub mod import;
 pub mod logging;
 pub mod monitoring;
 pub mod oidc;
+pub mod proxy;
 pub mod scale;
 pub mod scopes;
 pub mod startup;

@@ -17,6 +17,7 @@ use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::middleware::Next;
 
+use crate::proxy::Proxies;
 use crate::support::random_bytes;
 
 /// How log lines are written.
@@ -36,8 +37,12 @@ thread_local! {
     static CURRENT: RefCell<Option<Arc<str>>> = const { RefCell::new(None) };
 }
 
+/// The format chosen at start, for what is written beside the log (the banner).
+static FORMAT: std::sync::OnceLock<LogFormat> = std::sync::OnceLock::new();
+
 /// Starts logging to standard error at `RUST_LOG`'s levels (default `info`).
 pub fn init(format: LogFormat) {
+    let _ = FORMAT.set(format);
     let mut builder = env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info"));
     builder.format(move |out, record| {
         let time = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%S%.3fZ");
@@ -60,6 +65,27 @@ pub fn init(format: LogFormat) {
         }
     });
     builder.init();
+}
+
+/// Writes the start banner to standard error whatever the levels: as plain lines, or as
+/// log objects of the `banner` target when the log is JSON, so a collector reading the
+/// stream sees nothing but JSON.
+pub fn banner(lines: &[String]) {
+    let mut err = std::io::stderr().lock();
+    for line in lines {
+        let written = match FORMAT.get() {
+            Some(LogFormat::Json) => {
+                let time = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string();
+                let object = serde_json::json!({"time": time, "level": "INFO", "target": "banner",
+                    "request_id": null, "message": line});
+                writeln!(err, "{object}")
+            }
+            _ => writeln!(err, "{line}"),
+        };
+        if written.is_err() {
+            return;
+        }
+    }
 }
 
 /// The id of the request being served on this thread, if any.
@@ -90,6 +116,13 @@ impl<F: Future> Future for Marked<F> {
     }
 }
 
+/// A path as the access line quotes it: a quote, backslash or control character in it is
+/// escaped as JSON escapes it, so the line reads back the same however odd the path.
+fn quoted(path: &str) -> String {
+    let json = serde_json::Value::String(path.to_owned()).to_string();
+    json[1..json.len() - 1].to_owned()
+}
+
 /// A caller's id is kept when it is short and plain (it goes into our logs verbatim).
 fn plausible(id: &str) -> bool {
     (1..=64).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
@@ -108,8 +141,9 @@ pub async fn middleware(
         Some(id) => id.into(),
         None => random_bytes::<8>().iter().map(|b| format!("{b:02x}")).collect::<String>().into(),
     };
-    let address = req.connection_info().realip_remote_addr().unwrap_or("-").to_owned();
-    let (method, path) = (req.method().clone(), req.path().to_owned());
+    let proxies = req.app_data::<Proxies>().copied().unwrap_or(Proxies::None);
+    let address = proxies.client_address(req.headers(), req.peer_addr());
+    let (method, path) = (req.method().clone(), quoted(req.path()));
     let mut answer = Marked { id: id.clone(), inner: Box::pin(next.call(req)) }.await?;
     let status = answer.status().as_u16();
     within(
@@ -133,6 +167,13 @@ mod tests {
         assert!(!plausible("a b"));
         assert!(!plausible("line\nbreak"));
         assert!(!plausible(&"x".repeat(65)));
+    }
+
+    #[test]
+    fn quotes_in_a_path_are_escaped_in_the_access_line() {
+        assert_eq!(quoted("/plain/path"), "/plain/path");
+        assert_eq!(quoted(r#"/a" 200 0.1ms "x"#), r#"/a\" 200 0.1ms \"x"#);
+        assert_eq!(quoted("/back\\slash\u{1}"), "/back\\\\slash\\u0001");
     }
 
     #[test]

@@ -3,12 +3,14 @@ use std::process::ExitCode;
 use clap::Parser;
 use systemtilgang::config::{Cli, Command, Mode};
 use systemtilgang::demo::{VENDOR_CLIENT_ID, VENDOR_CLIENT_SECRET, generate_firm};
+use systemtilgang::logging::LogFormat;
 use systemtilgang::startup::{Application, prepare_database};
 
 #[actix_web::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
-    systemtilgang::logging::init(cli.config.log_format);
+    let log_format = cli.config.log_format;
+    systemtilgang::logging::init(log_format);
     let config = match cli.config.validate() {
         Ok(config) => config,
         Err(message) => return fail(&message),
@@ -90,13 +92,26 @@ async fn main() -> ExitCode {
                 Err(message) => return fail(&message),
             };
             let url = app.public_url().to_owned();
-            println!("Systemtilgang is running at {url}/accessmanagement/ui/systemuser/overview");
+            let mut banner = vec![format!("Systemtilgang is running at {url}/accessmanagement/ui/systemuser/overview")];
             if demo {
-                println!("Demo login at {url}/login: STADIG KONSERT (daglig leder), FORSIKTIG LØVE (tilgangsstyrer),");
-                println!("  ROLIG PINGVIN (no admin role), DRESS MINST (klientadministrator in an accounting firm),");
-                println!("  SMIDIG TAPPER SKILPADDE (daglig leder of the accounting firm).");
-                println!("Vendor API client: {VENDOR_CLIENT_ID} / {VENDOR_CLIENT_SECRET} (token endpoint {url}/token)");
+                banner.extend([
+                    format!(
+                        "Demo login at {url}/login: STADIG KONSERT (daglig leder), FORSIKTIG LØVE (tilgangsstyrer),"
+                    ),
+                    "  ROLIG PINGVIN (no admin role), DRESS MINST (klientadministrator in an accounting firm),".into(),
+                    "  SMIDIG TAPPER SKILPADDE (daglig leder of the accounting firm).".into(),
+                ]);
+                // A log collector keeps what it reads: the secret only for a person at a terminal.
+                banner.push(match log_format {
+                    LogFormat::Text => {
+                        format!("Vendor API client: {VENDOR_CLIENT_ID} / {VENDOR_CLIENT_SECRET} (token endpoint {url}/token)")
+                    }
+                    LogFormat::Json => {
+                        format!("Vendor API client: {VENDOR_CLIENT_ID}, its secret in README (token endpoint {url}/token)")
+                    }
+                });
             }
+            systemtilgang::logging::banner(&banner);
             if let Err(e) = app.run_until_stopped().await {
                 return fail(&format!("the server stopped: {e}"));
             }

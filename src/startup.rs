@@ -106,11 +106,11 @@ impl Application {
             oidc,
             sessions: config.sessions,
             throttles: Throttles::default(),
-            behind_proxy: config.behind_proxy,
+            proxies: config.proxies,
             logout_after_vendor_decision: config.logout_after_vendor_decision,
         });
         let secure = state.https();
-        let mode = config.mode;
+        let (mode, proxies) = (config.mode, config.proxies);
         crate::monitoring::handle();
         let mut server = HttpServer::new(move || {
             let session = SessionMiddleware::builder(CookieSessionStore::default(), cookie_key.clone())
@@ -123,6 +123,8 @@ impl Application {
                 .build();
             App::new()
                 .app_data(state.clone())
+                // The access log reads the caller's address as the throttles do.
+                .app_data(proxies)
                 .wrap(actix_web::middleware::from_fn(crate::web::page_context))
                 .wrap(actix_web::middleware::from_fn(crate::monitoring::middleware))
                 .wrap(security_headers(secure))

@@ -10,6 +10,7 @@ use crate::domain::requests::Expiry;
 use crate::domain::sessions::SessionLimits;
 use crate::error::AppError;
 use crate::oidc::OidcLogin;
+use crate::proxy::Proxies;
 use crate::throttle::{Allowance, Throttle};
 use crate::tokens::TokenService;
 use crate::trusted_issuer::TrustedIssuer;
@@ -28,8 +29,8 @@ pub struct AppState {
     pub sessions: SessionLimits,
     /// Failed logins and token requests, counted to slow guessing down.
     pub throttles: Throttles,
-    /// The caller's address comes from the proxy's forwarding headers.
-    pub behind_proxy: bool,
+    /// Where the caller's address comes from.
+    pub proxies: Proxies,
     /// End the login after a decision on a request opened from the vendor's link.
     pub logout_after_vendor_decision: bool,
 }
@@ -73,16 +74,9 @@ impl AppState {
     }
 
     /// The address a request comes from, for counting failures: the connection's, or
-    /// behind a proxy the one it forwards.
+    /// behind our proxies the one they forward.
     pub fn source_address(&self, req: &HttpRequest) -> String {
-        let info = req.connection_info();
-        let address = if self.behind_proxy { info.realip_remote_addr() } else { info.peer_addr() };
-        let address = address.unwrap_or("unknown");
-        // The port changes with every connection; the host is who is asking.
-        match address.parse::<std::net::SocketAddr>() {
-            Ok(socket) => socket.ip().to_string(),
-            Err(_) => address.to_owned(),
-        }
+        self.proxies.client_address(req.headers(), req.peer_addr())
     }
 
     /// Where the demo vendor receipt page lives; in demo mode every system with redirect

@@ -17,7 +17,6 @@ use super::problem::ApiError;
 use crate::db::system_users::SystemUser;
 use crate::domain::change_requests::{self, ChangeDetails, ChangeTarget, Created, NewChange};
 use crate::error::AppError;
-use crate::scopes;
 use crate::state::AppState;
 
 /// What to change; in the older form also which system user and the vendor's id.
@@ -182,7 +181,6 @@ pub async fn create_change_request(
     query: web::Query<ChangeQuery>,
     body: Body<ChangeRequestBody>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(scopes::REQUEST_WRITE)?;
     let vendor = caller.vendor()?;
     let b = body.decode_trimmed()?;
     let (id, target) = target(query.into_inner(), &b)?;
@@ -219,7 +217,6 @@ pub async fn get_change_request(
     caller: Caller,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(scopes::REQUEST_READ)?;
     let (vendor, expiry) = (caller.vendor()?, state.request_expiry);
     let found = state.db(move |conn| change_requests::get_for_vendor(conn, &vendor, &id, expiry)).await?;
     Ok(HttpResponse::Ok().json(ChangeResponse::new(found, Shown::Alone { public_url: &state.public_url })))
@@ -235,7 +232,6 @@ pub async fn change_request_by_external_ref(
     caller: Caller,
     path: web::Path<(String, String, String)>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(scopes::REQUEST_READ)?;
     let (system_id, org_no, external_ref) = path.into_inner();
     let (vendor, expiry) = (caller.vendor()?, state.request_expiry);
     let found = state
@@ -256,7 +252,6 @@ pub async fn change_requests_by_system(
     system_id: web::Path<String>,
     query: web::Query<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(scopes::REQUEST_READ)?;
     let (vendor, expiry) = (caller.vendor()?, state.request_expiry);
     let fetch = move |conn: &mut _, from: Option<&str>, limit| {
         change_requests::page_by_system(conn, &vendor, &system_id, from, limit, expiry)
@@ -274,7 +269,6 @@ pub async fn delete_change_request(
     caller: Caller,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(scopes::REQUEST_WRITE)?;
     let vendor = caller.vendor()?;
     state.db(move |conn| change_requests::delete_for_vendor(conn, &vendor, &id)).await?;
     Ok(HttpResponse::Accepted().finish())

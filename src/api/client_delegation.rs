@@ -17,7 +17,6 @@ use crate::db::parties::Organisation;
 use crate::db::system_users::SystemUser;
 use crate::domain::clients::{self, AgentListing, ClientRef, Worker};
 use crate::error::{AppError, FieldError};
-use crate::scopes;
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -151,7 +150,6 @@ pub async fn list_agents(
     caller: Caller,
     query: web::Query<PartyQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(scopes::CLIENTS_READ)?;
     let pid = caller.person()?;
     let party = query.into_inner().party.map(|p| p.trim().to_owned()).unwrap_or_default();
     let agents = state.db(move |conn| clients::agents_of(conn, &pid, &party)).await?;
@@ -201,7 +199,6 @@ async fn client_list<I: Send + 'static>(
     key: impl Fn(&I) -> &str,
     map: impl FnMut(I) -> ClientResponse,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(scopes::CLIENTS_READ)?;
     let pid = caller.person()?;
     let agent = agent_param(query.agent.as_deref())?;
     let from = PageQuery { token: query.token }.first_key()?;
@@ -253,7 +250,6 @@ async fn change(
     query: ClientQuery,
     change: Change,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(scopes::CLIENTS_WRITE)?;
     let pid = caller.person()?;
     let agent = agent_param(query.agent.as_deref())?;
     let client = uuid_param(query.client.as_deref(), "AUTH.VLD-00016", "?client", "client")?;

@@ -8,7 +8,6 @@ use super::body::Body;
 use super::dto::Problem;
 use super::problem::ApiError;
 use crate::domain::assertions;
-use crate::scopes;
 use crate::state::AppState;
 
 #[utoipa::path(put, path = "/authentication/api/v1/vendor/clients/{client_id}/jwks", tag = "authentication",
@@ -20,7 +19,6 @@ pub async fn put_client_keys(
     client_id: web::Path<String>,
     jwks: Body<serde_json::Value>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(scopes::REGISTER_WRITE)?;
     let jwks = jwks.decode()?.to_string();
     let vendor = caller.vendor()?;
     state.db(move |conn| assertions::register_keys(conn, &vendor, &client_id, &jwks)).await?;

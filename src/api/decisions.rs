@@ -4,12 +4,10 @@
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
-use super::auth::Caller;
 use super::body::Body;
 use super::dto::Problem;
 use super::problem::ApiError;
 use crate::domain::decisions;
-use crate::scopes;
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -42,12 +40,7 @@ pub struct DecisionResponse {
 #[utoipa::path(post, path = "/authorization/api/v1/decision", tag = "decisions",
     request_body = DecisionRequest, responses((status = 200, body = DecisionResponse), (status = "4XX", body = Problem, content_type = "application/problem+json")),
     security(("vendor" = ["altinn:authorization/pdp"])))]
-pub async fn decide(
-    state: web::Data<AppState>,
-    caller: Caller,
-    body: Body<DecisionRequest>,
-) -> Result<HttpResponse, ApiError> {
-    caller.require(scopes::DECISION)?;
+pub async fn decide(state: web::Data<AppState>, body: Body<DecisionRequest>) -> Result<HttpResponse, ApiError> {
     let body = body.decode()?;
     let (user, resource, party) = (body.subject.system_user_id, body.resource.clone(), body.party_org_no.clone());
     let decision = state.db(move |conn| decisions::decide(conn, &user, &resource, &party)).await?;

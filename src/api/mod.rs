@@ -30,6 +30,7 @@ use actix_web::{HttpResponse, Route, web};
 use utoipa::OpenApi;
 
 use crate::error::AppError;
+use auth::Needs;
 use openapi::{ProblemCodes, Security};
 use problem::ApiError;
 
@@ -103,10 +104,10 @@ endpoints![
     register::apply_record,
 ];
 
-/// The described operations: (path, method, operation id), in matching order. Paths
-/// are sorted, so a literal segment comes before a `{param}` in the same place
-/// (`…/vendor/agent` before `…/vendor/{id}`: `{` sorts after every letter).
-fn operations() -> Vec<(String, Method, String)> {
+/// The described operations: (path, method, operation id, what it needs of the caller),
+/// in matching order. Paths are sorted, so a literal segment comes before a `{param}` in
+/// the same place (`…/vendor/agent` before `…/vendor/{id}`: `{` sorts after every letter).
+fn operations() -> Vec<(String, Method, String, Needs)> {
     let doc = ApiDoc::openapi();
     let mut operations = Vec::new();
     for (path, item) in doc.paths.paths {
@@ -119,22 +120,23 @@ fn operations() -> Vec<(String, Method, String)> {
         ];
         for (method, operation) in methods {
             if let Some(operation) = operation {
-                operations.push((path.clone(), method, operation.operation_id.clone().unwrap_or_default()));
+                let needs = Needs::of(operation.security.as_ref().and_then(|s| serde_json::to_value(s).ok()));
+                operations.push((path.clone(), method, operation.operation_id.clone().unwrap_or_default(), needs));
             }
         }
     }
     operations
 }
 
-/// Every served endpoint: (path, method, route), in matching order. An operation
-/// without a handler is left out, which the served == described test catches.
-fn served() -> Vec<(String, Method, Route)> {
+/// Every served endpoint: (path, method, what it needs, route), in matching order. An
+/// operation without a handler is left out, which the served == described test catches.
+fn served() -> Vec<(String, Method, Needs, Route)> {
     let mut handlers: HashMap<&str, Route> = handlers().into_iter().collect();
     operations()
         .into_iter()
-        .filter_map(|(path, method, id)| {
+        .filter_map(|(path, method, id, needs)| {
             let route = handlers.remove(id.as_str())?;
-            Some((path, method, route))
+            Some((path, method, needs, route))
         })
         .collect()
 }
@@ -142,7 +144,7 @@ fn served() -> Vec<(String, Method, Route)> {
 /// The (method, path) of every served endpoint, for checking the API description.
 #[cfg(test)]
 fn endpoint_list() -> Vec<(String, String)> {
-    served().into_iter().map(|(path, method, _)| (method.as_str().to_lowercase(), path)).collect()
+    served().into_iter().map(|(path, method, ..)| (method.as_str().to_lowercase(), path)).collect()
 }
 
 /// The prefixes the API's paths live under. Each is one scope, so a request is matched
@@ -151,21 +153,26 @@ fn endpoint_list() -> Vec<(String, String)> {
 const PREFIXES: [&str; 4] =
     ["/authentication/api/v1", "/authorization/api/v1", "/accessmanagement/api/v1", "/systemtilgang/api/v1"];
 
+/// One method of a path: what it needs of the caller, and its route.
+type Endpoint = (Method, Needs, Route);
+
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/health/live", web::get().to(health::live));
-    cfg.route("/health/ready", web::get().to(health::ready));
+    // Load balancers probe with HEAD as well as GET.
+    let probe = || web::route().guard(actix_web::guard::Any(actix_web::guard::Get()).or(actix_web::guard::Head()));
+    cfg.route("/health/live", probe().to(health::live));
+    cfg.route("/health/ready", probe().to(health::ready));
     cfg.route("/metrics", web::get().to(metrics::scrape));
-    // One resource per path with a route per method, so other methods answer 405.
-    let mut resources: Vec<(String, Vec<Route>)> = Vec::new();
-    for (path, method, route) in served() {
-        let route = route.method(method);
+    // One resource per path with a route per method, so other methods answer 405; each
+    // method's scope is checked before its handler reads the request.
+    let mut resources: Vec<(String, Vec<Endpoint>)> = Vec::new();
+    for (path, method, needs, route) in served() {
         match resources.iter_mut().find(|(p, _)| *p == path) {
-            Some((_, routes)) => routes.push(route),
-            None => resources.push((path, vec![route])),
+            Some((_, endpoints)) => endpoints.push((method, needs, route)),
+            None => resources.push((path, vec![(method, needs, route)])),
         }
     }
     let mut scoped = PREFIXES.map(|_| Vec::new());
-    for (path, routes) in resources {
+    for (path, endpoints) in resources {
         let place = PREFIXES.iter().position(|prefix| path.starts_with(&format!("{prefix}/")));
         let local = match place {
             Some(n) => path[PREFIXES[n].len()..].to_owned(),
@@ -176,9 +183,16 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .app_data(web::PathConfig::default().error_handler(|e, _| bad_request(e.to_string())))
             .app_data(web::QueryConfig::default().error_handler(|e, _| bad_request(e.to_string())))
             .app_data(web::FormConfig::default().error_handler(|e, _| token::invalid_request(&e.to_string()).into()));
-        for route in routes {
-            resource = resource.route(route);
+        let mut needs = Vec::new();
+        for (method, need, route) in endpoints {
+            resource = resource.route(route.method(method.clone()));
+            needs.push((method, need));
         }
+        let needs = std::rc::Rc::new(needs);
+        let resource = resource.wrap(actix_web::middleware::from_fn(move |req, next| {
+            let needs = needs.clone();
+            async move { auth::guard(&needs, req, next).await }
+        }));
         match place {
             Some(n) => scoped[n].push(resource),
             None => {

@@ -194,10 +194,10 @@ impl ChangeLogEntry {
     }
 }
 
-/// The caller as a registrar, if its token may change the register.
+/// The caller as a registrar (its scope checked by the route): an admin changes any
+/// vendor's systems.
 fn registrar(caller: &Caller) -> Result<Registrar, ApiError> {
-    caller.require_any(&[scopes::REGISTER_WRITE, scopes::REGISTER_ADMIN])?;
-    let admin = caller.require(scopes::REGISTER_ADMIN).is_ok();
+    let admin = caller.has(scopes::REGISTER_ADMIN);
     Ok(Registrar { org_no: caller.vendor()?, client_id: caller.client_id.clone(), admin })
 }
 
@@ -205,7 +205,7 @@ fn registrar(caller: &Caller) -> Result<Registrar, ApiError> {
 #[utoipa::path(post, path = "/authentication/api/v1/systemregister/vendor", tag = "system register", request_body = SystemBody,
     responses((status = 200, description = "The system's internal GUID", body = String),
         (status = "4XX", body = Problem, content_type = "application/problem+json")),
-    security(("vendor" = ["altinn:authentication/systemregister.write"])))]
+    security(("vendor" = ["altinn:authentication/systemregister.write"]), ("vendor" = ["altinn:authentication/systemregister.admin"])))]
 pub async fn register_system(
     state: web::Data<AppState>,
     caller: Caller,
@@ -221,7 +221,7 @@ pub async fn register_system(
 /// The caller's systems that are not deleted, all at once.
 #[utoipa::path(get, path = "/authentication/api/v1/systemregister/vendor", tag = "system register",
     responses((status = 200, body = Vec<SystemListItem>), (status = "4XX", body = Problem, content_type = "application/problem+json")),
-    security(("vendor" = ["altinn:authentication/systemregister.write"])))]
+    security(("vendor" = ["altinn:authentication/systemregister.write"]), ("vendor" = ["altinn:authentication/systemregister.admin"])))]
 pub async fn list_systems(state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ApiError> {
     let by = registrar(&caller)?;
     let systems = state.db(move |conn| system_register::list(conn, &by)).await?;
@@ -231,7 +231,7 @@ pub async fn list_systems(state: web::Data<AppState>, caller: Caller) -> Result<
 /// One system, deleted ones included.
 #[utoipa::path(get, path = "/authentication/api/v1/systemregister/vendor/{system_id}", tag = "system register", params(("system_id" = String, Path)),
     responses((status = 200, body = SystemResponse), (status = "4XX", body = Problem, content_type = "application/problem+json")),
-    security(("vendor" = ["altinn:authentication/systemregister.write"])))]
+    security(("vendor" = ["altinn:authentication/systemregister.write"]), ("vendor" = ["altinn:authentication/systemregister.admin"])))]
 pub async fn get_system(
     state: web::Data<AppState>,
     caller: Caller,
@@ -245,7 +245,7 @@ pub async fn get_system(
 /// Replaces what the vendor states about a system (not its id or vendor).
 #[utoipa::path(put, path = "/authentication/api/v1/systemregister/vendor/{system_id}", tag = "system register", params(("system_id" = String, Path)), request_body = SystemBody,
     responses((status = 200, body = Succeeded), (status = "4XX", body = Problem, content_type = "application/problem+json")),
-    security(("vendor" = ["altinn:authentication/systemregister.write"])))]
+    security(("vendor" = ["altinn:authentication/systemregister.write"]), ("vendor" = ["altinn:authentication/systemregister.admin"])))]
 pub async fn update_system(
     state: web::Data<AppState>,
     caller: Caller,
@@ -262,7 +262,7 @@ pub async fn update_system(
 /// Replaces a system's rights.
 #[utoipa::path(put, path = "/authentication/api/v1/systemregister/vendor/{system_id}/rights", tag = "system register", params(("system_id" = String, Path)), request_body = Vec<RightDto>,
     responses((status = 200, body = Succeeded), (status = "4XX", body = Problem, content_type = "application/problem+json")),
-    security(("vendor" = ["altinn:authentication/systemregister.write"])))]
+    security(("vendor" = ["altinn:authentication/systemregister.write"]), ("vendor" = ["altinn:authentication/systemregister.admin"])))]
 pub async fn update_system_rights(
     state: web::Data<AppState>,
     caller: Caller,
@@ -279,7 +279,7 @@ pub async fn update_system_rights(
 /// Replaces a system's access packages.
 #[utoipa::path(put, path = "/authentication/api/v1/systemregister/vendor/{system_id}/accesspackages", tag = "system register", params(("system_id" = String, Path)), request_body = Vec<AccessPackageDto>,
     responses((status = 200, body = Succeeded), (status = "4XX", body = Problem, content_type = "application/problem+json")),
-    security(("vendor" = ["altinn:authentication/systemregister.write"])))]
+    security(("vendor" = ["altinn:authentication/systemregister.write"]), ("vendor" = ["altinn:authentication/systemregister.admin"])))]
 pub async fn update_system_packages(
     state: web::Data<AppState>,
     caller: Caller,
@@ -296,7 +296,7 @@ pub async fn update_system_packages(
 /// Deletes a system (softly: it stays readable, and frees its client ids).
 #[utoipa::path(delete, path = "/authentication/api/v1/systemregister/vendor/{system_id}", tag = "system register", params(("system_id" = String, Path)),
     responses((status = 200, body = Succeeded), (status = "4XX", body = Problem, content_type = "application/problem+json")),
-    security(("vendor" = ["altinn:authentication/systemregister.write"])))]
+    security(("vendor" = ["altinn:authentication/systemregister.write"]), ("vendor" = ["altinn:authentication/systemregister.admin"])))]
 pub async fn delete_system(
     state: web::Data<AppState>,
     caller: Caller,
@@ -310,7 +310,7 @@ pub async fn delete_system(
 /// Every change of a system, newest first.
 #[utoipa::path(get, path = "/authentication/api/v1/systemregister/vendor/{system_id}/changelog", tag = "system register", params(("system_id" = String, Path)),
     responses((status = 200, body = Vec<ChangeLogEntry>), (status = "4XX", body = Problem, content_type = "application/problem+json")),
-    security(("vendor" = ["altinn:authentication/systemregister.write"])))]
+    security(("vendor" = ["altinn:authentication/systemregister.write"]), ("vendor" = ["altinn:authentication/systemregister.admin"])))]
 pub async fn system_changelog(
     state: web::Data<AppState>,
     caller: Caller,

@@ -8,14 +8,14 @@ use super::auth::Caller;
 use super::dto::{ClientResponse, PageQuery, Paginated, Problem, SystemUserResponse, page};
 use super::problem::ApiError;
 use crate::domain::{self, system_users};
-use crate::scopes;
 use crate::state::AppState;
 
 /// A page (50) of a system's live system users, of both kinds; follow `links.next`.
 #[utoipa::path(get, path = "/authentication/api/v1/systemuser/vendor/bysystem/{system_id}", tag = "system users",
     params(("system_id" = String, Path), PageQuery),
     responses((status = 200, body = Paginated<SystemUserResponse>), (status = "4XX", body = Problem, content_type = "application/problem+json")),
-    security(("vendor" = ["altinn:authentication/systemregister.write"]), ("vendor" = ["altinn:authentication/systemuser.request.read"])))]
+    security(("vendor" = ["altinn:authentication/systemregister.write"]), ("vendor" = ["altinn:authentication/systemregister.admin"]),
+        ("vendor" = ["altinn:authentication/systemuser.request.read"])))]
 pub async fn system_users_by_system(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -23,7 +23,6 @@ pub async fn system_users_by_system(
     system_id: web::Path<String>,
     query: web::Query<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_any(&[scopes::REGISTER_WRITE, scopes::REGISTER_ADMIN, scopes::REQUEST_READ])?;
     let vendor = caller.vendor()?;
     let supplier = vendor.clone();
     let fetch = move |conn: &mut _, from: Option<&str>, limit| {
@@ -55,7 +54,6 @@ pub async fn system_user_by_query(
     caller: Caller,
     query: web::Query<ByQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(scopes::REQUEST_WRITE)?;
     let vendor = caller.vendor()?;
     let q = query.into_inner();
     let supplier = vendor.clone();
@@ -78,7 +76,6 @@ pub async fn agent_clients(
     id: web::Path<String>,
     query: web::Query<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(scopes::REQUEST_READ)?;
     let vendor = caller.vendor()?;
     let fetch = move |conn: &mut _, from: Option<&str>, limit| {
         domain::clients::page_for_vendor(conn, &vendor, &id, from, limit)

@@ -229,9 +229,9 @@ pub fn create(
     });
     match inserted {
         Ok(()) => Ok(Created::New(details(conn, request, None)?)),
-        Err(AppError::Duplicate(cause)) => {
+        Err(AppError::Duplicate) => {
             // The same correlation id at the same moment: answer with the one that won.
-            let pending = change_requests::find(conn, &id)?.ok_or(AppError::Internal(cause))?;
+            let pending = change_requests::find(conn, &id)?.ok_or(AppError::Duplicate)?;
             Ok(Created::Existing(details(conn, pending, None)?))
         }
         Err(e) => Err(e),

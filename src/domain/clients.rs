@@ -284,27 +284,20 @@ pub fn add_all(
     let firm = agent.firm().to_owned();
     // Someone adding a client at the same moment makes the insert fail whole; then the
     // eligible set is read again.
-    let mut attempts = 0;
-    loop {
+    let added = super::retrying(conn, |conn| {
         let eligible = addable(conn, &agent, filter)?;
         if eligible.len() != confirmed {
             return Ok(None);
         }
         let rows = delegations(worker.pid, &agent.user, &eligible);
-        let result = db::transaction::<_, AppError, _>(conn, |conn| {
-            clients::attach_new(conn, &rows)?;
-            audit::record_each(conn, AuditActor::Person(worker.pid), &firm, Action::ClientAdd, id, &eligible)?;
-            Ok(())
-        });
-        match result {
-            Ok(()) => {
-                clients::refresh_statistics(conn)?;
-                return Ok(Some(rows.len()));
-            }
-            Err(AppError::Duplicate(_)) if attempts < 3 => attempts += 1,
-            Err(e) => return Err(e),
-        }
+        clients::attach_new(conn, &rows)?;
+        audit::record_each(conn, AuditActor::Person(worker.pid), &firm, Action::ClientAdd, id, &eligible)?;
+        Ok(Some(rows.len()))
+    })?;
+    if added.is_some() {
+        clients::refresh_statistics(conn)?;
     }
+    Ok(added)
 }
 
 /// How many clients [`add_all`] would attach now, for its confirmation, with the
@@ -445,7 +438,7 @@ fn attach(conn: &mut DbConnection, pid: &str, user: &SystemUser, org_nos: &[Stri
         Ok(added.len())
     });
     match result {
-        Err(AppError::Duplicate(_)) => Ok(0),
+        Err(AppError::Duplicate) => Ok(0),
         other => other,
     }
 }

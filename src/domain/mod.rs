@@ -22,6 +22,9 @@ pub mod system_users;
 pub mod systems;
 pub mod vendor_clients;
 
+use crate::db::{self, DbConnection};
+use crate::error::AppError;
+
 /// A system user's external reference: the one given, trimmed, or else the party's
 /// organisation number (Altinn's default). Requests, change requests and system user
 /// tokens all find a system user by it.
@@ -29,6 +32,26 @@ pub fn external_ref(given: Option<&str>, party_org_no: &str) -> String {
     match given.map(str::trim) {
         Some(r) if !r.is_empty() => r.to_owned(),
         _ => party_org_no.to_owned(),
+    }
+}
+
+/// Runs `work` in one transaction and, when another transaction took a unique key it
+/// writes first (on PostgreSQL: two people giving the same role at the same moment), runs
+/// it again: the next run reads what the other committed and has less or nothing to
+/// write, so "give what is held" stays "nothing" under any concurrency. For work that
+/// reads before it writes. SQLite takes its write lock up front, so there the first run
+/// always holds.
+pub fn retrying<T>(
+    conn: &mut DbConnection,
+    mut work: impl FnMut(&mut DbConnection) -> Result<T, AppError>,
+) -> Result<T, AppError> {
+    const RUNS: usize = 4;
+    let mut run = 1;
+    loop {
+        match db::transaction(conn, &mut work) {
+            Err(AppError::Duplicate) if run < RUNS => run += 1,
+            done => return done,
+        }
     }
 }
 

@@ -156,7 +156,7 @@ fn change(
     if action == Action::RoleRemove && person.pid == actor.pid {
         return Err(AppError::OwnRole);
     }
-    db::transaction::<_, AppError, _>(conn, |conn| {
+    super::retrying(conn, |conn| {
         let row = NewPartyRole { pid: &person.pid, org_no: &org, role_code: role.code() };
         let held = parties::role_codes(conn, &person.pid, &org)?.iter().any(|c| c == role.code());
         let changed = match action {

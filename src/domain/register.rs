@@ -156,9 +156,10 @@ impl Summary {
     }
 }
 
-/// Applies the records in one transaction.
+/// Applies the records in one transaction (again when a racing load of the same records
+/// took a key first: then they are found as stored).
 pub fn apply(conn: &mut DbConnection, records: &[Record]) -> Result<Summary, AppError> {
-    db::transaction(conn, |conn| {
+    super::retrying(conn, |conn| {
         let mut summary = Summary::default();
         for record in records {
             match record {
@@ -177,7 +178,7 @@ pub fn apply(conn: &mut DbConnection, records: &[Record]) -> Result<Summary, App
 
 /// Applies the records whole or not at all: a refused one is the caller's error.
 pub fn apply_all(conn: &mut DbConnection, records: &[Record]) -> Result<Summary, AppError> {
-    db::transaction(conn, |conn| {
+    super::retrying(conn, |conn| {
         let summary = apply(conn, records)?;
         match summary.refused {
             0 => Ok(summary),
@@ -213,9 +214,10 @@ fn masked(pid: &str) -> String {
     format!("person …{}", pid.get(6..).unwrap_or_default())
 }
 
-/// A name or id: given, not too long, and no control character (PostgreSQL refuses NUL).
+/// A name or id: given, not too long, and showing what it holds (no control character,
+/// none invisible or turning the text's direction: see [`super::limits::is_visible_text`]).
 fn fits(text: &str) -> bool {
-    !text.trim().is_empty() && text.len() <= LONGEST && !text.chars().any(char::is_control)
+    !text.trim().is_empty() && text.len() <= LONGEST && super::limits::is_visible_text(text)
 }
 
 /// A longer text (a description): lines allowed, NUL not.

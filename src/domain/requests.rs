@@ -68,7 +68,7 @@ impl NewRequest {
         limits::check("systemId", &self.system_id, limits::ID)?;
         limits::check("partyOrgNo", &self.party_org_no, limits::ID)?;
         limits::check_each("externalRef", &self.external_ref, limits::ID)?;
-        limits::check_each("integrationTitle", &self.integration_title, limits::TITLE)?;
+        self.integration_title.iter().try_for_each(|t| limits::check_name("integrationTitle", t, limits::TITLE))?;
         limits::check_each("rights", self.resource_ids.iter().flatten(), limits::ID)?;
         limits::check_each("accessPackages", self.access_packages.iter().flatten(), limits::ID)
     }
@@ -199,10 +199,10 @@ pub fn create(
     match inserted {
         Ok(()) => Ok((RequestDetails { request, rights, packages, timed_out: false, escalated: false }, true)),
         // A racing identical request won: answer with that one.
-        Err(AppError::Duplicate(cause)) => {
+        Err(AppError::Duplicate) => {
             let r = &request;
             let live = requests::find_live(conn, &r.party_org_no, &r.system_id, &r.external_ref, r.user_type)?
-                .ok_or(AppError::Internal(cause))?;
+                .ok_or(AppError::Duplicate)?;
             Ok((with_rights(conn, live, None)?, false))
         }
         Err(e) => Err(e),
@@ -467,7 +467,7 @@ pub fn approve(conn: &mut DbConnection, pid: &str, id: &str, expiry: Expiry) -> 
             return Err(AppError::RequestNotNew(RequestStatus::Accepted.as_str().into()));
         }
         system_users::insert(conn, &user, &ids).map_err(|e| match AppError::from(e) {
-            AppError::Duplicate(_) => AppError::SystemUserExists,
+            AppError::Duplicate => AppError::SystemUserExists,
             other => other,
         })?;
         db::packages::add_to_system_user(conn, &user.id, &urns)?;

@@ -109,7 +109,7 @@ impl SystemSpec {
     /// Refuses a value too long to be real.
     fn check_lengths(&self) -> Result<(), AppError> {
         limits::check("id", &self.id, limits::ID)?;
-        limits::check_each("name", self.names.values(), limits::TITLE)?;
+        self.names.values().try_for_each(|name| limits::check_name("name", name, limits::TITLE))?;
         limits::check_each("description", self.descriptions.values(), limits::DESCRIPTION)?;
         limits::check_each("rights", self.rights.iter().map(|r| &r.value), limits::ID)?;
         limits::check_each("accessPackages", &self.packages, limits::ID)?;
@@ -351,7 +351,7 @@ pub fn create(
         Ok(())
     })
     .map_err(|e| match e {
-        AppError::Duplicate(_) => AppError::Duplicate(format!("The System already exist: {}", spec.id)),
+        AppError::Duplicate => AppError::SystemExists(spec.id.clone()),
         other => other,
     })?;
     Ok(internal_id)

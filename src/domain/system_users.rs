@@ -131,7 +131,7 @@ pub fn create_by_user(conn: &mut DbConnection, actor: &Actor, system_id: &str) -
     });
     match result {
         Ok(()) => Ok(user.id),
-        Err(AppError::Duplicate(_)) => Err(AppError::SystemUserExists),
+        Err(AppError::Duplicate) => Err(AppError::SystemUserExists),
         Err(e) => Err(e),
     }
 }

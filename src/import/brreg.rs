@@ -10,7 +10,7 @@ use serde::Deserialize;
 use serde::de::{DeserializeOwned, Deserializer, Error as _, SeqAccess, Visitor};
 use serde_json::value::RawValue;
 
-use super::Batch;
+use super::{Batch, LONGEST_RECORD};
 use crate::domain::register::{OrganisationRecord, OrganisationRole, Record, RolesRecord};
 
 #[derive(Deserialize)]
@@ -83,8 +83,9 @@ pub(super) fn read_roles(reader: impl BufRead, batch: &mut Batch) -> Result<(), 
 }
 
 /// Calls `take` with each element of the file's JSON array, read one at a time so a
-/// file of a million units is never held whole. An element of another shape is refused
-/// and the rest read on.
+/// file of a million units is never held whole, and none longer than
+/// [`LONGEST_RECORD`] held at all (the file is then refused, naming the element). An
+/// element of another shape is refused and the rest read on.
 fn each<T: DeserializeOwned>(
     reader: impl BufRead,
     batch: &mut Batch,
@@ -94,6 +95,8 @@ fn each<T: DeserializeOwned>(
         batch: &'b mut Batch<'c>,
         take: F,
         shape: std::marker::PhantomData<T>,
+        /// Bytes read since the element began.
+        read: std::rc::Rc<std::cell::Cell<usize>>,
     }
 
     impl<'de, T: DeserializeOwned, F: FnMut(T, &mut Batch) -> Result<(), String>> Visitor<'de> for Elements<'_, '_, T, F> {
@@ -105,7 +108,15 @@ fn each<T: DeserializeOwned>(
 
         fn visit_seq<A: SeqAccess<'de>>(mut self, mut seq: A) -> Result<(), A::Error> {
             let mut number = 0;
-            while let Some(raw) = seq.next_element::<Box<RawValue>>()? {
+            loop {
+                self.read.set(0);
+                let next = seq.next_element::<Box<RawValue>>().map_err(|e| match self.read.get() > LONGEST_RECORD {
+                    true => {
+                        A::Error::custom(format!("element {}: longer than {} MiB", number + 1, LONGEST_RECORD >> 20))
+                    }
+                    false => e,
+                })?;
+                let Some(raw) = next else { break };
                 number += 1;
                 match serde_json::from_str::<T>(raw.get()) {
                     Ok(element) => (self.take)(element, self.batch).map_err(A::Error::custom)?,
@@ -116,8 +127,29 @@ fn each<T: DeserializeOwned>(
         }
     }
 
-    let mut json = serde_json::Deserializer::from_reader(reader);
-    json.deserialize_seq(Elements { batch, take, shape: std::marker::PhantomData })
+    let read = std::rc::Rc::new(std::cell::Cell::new(0));
+    let mut json = serde_json::Deserializer::from_reader(Bounded { inner: reader, read: read.clone() });
+    json.deserialize_seq(Elements { batch, take, shape: std::marker::PhantomData, read })
         .and_then(|()| json.end())
         .map_err(|e| e.to_string())
+}
+
+/// A reader that stops with an error once more than [`LONGEST_RECORD`] bytes were read
+/// since `read` was last set to 0 (at the start of each element).
+struct Bounded<R> {
+    inner: R,
+    read: std::rc::Rc<std::cell::Cell<usize>>,
+}
+
+impl<R: std::io::Read> std::io::Read for Bounded<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let room = (LONGEST_RECORD + 1).saturating_sub(self.read.get());
+        if room == 0 {
+            return Err(std::io::Error::other("an element is too long"));
+        }
+        let end = buf.len().min(room);
+        let n = self.inner.read(&mut buf[..end])?;
+        self.read.set(self.read.get() + n);
+        Ok(n)
+    }
 }

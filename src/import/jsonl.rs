@@ -21,7 +21,7 @@ use std::io::BufRead;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use super::Batch;
+use super::{Batch, LONGEST_RECORD};
 use crate::db::packages::Carrier;
 use crate::domain::register::{
     OrganisationRecord, OrganisationRole, PackageRecord, PersonRecord, PersonRole, Record, ResourceRecord, RolesRecord,
@@ -113,9 +113,13 @@ pub struct GivenBy {
 pub(super) fn read(mut reader: impl BufRead, batch: &mut Batch) -> Result<(), String> {
     let mut line = Vec::new();
     for number in 1.. {
-        line.clear();
-        if reader.read_until(b'\n', &mut line).map_err(|e| e.to_string())? == 0 {
-            break;
+        match bounded_line(&mut reader, &mut line, LONGEST_RECORD).map_err(|e| e.to_string())? {
+            Read::End => break,
+            Read::TooLong => {
+                batch.refuse(format!("line {number}: longer than {} MiB", LONGEST_RECORD >> 20));
+                continue;
+            }
+            Read::Line => {}
         }
         if line.iter().all(u8::is_ascii_whitespace) {
             continue;
@@ -126,6 +130,50 @@ pub(super) fn read(mut reader: impl BufRead, batch: &mut Batch) -> Result<(), St
         }
     }
     Ok(())
+}
+
+/// What [`bounded_line`] found.
+#[derive(Debug, PartialEq, Eq)]
+enum Read {
+    Line,
+    /// The line was longer than the limit; it was read past, not kept.
+    TooLong,
+    End,
+}
+
+/// Reads the next line (with its newline, if any) into `line`, keeping at most `limit`
+/// bytes: a longer line is read through to its end in the reader's own buffer, a piece
+/// at a time, and reported as too long.
+fn bounded_line(reader: &mut impl BufRead, line: &mut Vec<u8>, limit: usize) -> std::io::Result<Read> {
+    line.clear();
+    let mut too_long = false;
+    let mut seen_any = false;
+    loop {
+        let buffer = reader.fill_buf()?;
+        if buffer.is_empty() {
+            return Ok(match (seen_any, too_long) {
+                (false, _) => Read::End,
+                (true, true) => Read::TooLong,
+                (true, false) => Read::Line,
+            });
+        }
+        seen_any = true;
+        let (piece, ended) = match buffer.iter().position(|b| *b == b'\n') {
+            Some(at) => (&buffer[..=at], true),
+            None => (buffer, false),
+        };
+        if !too_long && line.len() + piece.len() <= limit {
+            line.extend_from_slice(piece);
+        } else {
+            too_long = true;
+            line.clear();
+        }
+        let used = piece.len();
+        reader.consume(used);
+        if ended {
+            return Ok(if too_long { Read::TooLong } else { Read::Line });
+        }
+    }
 }
 
 impl Line {
@@ -178,5 +226,24 @@ impl Line {
                 })]
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_line_longer_than_the_limit_is_skipped_without_being_kept() {
+        let text = format!("short\n{}\nafter", "x".repeat(100));
+        let mut reader = std::io::BufReader::with_capacity(8, text.as_bytes());
+        let mut line = Vec::new();
+        assert_eq!(bounded_line(&mut reader, &mut line, 10).unwrap(), Read::Line);
+        assert_eq!(line, b"short\n");
+        assert_eq!(bounded_line(&mut reader, &mut line, 10).unwrap(), Read::TooLong);
+        assert!(line.capacity() <= 16, "never held whole: {}", line.capacity());
+        assert_eq!(bounded_line(&mut reader, &mut line, 10).unwrap(), Read::Line);
+        assert_eq!(line, b"after");
+        assert_eq!(bounded_line(&mut reader, &mut line, 10).unwrap(), Read::End);
     }
 }

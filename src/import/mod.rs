@@ -22,6 +22,11 @@ use crate::error::AppError;
 /// Records applied in one transaction.
 const BATCH: usize = 1000;
 
+/// The longest record read (a line of our format, an element of a bulk file): room for
+/// an organisation with thousands of roles. A longer one is refused by its number
+/// without being held.
+const LONGEST_RECORD: usize = 1 << 20;
+
 /// How a file is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -245,6 +250,28 @@ mod tests {
         assert!(summary.problems[0].starts_with("line 2: missing field `name`"), "{:?}", summary.problems);
         assert!(summary.problems[1].starts_with("line 4: "), "{:?}", summary.problems);
         assert!(summary.problems[2].starts_with("line 5: missing field `pid`"), "{:?}", summary.problems);
+    }
+
+    #[test]
+    fn a_line_or_element_too_long_is_refused_by_number_without_being_held() {
+        let dir = std::env::temp_dir().join(format!("import-long-{}", uuid::Uuid::new_v4()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let jsonl = dir.join("long.jsonl.gz");
+        let mut gz = flate2::write::GzEncoder::new(File::create(&jsonl).unwrap(), flate2::Compression::fast());
+        writeln!(gz, r#"{{"type":"person","pid":"17827510025","name":"STADIG KONSERT"}}"#).unwrap();
+        writeln!(gz, r#"{{"type":"person","pid":"22857030021","name":"{}"}}"#, "L".repeat(8 << 20)).unwrap();
+        writeln!(gz, r#"{{"type":"person","pid":"11929030046","name":"ROLIG PINGVIN"}}"#).unwrap();
+        gz.finish().unwrap();
+        let summary = run(&mut empty_db(), std::slice::from_ref(&jsonl), None).unwrap();
+        assert_eq!((summary.created, summary.refused), (2, 1), "{summary:?}");
+        assert_eq!(summary.problems, ["line 2: longer than 1 MiB"]);
+
+        let units = dir.join("enheter.json");
+        let long = format!(r#"{{"organisasjonsnummer":"310000043","navn":"{}"}}"#, "N".repeat(2 << 20));
+        std::fs::write(&units, format!(r#"[{{"organisasjonsnummer":"310000019","navn":"APE"}},{long}]"#)).unwrap();
+        let error = run(&mut empty_db(), std::slice::from_ref(&units), None).unwrap_err();
+        assert!(error.contains("element 2: longer than 1 MiB"), "{error}");
+        std::fs::remove_dir_all(dir).unwrap();
     }
 
     #[test]

@@ -71,7 +71,7 @@ fn show(user: &CurrentUser, ctx: ChangeContext, from_vendor: bool) -> Result<Htt
         title: ctx.access.user.integration_title,
         system_name: i.pick(ctx.access.system.display_names()).to_owned(),
         vendor_name: ctx.access.vendor.name,
-        state_message: closed_reason(&i, handling, &ctx.party.name),
+        state_message: closed_reason(&i, handling),
         party_name: ctx.party.name,
         added: granted::list(&i, &add_rights, &add_packages, &handling.missing),
         removed: granted::list(&i, &remove_rights, &remove_packages, &[]),

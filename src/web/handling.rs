@@ -69,9 +69,11 @@ pub fn refused(session: &Session, error: &AppError, id: &str, page: &str) -> Res
 }
 
 /// Why the page offers no Approve or Reject, if it does not.
-pub fn closed_reason(i: &I18n, handling: &Handling, party_name: &str) -> Option<String> {
+/// Someone who cannot act for the party is not told which party it is: the link may
+/// have reached the wrong person.
+pub fn closed_reason(i: &I18n, handling: &Handling) -> Option<String> {
     match handling.closed {
-        Some(Closed::CannotRepresent) => Some(i.t1("request.cannot_represent", party_name)),
+        Some(Closed::CannotRepresent) => Some(i.t("request.cannot_represent")),
         Some(Closed::Expired) => Some(i.t("request.expired")),
         Some(Closed::Handled(status)) => Some(i.t1("request.already_handled", i.t(&status.text_key()))),
         None if handling.covered_by.is_some() => Some(i.t("request.covered")),

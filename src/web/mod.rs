@@ -103,22 +103,31 @@ async fn not_found() -> Result<HttpResponse, PageError> {
 
 /// A local path to return to after a form or a login, as it may go in a `Location`
 /// header; anything else (another site, a scheme, a backslash, a control character that
-/// a browser would drop) gives the overview.
+/// a browser would drop) gives the overview. The decision is made on the path as a
+/// browser resolves it: `/.//evil.example` and `/a/..//evil.example` resolve to
+/// `//evil.example`, another site.
 pub fn local_path(next: Option<&str>) -> String {
     next.and_then(parse_local_path).unwrap_or_else(|| OVERVIEW.to_owned())
 }
 
 fn parse_local_path(raw: &str) -> Option<String> {
-    let plain = raw.starts_with('/') && !raw.starts_with("//") && !raw.contains('\\');
-    if !plain || raw.chars().any(char::is_control) {
+    if !raw.starts_with('/') || raw.contains('\\') || raw.chars().any(char::is_control) {
         return None;
     }
-    // Resolved against a stand-in origin, a local path stays on it; the serialisation is
-    // percent-encoded ASCII, fit for a header.
+    // Resolved against a stand-in origin (dot segments, `%2e` among them, removed), a
+    // local path stays on it; the serialisation is percent-encoded ASCII, fit for a header.
     let origin = url::Url::parse("http://portal.invalid/").ok()?;
     let url = origin.join(raw).ok()?;
-    (url.origin() == origin.origin()).then(|| url[url::Position::BeforePath..].to_owned())
+    let resolved = &url[url::Position::BeforePath..];
+    (url.origin() == origin.origin() && is_one_slash_path(resolved)).then(|| resolved.to_owned())
 }
+
+/// Starts with one slash and not two, nor a slash and a backslash: a browser reads the
+/// others as the start of another host.
+fn is_one_slash_path(path: &str) -> bool {
+    path.starts_with('/') && !path.starts_with("//") && !path.starts_with("/\\")
+}
+
 pub fn see_other(location: &str) -> HttpResponse {
     HttpResponse::SeeOther().insert_header((header::LOCATION, location)).finish()
 }
@@ -236,6 +245,8 @@ mod tests {
             ("/accessmanagement/ui/systemuser/create?q=lønn", "/accessmanagement/ui/systemuser/create?q=l%C3%B8nn"),
             ("/a b", "/a%20b"),
             ("/x#part", "/x#part"),
+            ("/a/../accessmanagement/ui/users", "/accessmanagement/ui/users"),
+            ("/%2F/evil.example", "/%2F/evil.example"),
         ] {
             assert_eq!(local_path(Some(given)), expected);
         }
@@ -246,6 +257,12 @@ mod tests {
             "/\n/x",
             "/x\r\nSet-Cookie: a=b",
             "/\0",
+            "/.//evil.example",
+            "/%2e//evil.example",
+            "/%2E//evil.example",
+            "/a/..//evil.example",
+            "/x/../..//evil.example/p?q=1",
+            "/./%2e/..//evil.example",
             "https://evil.example/",
             "evil.example",
             "javascript:alert(1)",

@@ -96,7 +96,7 @@ fn show(user: &CurrentUser, ctx: &RequestContext, from_vendor: bool) -> Result<H
         party_org_no: ctx.party.org_no.clone(),
         granted: granted::list(&i, &details.rights, &details.packages, &handling.missing),
         is_agent: details.user_type() == UserType::Agent,
-        state_message: closed_reason(&i, handling, &ctx.party.name),
+        state_message: closed_reason(&i, handling),
         error,
         missing: missing::rows(&i, &handling.missing),
         assigners: join_or(&i, &handling.role_assigners),

@@ -29,17 +29,29 @@ impl CurrentUser {
 
     /// Acts for another party the person can represent from now on; the session follows.
     pub async fn switch_party(&mut self, state: &AppState, org_no: &str) -> Result<(), AppError> {
+        let actor = self.for_party(state, org_no).await?;
+        self.act_as(actor)
+    }
+
+    /// The person acting for `org_no` (one they can represent), the session untouched:
+    /// a form that names its party is done for it, and only a change that was made
+    /// moves the session there ([`CurrentUser::act_as`]).
+    pub async fn for_party(&self, state: &AppState, org_no: &str) -> Result<Actor, AppError> {
         // Already acting for it (a form naming the page's party): no trip to the database.
         if self.actor.party.as_ref().is_some_and(|p| p.org_no == org_no) {
-            return keep_party(&self.session, &self.actor);
+            return Ok(self.actor.clone());
         }
         let (mut actor, org) = (self.actor.clone(), org_no.to_owned());
-        let actor = state
+        state
             .db(move |conn| match actor.represent(conn, &org)? {
                 true => Ok(actor),
                 false => Err(AppError::CannotRepresent),
             })
-            .await?;
+            .await
+    }
+
+    /// Acts as `actor` (the same person for another party) from now on.
+    pub fn act_as(&mut self, actor: Actor) -> Result<(), AppError> {
         keep_party(&self.session, &actor)?;
         self.actor = actor;
         Ok(())

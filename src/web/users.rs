@@ -221,14 +221,16 @@ async fn change(
     give: bool,
 ) -> Result<HttpResponse, PageError> {
     user.verify_csrf(&form.csrf)?;
-    user.switch_party(&state, &form.party).await?;
-    let (actor, person, role) = (user.actor.clone(), uuid.clone(), form.role.clone());
+    let actor = user.for_party(&state, &form.party).await?;
+    let (acting, person, role) = (actor.clone(), uuid.clone(), form.role.clone());
     state
         .db(move |conn| match give {
-            true => people::give(conn, &actor, &person, &role),
-            false => people::remove(conn, &actor, &person, &role),
+            true => people::give(conn, &acting, &person, &role),
+            false => people::remove(conn, &acting, &person, &role),
         })
         .await?;
+    // Done for the page's party: the person's page, shown next, is that party's.
+    user.act_as(actor)?;
     let name = Role::from_code(&form.role).map(|r| I18n::current().t(&r.text_key())).unwrap_or_default();
     let key = if give { "users.given" } else { "users.removed" };
     session::set_notice(&user.session, key, &name)?;

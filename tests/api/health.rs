@@ -72,3 +72,56 @@ async fn a_node_is_ready_only_with_the_schema_of_its_release(app: TestApp) {
     assert_eq!(body["status"], "not ready");
     assert_eq!(body["reason"], "the database schema is older than this release");
 }
+
+/// The number of `http_requests_total` series the node's metrics page holds.
+async fn request_series(client: &reqwest::Client, base: &str) -> (usize, String) {
+    let text = client.get(format!("{base}/metrics")).send().await.unwrap().text().await.unwrap();
+    (text.lines().filter(|l| l.starts_with("http_requests_total{")).count(), text)
+}
+
+/// Every label comes from a fixed set: thousands of made-up methods and paths add no
+/// series, so nobody can grow a node's memory (or its scrape) through them. Run against
+/// a process of its own, whose metrics no other test adds to.
+#[test]
+fn made_up_methods_and_paths_add_no_metric_series() {
+    let served = Served::start(&["--database-url", &fresh_sqlite_url()], &[]);
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    runtime.block_on(async {
+        let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+        let send = |method: String, path: String| {
+            let (client, url) = (client.clone(), format!("{}{path}", served.url));
+            async move {
+                let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+                client.request(method, url).send().await.unwrap().status().as_u16()
+            }
+        };
+        // One of each kind first, so the series they fall into exist.
+        let kinds = |n: usize| {
+            [
+                (format!("BREW{n}"), format!("/no/such/{n}")),
+                (format!("X-{}", "Q".repeat(n % 50)), "/login".to_owned()),
+                ("GET".to_owned(), format!("/accessmanagement/ui/systemuser/{}", uuid::Uuid::new_v4())),
+                ("GET".to_owned(), format!("/authentication/api/v1/nothing/{n}")),
+            ]
+        };
+        for (method, path) in kinds(0) {
+            send(method, path).await;
+        }
+        // The first scrape is counted in the second.
+        request_series(&client, &served.url).await;
+        let (before, _) = request_series(&client, &served.url).await;
+        for round in 1..=750 {
+            let mut sent = tokio::task::JoinSet::new();
+            for (method, path) in kinds(round) {
+                sent.spawn(send(method, path));
+            }
+            while let Some(status) = sent.join_next().await {
+                assert!(status.unwrap() < 500, "round {round}");
+            }
+        }
+        let (after, text) = request_series(&client, &served.url).await;
+        assert_eq!(after, before, "3,000 odd requests added series:\n{text}");
+        assert!(text.contains(r#"method="other""#), "made-up methods are counted as `other`");
+        assert!(!text.contains("BREW") && !text.contains("/no/such"), "{text}");
+    });
+}

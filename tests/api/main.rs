@@ -11,6 +11,7 @@ mod health;
 mod input_limits;
 mod register;
 mod schemathesis;
+mod scopes;
 mod system_register;
 mod token_limits;
 mod tokens_and_decisions;

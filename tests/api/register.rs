@@ -5,7 +5,11 @@ use serde_json::json;
 use crate::common::*;
 use crate::on_both_backends;
 
-on_both_backends!(a_record_is_applied_once_and_a_refused_one_changes_nothing, only_the_import_scope_may_load_records);
+on_both_backends!(
+    a_record_is_applied_once_and_a_refused_one_changes_nothing,
+    only_the_import_scope_may_load_records,
+    the_same_records_sent_at_the_same_moment_all_succeed,
+);
 
 const RECORDS: &str = "/systemtilgang/api/v1/register/records";
 
@@ -84,4 +88,34 @@ async fn only_the_import_scope_may_load_records(app: TestApp) {
     assert_eq!(response.status(), 401);
     let (status, _) = app.api_get(&operator(&app).await, RECORDS).await;
     assert_eq!(status, 405, "records are posted");
+}
+
+/// The operator's tooling retrying, or two feeds at once: the same new organisation,
+/// person and role sent many times at the same moment are each applied (once), never a
+/// 409 and never a database's words.
+async fn the_same_records_sent_at_the_same_moment_all_succeed(app: TestApp) {
+    let token = operator(&app).await;
+    for round in 0..10 {
+        let org_no = systemtilgang::ids::org_numbers_from(420_000_000 + round * 100).next().unwrap();
+        let pid = systemtilgang::ids::synthetic_pids(60).nth(round as usize).unwrap();
+        let record = json!({
+            "type": "organisation", "orgNo": org_no, "name": format!("SAMTIDIG {round} AS"), "orgForm": "AS",
+            "personRoles": [{"role": "DAGL", "pid": pid, "name": format!("SAMTIDIG LEDER {round}")}],
+        });
+        let mut sent = tokio::task::JoinSet::new();
+        for _ in 0..8 {
+            let (http, url, token, record) = (app.http.clone(), app.url(RECORDS), token.clone(), record.clone());
+            sent.spawn(async move {
+                let answer = http.post(url).bearer_auth(token).json(&record).send().await.unwrap();
+                (answer.status().as_u16(), answer.text().await.unwrap())
+            });
+        }
+        let mut created = 0;
+        while let Some(done) = sent.join_next().await {
+            let (status, body) = done.unwrap();
+            assert_eq!(status, 200, "round {round}: {body}");
+            created += serde_json::from_str::<serde_json::Value>(&body).unwrap()["created"].as_u64().unwrap();
+        }
+        assert_eq!(created, 2, "round {round}: the organisation and the person, once each");
+    }
 }

@@ -6,7 +6,11 @@ use serde_json::Value;
 use crate::common::*;
 use crate::on_both_backends;
 
-on_both_backends!(guessing_secrets_is_slowed_down_and_others_keep_working, credentials_come_one_way_only);
+on_both_backends!(
+    guessing_secrets_is_slowed_down_and_others_keep_working,
+    credentials_come_one_way_only,
+    behind_a_proxy_a_forged_forwarding_header_does_not_reset_the_count,
+);
 
 async fn token(app: &TestApp, client: &str, secret: &str) -> (u16, Option<String>, Value) {
     let form = [("grant_type", "client_credentials"), ("client_id", client), ("client_secret", secret)];
@@ -65,4 +69,36 @@ async fn credentials_come_one_way_only(app: TestApp) {
         .await
         .unwrap();
     assert_eq!(basic_only.status(), 200);
+}
+
+/// Behind one proxy, the address counted is the one the proxy appended: what the client
+/// puts left of it in `X-Forwarded-For`, or sends as `Forwarded`, changes nothing.
+async fn behind_a_proxy_a_forged_forwarding_header_does_not_reset_the_count(app: TestApp) {
+    let app = app
+        .node_with(|c| {
+            c.proxies = systemtilgang::proxy::Proxies::Trusted {
+                count: 1,
+                header: systemtilgang::proxy::ProxyHeader::XForwardedFor,
+            }
+        })
+        .await;
+    let attempt = |forged: String, client_address: &'static str| {
+        let form = [("grant_type", "client_credentials"), ("client_id", "demo-smartcloud"), ("client_secret", "guess")];
+        app.http
+            .post(app.url("/token"))
+            .header("X-Forwarded-For", format!("{forged}, {client_address}"))
+            .header("Forwarded", format!("for={forged}"))
+            .form(&form)
+            .send()
+    };
+    let mut statuses = Vec::new();
+    for n in 0..40 {
+        statuses
+            .push(attempt(format!("10.9.{}.{}", n / 250, n % 250), "198.51.100.7").await.unwrap().status().as_u16());
+    }
+    let first = statuses.iter().position(|s| *s == 429).expect("the guesser is refused however it forges the header");
+    assert!((5..=15).contains(&first), "refused from attempt {first}: {statuses:?}");
+    // Someone else behind the same proxy is not held up.
+    let other = attempt("10.9.9.9".into(), "198.51.100.8").await.unwrap();
+    assert_eq!(other.status(), 401);
 }

@@ -129,7 +129,7 @@ pub fn test_config(database_url: &str) -> Config {
         cookie_key: None,
         oidc: None,
         sessions: systemtilgang::domain::sessions::SessionLimits::default(),
-        behind_proxy: false,
+        proxies: systemtilgang::proxy::Proxies::None,
         logout_after_vendor_decision: false,
     }
 }
@@ -545,4 +545,94 @@ pub fn today_in_norway() -> Vec<String> {
         .iter()
         .map(|d| format!("{}. {} {}", d.day(), MONTHS[d.month0() as usize], d.year()))
         .collect()
+}
+
+/// A fresh SQLite file's URL, for the real binary.
+pub fn fresh_sqlite_url() -> String {
+    let dir = std::env::temp_dir().join("systemtilgang-tests");
+    std::fs::create_dir_all(&dir).unwrap();
+    format!("sqlite://{}", dir.join(format!("{}.db", uuid::Uuid::new_v4())).display())
+}
+
+/// The real binary serving on a port it bound itself (`--bind 127.0.0.1:0`), read from
+/// the banner it writes to standard error; stopped when dropped.
+pub struct Served {
+    /// Its base URL, `http://127.0.0.1:<port>`.
+    pub url: String,
+    child: std::process::Child,
+    /// What it writes to standard error, line by line (the banner and the log).
+    lines: std::sync::mpsc::Receiver<String>,
+    seen: Vec<String>,
+}
+
+impl Served {
+    pub fn start(args: &[&str], env: &[(&str, &str)]) -> Served {
+        use std::io::{BufRead, BufReader};
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_systemtilgang"))
+            .args(["--bind", "127.0.0.1:0"])
+            .args(args)
+            .envs(env.iter().copied())
+            .env_remove("DATABASE_URL")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let (send, lines) = std::sync::mpsc::channel();
+        let stderr = child.stderr.take().unwrap();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                let _ = send.send(line);
+            }
+        });
+        let mut served = Served { url: String::new(), child, lines, seen: Vec::new() };
+        loop {
+            let line = served
+                .lines
+                .recv_timeout(std::time::Duration::from_secs(60))
+                .unwrap_or_else(|_| panic!("the binary never said where it runs:\n{}", served.seen.join("\n")));
+            let running = line.split_once("is running at ").map(|(_, rest)| rest.to_owned());
+            served.seen.push(line);
+            if let Some(rest) = running {
+                let end = rest.find("/accessmanagement").expect("the overview's URL");
+                served.url = rest[..end].to_owned();
+                return served;
+            }
+        }
+    }
+
+    /// Waits (up to a minute) for a line of standard error that `wanted` accepts.
+    pub fn wait_for(&mut self, wanted: impl Fn(&str) -> bool) -> String {
+        if let Some(line) = self.seen.iter().find(|l| wanted(l)) {
+            return line.clone();
+        }
+        loop {
+            let line = self.lines.recv_timeout(std::time::Duration::from_secs(60)).expect("the line never came");
+            self.seen.push(line.clone());
+            if wanted(&line) {
+                return line;
+            }
+        }
+    }
+
+    /// Stops it; every line it wrote to standard error, and what it wrote to standard output.
+    pub fn stop(mut self) -> (Vec<String>, String) {
+        use std::io::Read;
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let mut lines = std::mem::take(&mut self.seen);
+        // The reading thread ends at the end of the stream, once the process is gone.
+        lines.extend(self.lines.iter());
+        let mut out = String::new();
+        if let Some(mut stdout) = self.child.stdout.take() {
+            stdout.read_to_string(&mut out).unwrap();
+        }
+        (lines, out)
+    }
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }

@@ -224,7 +224,9 @@ async fn another_partys_request_switches_party_or_is_refused(app: TestApp) {
     let dress = app.logged_in(DRESS).await;
     let page = dress.get(&confirm_path(&request)).await;
     assert_eq!(page.status, 403);
-    assert!(page.text().contains("Forespørselen gjelder TILFELDIG SUBTIL APE, men du har ingen rolle"));
+    assert!(page.text().contains("Forespørselen gjelder en virksomhet du ikke har noen rolle for"), "{}", page.text());
+    assert!(!page.body.contains("TILFELDIG SUBTIL APE") && !page.body.contains("310000019"), "the party stays unnamed");
+    assert!(!page.body.contains("310\u{a0}000\u{a0}019"), "not even by its number");
     assert!(!page.has_form(APPROVE));
     assert!(page.texts(".rights__title").is_empty(), "nothing about the request is shown");
 

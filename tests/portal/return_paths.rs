@@ -4,13 +4,28 @@
 use crate::common::*;
 use crate::on_both_backends;
 
-on_both_backends!(the_language_menu_returns_only_to_local_pages, login_and_party_switch_return_only_to_local_pages,);
+on_both_backends!(
+    the_language_menu_returns_only_to_local_pages,
+    login_and_party_switch_return_only_to_local_pages,
+    the_openid_login_returns_only_to_local_pages,
+);
 
 const OVERVIEW: &str = "/accessmanagement/ui/systemuser/overview";
 
-/// Values of `next` that a browser would read as another site, or that hold control
-/// characters (which must never reach a header).
-const BAD: [&str; 8] = [
+/// Values of `next` (as sent in a query) that a browser would read as another site, or
+/// that hold control characters (which must never reach a header). The dot segments
+/// resolve to `//evil.example`; each also percent-encoded, once and twice.
+const BAD: &[&str] = &[
+    "/.//evil.example",
+    "/%2e//evil.example",
+    "/%252e//evil.example",
+    "/%252E//evil.example",
+    "/a/..//evil.example",
+    "/a/%2e%2e//evil.example",
+    "/a/%252e%252e//evil.example",
+    "/x/../..//evil.example/p%3Fq%3D1",
+    "%2F.%2F%2Fevil.example",
+    "%2Fx%2F..%2F..%2F%2Fevil.example%2Fp%3Fq%3D1",
     "/%09/evil.example",
     "/%0a/evil.example",
     "/%0d%0aSet-Cookie:%20x=y",
@@ -50,5 +65,16 @@ async fn login_and_party_switch_return_only_to_local_pages(app: TestApp) {
             browser.post("/accessmanagement/ui/party", &[("org_no", APE), ("csrf", &csrf), ("next", &decoded)]).await;
         assert_eq!(switch.status, 303, "{next}");
         assert_eq!(switch.location.as_deref(), Some(OVERVIEW), "{next}");
+    }
+}
+
+async fn the_openid_login_returns_only_to_local_pages(app: TestApp) {
+    let Some(issuer) = crate::provider::issuer() else { return };
+    let app = app.node_with(|c| c.oidc = Some(crate::provider::settings(issuer))).await;
+    for next in ["/.//evil.example", "/%2e//evil.example", "/a/..//evil.example", "/x/../..//evil.example/p?q=1"] {
+        let browser = app.browser();
+        let (_, answer) = crate::oidc_login::login_at_provider(&app, &browser, KONSERT, next).await;
+        assert_eq!(answer.status, 303, "{next}: {}", answer.text());
+        assert_eq!(answer.location.as_deref(), Some(OVERVIEW), "{next}");
     }
 }

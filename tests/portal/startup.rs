@@ -148,59 +148,75 @@ fn an_unreachable_openid_provider_is_one_clear_line_and_a_failure() {
     assert!(errors[0].contains("cannot read the OpenID provider's configuration at http://127.0.0.1:1"), "{stderr}");
 }
 
-/// Run with `--log-format json`, the portal writes one JSON object a line, and the lines
-/// written for a request carry its id: the caller's own `X-Request-Id`, echoed back.
+/// Run with `--log-format json`, the portal writes one JSON object a line, its banner
+/// too and without the vendor secret, and the lines written for a request carry its id:
+/// the caller's own `X-Request-Id`, echoed back.
 #[test]
 fn json_logs_carry_the_request_id_the_answer_names() {
-    use std::io::{BufRead, BufReader};
-    let dir = std::env::temp_dir().join(format!("st-logs-{}", uuid::Uuid::new_v4()));
-    let url = format!("sqlite://{}", dir.join("logs.db").display());
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    /// Stops the portal however the test ends.
-    struct Running(std::process::Child);
-    impl Drop for Running {
-        fn drop(&mut self) {
-            let _ = self.0.kill();
-            let _ = self.0.wait();
-        }
-    }
-    let mut child = Running(
-        Command::new(env!("CARGO_BIN_EXE_systemtilgang"))
-            .args(["--database-url", &url, "--bind", &format!("127.0.0.1:{port}"), "--log-format", "json"])
-            .env("RUST_LOG", "info")
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .unwrap(),
-    );
-    let lines = BufReader::new(child.0.stderr.take().unwrap()).lines();
+    let mut served =
+        Served::start(&["--database-url", &fresh_sqlite_url(), "--log-format", "json"], &[("RUST_LOG", "info")]);
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    served.wait_for(|l| l.contains("Vendor API client"));
     let (echoed, generated) = runtime.block_on(async {
         let client = reqwest::Client::new();
-        let login = format!("http://127.0.0.1:{port}/login");
-        for _ in 0..300 {
-            if client.get(&login).send().await.is_ok() {
-                break;
-            }
-            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-        }
+        let login = format!("{}/login", served.url);
         let mine = client.get(&login).header("X-Request-Id", "test-req-42").send().await.unwrap();
         let odd = client.get(&login).header("X-Request-Id", "not plain").send().await.unwrap();
         let id = |r: &reqwest::Response| r.headers()["x-request-id"].to_str().unwrap().to_owned();
         (id(&mine), id(&odd))
     });
-    // Stopped, it has written all it will: the lines are read to their end.
-    drop(child);
+    let (lines, stdout) = served.stop();
     assert_eq!(echoed, "test-req-42");
     assert_eq!(generated.len(), 16, "an id of our own instead of an odd one: {generated}");
-    let entries: Vec<serde_json::Value> = lines
-        .map(|line| {
-            let line = line.unwrap();
-            serde_json::from_str(&line).unwrap_or_else(|_| panic!("not JSON: {line}"))
-        })
-        .collect();
+    assert_eq!(stdout, "", "a log collector reads standard error; nothing goes beside it");
+    let entries: Vec<serde_json::Value> =
+        lines.iter().map(|line| serde_json::from_str(line).unwrap_or_else(|_| panic!("not JSON: {line}"))).collect();
     let entry = entries.iter().find(|e| e["request_id"] == "test-req-42").expect("a line for the request");
     assert_eq!(entry["level"], "INFO");
     assert!(entry["message"].as_str().unwrap().contains("\"GET /login\" 200"), "the access log: {entry}");
     assert!(entry["time"].as_str().unwrap().ends_with('Z'));
+    let banner: Vec<&str> =
+        entries.iter().filter(|e| e["target"] == "banner").filter_map(|e| e["message"].as_str()).collect();
+    assert!(banner.iter().any(|m| m.contains("Vendor API client: demo-smartcloud")), "{banner:?}");
+    assert!(!lines.iter().any(|l| l.contains("demo-smartcloud-secret")), "the secret stays out of the log");
+}
+
+/// In text mode the banner, with what a newcomer needs to try the API, goes to standard
+/// error beside the log.
+#[test]
+fn the_text_banner_names_the_demo_logins_and_the_vendor_client() {
+    let mut served = Served::start(&["--database-url", &fresh_sqlite_url()], &[]);
+    served.wait_for(|l| l.starts_with("Vendor API client"));
+    let (lines, stdout) = served.stop();
+    assert_eq!(stdout, "");
+    assert!(lines.iter().any(|l| l.starts_with("Demo login at http://127.0.0.1:")), "{lines:?}");
+    assert!(lines.iter().any(|l| l.contains("demo-smartcloud / demo-smartcloud-secret")), "{lines:?}");
+}
+
+/// Sends `request` as raw bytes (what no HTTP client library would send); the status line.
+fn raw_request(base: &str, request: &str) -> String {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(base.trim_start_matches("http://")).unwrap();
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    answer.lines().next().unwrap_or_default().to_owned()
+}
+
+/// A path with quotes cannot forge the fields of its access line: they are escaped. And
+/// load balancers' HEAD probes of the health checks are answered.
+#[test]
+fn access_lines_escape_quotes_and_health_answers_head() {
+    let mut served = Served::start(&["--database-url", &fresh_sqlite_url()], &[]);
+    let forged = r#"GET /x"%20200%200.1ms%20"y HTTP/1.1"#;
+    assert_eq!(
+        raw_request(&served.url, &format!("{forged}\r\nHost: t\r\nConnection: close\r\n\r\n")),
+        "HTTP/1.1 404 Not Found"
+    );
+    let line = served.wait_for(|l| l.contains("access") && l.contains("/x"));
+    assert!(line.contains(r#""GET /x\"%20200%200.1ms%20\"y" 404"#), "{line}");
+    for path in ["/health/live", "/health/ready"] {
+        let status = raw_request(&served.url, &format!("HEAD {path} HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n"));
+        assert_eq!(status, "HTTP/1.1 200 OK", "HEAD {path}");
+    }
 }

@@ -12,6 +12,7 @@ on_both_backends!(
     a_tilgangsstyrer_passes_on_only_what_she_holds,
     the_finding_form_says_what_is_wrong_and_keeps_what_was_typed,
     only_access_managers_reach_people_and_forms_need_their_token,
+    giving_a_role_given_at_the_same_moment_is_nothing,
 );
 
 const USERS: &str = "/accessmanagement/ui/users";
@@ -181,6 +182,12 @@ async fn a_change_is_for_the_party_the_page_was_shown_for(app: TestApp) {
     let switched = konsert.post("/accessmanagement/ui/party", &[("csrf", &page.csrf()), ("org_no", TIGER)]).await;
     assert_eq!(switched.status, 303);
     let form: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    // A change refused (a register role is not given here) leaves the session where it was.
+    let refused: Vec<(&str, &str)> =
+        form.iter().map(|&(k, v)| if k == "role" { (k, "DAGL") } else { (k, v) }).collect();
+    assert_eq!(konsert.post(&give, &refused).await.status, 403);
+    let header = konsert.get("/accessmanagement/ui/systemuser/overview").await.texts("header");
+    assert!(header[0].contains("TILBAKEHOLDEN USYMMETRISK TIGER AS"), "still the firm: {header:?}");
     let given = konsert.post(&give, &form).await;
     assert_eq!(given.status, 303, "{}", given.text());
     let roles = app.db_roles(PINGVIN);
@@ -222,4 +229,37 @@ async fn a_large_organisation_lists_its_first_hundred_people(app: TestApp) {
         "{}",
         page.text()
     );
+}
+
+/// Two managers (or one in two tabs) giving the same role at the same moment: each is
+/// told it is given, the person holds it once, and the history says so once.
+async fn giving_a_role_given_at_the_same_moment_is_nothing(app: TestApp) {
+    let mut tabs = Vec::new();
+    for _ in 0..6 {
+        tabs.push(app.logged_in(KONSERT).await);
+    }
+    let path = find(&tabs[0], LOVE, "Løve").await;
+    let mut csrfs = Vec::new();
+    for tab in &tabs {
+        csrfs.push(tab.get(&path).await.csrf());
+    }
+    for (round, action) in ["give", "remove"].into_iter().cycle().take(16).enumerate() {
+        let mut sent = tokio::task::JoinSet::new();
+        for (tab, csrf) in tabs.iter().zip(&csrfs) {
+            let (client, url, csrf) = (tab.client.clone(), format!("{}{path}/{action}", tab.base), csrf.clone());
+            sent.spawn(async move {
+                let form = [("csrf", csrf.as_str()), ("role", "LONNSINNSENDER"), ("party", APE)];
+                let answer = client.post(url).form(&form).send().await.unwrap();
+                (answer.status().as_u16(), answer.text().await.unwrap())
+            });
+        }
+        while let Some(done) = sent.join_next().await {
+            let (status, body) = done.unwrap();
+            assert_eq!(status, 303, "round {round} ({action}): {body}");
+        }
+        let held = app.db_roles(LOVE).iter().filter(|(org, code)| org == APE && code == "LONNSINNSENDER").count();
+        assert_eq!(held, usize::from(action == "give"), "round {round}");
+    }
+    let history = tabs[0].get(&path).await.texts("#history li");
+    assert_eq!(history.len(), 16, "one entry a change, never two: {history:?}");
 }
