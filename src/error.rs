@@ -32,6 +32,41 @@ pub struct Lacking {
     pub relations: Vec<(String, Option<Vec<String>>)>,
 }
 
+/// Makes `status`, `code` and `text_key` from the table below, and, for the tests that
+/// every kind has a listed code and a text, one error of each kind (its fields empty).
+macro_rules! kinds {
+    ($($kind:ident $(($($tuple:tt),*))? $({ $($field:ident),* })? = $status:ident, $code:literal, $key:literal;)*) => {
+        impl AppError {
+            pub fn status(&self) -> StatusCode {
+                match self {
+                    $(AppError::$kind { .. } => StatusCode::$status,)*
+                }
+            }
+
+            /// Stable machine-readable code: Altinn's where Altinn has one, `STG-…` otherwise.
+            pub fn code(&self) -> &'static str {
+                match self {
+                    $(AppError::$kind { .. } => $code,)*
+                }
+            }
+
+            /// Key of the user-facing explanation in the translation files.
+            pub fn text_key(&self) -> &'static str {
+                match self {
+                    $(AppError::$kind { .. } => $key,)*
+                }
+            }
+        }
+
+        /// One error of each kind, for tests that every kind has a code and a text.
+        #[cfg(test)]
+        pub(crate) fn every_kind() -> Vec<AppError> {
+            vec![$(AppError::$kind $(($(kinds!(@empty $tuple)),*))? $({ $($field: Default::default()),* })?,)*]
+        }
+    };
+    (@empty _) => { Default::default() };
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
     #[error("the submitted document is not valid")]
@@ -142,136 +177,60 @@ pub enum AppError {
     Internal(String),
 }
 
+// Each kind's HTTP status, stable code (Altinn's where Altinn has one, `STG-…`
+// otherwise) and the key of its text for people: one row a kind, and a kind without a
+// row does not compile.
+kinds! {
+    Invalid(_) = BAD_REQUEST, "STD-00000", "error.bad_request";
+    SystemNotFound = NOT_FOUND, "AUTH-00011", "error.system_not_found";
+    SystemIdNotFound(_) = NOT_FOUND, "AUTH-00011", "error.system_not_found";
+    SystemDeleted = BAD_REQUEST, "STG-00410", "error.system_not_found";
+    RequestNotFound = NOT_FOUND, "AUTH-00010", "error.request_not_found";
+    SystemUserNotFound = NOT_FOUND, "AUTH-00015", "error.not_found";
+    RightsNotSubset = BAD_REQUEST, "AUTH-00001", "error.bad_request";
+    PackageNotOnSystem(_) = BAD_REQUEST, "AUTH-00063", "error.bad_request";
+    PackageNotAssignable(_) = BAD_REQUEST, "AUTH-00064", "error.package_not_assignable";
+    PackageNotDelegable(_) = BAD_REQUEST, "AUTH-00065", "error.package_not_assignable";
+    NoPackages = BAD_REQUEST, "AUTH-00058", "error.bad_request";
+    NothingRequested = BAD_REQUEST, "AUTH-00059", "error.bad_request";
+    NotClientAdministrator = FORBIDDEN, "STG-00023", "error.not_client_administrator";
+    NotAClient(_, _) = BAD_REQUEST, "AUTH-00079", "error.not_a_client";
+    ClientNotEligible { client, missing } = BAD_REQUEST, "AUTH-00080", "error.client_not_eligible";
+    PartyNotFound = NOT_FOUND, "STG-00404", "error.not_found";
+    NotAnAgent = NOT_FOUND, "STG-00404", "error.not_found";
+    RedirectNotAllowed = BAD_REQUEST, "AUTH-00021", "error.bad_request";
+    NoRedirectUrls = BAD_REQUEST, "AUTH-00026", "error.bad_request";
+    InvalidParty = BAD_REQUEST, "AUTH-00000", "error.bad_request";
+    SystemUserExists = BAD_REQUEST, "AUTH-00004", "error.system_user_exists";
+    RequestNotNew(_) = CONFLICT, "AUTH-00013", "error.request_not_new";
+    ChangeRequestIdTaken = CONFLICT, "AUTH-00061", "error.request_not_new";
+    RequestExpired = CONFLICT, "STG-00012", "error.request_expired";
+    NotAccessManager = FORBIDDEN, "STG-00020", "error.not_access_manager";
+    MissingRights(_) = FORBIDDEN, "STG-00021", "error.missing_rights";
+    ForwardNotNeeded = FORBIDDEN, "STG-00026", "error.forward_not_needed";
+    Duplicate = CONFLICT, "STG-00409", "error.duplicate";
+    SystemExists(_) = CONFLICT, "STG-00409", "error.duplicate";
+    CannotRepresent = FORBIDDEN, "STG-00022", "error.cannot_represent";
+    BadRequest(_) = BAD_REQUEST, "STG-00400", "error.bad_request";
+    Unauthenticated = UNAUTHORIZED, "AUTH-00043", "error.forbidden";
+    NoVendor = UNAUTHORIZED, "AUTH-00023", "error.forbidden";
+    LoginRequired { next } = SEE_OTHER, "STG-00401", "error.forbidden";
+    MissingScope(_) = FORBIDDEN, "AUTH-00044", "error.forbidden";
+    Forbidden = FORBIDDEN, "AUTH-00044", "error.forbidden";
+    CsrfMismatch = FORBIDDEN, "STG-00419", "error.csrf";
+    LoginCancelled = BAD_REQUEST, "STG-00440", "error.login_cancelled";
+    LoginFailed(_) = BAD_REQUEST, "STG-00441", "error.login_failed";
+    UnknownPerson = FORBIDDEN, "STG-00442", "error.unknown_person";
+    PersonNotFound = NOT_FOUND, "STG-00030", "error.person_not_found";
+    InvalidPid = BAD_REQUEST, "STG-00031", "error.invalid_pid";
+    RoleNotGivable = FORBIDDEN, "STG-00032", "error.role_not_givable";
+    OwnRole = FORBIDDEN, "STG-00033", "error.own_role";
+    NotFound = NOT_FOUND, "STG-00404", "error.not_found";
+    TooManyAttempts(_) = TOO_MANY_REQUESTS, "STG-00429", "error.too_many_attempts";
+    Internal(_) = INTERNAL_SERVER_ERROR, "STG-00500", "error.internal";
+}
+
 impl AppError {
-    pub fn status(&self) -> StatusCode {
-        use AppError::*;
-        match self {
-            SystemNotFound | SystemIdNotFound(_) | RequestNotFound | SystemUserNotFound | NotFound | PartyNotFound
-            | NotAnAgent | PersonNotFound => StatusCode::NOT_FOUND,
-            RightsNotSubset
-            | PackageNotOnSystem(_)
-            | PackageNotAssignable(_)
-            | PackageNotDelegable(_)
-            | NotAClient(..)
-            | ClientNotEligible { .. }
-            | NoPackages
-            | NothingRequested
-            | RedirectNotAllowed
-            | NoRedirectUrls
-            | InvalidParty
-            | SystemDeleted
-            | BadRequest(_)
-            | Invalid(_)
-            | LoginCancelled
-            | LoginFailed(_)
-            | InvalidPid => StatusCode::BAD_REQUEST,
-            UnknownPerson => StatusCode::FORBIDDEN,
-            NotClientAdministrator => StatusCode::FORBIDDEN,
-            SystemUserExists => StatusCode::BAD_REQUEST,
-            RequestNotNew(_) | ChangeRequestIdTaken | RequestExpired | Duplicate | SystemExists(_) => {
-                StatusCode::CONFLICT
-            }
-            NotAccessManager | MissingRights(_) | CannotRepresent | MissingScope(_) | Forbidden | CsrfMismatch
-            | ForwardNotNeeded | RoleNotGivable | OwnRole => StatusCode::FORBIDDEN,
-            Unauthenticated | NoVendor => StatusCode::UNAUTHORIZED,
-            TooManyAttempts(_) => StatusCode::TOO_MANY_REQUESTS,
-            LoginRequired { .. } => StatusCode::SEE_OTHER,
-            Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
-        }
-    }
-
-    /// Stable machine-readable code: Altinn's where Altinn has one, `STG-…` otherwise.
-    pub fn code(&self) -> &'static str {
-        use AppError::*;
-        match self {
-            Invalid(_) => "STD-00000",
-            InvalidParty => "AUTH-00000",
-            RightsNotSubset => "AUTH-00001",
-            SystemUserExists => "AUTH-00004",
-            RequestNotFound => "AUTH-00010",
-            SystemNotFound | SystemIdNotFound(_) => "AUTH-00011",
-            RequestNotNew(_) => "AUTH-00013",
-            SystemUserNotFound => "AUTH-00015",
-            RedirectNotAllowed => "AUTH-00021",
-            NoVendor => "AUTH-00023",
-            NoRedirectUrls => "AUTH-00026",
-            Unauthenticated => "AUTH-00043",
-            MissingScope(_) | Forbidden => "AUTH-00044",
-            NoPackages => "AUTH-00058",
-            NothingRequested => "AUTH-00059",
-            ChangeRequestIdTaken => "AUTH-00061",
-            PackageNotOnSystem(_) => "AUTH-00063",
-            PackageNotAssignable(_) => "AUTH-00064",
-            PackageNotDelegable(_) => "AUTH-00065",
-            NotAClient(..) => "AUTH-00079",
-            ClientNotEligible { .. } => "AUTH-00080",
-            PartyNotFound | NotAnAgent => "STG-00404",
-            SystemDeleted => "STG-00410",
-            NotClientAdministrator => "STG-00023",
-            RequestExpired => "STG-00012",
-            NotAccessManager => "STG-00020",
-            MissingRights(_) => "STG-00021",
-            CannotRepresent => "STG-00022",
-            ForwardNotNeeded => "STG-00026",
-            PersonNotFound => "STG-00030",
-            InvalidPid => "STG-00031",
-            RoleNotGivable => "STG-00032",
-            OwnRole => "STG-00033",
-            Duplicate | SystemExists(_) => "STG-00409",
-            BadRequest(_) => "STG-00400",
-            LoginRequired { .. } => "STG-00401",
-            NotFound => "STG-00404",
-            TooManyAttempts(_) => "STG-00429",
-            CsrfMismatch => "STG-00419",
-            LoginCancelled => "STG-00440",
-            LoginFailed(_) => "STG-00441",
-            UnknownPerson => "STG-00442",
-            Internal(_) => "STG-00500",
-        }
-    }
-
-    /// Key of the user-facing explanation in the translation files.
-    pub fn text_key(&self) -> &'static str {
-        use AppError::*;
-        match self {
-            SystemNotFound | SystemIdNotFound(_) | SystemDeleted => "error.system_not_found",
-            RequestNotFound => "error.request_not_found",
-            SystemUserNotFound | NotFound | PartyNotFound | NotAnAgent => "error.not_found",
-            SystemUserExists => "error.system_user_exists",
-            RequestNotNew(_) | ChangeRequestIdTaken => "error.request_not_new",
-            RequestExpired => "error.request_expired",
-            NotAccessManager => "error.not_access_manager",
-            MissingRights(_) => "error.missing_rights",
-            CannotRepresent => "error.cannot_represent",
-            ForwardNotNeeded => "error.forward_not_needed",
-            Duplicate | SystemExists(_) => "error.duplicate",
-            CsrfMismatch => "error.csrf",
-            LoginCancelled => "error.login_cancelled",
-            LoginFailed(_) => "error.login_failed",
-            UnknownPerson => "error.unknown_person",
-            PersonNotFound => "error.person_not_found",
-            InvalidPid => "error.invalid_pid",
-            RoleNotGivable => "error.role_not_givable",
-            OwnRole => "error.own_role",
-            TooManyAttempts(_) => "error.too_many_attempts",
-            Unauthenticated | NoVendor | LoginRequired { .. } | MissingScope(_) | Forbidden => "error.forbidden",
-            RightsNotSubset
-            | PackageNotOnSystem(_)
-            | NoPackages
-            | NothingRequested
-            | RedirectNotAllowed
-            | NoRedirectUrls
-            | InvalidParty
-            | BadRequest(_)
-            | Invalid(_) => "error.bad_request",
-            PackageNotAssignable(_) | PackageNotDelegable(_) => "error.package_not_assignable",
-            NotClientAdministrator => "error.not_client_administrator",
-            NotAClient(..) => "error.not_a_client",
-            ClientNotEligible { .. } => "error.client_not_eligible",
-            Internal(_) => "error.internal",
-        }
-    }
-
     /// Writes the cause of an unexpected error (and of a failed login) to the log.
     pub fn log_if_internal(&self) {
         match self {
@@ -309,60 +268,6 @@ impl From<diesel::result::Error> for AppError {
             other => AppError::Internal(format!("diesel::result::Error: {other}")),
         }
     }
-}
-
-/// One of each kind of error, for tests that every kind has a code and a text.
-#[cfg(test)]
-pub(crate) fn every_kind() -> Vec<AppError> {
-    vec![
-        AppError::Invalid(vec![FieldError::new("AUTH.VLD-00001", "", "")]),
-        AppError::SystemNotFound,
-        AppError::SystemIdNotFound(String::new()),
-        AppError::SystemDeleted,
-        AppError::RequestNotFound,
-        AppError::SystemUserNotFound,
-        AppError::RightsNotSubset,
-        AppError::PackageNotOnSystem(Vec::new()),
-        AppError::PackageNotAssignable(Vec::new()),
-        AppError::PackageNotDelegable(Vec::new()),
-        AppError::NoPackages,
-        AppError::NothingRequested,
-        AppError::NotClientAdministrator,
-        AppError::NotAClient(String::new(), String::new()),
-        AppError::ClientNotEligible { client: Default::default(), missing: Vec::new() },
-        AppError::PartyNotFound,
-        AppError::NotAnAgent,
-        AppError::RedirectNotAllowed,
-        AppError::NoRedirectUrls,
-        AppError::InvalidParty,
-        AppError::SystemUserExists,
-        AppError::RequestNotNew(String::new()),
-        AppError::ChangeRequestIdTaken,
-        AppError::RequestExpired,
-        AppError::NotAccessManager,
-        AppError::MissingRights(Vec::new()),
-        AppError::ForwardNotNeeded,
-        AppError::Duplicate,
-        AppError::SystemExists(String::new()),
-        AppError::CannotRepresent,
-        AppError::BadRequest(String::new()),
-        AppError::Unauthenticated,
-        AppError::NoVendor,
-        AppError::LoginRequired { next: String::new() },
-        AppError::MissingScope("s".into()),
-        AppError::Forbidden,
-        AppError::CsrfMismatch,
-        AppError::PersonNotFound,
-        AppError::InvalidPid,
-        AppError::RoleNotGivable,
-        AppError::OwnRole,
-        AppError::LoginCancelled,
-        AppError::LoginFailed(String::new()),
-        AppError::UnknownPerson,
-        AppError::NotFound,
-        AppError::TooManyAttempts(1),
-        AppError::Internal(String::new()),
-    ]
 }
 
 #[cfg(test)]

@@ -13,8 +13,8 @@ use actix_web::middleware::Next;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
 
 use super::problem::ApiError;
+use crate::app::state::AppState;
 use crate::error::AppError;
-use crate::state::AppState;
 
 /// Who is behind a valid access token, with its scopes: an organisation (vendor or
 /// public service), possibly acting as a system user, or a person using an end-user

@@ -9,8 +9,8 @@ use utoipa::ToSchema;
 use super::auth::Caller;
 use super::dto::Problem;
 use super::problem::ApiError;
+use crate::app::state::AppState;
 use crate::domain::decisions::{self, AuthorizedParty};
-use crate::state::AppState;
 
 /// A party the system user may act for (Altinn's AuthorizedPartyExternal).
 #[derive(Debug, Serialize, ToSchema)]

@@ -14,10 +14,10 @@ use super::dto::{
 };
 use super::dto::{confirm_url, timestamp};
 use super::problem::ApiError;
+use crate::app::state::AppState;
 use crate::db::system_users::SystemUser;
 use crate::domain::change_requests::{self, ChangeDetails, ChangeTarget, Created, NewChange};
 use crate::error::AppError;
-use crate::state::AppState;
 
 /// What to change; in the older form also which system user and the vendor's id.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]

@@ -11,13 +11,13 @@ use utoipa::{IntoParams, ToSchema};
 use super::auth::Caller;
 use super::dto::{ClientResponse, Links, PageQuery, Paginated, Problem, SystemUserResponse};
 use super::problem::ApiError;
+use crate::app::state::AppState;
 use crate::db::DbConnection;
 use crate::db::clients::ClientDelegation;
 use crate::db::parties::Organisation;
 use crate::db::system_users::SystemUser;
 use crate::domain::clients::{self, AgentListing, ClientRef, Worker};
 use crate::error::{AppError, FieldError};
-use crate::state::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]

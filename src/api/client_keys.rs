@@ -7,8 +7,8 @@ use super::auth::Caller;
 use super::body::Body;
 use super::dto::Problem;
 use super::problem::ApiError;
-use crate::domain::assertions;
-use crate::state::AppState;
+use crate::app::state::AppState;
+use crate::auth::assertions;
 
 #[utoipa::path(put, path = "/authentication/api/v1/vendor/clients/{client_id}/jwks", tag = "authentication",
     params(("client_id" = String, Path)), request_body(content = Object, description = "A JWK set of public RSA or EC keys"),

@@ -7,8 +7,8 @@ use serde::Deserialize;
 use super::body::Body;
 use super::dto::Problem;
 use super::problem::ApiError;
+use crate::app::state::AppState;
 use crate::domain::decisions;
-use crate::state::AppState;
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
@@ -44,7 +44,7 @@ pub async fn decide(state: web::Data<AppState>, body: Body<DecisionRequest>) -> 
     let body = body.decode()?;
     let (user, resource, party) = (body.subject.system_user_id, body.resource.clone(), body.party_org_no.clone());
     let decision = state.db(move |conn| decisions::decide(conn, &user, &resource, &party)).await?;
-    crate::monitoring::decided(decision.as_str());
+    crate::ops::metrics::decided(decision.as_str());
     Ok(HttpResponse::Ok().json(DecisionResponse {
         decision: decision.as_str(),
         resource: body.resource,

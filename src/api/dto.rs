@@ -358,7 +358,7 @@ impl PageQuery {
 /// query's token names (`fetch` gets that key and the limit) and links to the rest.
 pub async fn page<I, T>(
     req: &actix_web::HttpRequest,
-    state: &crate::state::AppState,
+    state: &crate::app::state::AppState,
     query: &PageQuery,
     fetch: impl FnOnce(&mut crate::db::DbConnection, Option<&str>, i64) -> Result<Vec<I>, AppError> + Send + 'static,
     key: impl Fn(&I) -> &str,

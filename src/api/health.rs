@@ -6,8 +6,8 @@ use std::time::Duration;
 use actix_web::{HttpResponse, web};
 use serde_json::json;
 
-use crate::domain::health::{self, NotReady};
-use crate::state::AppState;
+use crate::app::state::AppState;
+use crate::ops::health::{self, NotReady};
 
 /// How long readiness waits for a pooled connection: a probe that waits longer than the
 /// prober does tells nothing.

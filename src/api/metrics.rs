@@ -3,14 +3,14 @@
 
 use actix_web::{HttpResponse, web};
 
-use crate::monitoring;
-use crate::state::AppState;
+use crate::app::state::AppState;
+use crate::ops::metrics;
 
 pub async fn scrape(state: web::Data<AppState>) -> HttpResponse {
     let pool = state.pool.state();
-    monitoring::pool(pool.connections, pool.idle_connections);
+    metrics::pool(pool.connections, pool.idle_connections);
     HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4")
         .insert_header(("Cache-Control", "no-store"))
-        .body(monitoring::handle().render())
+        .body(metrics::handle().render())
 }

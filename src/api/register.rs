@@ -7,9 +7,9 @@ use utoipa::ToSchema;
 
 use super::body::Body;
 use super::problem::{ApiError, Problem};
+use crate::app::state::AppState;
 use crate::domain::register::{self, Summary};
 use crate::import::Line;
-use crate::state::AppState;
 
 /// What the record changed.
 #[derive(Serialize, ToSchema)]

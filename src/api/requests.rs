@@ -11,8 +11,8 @@ use super::dto::{
     Shown, page, request_location,
 };
 use super::problem::ApiError;
+use crate::app::state::AppState;
 use crate::domain::requests::{self, NewRequest, RequestDetails, UserType};
-use crate::state::AppState;
 
 /// A request as its kind is answered.
 #[derive(serde::Serialize)]

@@ -11,10 +11,10 @@ use super::auth::Caller;
 use super::body::Body;
 use super::dto::{AccessPackageDto, AttributePair, Problem, RightDto, packages, rights, timestamp};
 use super::problem::ApiError;
+use crate::app::state::AppState;
+use crate::auth::scopes;
+use crate::auth::tokens::OrgClaim;
 use crate::domain::system_register::{self, Change, Registered, Registrar, RightSpec, SystemSpec};
-use crate::scopes;
-use crate::state::AppState;
-use crate::tokens::OrgClaim;
 
 /// A system as a vendor registers or changes it.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]

@@ -7,8 +7,8 @@ use serde::Deserialize;
 use super::auth::Caller;
 use super::dto::{ClientResponse, PageQuery, Paginated, Problem, SystemUserResponse, page};
 use super::problem::ApiError;
+use crate::app::state::AppState;
 use crate::domain::{self, system_users};
-use crate::state::AppState;
 
 /// A page (50) of a system's live system users, of both kinds; follow `links.next`.
 #[utoipa::path(get, path = "/authentication/api/v1/systemuser/vendor/bysystem/{system_id}", tag = "system users",

@@ -9,15 +9,15 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use serde::Deserialize;
 
+use crate::app::state::AppState;
+use crate::auth::assertions;
+use crate::auth::system_user_tokens::{self, Refusal, SystemUserGrant};
+use crate::auth::throttle::retry_after_secs;
+use crate::auth::tokens::{OrgClaim, SYSTEM_USER_DETAIL_TYPE, SystemUserDetail, TOKEN_LIFETIME_SECS};
+use crate::auth::vendor_clients;
 use crate::db::vendor_clients::VendorClient;
-use crate::domain::assertions;
-use crate::domain::system_user_tokens::{self, Refusal, SystemUserGrant};
-use crate::domain::vendor_clients;
 use crate::error::AppError;
-use crate::state::AppState;
 use crate::support::unverified_issuer;
-use crate::throttle::retry_after_secs;
-use crate::tokens::{OrgClaim, SYSTEM_USER_DETAIL_TYPE, SystemUserDetail, TOKEN_LIFETIME_SECS};
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct TokenForm {
@@ -239,7 +239,7 @@ pub async fn issue_token(
     let system_user = grant.map(|g| SystemUserDetail::new(&g.system_user_id, &g.org_no, &g.system_id));
     let kind = if system_user.is_some() { "system_user" } else { "vendor" };
     let token = state.tokens.issue(&client.client_id, &client.org_no, &scopes, system_user)?;
-    crate::monitoring::token_issued(kind);
+    crate::ops::metrics::token_issued(kind);
     Ok(HttpResponse::Ok().insert_header((header::CACHE_CONTROL, "no-store")).json(TokenResponse {
         access_token: token,
         token_type: "Bearer",

@@ -4,7 +4,7 @@ use crate::db::{DbConnection, parties};
 use crate::error::AppError;
 
 use super::roles::Role;
-use crate::ids::Pid;
+use crate::domain::ids::Pid;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Party {
@@ -110,11 +110,6 @@ pub fn client_administrator_names(conn: &mut DbConnection, org_no: &str) -> Resu
 /// The person with this national identity number, when the portal knows them.
 pub fn person(conn: &mut DbConnection, pid: &Pid) -> Result<Option<parties::Person>, AppError> {
     Ok(parties::person(conn, pid.as_str())?)
-}
-
-/// Demo login list: the demo cast, as many of them as the database holds.
-pub fn demo_persons(conn: &mut DbConnection) -> Result<Vec<parties::Person>, AppError> {
-    Ok(parties::persons_by_pid(conn, &crate::demo::cast())?)
 }
 
 #[cfg(test)]

@@ -537,6 +537,10 @@ mod tests {
     const DRESS: &str = "03868120095";
     const FIRM: &str = "310000027";
     const PACKAGE: &str = "urn:altinn:accesspackage:regnskapsforer-med-signeringsrettighet";
+    /// SMIDIG TAPPER SKILPADDE, the firm's daglig leder.
+    const FIRM_MANAGER: &str = "12898010013";
+    /// A package the firm gives its own (not a client package).
+    const ORDINARY_PACKAGE: &str = "urn:altinn:accesspackage:skattegrunnlag";
 
     fn agent_request(system: &str, packages: &[&str]) -> NewRequest {
         NewRequest {
@@ -666,8 +670,8 @@ mod tests {
     #[test]
     fn the_firm_adds_itself_only_with_packages_it_gives_its_own() {
         let mut conn = demo_db();
-        let manager = Worker { pid: crate::demo::FIRM_MANAGER.0, party: Some(FIRM) };
-        let own = approved(&mut conn, "310000035_smartcloud_konsern", &[crate::demo::ORDINARY_PACKAGE]);
+        let manager = Worker { pid: FIRM_MANAGER, party: Some(FIRM) };
+        let own = approved(&mut conn, "310000035_smartcloud_konsern", &[ORDINARY_PACKAGE]);
         // DRESS MINST manages access, but only a daglig leder gives the firm's packages.
         assert!(matches!(add_own_firm(&mut conn, dress(), &own), Err(AppError::MissingRights(_))));
         let shown = page(&mut conn, dress(), &own, &filter("", false), 0).unwrap().own_firm;
@@ -761,7 +765,7 @@ mod tests {
     fn only_client_administrators_change_clients() {
         let mut conn = demo_db();
         let id = accounting_user(&mut conn);
-        let manager = Worker { pid: crate::demo::FIRM_MANAGER.0, party: Some(FIRM) };
+        let manager = Worker { pid: FIRM_MANAGER, party: Some(FIRM) };
         assert!(!page(&mut conn, manager, &id, &filter("", false), 0).unwrap().can_manage);
         assert!(matches!(add(&mut conn, manager, &id, "310000043"), Err(AppError::NotClientAdministrator)));
         assert!(matches!(
@@ -769,7 +773,7 @@ mod tests {
             Err(AppError::NotClientAdministrator)
         ));
         // Someone acting for another party does not even find the system user.
-        let elsewhere = Worker { pid: crate::demo::FIRM_MANAGER.0, party: Some("310000019") };
+        let elsewhere = Worker { pid: FIRM_MANAGER, party: Some("310000019") };
         assert!(matches!(page(&mut conn, elsewhere, &id, &filter("", false), 0), Err(AppError::SystemUserNotFound)));
     }
 }

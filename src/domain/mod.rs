@@ -2,25 +2,21 @@
 //! requests and system users come and go. No HTTP here and no SQL strings.
 
 pub mod actor;
-pub mod assertions;
 pub mod audit;
 pub mod change_requests;
 pub mod clients;
 pub mod decisions;
 pub mod delegation;
 pub mod handling;
-pub mod health;
+pub mod ids;
 pub mod limits;
 pub mod people;
 pub mod register;
 pub mod requests;
 pub mod roles;
-pub mod sessions;
 pub mod system_register;
-pub mod system_user_tokens;
 pub mod system_users;
 pub mod systems;
-pub mod vendor_clients;
 
 use crate::db::{self, DbConnection};
 use crate::error::AppError;

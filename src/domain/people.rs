@@ -4,8 +4,8 @@
 
 use crate::db::parties::{self, NewPartyRole, Person};
 use crate::db::{self, DbConnection};
+use crate::domain::ids::Pid;
 use crate::error::AppError;
-use crate::ids::Pid;
 
 use super::actor::Actor;
 use super::audit::{self, Action, Actor as AuditActor};

@@ -9,8 +9,8 @@ use crate::db::packages::{self, AccessPackage, Carrier};
 use crate::db::parties::{self, NewPartyRole, Organisation, Person};
 use crate::db::resources::{self, Resource};
 use crate::db::{self, DbConnection};
+use crate::domain::ids::{OrgNo, Pid};
 use crate::error::AppError;
-use crate::ids::{OrgNo, Pid};
 
 use super::audit::{self, Action, Actor as AuditActor};
 use super::clients;
@@ -552,7 +552,7 @@ mod tests {
     fn an_organisations_roles_are_synced_portal_roles_kept_and_changes_audited() {
         let mut conn = demo_db();
         let love_uuid = parties::person(&mut conn, LOVE).unwrap().unwrap().party_uuid;
-        let chair = crate::ids::synthetic_pids(10).next().unwrap();
+        let chair = crate::domain::ids::synthetic_pids(10).next().unwrap();
         // The register no longer lists her as regnskapsfører; a board chair is new.
         let roles = Record::Roles(RolesRecord {
             org_no: APE.into(),
@@ -580,7 +580,7 @@ mod tests {
     #[test]
     fn a_refused_entry_keeps_what_the_person_holds() {
         let mut conn = demo_db();
-        let newcomer = crate::ids::synthetic_pids(10).next().unwrap();
+        let newcomer = crate::domain::ids::synthetic_pids(10).next().unwrap();
         let roles = Record::Roles(RolesRecord {
             org_no: APE.into(),
             persons: Some(vec![

@@ -10,8 +10,8 @@ use crate::db::requests::{self, Request};
 use crate::db::resources::Resource;
 use crate::db::system_users::{self, SystemUser};
 use crate::db::{self, DbConnection, parties};
+use crate::domain::ids::OrgNo;
 use crate::error::AppError;
-use crate::ids::OrgNo;
 
 use super::actor::Actor;
 use super::audit::{self, Action, Actor as AuditActor};

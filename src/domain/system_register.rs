@@ -6,8 +6,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::db::systems::{self, System};
 use crate::db::{self, DbConnection, packages, parties, vendor_clients};
+use crate::domain::ids::OrgNo;
 use crate::error::{AppError, FieldError};
-use crate::ids::OrgNo;
 
 use super::audit::{self, Action, Actor as AuditActor};
 use super::limits;

@@ -10,10 +10,10 @@ use super::handling::{DecisionForm, IdQuery, closed_reason, http_status, refused
 use super::login::log_out_then;
 use super::missing::{self, MissingRow};
 use super::{CurrentUser, Layout, Visitor, html, join_or, see_other, session};
+use crate::app::state::AppState;
 use crate::domain::change_requests::{self, ChangeContext, ChangeDetails};
 use crate::error::AppError;
 use crate::i18n::I18n;
-use crate::state::AppState;
 
 #[derive(Template)]
 #[template(path = "change_request.html")]

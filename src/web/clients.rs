@@ -9,13 +9,13 @@ use serde::Deserialize;
 use super::error_page::PageError;
 use super::granted::{self, Granted};
 use super::{CurrentUser, Layout, Visitor, html, join_and, join_or, named, ok, role_names, see_other, session};
+use crate::app::state::AppState;
 use crate::db::DbConnection;
 use crate::db::parties::Organisation;
 use crate::domain::actor::Actor;
 use crate::domain::clients::{self, ClientPage, PAGE_SIZE, Worker};
 use crate::error::{AppError, Lacking};
 use crate::i18n::I18n;
-use crate::state::AppState;
 use crate::support::urlencode;
 
 struct ClientRow {

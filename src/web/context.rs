@@ -7,9 +7,9 @@ use actix_web::middleware::Next;
 use actix_web::{Error, web};
 
 use super::language;
-use crate::config::Mode;
+use crate::app::config::Mode;
+use crate::app::state::AppState;
 use crate::i18n;
-use crate::state::AppState;
 
 tokio::task_local! {
     static DEMO: bool;

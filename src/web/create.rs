@@ -9,11 +9,11 @@ use super::error_page::PageError;
 use super::granted::{self, Granted};
 use super::missing::{self, MissingRow};
 use super::{CurrentUser, Layout, Visitor, html, join_or, see_other};
+use crate::app::state::AppState;
 use crate::domain::system_users::{self, Confirmation};
 use crate::domain::{actor, systems};
 use crate::error::AppError;
 use crate::i18n::I18n;
-use crate::state::AppState;
 
 struct SystemRow {
     id: String,

@@ -8,11 +8,11 @@ use serde::Deserialize;
 use super::error_page::PageError;
 use super::granted::{self, Granted};
 use super::{CurrentUser, Layout, OVERVIEW, Visitor, access_title, named, ok, see_other, session};
+use crate::app::state::AppState;
 use crate::domain::audit::Action;
 use crate::domain::requests::UserType;
 use crate::domain::system_users;
 use crate::i18n::I18n;
-use crate::state::AppState;
 
 struct HistoryRow {
     at: String,

@@ -10,10 +10,10 @@ use serde::Deserialize;
 use super::error_page::PageError;
 use super::{see_other, session};
 
+use crate::app::state::AppState;
 use crate::domain::handling::{Closed, Handling};
 use crate::error::AppError;
 use crate::i18n::I18n;
-use crate::state::AppState;
 use crate::support::urlencode;
 
 /// `?id=` of a request page; the vendor's link adds `DONTCHOOSEREPORTEE=true`.

@@ -8,8 +8,8 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 
 use super::local_path;
+use crate::app::state::AppState;
 use crate::i18n::{self, LANGUAGES};
-use crate::state::AppState;
 
 const COOKIE: &str = "lang";
 

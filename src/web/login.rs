@@ -11,14 +11,15 @@ use serde::Deserialize;
 
 use super::error_page::PageError;
 use super::{CurrentUser, html, local_path, see_other, session};
-use crate::config::Mode;
+use crate::app::config::Mode;
+use crate::app::state::AppState;
+use crate::auth::oidc::{OidcLogin, PendingLogin};
+use crate::auth::sessions;
 use crate::db::parties::Person;
-use crate::domain::{actor, sessions};
+use crate::domain::actor;
+use crate::domain::ids::Pid;
 use crate::error::AppError;
 use crate::i18n::I18n;
-use crate::ids::Pid;
-use crate::oidc::{OidcLogin, PendingLogin};
-use crate::state::AppState;
 use crate::support::constant_time_eq;
 
 #[derive(Template)]
@@ -61,7 +62,7 @@ async fn render(
     status: StatusCode,
 ) -> Result<HttpResponse, PageError> {
     let persons = match state.mode {
-        Mode::Demo => state.db(actor::demo_persons).await?,
+        Mode::Demo => state.db(|conn| Ok(crate::seed::demo::cast_persons(conn)?)).await?,
         Mode::Production => Vec::new(),
     };
     let i = I18n::current();

@@ -25,7 +25,7 @@ use actix_web::http::header;
 use actix_web::{HttpResponse, guard, web};
 use askama::Template;
 
-use crate::config::Mode;
+use crate::app::config::Mode;
 use crate::domain::actor::Party;
 use crate::error::AppError;
 use crate::i18n::I18n;
@@ -45,7 +45,7 @@ fn read() -> actix_web::Route {
 pub fn routes(cfg: &mut web::ServiceConfig, mode: Mode) {
     if mode == Mode::Demo {
         cfg.route("/login/test", web::post().to(login::test_login))
-            .route(crate::demo::DEMO_RECEIPT_PATH, read().to(receipt::demo_vendor_receipt));
+            .route(crate::seed::demo::DEMO_RECEIPT_PATH, read().to(receipt::demo_vendor_receipt));
     }
     cfg.app_data(
         web::FormConfig::default().error_handler(|e, _| PageError(AppError::BadRequest(e.to_string())).into()),
@@ -58,7 +58,7 @@ pub fn routes(cfg: &mut web::ServiceConfig, mode: Mode) {
     .route("/language", read().to(language::choose))
     .route("/login", read().to(login::page))
     .route("/login/oidc", read().to(login::start_oidc))
-    .route(crate::oidc::CALLBACK_PATH, read().to(login::oidc_callback))
+    .route(crate::auth::oidc::CALLBACK_PATH, read().to(login::oidc_callback))
     .route("/logout", web::post().to(login::logout))
     .service(
         web::scope("/accessmanagement/ui")

@@ -5,10 +5,10 @@ use askama::Template;
 
 use super::error_page::PageError;
 use super::{Layout, Visitor, access_title, join_or, ok, session};
+use crate::app::state::AppState;
 use crate::domain::requests::UserType;
 use crate::domain::{actor, change_requests, requests, system_users};
 use crate::i18n::I18n;
-use crate::state::AppState;
 
 struct PendingRow {
     /// The request page for its kind.

@@ -7,10 +7,10 @@ use serde::Deserialize;
 
 use super::error_page::PageError;
 use super::{CurrentUser, Layout, local_path, ok, see_other};
+use crate::app::state::AppState;
 use crate::db::parties::search_key;
 use crate::domain::actor::Party;
 use crate::i18n::I18n;
-use crate::state::AppState;
 
 /// Parties listed at most on the search page; more are found by searching.
 const SHOWN: usize = 50;

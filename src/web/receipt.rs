@@ -7,10 +7,10 @@ use serde::Deserialize;
 
 use super::error_page::PageError;
 use super::{Layout, Visitor, ok};
+use crate::app::state::AppState;
 use crate::domain::requests::{self, RequestStatus};
 use crate::error::AppError;
 use crate::i18n::I18n;
-use crate::state::AppState;
 
 #[derive(Template)]
 #[template(path = "receipt.html")]

@@ -6,8 +6,8 @@ use actix_session::Session;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
+use crate::auth::oidc::PendingLogin;
 use crate::error::AppError;
-use crate::oidc::PendingLogin;
 use crate::support::{constant_time_eq, random_bytes};
 
 const SESSION_ID: &str = "sid";

@@ -9,11 +9,11 @@ use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
 
 use super::error_page::PageError;
 use super::session;
+use crate::app::state::AppState;
+use crate::auth::sessions;
 use crate::db::DbConnection;
 use crate::domain::actor::Actor;
-use crate::domain::sessions;
 use crate::error::AppError;
-use crate::state::AppState;
 
 pub struct CurrentUser {
     pub actor: Actor,

@@ -12,10 +12,10 @@ use crate::domain::people::{self, Changeable, Member};
 
 /// The party's people as the page lists them, and how many hold a role in all.
 type Members = (Vec<Member>, i64);
+use crate::app::state::AppState;
 use crate::domain::roles::Role;
 use crate::error::AppError;
 use crate::i18n::I18n;
-use crate::state::AppState;
 
 pub const USERS: &str = "/accessmanagement/ui/users";
 

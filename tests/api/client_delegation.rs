@@ -266,7 +266,7 @@ async fn a_person_token_from_the_trusted_issuer_is_accepted(backend: Backend) {
     let (pkcs8, jwk) = outside_key_pair();
     let url = serve_jwks(json!({"keys": [jwk]}));
     let Some(app) = TestApp::spawn_with(backend, |c| {
-        c.trusted_issuer = Some(systemtilgang::config::TrustedIssuerSettings {
+        c.trusted_issuer = Some(systemtilgang::auth::trusted_issuer::TrustedIssuerSettings {
             issuer: "https://idporten.test/".into(),
             jwks_url: url,
             audience: Some("https://systemtilgang.test/".into()),
@@ -350,7 +350,7 @@ async fn five_thousand_clients_are_attached_by_api(backend: Backend) {
     else {
         return;
     };
-    let firm = systemtilgang::demo::generate_firm(&mut app.db(), CLIENTS).unwrap().unwrap();
+    let firm = systemtilgang::seed::firm::generate_firm(&mut app.db(), CLIENTS).unwrap().unwrap();
     let token = app.person_token(&firm.pid, &[READ, WRITE]);
     let started = std::time::Instant::now();
     let available_path = format!("{ENDUSER}/clients/available?agent={}", firm.system_user_id);

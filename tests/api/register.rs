@@ -96,8 +96,8 @@ async fn only_the_import_scope_may_load_records(app: TestApp) {
 async fn the_same_records_sent_at_the_same_moment_all_succeed(app: TestApp) {
     let token = operator(&app).await;
     for round in 0..10 {
-        let org_no = systemtilgang::ids::org_numbers_from(420_000_000 + round * 100).next().unwrap();
-        let pid = systemtilgang::ids::synthetic_pids(60).nth(round as usize).unwrap();
+        let org_no = systemtilgang::domain::ids::org_numbers_from(420_000_000 + round * 100).next().unwrap();
+        let pid = systemtilgang::domain::ids::synthetic_pids(60).nth(round as usize).unwrap();
         let record = json!({
             "type": "organisation", "orgNo": org_no, "name": format!("SAMTIDIG {round} AS"), "orgForm": "AS",
             "personRoles": [{"role": "DAGL", "pid": pid, "name": format!("SAMTIDIG LEDER {round}")}],

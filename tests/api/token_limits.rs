@@ -76,9 +76,9 @@ async fn credentials_come_one_way_only(app: TestApp) {
 async fn behind_a_proxy_a_forged_forwarding_header_does_not_reset_the_count(app: TestApp) {
     let app = app
         .node_with(|c| {
-            c.proxies = systemtilgang::proxy::Proxies::Trusted {
+            c.proxies = systemtilgang::auth::proxy::Proxies::Trusted {
                 count: 1,
-                header: systemtilgang::proxy::ProxyHeader::XForwardedFor,
+                header: systemtilgang::auth::proxy::ProxyHeader::XForwardedFor,
             }
         })
         .await;

@@ -9,9 +9,9 @@ const ISSUER: &str = "https://maskinporten.test/";
 /// What the outside issuer's tokens must be meant for.
 const AUDIENCE: &str = "https://systemtilgang.test/";
 
-fn trusting(url: String) -> impl FnOnce(&mut systemtilgang::config::Config) {
+fn trusting(url: String) -> impl FnOnce(&mut systemtilgang::app::config::Config) {
     move |c| {
-        c.trusted_issuer = Some(systemtilgang::config::TrustedIssuerSettings {
+        c.trusted_issuer = Some(systemtilgang::auth::trusted_issuer::TrustedIssuerSettings {
             issuer: ISSUER.into(),
             jwks_url: url,
             audience: Some(AUDIENCE.into()),

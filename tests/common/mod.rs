@@ -16,10 +16,10 @@ use diesel::{Connection, RunQueryDsl};
 use reqwest::redirect::Policy;
 use scraper::{Html, Selector};
 use serde_json::Value;
-use systemtilgang::config::Config;
+use systemtilgang::app::Application;
+use systemtilgang::app::config::Config;
 use systemtilgang::db::{DatabaseUrl, DbConnection};
 use systemtilgang::domain::requests::Expiry;
-use systemtilgang::startup::Application;
 
 #[derive(Debug, Clone, Copy)]
 pub enum Backend {
@@ -125,12 +125,13 @@ pub fn test_config(database_url: &str) -> Config {
         pool_size: 4,
         workers: Some(2),
         trusted_issuer: None,
-        mode: systemtilgang::config::Mode::Demo,
+        mode: systemtilgang::app::config::Mode::Demo,
         cookie_key: None,
         oidc: None,
-        sessions: systemtilgang::domain::sessions::SessionLimits::default(),
-        proxies: systemtilgang::proxy::Proxies::None,
+        sessions: systemtilgang::auth::sessions::SessionLimits::default(),
+        proxies: systemtilgang::auth::proxy::Proxies::None,
         logout_after_vendor_decision: false,
+        log_format: systemtilgang::ops::logging::LogFormat::Text,
     }
 }
 
@@ -275,7 +276,7 @@ impl TestApp {
     /// A person's token for the client delegation API, signed by the app as
     /// `systemtilgang person-token` signs it.
     pub fn person_token(&self, pid: &str, scopes: &[&str]) -> String {
-        let tokens = systemtilgang::tokens::TokenService::load_or_create(&mut self.db(), &self.address).unwrap();
+        let tokens = systemtilgang::auth::tokens::TokenService::load_or_create(&mut self.db(), &self.address).unwrap();
         tokens.issue_person(pid, "test-enduser-system", scopes).unwrap()
     }
 

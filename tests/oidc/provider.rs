@@ -56,8 +56,8 @@ fn start() -> Option<Running> {
 }
 
 /// Settings for a portal that logs people in at the test provider.
-pub fn settings(issuer: &str) -> systemtilgang::config::OidcSettings {
-    systemtilgang::config::OidcSettings {
+pub fn settings(issuer: &str) -> systemtilgang::auth::oidc::OidcSettings {
+    systemtilgang::auth::oidc::OidcSettings {
         issuer: issuer.to_owned(),
         client_id: CLIENT_ID.into(),
         client_secret: CLIENT_SECRET.into(),

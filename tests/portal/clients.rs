@@ -200,7 +200,7 @@ async fn clients_are_searched_filtered_paged_and_added(app: TestApp) {
         for n in 0..30 {
             let org_no = (0..10)
                 .map(|d| format!("4200000{n:02}{d}"))
-                .find(|o| systemtilgang::ids::OrgNo::parse(&o[1..]).is_some())
+                .find(|o| systemtilgang::domain::ids::OrgNo::parse(&o[1..]).is_some())
                 .map(|o| o[1..].to_owned());
             let Some(org_no) = org_no else { continue };
             systemtilgang::db::parties::insert_organisation(

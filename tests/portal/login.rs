@@ -213,13 +213,13 @@ async fn failed_logins_from_one_address_are_slowed_down(app: TestApp) {
 
 async fn the_demo_login_offers_the_cast_and_takes_anyone_else_by_number(app: TestApp) {
     // A thousand generated system users bring a hundred organisations and their managers.
-    assert!(systemtilgang::scale::generate(&mut app.db(), 1000).unwrap());
+    assert!(systemtilgang::seed::scale::generate(&mut app.db(), 1000).unwrap());
     let browser = app.browser();
     let login = browser.get("/login").await;
     let offered = login.texts(".cards button");
     assert_eq!(offered.len(), 5, "the guide's cast only: {offered:?}");
     assert!(offered.iter().any(|b| b.contains("STADIG KONSERT")), "{offered:?}");
-    let generated = systemtilgang::ids::synthetic_pids(40).next().unwrap();
+    let generated = systemtilgang::domain::ids::synthetic_pids(40).next().unwrap();
     let done = browser.post("/login/test", &[("pid", generated.as_str()), ("csrf", &login.csrf())]).await;
     assert_eq!(done.status, 303, "{}", done.body);
     let overview = browser.get("/accessmanagement/ui/systemuser/overview").await;

@@ -258,15 +258,15 @@ async fn logout_ends_the_session_at_the_provider_too(app: TestApp) {
 
 async fn production_mode_has_only_the_real_login_and_no_demo(app: TestApp) {
     let Some(issuer) = provider::issuer() else { return };
-    let production = |c: &mut systemtilgang::config::Config| {
-        c.mode = systemtilgang::config::Mode::Production;
+    let production = |c: &mut systemtilgang::app::config::Config| {
+        c.mode = systemtilgang::app::config::Mode::Production;
         c.cookie_key = Some(vec![9; 64]);
         c.oidc = Some(provider::settings(issuer));
     };
     // The demo data's vendor secret is public: production refuses a database holding it.
     let mut refused = crate::common::test_config(&app.database_url);
     production(&mut refused);
-    let error = systemtilgang::startup::Application::build(refused).await.err().expect("production refuses demo data");
+    let error = systemtilgang::app::Application::build(refused).await.err().expect("production refuses demo data");
     assert!(error.contains("demo data"), "{error}");
 
     // A database without the demo data.
@@ -278,7 +278,7 @@ async fn production_mode_has_only_the_real_login_and_no_demo(app: TestApp) {
     let browser = empty.browser();
     // The test login does not exist.
     assert_eq!(browser.post("/login/test", &[("pid", KONSERT), ("csrf", "x")]).await.status, 404);
-    assert_eq!(browser.get(systemtilgang::demo::DEMO_RECEIPT_PATH).await.status, 404);
+    assert_eq!(browser.get(systemtilgang::seed::demo::DEMO_RECEIPT_PATH).await.status, 404);
 
     // Someone the portal knows logs in at the provider.
     let mut conn = empty.db();

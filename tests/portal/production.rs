@@ -69,11 +69,11 @@ async fn from_an_empty_database_the_register_loads_and_the_guides_journey_comple
     let Some(issuer) = provider::issuer() else { return };
     let (pkcs8, jwk) = outside_key_pair();
     let jwks = serve_jwks(json!({"keys": [jwk]}));
-    let production = move |c: &mut systemtilgang::config::Config| {
-        c.mode = systemtilgang::config::Mode::Production;
+    let production = move |c: &mut systemtilgang::app::config::Config| {
+        c.mode = systemtilgang::app::config::Mode::Production;
         c.cookie_key = Some(vec![7; 64]);
         c.oidc = Some(provider::settings(issuer));
-        c.trusted_issuer = Some(systemtilgang::config::TrustedIssuerSettings {
+        c.trusted_issuer = Some(systemtilgang::auth::trusted_issuer::TrustedIssuerSettings {
             issuer: ISSUER.into(),
             jwks_url: jwks,
             audience: Some(AUDIENCE.into()),

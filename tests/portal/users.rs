@@ -119,7 +119,7 @@ async fn a_tilgangsstyrer_passes_on_only_what_she_holds(app: TestApp) {
 async fn the_finding_form_says_what_is_wrong_and_keeps_what_was_typed(app: TestApp) {
     let konsert = app.logged_in(KONSERT).await;
     let csrf = konsert.get(USERS).await.csrf();
-    let unknown = systemtilgang::ids::synthetic_pids(0).nth(5).unwrap();
+    let unknown = systemtilgang::domain::ids::synthetic_pids(0).nth(5).unwrap();
     for (pid, surname, says) in [
         ("12345", "Løve", "Fødselsnummeret er ikke gyldig"),
         ("22857030022", "Løve", "Fødselsnummeret er ikke gyldig"),
@@ -213,7 +213,7 @@ async fn guessing_people_is_soon_stopped(app: TestApp) {
 
 async fn a_large_organisation_lists_its_first_hundred_people(app: TestApp) {
     let mut conn = app.db();
-    for (n, pid) in systemtilgang::ids::synthetic_pids(30).take(105).enumerate() {
+    for (n, pid) in systemtilgang::domain::ids::synthetic_pids(30).take(105).enumerate() {
         let person = systemtilgang::db::parties::Person::new(&pid, &format!("ANSATT {n:03}"));
         systemtilgang::db::parties::insert_person(&mut conn, &person).unwrap();
         app.grant_role(&pid, APE, "UTINN");

@@ -8,7 +8,16 @@ use jsonwebtoken::jwk::JwkSet;
 use jsonwebtoken::{DecodingKey, Validation};
 use serde::Deserialize;
 
-use crate::tokens::{OrgClaim, SYSTEM_USER_DETAIL_TYPE};
+use crate::auth::tokens::{OrgClaim, SYSTEM_USER_DETAIL_TYPE};
+
+/// An outside token issuer the vendor API trusts too.
+#[derive(Debug, Clone)]
+pub struct TrustedIssuerSettings {
+    pub issuer: String,
+    pub jwks_url: String,
+    /// The audience its tokens must name; None means the portal's public URL.
+    pub audience: Option<String>,
+}
 
 /// Keys are fetched again after this long, or sooner for an unknown key id.
 const KEYS_FRESH_FOR: Duration = Duration::from_secs(600);

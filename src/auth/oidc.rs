@@ -15,8 +15,17 @@ use openidconnect::{
 };
 use serde::{Deserialize, Serialize};
 
-use crate::config::OidcSettings;
-use crate::ids::Pid;
+use crate::domain::ids::Pid;
+
+/// Where people log in: an OpenID provider and the portal's client there.
+#[derive(Debug, Clone)]
+pub struct OidcSettings {
+    pub issuer: String,
+    pub client_id: String,
+    pub client_secret: String,
+    /// Shown on the login button.
+    pub name: String,
+}
 
 /// Where the provider sends the person back to, under the portal's public URL.
 pub const CALLBACK_PATH: &str = "/login/oidc/callback";

@@ -17,7 +17,7 @@ use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::middleware::Next;
 
-use crate::proxy::Proxies;
+use crate::auth::proxy::Proxies;
 use crate::support::random_bytes;
 
 /// How log lines are written.

@@ -2,60 +2,15 @@
 
 use base64::Engine;
 use chrono::Duration;
-use clap::{Args, Parser, Subcommand};
+use clap::Args;
 
+use crate::auth::oidc::OidcSettings;
+use crate::auth::proxy::{Proxies, ProxyHeader};
+use crate::auth::sessions::SessionLimits;
+use crate::auth::trusted_issuer::TrustedIssuerSettings;
 use crate::db::DatabaseUrl;
 use crate::domain::requests::Expiry;
-use crate::domain::sessions::SessionLimits;
-use crate::proxy::{Proxies, ProxyHeader};
-
-#[derive(Debug, Parser)]
-#[command(name = "systemtilgang", version, about = "Portal and vendor API for system access (systemtilgang)")]
-pub struct Cli {
-    #[command(flatten)]
-    pub config: ConfigArgs,
-    #[command(subcommand)]
-    pub command: Option<Command>,
-}
-
-#[derive(Debug, Subcommand)]
-pub enum Command {
-    /// Migrate, load the demo data into an empty database, and serve (the default).
-    Serve,
-    /// Bring the database schema up to date and exit.
-    Migrate,
-    /// Print an access token for a person using an end-user system, as Altinn gives one
-    /// for an ID-porten login: for trying the client delegation API (demo mode only).
-    PersonToken {
-        /// The person's national identity number.
-        #[arg(long)]
-        pid: String,
-        /// The scopes of the token.
-        #[arg(long, num_args = 1.., default_values_t = [crate::scopes::CLIENTS_READ.to_owned(), crate::scopes::CLIENTS_WRITE.to_owned()])]
-        scope: Vec<String>,
-    },
-    /// Migrate and load the demo data into an empty database, then exit.
-    Seed {
-        /// Also generate a large accounting firm with this many clients (for scale tests).
-        #[arg(long)]
-        firm_clients: Option<usize>,
-        /// Also generate this many system users over a tenth as many organisations (for
-        /// benchmarks: 1000000 is Norway's scale).
-        #[arg(long)]
-        scale: Option<usize>,
-    },
-    /// Migrate, then load register files: organisations, persons, roles, services and
-    /// access packages in our JSON Lines format, or Brønnøysundregistrene's bulk files
-    /// (enheter, roller; gzip or not). Loading again brings the database in line.
-    Import {
-        /// The files; a name with `enheter` or `roller` is read as that bulk file.
-        #[arg(required = true)]
-        files: Vec<std::path::PathBuf>,
-        /// Read every file as this format instead of guessing from its name.
-        #[arg(long, value_enum)]
-        format: Option<crate::import::Format>,
-    },
-}
+use crate::ops::logging::LogFormat;
 
 #[derive(Debug, Clone, Args)]
 pub struct ConfigArgs {
@@ -182,10 +137,14 @@ pub struct ConfigArgs {
         long = "log-format",
         env = "SYSTEMTILGANG_LOG_FORMAT",
         value_enum,
-        default_value_t = crate::logging::LogFormat::Text,
+        default_value_t = LogFormat::Text,
         global = true
     )]
-    pub log_format: crate::logging::LogFormat,
+    pub log_format: LogFormat,
+    /// Database connections this node keeps open at most. Several nodes share one
+    /// PostgreSQL: together they must stay under its `max_connections`.
+    #[arg(long = "db-pool-size", env = "SYSTEMTILGANG_DB_POOL_SIZE", default_value_t = 10, global = true)]
+    pub db_pool_size: u32,
     /// The provider's name on the login button ("Logg inn med ID-porten").
     #[arg(long = "oidc-name", env = "SYSTEMTILGANG_OIDC_NAME", default_value = "ID-porten", global = true)]
     pub oidc_name: String,
@@ -196,25 +155,6 @@ pub struct ConfigArgs {
 pub enum Mode {
     Demo,
     Production,
-}
-
-/// Where people log in: an OpenID provider and the portal's client there.
-#[derive(Debug, Clone)]
-pub struct OidcSettings {
-    pub issuer: String,
-    pub client_id: String,
-    pub client_secret: String,
-    /// Shown on the login button.
-    pub name: String,
-}
-
-/// An outside token issuer the vendor API trusts too.
-#[derive(Debug, Clone)]
-pub struct TrustedIssuerSettings {
-    pub issuer: String,
-    pub jwks_url: String,
-    /// The audience its tokens must name; None means the portal's public URL.
-    pub audience: Option<String>,
 }
 
 /// Validated settings.
@@ -242,6 +182,8 @@ pub struct Config {
     pub proxies: Proxies,
     /// End the login after a decision on a request opened from the vendor's link.
     pub logout_after_vendor_decision: bool,
+    /// How log lines (and the start banner) are written.
+    pub log_format: LogFormat,
 }
 
 impl ConfigArgs {
@@ -259,6 +201,9 @@ impl ConfigArgs {
         };
         if self.request_expiry_days < 1 {
             return Err("the request expiry must be at least one day".into());
+        }
+        if self.db_pool_size < 1 {
+            return Err("the database pool needs at least one connection".into());
         }
         if self.behind_proxy && self.trusted_proxies < 1 {
             return Err("behind a proxy there is at least one trusted proxy".into());
@@ -303,7 +248,7 @@ impl ConfigArgs {
             public_url,
             request_expiry: Expiry(Duration::days(self.request_expiry_days)),
             page_size: 50,
-            pool_size: 10,
+            pool_size: self.db_pool_size,
             workers: None,
             trusted_issuer: self
                 .trusted_issuer
@@ -321,6 +266,7 @@ impl ConfigArgs {
                 false => Proxies::None,
             },
             logout_after_vendor_decision: self.logout_after_vendor_decision.unwrap_or(self.mode == Mode::Production),
+            log_format: self.log_format,
         })
     }
 }
@@ -332,40 +278,5 @@ fn secure_or_loopback(raw: &str, what: &str) -> Result<(), String> {
         Ok(())
     } else {
         Err(format!("{what} `{raw}` must be an https URL (plain http only on this machine)"))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use clap::Parser;
-
-    use super::*;
-
-    #[test]
-    fn lists_are_paged_by_fifty_as_in_altinn() {
-        let config = Cli::parse_from(["systemtilgang"]).config.validate().unwrap();
-        assert_eq!(config.page_size, 50);
-    }
-
-    #[test]
-    fn logging_out_after_a_vendors_request_is_on_in_production_unless_turned_off() {
-        let production = [
-            "systemtilgang",
-            "--mode=production",
-            "--cookie-key=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
-            "--oidc-issuer=http://127.0.0.1:9/",
-            "--oidc-client-id=portal",
-            "--oidc-client-secret=secret",
-        ];
-        let logs_out = |extra: &[&str]| {
-            let args: Vec<&str> = production.iter().chain(extra).copied().collect();
-            Cli::parse_from(args).config.validate().unwrap().logout_after_vendor_decision
-        };
-        assert!(logs_out(&[]));
-        assert!(!logs_out(&["--logout-after-vendor-decision=off"]));
-        let demo = Cli::parse_from(["systemtilgang"]).config.validate().unwrap();
-        assert!(!demo.logout_after_vendor_decision);
-        let demo_on = Cli::parse_from(["systemtilgang", "--logout-after-vendor-decision=true"]);
-        assert!(demo_on.config.validate().unwrap().logout_after_vendor_decision);
     }
 }

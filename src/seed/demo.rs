@@ -1,17 +1,16 @@
 //! The demo cast from the guide (DESIGN.md §7), loaded once into an empty database.
 //! Tests and outside checks rely on these identifiers: change them only with the design.
 
-use diesel::{Connection, QueryResult};
+use diesel::QueryResult;
 
+use crate::auth::scopes;
 use crate::db::clients;
 use crate::db::packages::{self, AccessPackage};
 use crate::db::parties::{self, NewPartyRole, Organisation, Person};
 use crate::db::resources::{self, Resource};
-use crate::db::system_users::{self, SystemUser};
 use crate::db::systems::{self, System};
 use crate::db::vendor_clients::{self, VendorClient};
 use crate::db::{DbConnection, secrets};
-use crate::scopes;
 use crate::support::hash_secret;
 
 pub const VENDOR_CLIENT_ID: &str = "demo-smartcloud";
@@ -139,7 +138,7 @@ pub const SERVICE_CLIENT_SECRET: &str = "demo-skatteetaten-secret";
 
 /// The accounting firm of the guide, its clients and the agent system's package.
 const FIRM: &str = "310000027";
-const REGNSKAPSFORER_PACKAGE: &str = "urn:altinn:accesspackage:regnskapsforer-med-signeringsrettighet";
+pub(super) const REGNSKAPSFORER_PACKAGE: &str = "urn:altinn:accesspackage:regnskapsforer-med-signeringsrettighet";
 
 /// (urn, names, descriptions).
 const PACKAGES: &[(&str, Texts, Texts)] = &[
@@ -315,10 +314,10 @@ const MORE_CLIENT_PACKAGES: &[ClientPackage] = &[
 
 const FORRETNINGSFORER_PACKAGE: &str = "urn:altinn:accesspackage:forretningsforer-eiendom";
 /// An ordinary package: the organisation gives it to its own people or systems.
-pub const ORDINARY_PACKAGE: &str = "urn:altinn:accesspackage:skattegrunnlag";
+const ORDINARY_PACKAGE: &str = "urn:altinn:accesspackage:skattegrunnlag";
 
 /// An ordinary package that cannot be passed on (Altinn's `isDelegable: false`).
-pub const KEPT_PACKAGE: &str = "urn:altinn:accesspackage:hovedadministrator";
+const KEPT_PACKAGE: &str = "urn:altinn:accesspackage:hovedadministrator";
 
 /// New clients of the firm: (org no, name, form, relations).
 const MORE_CLIENTS: &[(&str, &str, &str, &[&str])] = &[
@@ -356,12 +355,13 @@ const MORE_AGENT_SYSTEMS: &[(&str, [&str; 3], &[&str], &str)] = &[
 ];
 
 /// The firm's daglig leder, who may give the firm's own packages.
-pub const FIRM_MANAGER: (&str, &str) = ("12898010013", "SMIDIG TAPPER SKILPADDE");
+const FIRM_MANAGER: (&str, &str) = ("12898010013", "SMIDIG TAPPER SKILPADDE");
 
-/// The identity numbers offered on the demo login page: the guide's cast. Anyone else
-/// (generated data) logs in by typing their number.
-pub fn cast() -> Vec<&'static str> {
-    PERSONS.iter().map(|(pid, _, _)| *pid).chain([FIRM_MANAGER.0]).collect()
+/// The persons the demo login page offers: the guide's cast, as many of them as the
+/// database holds. Anyone else (generated data) logs in by typing their number.
+pub fn cast_persons(conn: &mut DbConnection) -> QueryResult<Vec<Person>> {
+    let cast: Vec<&str> = PERSONS.iter().map(|(pid, _, _)| *pid).chain([FIRM_MANAGER.0]).collect();
+    parties::persons_by_pid(conn, &cast)
 }
 
 /// Client relations as Altinn has them in 2026: regnskapsfører, revisor and
@@ -566,54 +566,4 @@ fn load_integration(conn: &mut DbConnection) -> QueryResult<()> {
             jwks: String::new(),
         },
     )
-}
-
-/// A large accounting firm for trying the client page at scale: `clients` generated client
-/// organisations with a regnskapsfører relation, an agent system access ready for them,
-/// and a client administrator to log in as. Does nothing if the firm exists.
-pub fn generate_firm(conn: &mut DbConnection, clients: usize) -> QueryResult<Option<GeneratedFirm>> {
-    let firm = crate::ids::org_numbers_from(390_000_000).next().expect("an org number");
-    if parties::organisation(conn, &firm)?.is_some() {
-        return Ok(None);
-    }
-    let pid = crate::ids::synthetic_pids(0).next().expect("a synthetic identity number");
-    let generated = conn.transaction::<_, diesel::result::Error, _>(|conn| {
-        parties::insert_organisation(conn, &Organisation::new(&firm, "STOR OG TRYGG REGNSKAP AS"))?;
-        parties::insert_person(conn, &Person::new(&pid, "TRAVEL KLIENTSJEF"))?;
-        for role in ["TILGANGSSTYRER", "KLIENTADMINISTRATOR"] {
-            parties::insert_role(conn, &NewPartyRole { pid: &pid, org_no: &firm, role_code: role })?;
-        }
-        const FIRST: [&str; 10] = ["LYS", "MØRK", "RASK", "ROLIG", "STOR", "LITEN", "KLOK", "GLAD", "STILLE", "STERK"];
-        const SECOND: [&str; 10] = ["BLÅ", "GRØNN", "RØD", "GUL", "HVIT", "GRÅ", "BRUN", "SVART", "LILLA", "ROSA"];
-        const ANIMALS: [&str; 10] = ["ELG", "REV", "ULV", "BJØRN", "HARE", "OTER", "GAUPE", "ØRN", "SEL", "LAKS"];
-        for (n, org_no) in crate::ids::org_numbers_from(400_000_000).take(clients).enumerate() {
-            let name =
-                format!("{} {} {} {} AS", FIRST[n % 10], SECOND[n / 10 % 10], ANIMALS[n / 100 % 10], n / 1000 + 1);
-            parties::insert_organisation(conn, &Organisation::new(&org_no, &name))?;
-            clients::insert_relation(conn, &firm, &org_no, "REGNSKAPSFORER")?;
-        }
-        let user = SystemUser {
-            id: uuid::Uuid::new_v4().to_string(),
-            system_id: "310000035_smartcloud_klient".into(),
-            party_org_no: firm.clone(),
-            external_ref: firm.clone(),
-            user_type: crate::db::kinds::UserType::Agent,
-            integration_title: "SmartCloud Klient".into(),
-            created: crate::db::now(),
-            created_by: pid.clone(),
-            deleted_at: None,
-            deleted_by: None,
-        };
-        system_users::insert(conn, &user, &[])?;
-        packages::add_to_system_user(conn, &user.id, &[REGNSKAPSFORER_PACKAGE.to_owned()])?;
-        Ok(Some(GeneratedFirm { org_no: firm.clone(), pid: pid.clone(), system_user_id: user.id }))
-    })?;
-    crate::db::refresh_statistics(conn)?;
-    Ok(generated)
-}
-
-pub struct GeneratedFirm {
-    pub org_no: String,
-    pub pid: String,
-    pub system_user_id: String,
 }

@@ -28,7 +28,7 @@ pub fn authorize(
     let Some(system_id) = systems::by_client_id(conn, client_id)? else {
         return Ok(Err(Refusal::ClientIsNoSystem));
     };
-    let external_ref = super::external_ref(external_ref, org_no);
+    let external_ref = crate::domain::external_ref(external_ref, org_no);
     Ok(match system_users::find_live_by_triple(conn, org_no, &system_id, &external_ref)? {
         Some(user) => Ok(SystemUserGrant { system_user_id: user.id, org_no: org_no.to_owned(), system_id }),
         None => Err(Refusal::NoSystemUser),

@@ -12,7 +12,7 @@ use crate::db::parties::{self, NewPartyRole, Organisation, Person};
 use crate::db::requests::{self, Request};
 use crate::db::system_users::{self, SystemUser};
 use crate::db::{self, DbConnection};
-use crate::ids;
+use crate::domain::ids;
 
 /// System users per generated organisation.
 const PER_ORGANISATION: usize = 10;

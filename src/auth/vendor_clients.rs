@@ -27,7 +27,7 @@ pub fn grant_scopes(client: &VendorClient, requested: Option<&str>) -> Option<Ve
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scopes;
+    use crate::auth::scopes;
     use crate::testing::demo_db;
 
     #[test]
