@@ -9,7 +9,6 @@ use std::time::Instant;
 use clap::{Parser, Subcommand};
 
 use crate::app::config::{Config, ConfigArgs, Mode};
-use crate::app::{Application, prepare_database};
 use crate::auth::scopes;
 use crate::auth::tokens::TokenService;
 use crate::db::{self, DbConnection, Pool};
@@ -17,6 +16,7 @@ use crate::import;
 use crate::ops::logging::{self, LogFormat};
 use crate::seed::demo::{VENDOR_CLIENT_ID, VENDOR_CLIENT_SECRET};
 use crate::seed::{firm, scale};
+use crate::server::{Application, prepare_database};
 
 #[derive(Debug, Parser)]
 #[command(name = "systemtilgang", version, about = "Portal and vendor API for system access (systemtilgang)")]

@@ -1,5 +1,5 @@
 //! `/systemuser/changerequest/vendor`: vendors ask to add or remove rights and access
-//! packages on a system user, and follow what became of it (ALTINN-WIRE.md §3.2). Altinn's
+//! packages on a system user, and follow what became of it (docs/altinn-wire.md §3.2). Altinn's
 //! form names the system user and the correlation id in the query; the older form of
 //! ours, with everything in the body, still works.
 
@@ -18,6 +18,7 @@ use crate::app::state::AppState;
 use crate::db::system_users::SystemUser;
 use crate::domain::change_requests::{self, ChangeDetails, ChangeTarget, Created, NewChange};
 use crate::error::AppError;
+use crate::paths;
 
 /// What to change; in the older form also which system user and the vendor's id.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -85,7 +86,7 @@ impl ChangeResponse {
         let r = d.request;
         Self {
             confirm_url: match shown {
-                Shown::Alone { public_url } => Some(confirm_url(public_url, "changerequest", &r.id)),
+                Shown::Alone { public_url } => Some(confirm_url(public_url, paths::CHANGE_REQUEST, &r.id)),
                 Shown::Listed => None,
             },
             required_rights: rights(d.add_rights.into_iter().map(|r| r.id)),

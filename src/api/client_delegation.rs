@@ -1,4 +1,4 @@
-//! Client delegation for end-user systems (ALTINN-WIRE.md §3.5): a person, through an
+//! Client delegation for end-user systems (docs/altinn-wire.md §3.5): a person, through an
 //! accounting system, lists the firm's agent system users and adds or removes their
 //! clients, under the portal's rules (client administrator, eligibility) and audit.
 //! Clients are named by party UUID. Altinn does not page these lists; we do, with
@@ -222,7 +222,7 @@ pub async fn add_client(
     caller: Caller,
     query: web::Query<ClientQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    change(state, caller, query.into_inner(), Change::Add).await
+    change(state, caller, query.into_inner(), ClientEdit::Add).await
 }
 
 /// Removes a client from the agent system user; its delegation ends at once.
@@ -235,11 +235,11 @@ pub async fn remove_client(
     caller: Caller,
     query: web::Query<ClientQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    change(state, caller, query.into_inner(), Change::Remove).await
+    change(state, caller, query.into_inner(), ClientEdit::Remove).await
 }
 
 #[derive(Clone, Copy)]
-enum Change {
+enum ClientEdit {
     Add,
     Remove,
 }
@@ -248,7 +248,7 @@ async fn change(
     state: web::Data<AppState>,
     caller: Caller,
     query: ClientQuery,
-    change: Change,
+    change: ClientEdit,
 ) -> Result<HttpResponse, ApiError> {
     let pid = caller.person()?;
     let agent = agent_param(query.agent.as_deref())?;
@@ -258,8 +258,8 @@ async fn change(
         .db(move |conn| {
             let (worker, client) = (Worker::person(&pid), ClientRef::PartyUuid(&party_uuid));
             match change {
-                Change::Add => clients::add(conn, worker, &id, client).map(drop),
-                Change::Remove => clients::remove(conn, worker, &id, client).map(drop),
+                ClientEdit::Add => clients::add(conn, worker, &id, client).map(drop),
+                ClientEdit::Remove => clients::remove(conn, worker, &id, client).map(drop),
             }
         })
         .await

@@ -1,4 +1,4 @@
-//! Wire types with Altinn's names and shapes (ALTINN-WIRE.md §4): camelCase, members
+//! Wire types with Altinn's names and shapes (docs/altinn-wire.md §4): camelCase, members
 //! without a value left out, and Altinn's paging.
 
 use base64::Engine;
@@ -10,6 +10,7 @@ use crate::db::parties::Organisation;
 use crate::db::system_users::SystemUser;
 use crate::domain::requests::{NewRequest, RequestDetails, UserType};
 use crate::error::AppError;
+use crate::paths;
 use crate::support::urlencode;
 
 pub use super::problem::Problem;
@@ -148,7 +149,7 @@ pub fn timestamp(at: chrono::NaiveDateTime) -> String {
 /// Where the end user approves a request: the portal page for its kind, with Altinn's
 /// marker that the party is given.
 pub fn confirm_url(public_url: &str, page: &str, id: &str) -> String {
-    format!("{public_url}/accessmanagement/ui/systemuser/{page}?id={id}&DONTCHOOSEREPORTEE=true")
+    format!("{public_url}{page}?id={id}&DONTCHOOSEREPORTEE=true")
 }
 
 /// Where the `Location` of a new request points, as in Altinn (agent requests too).
@@ -232,8 +233,8 @@ impl RequestResponse {
 impl AgentRequestResponse {
     pub fn new(details: RequestDetails, shown: Shown) -> Self {
         let page = match details.user_type() {
-            UserType::Standard => "request",
-            UserType::Agent => "agentrequest",
+            UserType::Standard => paths::REQUEST,
+            UserType::Agent => paths::AGENT_REQUEST,
         };
         let r = details.request;
         let (confirm_url, escalated) = match shown {

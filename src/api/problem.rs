@@ -131,7 +131,7 @@ impl Problem {
     }
 }
 
-/// Every code the API answers with and its title: Altinn's texts (ALTINN-WIRE.md §5) for
+/// Every code the API answers with and its title: Altinn's texts (docs/altinn-wire.md §5) for
 /// Altinn's codes, ours for the `STG-` ones. The API description lists them all.
 pub const PROBLEM_CODES: &[(&str, &str)] = &[
     ("STD-00000", "One or more validation errors occurred."),

@@ -1,5 +1,5 @@
 //! `/systemuser/request/vendor` and `/systemuser/request/vendor/agent`: vendors create,
-//! read, list and delete requests (ALTINN-WIRE.md §3.1). Each endpoint states its kind.
+//! read, list and delete requests (docs/altinn-wire.md §3.1). Each endpoint states its kind.
 
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};

@@ -1,5 +1,5 @@
 //! `/systemregister/vendor`: vendors register and keep their systems, in Altinn's shapes
-//! (ALTINN-WIRE.md §3.4 and §4): a registration answers with the system's GUID, changes
+//! (docs/altinn-wire.md §3.4 and §4): a registration answers with the system's GUID, changes
 //! with `{"succeeded":true}`.
 
 use std::collections::BTreeMap;
@@ -14,7 +14,7 @@ use super::problem::ApiError;
 use crate::app::state::AppState;
 use crate::auth::scopes;
 use crate::auth::tokens::OrgClaim;
-use crate::domain::system_register::{self, Change, Registered, Registrar, RightSpec, SystemSpec};
+use crate::domain::system_register::{self, Registered, Registrar, RightSpec, SystemChange, SystemSpec};
 
 /// A system as a vendor registers or changes it.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -175,7 +175,7 @@ pub struct ChangeLogEntry {
 }
 
 impl ChangeLogEntry {
-    fn new(change: Change) -> Self {
+    fn new(change: SystemChange) -> Self {
         Self {
             change_type: match change.action.as_str() {
                 "system.create" => "create",

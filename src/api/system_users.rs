@@ -1,4 +1,4 @@
-//! A vendor's view of system users (ALTINN-WIRE.md §3.3): the live ones of a system, one
+//! A vendor's view of system users (docs/altinn-wire.md §3.3): the live ones of a system, one
 //! found by party and external reference, and (ours) an agent system user's clients.
 
 use actix_web::{HttpRequest, HttpResponse, web};

@@ -11,7 +11,7 @@ use crate::db::{self, DbConnection, parties};
 /// Who did it: a person by identity number, a vendor by organisation number, or the
 /// register import (a change in the Enhetsregister).
 #[derive(Debug, Clone, Copy)]
-pub enum Actor<'a> {
+pub enum By<'a> {
     Person(&'a str),
     Vendor(&'a str),
     Register,
@@ -100,12 +100,12 @@ impl Action {
 /// How the register import is stored as an actor.
 const REGISTER: &str = "register";
 
-impl Actor<'_> {
+impl By<'_> {
     fn stored(self) -> String {
         match self {
-            Actor::Person(pid) => format!("person:{pid}"),
-            Actor::Vendor(org_no) => format!("vendor:{org_no}"),
-            Actor::Register => REGISTER.to_owned(),
+            By::Person(pid) => format!("person:{pid}"),
+            By::Vendor(org_no) => format!("vendor:{org_no}"),
+            By::Register => REGISTER.to_owned(),
         }
     }
 }
@@ -142,7 +142,7 @@ impl Names {
 /// Records the same action on one subject for many details (e.g. clients added at once).
 pub fn record_each(
     conn: &mut DbConnection,
-    actor: Actor,
+    actor: By,
     party_org_no: &str,
     action: Action,
     subject_id: &str,
@@ -165,7 +165,7 @@ pub fn record_each(
 
 pub fn record(
     conn: &mut DbConnection,
-    actor: Actor,
+    actor: By,
     party_org_no: &str,
     action: Action,
     subject_id: &str,

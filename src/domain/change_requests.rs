@@ -11,8 +11,8 @@ use crate::db::{self, DbConnection, parties};
 use crate::error::AppError;
 
 use super::actor::Actor;
-use super::audit::{self, Action, Actor as AuditActor};
-use super::handling::{self, Act, Handling, Subject};
+use super::audit::{self, Action, By};
+use super::handling::{self, Act, Case, Handling};
 use super::limits;
 use super::requests::{Expiry, RequestStatus, UserType, checked_redirect};
 use super::system_users::SystemUserDetails;
@@ -79,8 +79,8 @@ impl ChangeDetails {
 
     /// What the change asks of the person who handles it: what it adds to a system user
     /// of `user_type` (removals need no right).
-    pub fn subject(&self, user_type: UserType) -> Subject<'_> {
-        Subject {
+    pub fn case(&self, user_type: UserType) -> Case<'_> {
+        Case {
             party_org_no: &self.request.party_org_no,
             status: self.request.status,
             timed_out: self.timed_out,
@@ -219,7 +219,7 @@ pub fn create(
         change_requests::insert(conn, &request, &items)?;
         audit::record(
             conn,
-            AuditActor::Vendor(vendor_org_no),
+            By::Vendor(vendor_org_no),
             &request.party_org_no,
             Action::ChangeRequestCreate,
             &user.id,
@@ -312,7 +312,7 @@ pub fn delete_for_vendor(conn: &mut DbConnection, vendor_org_no: &str, id: &str)
         }
         audit::record(
             conn,
-            AuditActor::Vendor(vendor_org_no),
+            By::Vendor(vendor_org_no),
             &found.request.party_org_no,
             Action::ChangeRequestDelete,
             &found.request.system_user_id,
@@ -337,7 +337,7 @@ pub fn context(conn: &mut DbConnection, pid: &str, id: &str, expiry: Expiry) -> 
     let access = super::system_users::get_for_party(conn, &change.request.party_org_no, &change.request.system_user_id)
         .map_err(|_| AppError::RequestNotFound)?;
     let party = parties::organisation(conn, &change.request.party_org_no)?.ok_or(AppError::RequestNotFound)?;
-    let handling = handling::handling(conn, pid, change.subject(access.user.user_type))?;
+    let handling = handling::handling(conn, pid, change.case(access.user.user_type))?;
     Ok(ChangeContext { change, access, party, handling })
 }
 
@@ -365,7 +365,7 @@ fn checked(
 ) -> Result<(ChangeDetails, SystemUser), AppError> {
     let found = get(conn, id, expiry)?;
     let user = system_users::find_live(conn, &found.request.system_user_id)?.ok_or(AppError::RequestNotFound)?;
-    handling::handling(conn, pid, found.subject(user.user_type))?.check(act)?;
+    handling::handling(conn, pid, found.case(user.user_type))?.check(act)?;
     Ok((found, user))
 }
 
@@ -389,7 +389,7 @@ pub fn approve(conn: &mut DbConnection, pid: &str, id: &str, expiry: Expiry) -> 
         system_users::add_rights(conn, &user.id, &add_r)?;
         db::packages::remove_from_system_user(conn, &user.id, &remove_p)?;
         db::packages::add_to_system_user(conn, &user.id, &add_p)?;
-        audit::record(conn, AuditActor::Person(pid), &party, Action::ChangeRequestApprove, &user.id, id)?;
+        audit::record(conn, By::Person(pid), &party, Action::ChangeRequestApprove, &user.id, id)?;
         Ok(())
     })?;
     found.request = change_requests::find(conn, id)?.ok_or(AppError::RequestNotFound)?;
@@ -403,7 +403,7 @@ pub fn reject(conn: &mut DbConnection, pid: &str, id: &str, expiry: Expiry) -> R
         if !change_requests::handle_if_new(conn, id, RequestStatus::Rejected, pid, db::now())? {
             return Err(AppError::RequestNotNew(RequestStatus::Rejected.as_str().into()));
         }
-        audit::record(conn, AuditActor::Person(pid), &party, Action::ChangeRequestReject, &user.id, id)?;
+        audit::record(conn, By::Person(pid), &party, Action::ChangeRequestReject, &user.id, id)?;
         Ok(())
     })?;
     found.request = change_requests::find(conn, id)?.ok_or(AppError::RequestNotFound)?;
@@ -412,7 +412,7 @@ pub fn reject(conn: &mut DbConnection, pid: &str, id: &str, expiry: Expiry) -> R
 
 /// A pending change request as the party's overview lists it.
 #[derive(Debug, Clone)]
-pub struct Pending {
+pub struct PendingChange {
     pub change: ChangeRequest,
     /// The system's name in bokmål, nynorsk and English.
     pub system_names: [String; 3],
@@ -421,11 +421,11 @@ pub struct Pending {
     pub title: String,
 }
 
-/// Pending change requests for the party, oldest first.
-pub fn pending_for_party(conn: &mut DbConnection, org_no: &str) -> Result<Vec<Pending>, AppError> {
+/// PendingChange change requests for the party, oldest first.
+pub fn pending_for_party(conn: &mut DbConnection, org_no: &str) -> Result<Vec<PendingChange>, AppError> {
     Ok(change_requests::pending_for_party(conn, org_no)?
         .into_iter()
-        .map(|(change, system_names, vendor_name, title)| Pending {
+        .map(|(change, system_names, vendor_name, title)| PendingChange {
             change,
             system_names: system_names.into(),
             vendor_name,

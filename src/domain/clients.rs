@@ -15,7 +15,7 @@ use crate::db::{self, DbConnection};
 use crate::error::{AppError, Lacking};
 
 use super::actor::{Actor, roles_for};
-use super::audit::{self, Action, Actor as AuditActor};
+use super::audit::{self, Action, By};
 use super::delegation::{self, MissingRight};
 use super::requests::UserType;
 use super::roles::Role;
@@ -291,7 +291,7 @@ pub fn add_all(
         }
         let rows = delegations(worker.pid, &agent.user, &eligible);
         clients::attach_new(conn, &rows)?;
-        audit::record_each(conn, AuditActor::Person(worker.pid), &firm, Action::ClientAdd, id, &eligible)?;
+        audit::record_each(conn, By::Person(worker.pid), &firm, Action::ClientAdd, id, &eligible)?;
         Ok(Some(rows.len()))
     })?;
     if added.is_some() {
@@ -426,14 +426,7 @@ fn attach(conn: &mut DbConnection, pid: &str, user: &SystemUser, org_nos: &[Stri
     let result = db::transaction::<_, AppError, _>(conn, |conn| {
         let added = clients::attach(conn, &rows)?;
         for row in &added {
-            audit::record(
-                conn,
-                AuditActor::Person(pid),
-                &user.party_org_no,
-                Action::ClientAdd,
-                &user.id,
-                &row.client_org_no,
-            )?;
+            audit::record(conn, By::Person(pid), &user.party_org_no, Action::ClientAdd, &user.id, &row.client_org_no)?;
         }
         Ok(added.len())
     });
@@ -458,7 +451,7 @@ pub fn drop_lapsed(conn: &mut DbConnection, facilitator: &str, client: &Organisa
             continue;
         }
         clients::detach(conn, &id, &client.org_no)?;
-        audit::record(conn, AuditActor::Register, facilitator, Action::ClientRemove, &id, &client.org_no)?;
+        audit::record(conn, By::Register, facilitator, Action::ClientRemove, &id, &client.org_no)?;
         dropped += 1;
     }
     Ok(dropped)
@@ -469,14 +462,7 @@ fn detach(conn: &mut DbConnection, pid: &str, user: &SystemUser, client_org_no: 
     db::transaction::<_, AppError, _>(conn, |conn| {
         let removed = clients::detach(conn, &user.id, client_org_no)?;
         if removed {
-            audit::record(
-                conn,
-                AuditActor::Person(pid),
-                &user.party_org_no,
-                Action::ClientRemove,
-                &user.id,
-                client_org_no,
-            )?;
+            audit::record(conn, By::Person(pid), &user.party_org_no, Action::ClientRemove, &user.id, client_org_no)?;
         }
         Ok(removed)
     })

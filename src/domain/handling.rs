@@ -26,7 +26,7 @@ impl UserType {
 
 /// What a request (of any kind) asks of the person who handles it.
 #[derive(Debug, Clone, Copy)]
-pub struct Subject<'a> {
+pub struct Case<'a> {
     pub party_org_no: &'a str,
     pub status: RequestStatus,
     pub timed_out: bool,
@@ -135,7 +135,7 @@ impl Handling {
 }
 
 /// Where the person stands towards the request, read from their roles for its party.
-pub fn handling(conn: &mut DbConnection, pid: &str, subject: Subject) -> Result<Handling, AppError> {
+pub fn handling(conn: &mut DbConnection, pid: &str, subject: Case) -> Result<Handling, AppError> {
     let party = subject.party_org_no;
     let roles = roles_for(conn, pid, party)?;
     let closed = if roles.is_empty() {

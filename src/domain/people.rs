@@ -8,7 +8,7 @@ use crate::domain::ids::Pid;
 use crate::error::AppError;
 
 use super::actor::Actor;
-use super::audit::{self, Action, Actor as AuditActor};
+use super::audit::{self, Action, By};
 use super::roles::Role;
 
 /// A person holding roles for the party.
@@ -165,7 +165,7 @@ fn change(
             _ => false,
         };
         if changed {
-            audit::record(conn, AuditActor::Person(&actor.pid), &org, action, &person.party_uuid, role.code())?;
+            audit::record(conn, By::Person(&actor.pid), &org, action, &person.party_uuid, role.code())?;
         }
         Ok(())
     })?;

@@ -12,7 +12,7 @@ use crate::db::{self, DbConnection};
 use crate::domain::ids::{OrgNo, Pid};
 use crate::error::AppError;
 
-use super::audit::{self, Action, Actor as AuditActor};
+use super::audit::{self, Action, By};
 use super::clients;
 use super::roles::Role;
 
@@ -349,14 +349,7 @@ fn person_roles(
             )?;
             s.roles_added += 1;
             if audited {
-                audit::record(
-                    conn,
-                    AuditActor::Register,
-                    &org.org_no,
-                    Action::RoleGive,
-                    &person.party_uuid,
-                    role.code(),
-                )?;
+                audit::record(conn, By::Register, &org.org_no, Action::RoleGive, &person.party_uuid, role.code())?;
             }
         }
         kept.push((person.pid, role));
@@ -365,7 +358,7 @@ fn person_roles(
     for (person, role) in gone {
         parties::delete_role(conn, &NewPartyRole { pid: &person.pid, org_no: &org.org_no, role_code: role.code() })?;
         s.roles_removed += 1;
-        audit::record(conn, AuditActor::Register, &org.org_no, Action::RoleRemove, &person.party_uuid, role.code())?;
+        audit::record(conn, By::Register, &org.org_no, Action::RoleRemove, &person.party_uuid, role.code())?;
     }
     Ok(())
 }

@@ -14,8 +14,8 @@ use crate::domain::ids::OrgNo;
 use crate::error::AppError;
 
 use super::actor::Actor;
-use super::audit::{self, Action, Actor as AuditActor};
-use super::handling::{self, Act, Handling, Makes, Subject};
+use super::audit::{self, Action, By};
+use super::handling::{self, Act, Case, Handling, Makes};
 use super::limits;
 use super::systems::{self, SystemDetails};
 
@@ -84,8 +84,8 @@ impl RequestDetails {
     }
 
     /// What the request asks of the person who handles it.
-    pub fn subject(&self) -> Subject<'_> {
-        Subject {
+    pub fn case(&self) -> Case<'_> {
+        Case {
             party_org_no: &self.request.party_org_no,
             status: self.request.status,
             timed_out: self.timed_out,
@@ -188,7 +188,7 @@ pub fn create(
         let what = [ids.as_slice(), urns.as_slice()].concat().join(" ");
         audit::record(
             conn,
-            AuditActor::Vendor(vendor_org_no),
+            By::Vendor(vendor_org_no),
             &request.party_org_no,
             Action::RequestCreate,
             &request.id,
@@ -281,7 +281,7 @@ pub fn context(conn: &mut DbConnection, pid: &str, id: &str, expiry: Expiry) -> 
     let details = get(conn, id, expiry)?;
     let system = systems::details(conn, &details.request.system_id)?.ok_or(AppError::RequestNotFound)?;
     let party = parties::organisation(conn, &details.request.party_org_no)?.ok_or(AppError::RequestNotFound)?;
-    let handling = handling::handling(conn, pid, details.subject())?;
+    let handling = handling::handling(conn, pid, details.case())?;
     Ok(RequestContext { details, system, party, handling })
 }
 
@@ -370,21 +370,14 @@ pub fn delete_for_vendor(
         if !requests::soft_delete(conn, id, db::now())? {
             return Err(AppError::RequestNotFound);
         }
-        audit::record(
-            conn,
-            AuditActor::Vendor(vendor_org_no),
-            &details.request.party_org_no,
-            Action::RequestDelete,
-            id,
-            "",
-        )?;
+        audit::record(conn, By::Vendor(vendor_org_no), &details.request.party_org_no, Action::RequestDelete, id, "")?;
         Ok(())
     })
 }
 
 /// A pending request as the overview lists it.
 #[derive(Debug, Clone)]
-pub struct Pending {
+pub struct PendingRequest {
     pub request: Request,
     /// The system's name in bokmål, nynorsk and English.
     pub system_names: [String; 3],
@@ -393,11 +386,11 @@ pub struct Pending {
     pub forwarded: Option<(String, NaiveDateTime)>,
 }
 
-/// Pending requests for the party, oldest first.
-pub fn pending_for_party(conn: &mut DbConnection, org_no: &str) -> Result<Vec<Pending>, AppError> {
+/// PendingRequest requests for the party, oldest first.
+pub fn pending_for_party(conn: &mut DbConnection, org_no: &str) -> Result<Vec<PendingRequest>, AppError> {
     Ok(requests::pending_for_party(conn, org_no)?
         .into_iter()
-        .map(|(request, system_names, vendor_name, by, at)| Pending {
+        .map(|(request, system_names, vendor_name, by, at)| PendingRequest {
             request,
             system_names: system_names.into(),
             vendor_name,
@@ -415,7 +408,7 @@ fn checked(
     act: Act,
 ) -> Result<(RequestDetails, Handling), AppError> {
     let details = get(conn, id, expiry)?;
-    let handling = handling::handling(conn, pid, details.subject())?;
+    let handling = handling::handling(conn, pid, details.case())?;
     handling.check(act)?;
     Ok((details, handling))
 }
@@ -430,7 +423,7 @@ pub fn escalate(conn: &mut DbConnection, pid: &str, id: &str, expiry: Expiry) ->
     let party = details.request.party_org_no;
     db::transaction(conn, |conn| {
         if requests::escalate(conn, id, pid, db::now())? {
-            audit::record(conn, AuditActor::Person(pid), &party, Action::RequestEscalate, id, "")?;
+            audit::record(conn, By::Person(pid), &party, Action::RequestEscalate, id, "")?;
         }
         Ok::<_, AppError>(())
     })?;
@@ -472,7 +465,7 @@ pub fn approve(conn: &mut DbConnection, pid: &str, id: &str, expiry: Expiry) -> 
         })?;
         db::packages::add_to_system_user(conn, &user.id, &urns)?;
         let what = [ids.as_slice(), urns.as_slice()].concat().join(" ");
-        audit::record(conn, AuditActor::Person(pid), &user.party_org_no, Action::RequestApprove, id, &what)?;
+        audit::record(conn, By::Person(pid), &user.party_org_no, Action::RequestApprove, id, &what)?;
         Ok(())
     })?;
     details.request = requests::find(conn, id)?.ok_or(AppError::RequestNotFound)?;
@@ -487,7 +480,7 @@ pub fn reject(conn: &mut DbConnection, pid: &str, id: &str, expiry: Expiry) -> R
         if !requests::handle_if_new(conn, id, RequestStatus::Rejected, pid, db::now())? {
             return Err(AppError::RequestNotNew(RequestStatus::Rejected.as_str().into()));
         }
-        audit::record(conn, AuditActor::Person(pid), &org, Action::RequestReject, id, "")?;
+        audit::record(conn, By::Person(pid), &org, Action::RequestReject, id, "")?;
         Ok(())
     })?;
     details.request = requests::find(conn, id)?.ok_or(AppError::RequestNotFound)?;

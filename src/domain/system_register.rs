@@ -1,4 +1,4 @@
-//! The system register as vendors keep it (ALTINN-WIRE.md §3.4): register, change and
+//! The system register as vendors keep it (docs/altinn-wire.md §3.4): register, change and
 //! delete their systems, every change checked with Altinn's validation codes and written
 //! to the system's change log.
 
@@ -9,7 +9,7 @@ use crate::db::{self, DbConnection, packages, parties, vendor_clients};
 use crate::domain::ids::OrgNo;
 use crate::error::{AppError, FieldError};
 
-use super::audit::{self, Action, Actor as AuditActor};
+use super::audit::{self, Action, By};
 use super::limits;
 
 /// Who changes the register: a vendor (its own systems only) or an administrator.
@@ -68,7 +68,7 @@ pub struct Registered {
 
 /// A change of a system, for its change log.
 #[derive(Debug, Clone)]
-pub struct Change {
+pub struct SystemChange {
     pub internal_id: String,
     pub by_org_no: String,
     pub action: String,
@@ -300,7 +300,7 @@ fn log(
     sent: Option<&serde_json::Value>,
 ) -> diesel::QueryResult<()> {
     let detail = serde_json::json!({"clientId": by.client_id, "changedData": sent});
-    audit::record(conn, AuditActor::Vendor(&by.org_no), vendor_org_no, action, id, &detail.to_string())
+    audit::record(conn, By::Vendor(&by.org_no), vendor_org_no, action, id, &detail.to_string())
 }
 
 /// Writes the parts of a system that live beside its row.
@@ -461,14 +461,14 @@ pub fn list(conn: &mut DbConnection, by: &Registrar) -> Result<Vec<Registered>, 
 }
 
 /// Every change to the system, newest first.
-pub fn changelog(conn: &mut DbConnection, by: &Registrar, id: &str) -> Result<Vec<Change>, AppError> {
+pub fn changelog(conn: &mut DbConnection, by: &Registrar, id: &str) -> Result<Vec<SystemChange>, AppError> {
     let system = visible_to(conn, by, id)?;
-    let mut changes: Vec<Change> = db::audit::for_subject(conn, id)?
+    let mut changes: Vec<SystemChange> = db::audit::for_subject(conn, id)?
         .into_iter()
         .filter(|e| e.action.starts_with("system."))
         .map(|e| {
             let detail: serde_json::Value = serde_json::from_str(&e.detail).unwrap_or_default();
-            Change {
+            SystemChange {
                 internal_id: system.internal_id.clone(),
                 by_org_no: e.actor.strip_prefix("vendor:").unwrap_or(&e.actor).to_owned(),
                 action: e.action,

@@ -12,7 +12,7 @@ use crate::db::{self, DbConnection};
 use crate::error::AppError;
 
 use super::actor::Actor;
-use super::audit::{self, Action, Actor as AuditActor};
+use super::audit::{self, Action, By};
 use super::delegation;
 use super::requests::UserType;
 use super::systems;
@@ -119,14 +119,7 @@ pub fn create_by_user(conn: &mut DbConnection, actor: &Actor, system_id: &str) -
     let ids: Vec<String> = system.rights.iter().map(|r| r.id.clone()).collect();
     let result = db::transaction(conn, |conn| {
         system_users::insert(conn, &user, &ids)?;
-        audit::record(
-            conn,
-            AuditActor::Person(&actor.pid),
-            &party,
-            Action::SystemUserCreate,
-            &user.id,
-            &ids.join(" "),
-        )?;
+        audit::record(conn, By::Person(&actor.pid), &party, Action::SystemUserCreate, &user.id, &ids.join(" "))?;
         Ok(())
     });
     match result {
@@ -150,9 +143,9 @@ pub fn delete(conn: &mut DbConnection, actor: &Actor, id: &str) -> Result<System
         }
         // An agent system user's clients go with it.
         for client in db::clients::detach_all(conn, id)? {
-            audit::record(conn, AuditActor::Person(&actor.pid), &party, Action::ClientRemove, id, &client)?;
+            audit::record(conn, By::Person(&actor.pid), &party, Action::ClientRemove, id, &client)?;
         }
-        audit::record(conn, AuditActor::Person(&actor.pid), &party, Action::SystemUserDelete, id, "")?;
+        audit::record(conn, By::Person(&actor.pid), &party, Action::SystemUserDelete, id, "")?;
         Ok(())
     })?;
     Ok(deleted)

@@ -1,4 +1,4 @@
-//! The demo cast from the guide (DESIGN.md §7), loaded once into an empty database.
+//! The demo cast from the guide (docs/design.md §7), loaded once into an empty database.
 //! Tests and outside checks rely on these identifiers: change them only with the design.
 
 use diesel::QueryResult;

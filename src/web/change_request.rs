@@ -4,16 +4,17 @@
 use actix_web::{HttpResponse, web};
 use askama::Template;
 
+use super::decision::{Decision, DecisionForm, IdQuery, closed_reason, http_status, shown_on_page};
 use super::error_page::PageError;
 use super::granted::{self, Granted};
-use super::handling::{DecisionForm, IdQuery, closed_reason, http_status, refused, shown_on_page};
 use super::login::log_out_then;
 use super::missing::{self, MissingRow};
-use super::{CurrentUser, Layout, Visitor, html, join_or, see_other, session};
+use super::{CurrentUser, Layout, Visitor, cookie, html, join_or, see_other};
 use crate::app::state::AppState;
 use crate::domain::change_requests::{self, ChangeContext, ChangeDetails};
 use crate::error::AppError;
 use crate::i18n::I18n;
+use crate::paths;
 
 #[derive(Template)]
 #[template(path = "change_request.html")]
@@ -62,7 +63,7 @@ fn show(user: &CurrentUser, ctx: ChangeContext, from_vendor: bool) -> Result<Htt
     let handling = &ctx.handling;
     let status = http_status(handling);
     // Why the last decision posted here was refused, said once.
-    let error = session::take_alert(&user.session, &ctx.change.request.id).map(|key| i.t(&key));
+    let error = cookie::take_alert(&user.session, &ctx.change.request.id).map(|alert| alert.message);
     let ChangeDetails { request, add_rights, remove_rights, add_packages, remove_packages, .. } = ctx.change;
     let page = ChangePage {
         i,
@@ -80,7 +81,7 @@ fn show(user: &CurrentUser, ctx: ChangeContext, from_vendor: bool) -> Result<Htt
         assigners: join_or(&i, &handling.role_assigners),
         can_approve: handling.may_approve(),
         can_reject: handling.may_reject(),
-        decision_path: "changerequest",
+        decision_path: paths::CHANGE_REQUEST,
         show_details: handling.represents(),
         is_agent: false,
         from_vendor,
@@ -88,37 +89,20 @@ fn show(user: &CurrentUser, ctx: ChangeContext, from_vendor: bool) -> Result<Htt
     html(status, &page)
 }
 
-pub async fn approve(
+/// Approves or rejects the change, then on to the vendor's page or the system access.
+pub async fn decide(
     state: web::Data<AppState>,
     user: CurrentUser,
+    decision: web::Path<Decision>,
     form: web::Form<DecisionForm>,
 ) -> Result<HttpResponse, PageError> {
-    decide(state, user, form.into_inner(), true).await
-}
-
-pub async fn reject(
-    state: web::Data<AppState>,
-    user: CurrentUser,
-    form: web::Form<DecisionForm>,
-) -> Result<HttpResponse, PageError> {
-    decide(state, user, form.into_inner(), false).await
-}
-
-async fn decide(
-    state: web::Data<AppState>,
-    user: CurrentUser,
-    form: DecisionForm,
-    approve: bool,
-) -> Result<HttpResponse, PageError> {
+    let (decision, form) = (decision.into_inner(), form.into_inner());
     user.verify_csrf(&form.csrf)?;
     let (pid, id, expiry) = (user.actor.pid.clone(), form.id.clone(), state.request_expiry);
     let outcome = state
-        .db(move |conn| {
-            if approve {
-                change_requests::approve(conn, &pid, &id, expiry)
-            } else {
-                change_requests::reject(conn, &pid, &id, expiry)
-            }
+        .db(move |conn| match decision {
+            Decision::Approve => change_requests::approve(conn, &pid, &id, expiry),
+            Decision::Reject => change_requests::reject(conn, &pid, &id, expiry),
         })
         .await;
     match outcome {
@@ -127,7 +111,7 @@ async fn decide(
             Some(back) => Ok(see_other(back)),
             None => Ok(see_other(&format!("/accessmanagement/ui/systemuser/{}", done.request.system_user_id))),
         },
-        Err(e) if shown_on_page(&e) => refused(&user.session, &e, &form.id, &form.page("changerequest")),
+        Err(e) if shown_on_page(&e) => form.refused(&user.session, &e, paths::CHANGE_REQUEST),
         Err(e) => Err(e.into()),
     }
 }

@@ -1,14 +1,15 @@
 //! The clients of an agent system access: who is attached, and the firm's clients to
 //! search, page through and add. Every action is a plain form; JavaScript is not needed.
 
-use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
 use super::error_page::PageError;
 use super::granted::{self, Granted};
-use super::{CurrentUser, Layout, Visitor, html, join_and, join_or, named, ok, role_names, see_other, session};
+use super::{
+    CurrentUser, Layout, Visitor, cookie, join_and, join_or, named, ok, refused_saying, role_names, see_other,
+};
 use crate::app::state::AppState;
 use crate::db::DbConnection;
 use crate::db::parties::Organisation;
@@ -121,7 +122,7 @@ impl ListState {
 // No `#[serde(flatten)]` of ListState below: flattening makes serde_urlencoded hand
 // every value over as a string, and the numbers then fail to parse.
 #[derive(Debug, Deserialize)]
-pub struct PageQuery {
+pub struct ListQuery {
     #[serde(default)]
     q: String,
     hide: Option<String>,
@@ -140,8 +141,8 @@ pub struct ClientForm {
     page: Option<i64>,
 }
 
-impl From<PageQuery> for ListState {
-    fn from(PageQuery { q, hide, page }: PageQuery) -> Self {
+impl From<ListQuery> for ListState {
+    fn from(ListQuery { q, hide, page }: ListQuery) -> Self {
         ListState { q, hide, page }
     }
 }
@@ -154,13 +155,14 @@ pub async fn page(
     state: web::Data<AppState>,
     visitor: Visitor,
     id: web::Path<String>,
-    query: web::Query<PageQuery>,
+    query: web::Query<ListQuery>,
 ) -> Result<HttpResponse, PageError> {
     let (id, list) = (id.into_inner(), ListState::from(query.into_inner()));
     let read = read(&id, &list);
     let (user, data) = visitor.with(&state, move |conn, actor| read(conn, actor)).await?;
-    let notice = session::take_notice(&user.session).map(|(key, value)| I18n::current().t1(&key, value));
-    show(&user, id, list, data, notice, None)
+    let notice = cookie::take_notice(&user.session).map(|(key, value)| I18n::current().t1(&key, value));
+    let refusal = cookie::take_alert(&user.session, &id).map(|alert| alert.message);
+    show(&user, id, list, data, notice, refusal)
 }
 
 /// Reads the page of the list for the person.
@@ -169,27 +171,13 @@ fn read(id: &str, list: &ListState) -> impl FnOnce(&mut DbConnection, &Actor) ->
     move |conn, actor| clients::page(conn, Worker::of(actor), &id, &filter, page)
 }
 
-/// Renders the page again after a form.
-async fn render(
-    state: &AppState,
-    user: &CurrentUser,
-    id: String,
-    list: ListState,
-    notice: Option<String>,
-    error: Option<AppError>,
-) -> Result<HttpResponse, PageError> {
-    let (actor, read) = (user.actor.clone(), read(&id, &list));
-    let data = state.db(move |conn| read(conn, &actor)).await?;
-    show(user, id, list, data, notice, error)
-}
-
 fn show(
     user: &CurrentUser,
     id: String,
     list: ListState,
     data: ClientPage,
     notice: Option<String>,
-    error: Option<AppError>,
+    refusal: Option<String>,
 ) -> Result<HttpResponse, PageError> {
     let i = I18n::current();
     let first = data.page * PAGE_SIZE;
@@ -201,7 +189,6 @@ fn show(
         i.t2("clients.showing", format!("{}–{}", first + 1, first + data.candidates.len() as i64), data.matching)
     };
     let base = path(&id);
-    let status = error.as_ref().map_or(StatusCode::OK, AppError::status);
     let attached_more = (data.attached_count > data.attached.len() as i64)
         .then(|| i.t2("clients.attached_more", data.attached.len(), data.attached_count));
     let confirm_href = format!("{base}/addall?{}", list.query_string(data.page));
@@ -254,7 +241,7 @@ fn show(
             may_change: data.own_firm.may_change,
         },
         notice,
-        error: error.map(|e| explain(&i, e)),
+        error: refusal,
         state_fields: list.fields(),
         hide_added: list.hide_added(),
         query: list.q,
@@ -263,7 +250,7 @@ fn show(
         id,
         add_all,
     };
-    html(status, &page)
+    ok(&page)
 }
 
 #[derive(Template)]
@@ -288,7 +275,7 @@ pub async fn confirm_add_all(
     state: web::Data<AppState>,
     visitor: Visitor,
     id: web::Path<String>,
-    query: web::Query<PageQuery>,
+    query: web::Query<ListQuery>,
 ) -> Result<HttpResponse, PageError> {
     let (id, list) = (id.into_inner(), ListState::from(query.into_inner()));
     let (su, filter) = (id.clone(), clients::filter(&list.q, list.hide_added()));
@@ -312,7 +299,7 @@ pub async fn confirm_add_all(
             1 => i.t("clients.confirm_one_title"),
             n => i.t1("clients.confirm_all_title", n),
         },
-        changed: session::take_alert(&user.session, &id).map(|key| i.t(&key)),
+        changed: cookie::take_alert(&user.session, &format!("{id}/addall")).map(|alert| alert.message),
         title,
         count,
         state_fields: list.fields(),
@@ -378,7 +365,7 @@ pub async fn add(
     id: web::Path<String>,
     form: web::Form<ClientForm>,
 ) -> Result<HttpResponse, PageError> {
-    change(state, user, id.into_inner(), form.into_inner(), Change::Add).await
+    change(state, user, id.into_inner(), form.into_inner(), ClientAction::Add).await
 }
 
 pub async fn remove(
@@ -387,7 +374,7 @@ pub async fn remove(
     id: web::Path<String>,
     form: web::Form<ClientForm>,
 ) -> Result<HttpResponse, PageError> {
-    change(state, user, id.into_inner(), form.into_inner(), Change::Remove).await
+    change(state, user, id.into_inner(), form.into_inner(), ClientAction::Remove).await
 }
 
 pub async fn add_own_firm(
@@ -396,7 +383,7 @@ pub async fn add_own_firm(
     id: web::Path<String>,
     form: web::Form<ClientForm>,
 ) -> Result<HttpResponse, PageError> {
-    change(state, user, id.into_inner(), form.into_inner(), Change::AddOwnFirm).await
+    change(state, user, id.into_inner(), form.into_inner(), ClientAction::AddOwnFirm).await
 }
 
 pub async fn remove_own_firm(
@@ -405,7 +392,7 @@ pub async fn remove_own_firm(
     id: web::Path<String>,
     form: web::Form<ClientForm>,
 ) -> Result<HttpResponse, PageError> {
-    change(state, user, id.into_inner(), form.into_inner(), Change::RemoveOwnFirm).await
+    change(state, user, id.into_inner(), form.into_inner(), ClientAction::RemoveOwnFirm).await
 }
 
 pub async fn add_all(
@@ -414,11 +401,11 @@ pub async fn add_all(
     id: web::Path<String>,
     form: web::Form<ClientForm>,
 ) -> Result<HttpResponse, PageError> {
-    change(state, user, id.into_inner(), form.into_inner(), Change::AddAll).await
+    change(state, user, id.into_inner(), form.into_inner(), ClientAction::AddAll).await
 }
 
 #[derive(Clone, Copy)]
-enum Change {
+enum ClientAction {
     Add,
     Remove,
     AddAll,
@@ -431,19 +418,21 @@ async fn change(
     user: CurrentUser,
     id: String,
     form: ClientForm,
-    change: Change,
+    change: ClientAction,
 ) -> Result<HttpResponse, PageError> {
     user.verify_csrf(&form.csrf)?;
     let list = ListState { q: form.q, hide: form.hide, page: form.page };
     let client = form.client.unwrap_or_default();
-    if client.is_empty() && matches!(change, Change::Add | Change::Remove) {
+    if client.is_empty() && matches!(change, ClientAction::Add | ClientAction::Remove) {
         return Err(AppError::BadRequest("no client chosen".into()).into());
     }
     let confirmation = format!("{}/addall?{}", path(&id), list.query_string(list.page.unwrap_or(0)));
-    if matches!(change, Change::AddAll) && form.confirmed.is_none() {
+    if matches!(change, ClientAction::AddAll) && form.confirmed.is_none() {
         return Ok(see_other(&confirmation));
     }
     let confirmed = form.confirmed.unwrap_or_default();
+    // The page the form was on, its search and page kept.
+    let back = format!("{}?{}", path(&id), list.query_string(list.page.unwrap_or(0)));
     let (actor, su, who) = (user.actor.clone(), id.clone(), client.clone());
     let filter = clients::filter(&list.q, list.hide_added());
     let named = |o: Organisation| named(&o.name, &o.org_no);
@@ -451,36 +440,39 @@ async fn change(
         .db(move |conn| {
             let worker = Worker::of(&actor);
             match change {
-                Change::Add => clients::add(conn, worker, &su, who.as_str()).map(|o| ("clients.added", named(o))),
-                Change::Remove => clients::remove(conn, worker, &su, who.as_str()).map(|removed| match removed {
+                ClientAction::Add => clients::add(conn, worker, &su, who.as_str()).map(|o| ("clients.added", named(o))),
+                ClientAction::Remove => clients::remove(conn, worker, &su, who.as_str()).map(|removed| match removed {
                     Some(o) => ("clients.removed", named(o)),
                     None => ("clients.was_not_added", who),
                 }),
-                Change::AddAll => clients::add_all(conn, worker, &su, &filter, confirmed).map(|n| match n {
+                ClientAction::AddAll => clients::add_all(conn, worker, &su, &filter, confirmed).map(|n| match n {
                     Some(1) => ("clients.added_one", String::new()),
                     Some(n) => ("clients.added_count", n.to_string()),
                     // Not what was agreed to: asked again, with the new number.
                     None => (COUNT_CHANGED, String::new()),
                 }),
-                Change::AddOwnFirm => {
+                ClientAction::AddOwnFirm => {
                     clients::add_own_firm(conn, worker, &su).map(|o| ("clients.own_firm_added", named(o)))
                 }
-                Change::RemoveOwnFirm => clients::remove_own_firm(conn, worker, &su).map(|removed| match removed {
-                    Some(o) => ("clients.own_firm_removed", named(o)),
-                    None => ("clients.was_not_added", String::new()),
-                }),
+                ClientAction::RemoveOwnFirm => {
+                    clients::remove_own_firm(conn, worker, &su).map(|removed| match removed {
+                        Some(o) => ("clients.own_firm_removed", named(o)),
+                        None => ("clients.was_not_added", String::new()),
+                    })
+                }
             }
         })
         .await;
     match outcome {
         Ok((COUNT_CHANGED, _)) => {
-            session::set_alert(&user.session, COUNT_CHANGED, &id)?;
+            let message = I18n::current().t(COUNT_CHANGED);
+            cookie::set_alert(&user.session, &cookie::Alert { message, typed: Vec::new() }, &format!("{id}/addall"))?;
             Ok(see_other(&confirmation))
         }
         Ok((key, value)) => {
-            session::set_notice(&user.session, key, &value)?;
+            cookie::set_notice(&user.session, key, &value)?;
             // To the message, which takes the focus, with the search and page kept.
-            Ok(see_other(&format!("{}?{}#notice", path(&id), list.query_string(list.page.unwrap_or(0)))))
+            Ok(see_other(&format!("{back}#notice")))
         }
         Err(
             e @ (AppError::NotClientAdministrator
@@ -489,7 +481,7 @@ async fn change(
             | AppError::ClientNotEligible { .. }
             | AppError::PackageNotAssignable(_)
             | AppError::MissingRights(_)),
-        ) => render(&state, &user, id, list, None, Some(e)).await,
+        ) => refused_saying(&user.session, explain(&I18n::current(), e), &id, &back),
         Err(e) => Err(e.into()),
     }
 }

@@ -1,6 +1,5 @@
 //! User-driven creation: find a system, see what it will be allowed to do, confirm.
 
-use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
@@ -8,12 +7,13 @@ use serde::Deserialize;
 use super::error_page::PageError;
 use super::granted::{self, Granted};
 use super::missing::{self, MissingRow};
-use super::{CurrentUser, Layout, Visitor, html, join_or, see_other};
+use super::{CurrentUser, Layout, Visitor, cookie, join_or, ok, refused_saying, see_other};
 use crate::app::state::AppState;
 use crate::domain::system_users::{self, Confirmation};
 use crate::domain::{actor, systems};
 use crate::error::AppError;
 use crate::i18n::I18n;
+use crate::support::urlencode;
 
 struct SystemRow {
     id: String,
@@ -71,7 +71,8 @@ pub async fn page(
     if let Some(system) = query.system {
         let (user, confirmation) =
             visitor.with(&state, move |conn, actor| system_users::confirmation(conn, actor, &system)).await?;
-        return show_confirmation(&user, confirmation, None);
+        let refusal = cookie::take_alert(&user.session, &confirmation.details.system.id).map(|alert| alert.message);
+        return show_confirmation(&user, confirmation, refusal);
     }
     let i = I18n::current();
     let q = query.q.unwrap_or_default();
@@ -104,29 +105,16 @@ pub async fn page(
         can_create: user.actor.is_access_manager(),
         managers: join_or(&i, &managers),
     };
-    html(StatusCode::OK, &page)
-}
-
-/// The confirmation step again after a refused attempt, which `error` explains.
-async fn confirm_page(
-    state: &AppState,
-    user: &CurrentUser,
-    system_id: String,
-    error: AppError,
-) -> Result<HttpResponse, PageError> {
-    let actor = user.actor.clone();
-    let confirmation = state.db(move |conn| system_users::confirmation(conn, &actor, &system_id)).await?;
-    show_confirmation(user, confirmation, Some(error))
+    ok(&page)
 }
 
 /// The confirmation step, with what is missing shown before the user tries.
 fn show_confirmation(
     user: &CurrentUser,
     Confirmation { details, missing, managers, assigners, existing }: Confirmation,
-    error: Option<AppError>,
+    refusal: Option<String>,
 ) -> Result<HttpResponse, PageError> {
     let i = I18n::current();
-    let status = error.as_ref().map_or(StatusCode::OK, AppError::status);
     let name = i.pick(details.system.display_names()).to_owned();
     let search = ("/accessmanagement/ui/systemuser/create".to_owned(), i.t("create.title"));
     let page = ConfirmPage {
@@ -143,14 +131,11 @@ fn show_confirmation(
         granted: granted::list(&i, &details.rights, &[], &missing),
         missing: missing::rows(&i, &missing),
         assigners: join_or(&i, &assigners),
-        error: error.map(|e| match e {
-            AppError::SystemUserExists => i.t("create.exists"),
-            other => i.t(other.text_key()),
-        }),
+        error: refusal,
         can_create: user.actor.is_access_manager(),
         managers: join_or(&i, &managers),
     };
-    html(status, &page)
+    ok(&page)
 }
 
 pub async fn submit(
@@ -165,7 +150,13 @@ pub async fn submit(
     match state.db(move |conn| system_users::create_by_user(conn, &actor, &system_id)).await {
         Ok(id) => Ok(see_other(&format!("/accessmanagement/ui/systemuser/{id}?created=1"))),
         Err(e @ (AppError::MissingRights(_) | AppError::NotAccessManager | AppError::SystemUserExists)) => {
-            confirm_page(&state, &user, form.system, e).await
+            let i = I18n::current();
+            let message = match e {
+                AppError::SystemUserExists => i.t("create.exists"),
+                other => i.t(other.text_key()),
+            };
+            let page = format!("/accessmanagement/ui/systemuser/create?system={}", urlencode(&form.system));
+            refused_saying(&user.session, message, &form.system, &page)
         }
         Err(e) => Err(e.into()),
     }

@@ -7,11 +7,12 @@ use serde::Deserialize;
 
 use super::error_page::PageError;
 use super::granted::{self, Granted};
-use super::{CurrentUser, Layout, OVERVIEW, Visitor, access_title, named, ok, see_other, session};
+use super::{CurrentUser, Layout, OVERVIEW, Visitor, access_title, cookie, named, ok, refused_saying, see_other};
 use crate::app::state::AppState;
 use crate::domain::audit::Action;
 use crate::domain::requests::UserType;
 use crate::domain::system_users;
+use crate::error::AppError;
 use crate::i18n::I18n;
 
 struct HistoryRow {
@@ -39,6 +40,8 @@ struct DetailsPage {
     can_delete: bool,
     confirm_delete: bool,
     just_created: bool,
+    /// Why the last deletion posted here was refused.
+    refusal: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -67,6 +70,7 @@ pub async fn page(
         })
         .await?;
     let is_agent = details.user_type() == UserType::Agent;
+    let refusal = cookie::take_alert(&user.session, &details.user.id).map(|alert| alert.message);
     let title = access_title(&i, details.user.integration_title, details.system.display_names());
     let page = DetailsPage {
         i,
@@ -96,6 +100,7 @@ pub async fn page(
         can_delete: user.actor.is_access_manager(),
         confirm_delete: query.confirm.as_deref() == Some("delete"),
         just_created: query.created.is_some(),
+        refusal,
     };
     ok(&page)
 }
@@ -108,10 +113,18 @@ pub async fn delete(
 ) -> Result<HttpResponse, PageError> {
     user.verify_csrf(&form.csrf)?;
     let (actor, id) = (user.actor.clone(), id.into_inner());
-    let deleted = state.db(move |conn| system_users::delete(conn, &actor, &id)).await?;
+    let about = id.clone();
+    let deleted = match state.db(move |conn| system_users::delete(conn, &actor, &id)).await {
+        Ok(deleted) => deleted,
+        Err(e @ AppError::NotAccessManager) => {
+            let page = format!("/accessmanagement/ui/systemuser/{about}");
+            return refused_saying(&user.session, I18n::current().t(e.text_key()), &about, &page);
+        }
+        Err(e) => return Err(e.into()),
+    };
     let i = I18n::current();
     let title = access_title(&i, deleted.user.integration_title, deleted.system.display_names());
-    session::set_notice(&user.session, "overview.deleted", &title)?;
+    cookie::set_notice(&user.session, "overview.deleted", &title)?;
     // To the message, which takes the focus (see `overview.html`).
     Ok(see_other(&format!("{OVERVIEW}#notice")))
 }

@@ -10,7 +10,7 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::error_page::PageError;
-use super::{CurrentUser, html, local_path, see_other, session};
+use super::{CurrentUser, cookie, html, local_path, see_other};
 use crate::app::config::Mode;
 use crate::app::state::AppState;
 use crate::auth::oidc::{OidcLogin, PendingLogin};
@@ -68,10 +68,10 @@ async fn render(
     let i = I18n::current();
     let page = LoginPage {
         i,
-        notice: session::take_notice(session).map(|(key, _)| i.t(&key)),
+        notice: cookie::take_notice(session).map(|(key, _)| i.t(&key)),
         persons,
         provider: state.oidc.as_ref().map(|o| o.name.clone()),
-        csrf: session::csrf_token(session)?,
+        csrf: cookie::csrf_token(session)?,
         next: next.to_owned(),
         error,
     };
@@ -84,7 +84,7 @@ pub async fn page(
     query: web::Query<NextQuery>,
 ) -> Result<HttpResponse, PageError> {
     // Back from the provider's logout after a decision: on to the vendor's system.
-    if let Some(then) = session::take_then(&session) {
+    if let Some(then) = cookie::take_then(&session) {
         return Ok(see_other(&then));
     }
     let next = local_path(query.next.as_deref());
@@ -111,7 +111,7 @@ async fn start_session(
         })
         .await?;
     match started {
-        Some(id) => session::log_in(session, &id, id_token).map(|()| true),
+        Some(id) => cookie::log_in(session, &id, id_token).map(|()| true),
         None => Ok(false),
     }
 }
@@ -122,7 +122,7 @@ pub async fn test_login(
     session: Session,
     form: web::Form<LoginForm>,
 ) -> Result<HttpResponse, PageError> {
-    session::verify_csrf(&session, &form.csrf)?;
+    cookie::verify_csrf(&session, &form.csrf)?;
     let key = failure_key(&state, &req);
     state.throttles.address.check(&key)?;
     let next = local_path(form.next.as_deref());
@@ -149,7 +149,7 @@ pub async fn start_oidc(
     let oidc = state.oidc.as_ref().ok_or(AppError::NotFound)?;
     let next = local_path(query.next.as_deref());
     let (url, pending) = oidc.start(next, I18n::current().lang());
-    session::set_pending_login(&session, &pending)?;
+    cookie::set_pending_login(&session, &pending)?;
     Ok(see_other(&url))
 }
 
@@ -195,7 +195,7 @@ async fn finish_oidc(
     let matching = |pending: &PendingLogin| {
         query.state.as_deref().is_some_and(|s| constant_time_eq(s.as_bytes(), pending.state.as_bytes()))
     };
-    let Some(pending) = session::take_pending_login(session).filter(matching) else {
+    let Some(pending) = cookie::take_pending_login(session).filter(matching) else {
         return Err(AppError::LoginFailed("no login under way in this browser with that state".into()));
     };
     match (query.error, query.code) {
@@ -224,7 +224,7 @@ pub async fn logout(
     form: web::Form<CsrfForm>,
 ) -> Result<HttpResponse, PageError> {
     user.verify_csrf(&form.csrf)?;
-    end_login(&state, &user, |session, _| session::log_out_saying(session, "login.logged_out"), "/login").await
+    end_login(&state, &user, |session, _| cookie::log_out_saying(session, "login.logged_out"), "/login").await
 }
 
 /// Logs the person out after a decision and sends them on to `then` (the vendor's
@@ -232,9 +232,9 @@ pub async fn logout(
 pub async fn log_out_then(state: &AppState, user: &CurrentUser, then: &str) -> Result<HttpResponse, PageError> {
     let forget = |session: &Session, at_provider: bool| match at_provider {
         // The provider sends the browser back to the login page, which sends it on.
-        true => session::log_out_then(session, then),
+        true => cookie::log_out_remembering(session, then),
         false => {
-            session::log_out(session);
+            cookie::log_out(session);
             Ok(())
         }
     };
@@ -251,8 +251,8 @@ async fn end_login(
     forget: impl FnOnce(&Session, bool) -> Result<(), AppError>,
     without_provider: &str,
 ) -> Result<HttpResponse, PageError> {
-    let id_token = session::id_token(&user.session);
-    if let Some(id) = session::id(&user.session) {
+    let id_token = cookie::id_token(&user.session);
+    if let Some(id) = cookie::id(&user.session) {
         state.db(move |conn| sessions::end(conn, &id)).await?;
     }
     let back = format!("{}/login", state.public_url);

@@ -5,22 +5,23 @@ mod assets;
 mod change_request;
 mod clients;
 mod context;
+mod cookie;
 mod create;
+mod current_user;
+mod decision;
 mod details;
 mod error_page;
 mod granted;
-mod handling;
 mod language;
 mod login;
 mod missing;
 mod overview;
 mod party;
+mod people;
 mod receipt;
 mod request;
-mod session;
-mod user;
-mod users;
 
+use actix_session::Session;
 use actix_web::http::header;
 use actix_web::{HttpResponse, guard, web};
 use askama::Template;
@@ -29,12 +30,13 @@ use crate::app::config::Mode;
 use crate::domain::actor::Party;
 use crate::error::AppError;
 use crate::i18n::I18n;
+use crate::paths;
 pub use error_page::PageError;
 
 pub use context::{is_demo, middleware as page_context};
-pub use user::{CurrentUser, Visitor};
+pub use current_user::{CurrentUser, Visitor};
 
-pub const OVERVIEW: &str = "/accessmanagement/ui/systemuser/overview";
+pub use crate::paths::OVERVIEW;
 
 /// A page's route: GET, and HEAD, which answers the same headers without the body.
 fn read() -> actix_web::Route {
@@ -51,6 +53,7 @@ pub fn routes(cfg: &mut web::ServiceConfig, mode: Mode) {
         web::FormConfig::default().error_handler(|e, _| PageError(AppError::BadRequest(e.to_string())).into()),
     )
     .app_data(web::QueryConfig::default().error_handler(|e, _| PageError(AppError::BadRequest(e.to_string())).into()))
+    .app_data(web::PathConfig::default().error_handler(|_, _| PageError(AppError::NotFound).into()))
     .route("/", read().to(|| async { see_other(OVERVIEW) }))
     .route("/static/app.css", read().to(assets::stylesheet))
     .route("/static/favicon.svg", read().to(assets::icon))
@@ -60,21 +63,20 @@ pub fn routes(cfg: &mut web::ServiceConfig, mode: Mode) {
     .route("/login/oidc", read().to(login::start_oidc))
     .route(crate::auth::oidc::CALLBACK_PATH, read().to(login::oidc_callback))
     .route("/logout", web::post().to(login::logout))
+    // The pages the API links to, by the words it links with.
+    .route(paths::REQUEST, read().to(request::page))
+    .route(paths::AGENT_REQUEST, read().to(request::page))
+    .route(paths::CHANGE_REQUEST, read().to(change_request::page))
+    .route(&format!("{}/escalate", paths::REQUEST), web::post().to(request::escalate))
+    .route(&format!("{}/{{decision}}", paths::REQUEST), web::post().to(request::decide))
+    .route(&format!("{}/{{decision}}", paths::CHANGE_REQUEST), web::post().to(change_request::decide))
+    .route(OVERVIEW, read().to(overview::page))
     .service(
         web::scope("/accessmanagement/ui")
             .route("/party", read().to(party::page))
             .route("/party", web::post().to(party::switch))
-            .route("/systemuser/overview", read().to(overview::page))
             .route("/systemuser/create", read().to(create::page))
             .route("/systemuser/create", web::post().to(create::submit))
-            .route("/systemuser/request", read().to(request::page))
-            .route("/systemuser/agentrequest", read().to(request::page))
-            .route("/systemuser/changerequest", read().to(change_request::page))
-            .route("/systemuser/changerequest/approve", web::post().to(change_request::approve))
-            .route("/systemuser/changerequest/reject", web::post().to(change_request::reject))
-            .route("/systemuser/request/approve", web::post().to(request::approve))
-            .route("/systemuser/request/reject", web::post().to(request::reject))
-            .route("/systemuser/request/escalate", web::post().to(request::escalate))
             .route("/systemuser/receipt", read().to(receipt::page))
             .route("/systemuser/{id}", read().to(details::page))
             .route("/systemuser/{id}/delete", web::post().to(details::delete))
@@ -85,11 +87,11 @@ pub fn routes(cfg: &mut web::ServiceConfig, mode: Mode) {
             .route("/systemuser/{id}/agentdelegation/addall", web::post().to(clients::add_all))
             .route("/systemuser/{id}/agentdelegation/self", web::post().to(clients::add_own_firm))
             .route("/systemuser/{id}/agentdelegation/self/remove", web::post().to(clients::remove_own_firm))
-            .route("/users", read().to(users::page))
-            .route("/users/find", web::post().to(users::find))
-            .route("/users/{uuid}", read().to(users::person))
-            .route("/users/{uuid}/give", web::post().to(users::give))
-            .route("/users/{uuid}/remove", web::post().to(users::remove))
+            .route("/users", read().to(people::page))
+            .route("/users/find", web::post().to(people::find))
+            .route("/users/{uuid}", read().to(people::person))
+            .route("/users/{uuid}/give", web::post().to(people::give))
+            .route("/users/{uuid}/remove", web::post().to(people::remove))
             .default_service(web::to(not_found)),
     )
     .default_service(web::to(not_found));
@@ -126,6 +128,20 @@ fn parse_local_path(raw: &str) -> Option<String> {
 /// others as the start of another host.
 fn is_one_slash_path(path: &str) -> bool {
     path.starts_with('/') && !path.starts_with("//") && !path.starts_with("/\\")
+}
+
+/// Refuses a form the one way the portal does: the page it came from says why, once, at
+/// its notice (with what was typed), and the browser is sent back there
+/// (post/redirect/get), so reloading never posts the form again. `about` names what the
+/// page shows (a request, a system access, a person), so only that page says it.
+pub fn refused(session: &Session, alert: cookie::Alert, about: &str, page: &str) -> Result<HttpResponse, PageError> {
+    cookie::set_alert(session, &alert, about)?;
+    Ok(see_other(&format!("{page}#notice")))
+}
+
+/// [`refused`] with just a sentence.
+pub fn refused_saying(session: &Session, message: String, about: &str, page: &str) -> Result<HttpResponse, PageError> {
+    refused(session, cookie::Alert { message, typed: Vec::new() }, about, page)
 }
 
 pub fn see_other(location: &str) -> HttpResponse {

@@ -4,11 +4,12 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 
 use super::error_page::PageError;
-use super::{Layout, Visitor, access_title, join_or, ok, session};
+use super::{Layout, Visitor, access_title, cookie, join_or, ok};
 use crate::app::state::AppState;
 use crate::domain::requests::UserType;
 use crate::domain::{actor, change_requests, requests, system_users};
 use crate::i18n::I18n;
+use crate::paths;
 
 struct PendingRow {
     /// The request page for its kind.
@@ -83,12 +84,12 @@ pub async fn page(state: web::Data<AppState>, visitor: Visitor) -> Result<HttpRe
             .into_iter()
             .map(|p| {
                 let (page, kind) = match p.request.user_type {
-                    UserType::Standard => ("request", "overview.kind_new"),
-                    UserType::Agent => ("agentrequest", "overview.kind_clients"),
+                    UserType::Standard => (paths::REQUEST, "overview.kind_new"),
+                    UserType::Agent => (paths::AGENT_REQUEST, "overview.kind_clients"),
                 };
                 let names = p.system_names.each_ref().map(String::as_str);
                 PendingRow {
-                    href: format!("/accessmanagement/ui/systemuser/{page}?id={}", p.request.id),
+                    href: format!("{page}?id={}", p.request.id),
                     title: match &p.request.integration_title {
                         Some(title) => access_title(&i, title.clone(), names),
                         None => i.pick(names).to_owned(),
@@ -104,7 +105,7 @@ pub async fn page(state: web::Data<AppState>, visitor: Visitor) -> Result<HttpRe
             .chain(changes.into_iter().map(|c| {
                 let names = c.system_names.each_ref().map(String::as_str);
                 PendingRow {
-                    href: format!("/accessmanagement/ui/systemuser/changerequest?id={}", c.change.id),
+                    href: format!("{}?id={}", paths::CHANGE_REQUEST, c.change.id),
                     title: access_title(&i, c.title, names),
                     kind: i.t("overview.kind_change"),
                     system_name: i.pick(names).to_owned(),
@@ -119,7 +120,7 @@ pub async fn page(state: web::Data<AppState>, visitor: Visitor) -> Result<HttpRe
         client_accesses: for_clients,
         can_create,
         managers: join_or(&i, &managers),
-        notice: session::take_notice(&user.session).map(|(key, value)| i.t1(&key, value)),
+        notice: cookie::take_notice(&user.session).map(|(key, value)| i.t1(&key, value)),
     };
     ok(&page)
 }

@@ -1,9 +1,9 @@
 //! Receipts: the portal's own after a request without a redirect URL, and the demo
 //! stand-in for a vendor's receipt page.
 
+use super::decision::IdQuery;
 use actix_web::{HttpResponse, web};
 use askama::Template;
-use serde::Deserialize;
 
 use super::error_page::PageError;
 use super::{Layout, Visitor, ok};
@@ -29,17 +29,12 @@ struct DemoReceiptPage {
     i: I18n,
 }
 
-#[derive(Deserialize)]
-pub struct IdQuery {
-    id: String,
-}
-
 pub async fn page(
     state: web::Data<AppState>,
     visitor: Visitor,
     query: web::Query<IdQuery>,
 ) -> Result<HttpResponse, PageError> {
-    let (id, expiry) = (query.into_inner().id, state.request_expiry);
+    let (id, expiry) = (query.into_inner().id.ok_or(AppError::RequestNotFound)?, state.request_expiry);
     let (user, ctx) = visitor.with(&state, move |conn, actor| requests::context(conn, &actor.pid, &id, expiry)).await?;
     // Someone who cannot act for the party learns nothing about its requests.
     if !ctx.handling.represents() || ctx.details.status() == RequestStatus::New {

@@ -4,16 +4,17 @@
 use actix_web::{HttpResponse, web};
 use askama::Template;
 
+use super::decision::{Decision, DecisionForm, IdQuery, closed_reason, http_status, shown_on_page};
 use super::error_page::PageError;
 use super::granted::{self, Granted};
-use super::handling::{DecisionForm, IdQuery, closed_reason, http_status, refused, shown_on_page};
 use super::login::log_out_then;
 use super::missing::{self, MissingRow};
-use super::{CurrentUser, Layout, Visitor, html, join_and, join_or, see_other, session};
+use super::{CurrentUser, Layout, Visitor, cookie, html, join_and, join_or, see_other};
 use crate::app::state::AppState;
 use crate::domain::requests::{self, RequestContext, RequestDetails, UserType};
 use crate::error::AppError;
 use crate::i18n::I18n;
+use crate::paths;
 
 #[derive(Template)]
 #[template(path = "request.html")]
@@ -78,9 +79,9 @@ fn show(user: &CurrentUser, ctx: &RequestContext, from_vendor: bool) -> Result<H
     let (details, handling) = (&ctx.details, &ctx.handling);
     let system_name = i.pick(ctx.system.system.display_names()).to_owned();
     // What the last form on this page did or why it was refused, said once.
-    let error = session::take_alert(&user.session, &details.request.id).map(|key| i.t(&key));
+    let error = cookie::take_alert(&user.session, &details.request.id).map(|alert| alert.message);
     // Only forwarding's own notice, and never beside a refusal: one message takes the focus.
-    let notice = session::take_notice(&user.session).filter(|(key, _)| key == FORWARDED && error.is_none());
+    let notice = cookie::take_notice(&user.session).filter(|(key, _)| key == FORWARDED && error.is_none());
     // After forwarding: to whom it went, and back to the vendor's system if it gave a way.
     let back = (details.request.redirect_url.as_ref())
         .filter(|_| notice.is_some())
@@ -103,7 +104,7 @@ fn show(user: &CurrentUser, ctx: &RequestContext, from_vendor: bool) -> Result<H
         managers: (handling.is_open() && !handling.access_manager).then(|| join_or(&i, &handling.access_managers)),
         can_approve: handling.may_approve(),
         can_reject: handling.may_reject(),
-        decision_path: "request",
+        decision_path: paths::REQUEST,
         show_details: handling.represents(),
         can_escalate: handling.may_forward(),
         escalated_by: handling.forwarded_by.as_ref().map(|(name, at)| i.t2("request.escalated_by", name, i.date(at))),
@@ -115,33 +116,20 @@ fn show(user: &CurrentUser, ctx: &RequestContext, from_vendor: bool) -> Result<H
     html(http_status(handling), &page)
 }
 
-pub async fn approve(
+/// Approves or rejects the request (of either kind), then on to the vendor's receipt.
+pub async fn decide(
     state: web::Data<AppState>,
     user: CurrentUser,
+    decision: web::Path<Decision>,
     form: web::Form<DecisionForm>,
 ) -> Result<HttpResponse, PageError> {
-    decide(state, user, form.into_inner(), true).await
-}
-
-pub async fn reject(
-    state: web::Data<AppState>,
-    user: CurrentUser,
-    form: web::Form<DecisionForm>,
-) -> Result<HttpResponse, PageError> {
-    decide(state, user, form.into_inner(), false).await
-}
-
-async fn decide(
-    state: web::Data<AppState>,
-    user: CurrentUser,
-    form: DecisionForm,
-    approve: bool,
-) -> Result<HttpResponse, PageError> {
+    let (decision, form) = (decision.into_inner(), form.into_inner());
     user.verify_csrf(&form.csrf)?;
     let (pid, id, expiry) = (user.actor.pid.clone(), form.id.clone(), state.request_expiry);
     let outcome = state
-        .db(move |conn| {
-            if approve { requests::approve(conn, &pid, &id, expiry) } else { requests::reject(conn, &pid, &id, expiry) }
+        .db(move |conn| match decision {
+            Decision::Approve => requests::approve(conn, &pid, &id, expiry),
+            Decision::Reject => requests::reject(conn, &pid, &id, expiry),
         })
         .await;
     match outcome {
@@ -150,7 +138,7 @@ async fn decide(
             _ => Ok(after_decision(&details)),
         },
         // Refusals are shown on the request page itself, with the request's current state.
-        Err(e) if shown_on_page(&e) => refused(&user.session, &e, &form.id, &form.page("request")),
+        Err(e) if shown_on_page(&e) => form.refused(&user.session, &e, paths::REQUEST),
         Err(e) => Err(e.into()),
     }
 }
@@ -168,10 +156,10 @@ pub async fn escalate(
     let (pid, id, expiry) = (user.actor.pid.clone(), form.id.clone(), state.request_expiry);
     match state.db(move |conn| requests::escalate(conn, &pid, &id, expiry)).await {
         Ok(managers) => {
-            session::set_notice(&user.session, FORWARDED, &join_and(&I18n::current(), &managers))?;
-            Ok(see_other(&format!("{}#notice", form.page("request"))))
+            cookie::set_notice(&user.session, FORWARDED, &join_and(&I18n::current(), &managers))?;
+            Ok(see_other(&format!("{}#notice", form.page(paths::REQUEST))))
         }
-        Err(e) if shown_on_page(&e) => refused(&user.session, &e, &form.id, &form.page("request")),
+        Err(e) if shown_on_page(&e) => form.refused(&user.session, &e, paths::REQUEST),
         Err(e) => Err(e.into()),
     }
 }

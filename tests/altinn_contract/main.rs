@@ -1,4 +1,4 @@
-//! Conformance with Altinn's vendor API as `../shared/ALTINN-WIRE.md` describes it: one
+//! Conformance with Altinn's vendor API as `docs/altinn-wire.md` describes it: one
 //! test per row of its endpoint tables (§3.1–3.4) and per error code the server can
 //! produce (§5), each asserting status, content type, the shape of the body and Altinn's
 //! exact title text. The expected texts are written here from the contract, never read
@@ -21,7 +21,7 @@ const REGISTER: &str = "/authentication/api/v1/systemregister/vendor";
 const KLIENT: &str = "310000035_smartcloud_klient";
 const PACKAGE: &str = "urn:altinn:accesspackage:regnskapsforer-med-signeringsrettighet";
 
-/// Altinn's title of each code the server answers with (ALTINN-WIRE.md §2 and §5).
+/// Altinn's title of each code the server answers with (docs/altinn-wire.md §2 and §5).
 const TITLES: &[(&str, &str)] = &[
     ("STD-00000", "One or more validation errors occurred."),
     ("AUTH-00000", "Can't resolve the Organisation Number from the logged in Reportee PartyId."),

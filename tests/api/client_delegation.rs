@@ -1,4 +1,4 @@
-//! Client delegation by API (ALTINN-WIRE.md §3.5): a person's end-user system lists the
+//! Client delegation by API (docs/altinn-wire.md §3.5): a person's end-user system lists the
 //! firm's agent system users and adds or removes clients under the portal's rules, and
 //! an agent system user sees the clients it may act for.
 

@@ -16,7 +16,7 @@ fn schemathesis() -> Option<PathBuf> {
     }
     let why = "schemathesis is not installed in target/schemathesis (scripts/test installs it)";
     assert!(std::env::var("CI").as_deref() != Ok("true"), "{why}; it is required in CI");
-    eprintln!("SKIPPED: {why}");
+    skipped("schemathesis", why);
     None
 }
 

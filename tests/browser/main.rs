@@ -50,7 +50,7 @@ fn prerequisites() -> Option<String> {
     match missing {
         Some(what) if std::env::var("CI").as_deref() == Ok("true") => panic!("the browser suite needs {what} in CI"),
         Some(what) => {
-            eprintln!("SKIPPED: the browser suite needs {what}");
+            common::skipped("the browser", &format!("the browser suite needs {what}"));
             None
         }
         None => Some(std::fs::read_to_string(axe).unwrap()),

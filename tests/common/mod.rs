@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 use std::net::TcpListener;
+use std::path::Path;
 use std::sync::OnceLock;
 
 use actix_web::{App, HttpResponse, HttpServer, web};
@@ -16,10 +17,10 @@ use diesel::{Connection, RunQueryDsl};
 use reqwest::redirect::Policy;
 use scraper::{Html, Selector};
 use serde_json::Value;
-use systemtilgang::app::Application;
 use systemtilgang::app::config::Config;
 use systemtilgang::db::{DatabaseUrl, DbConnection};
 use systemtilgang::domain::requests::Expiry;
+use systemtilgang::server::Application;
 
 #[derive(Debug, Clone, Copy)]
 pub enum Backend {
@@ -74,6 +75,31 @@ pub struct TestApp {
     pub backend: Backend,
     /// For API calls: no cookies, no redirects followed.
     pub http: reqwest::Client,
+    /// The first node on a database made for the test drops it when the test is done;
+    /// other nodes on it ([`TestApp::restart`], [`TestApp::node_with`]) leave it.
+    owns_database: bool,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if !self.owns_database {
+            return;
+        }
+        match DatabaseUrl::parse(&self.database_url) {
+            Ok(DatabaseUrl::Postgres(url)) => {
+                let name = url.rsplit('/').next().unwrap_or_default().to_owned();
+                if let Ok(mut conn) = diesel::PgConnection::establish(&admin_url()) {
+                    drop_postgres_database(&mut conn, &name);
+                }
+            }
+            Ok(DatabaseUrl::Sqlite(path)) => {
+                for suffix in ["", "-wal", "-shm"] {
+                    let _ = std::fs::remove_file(format!("{path}{suffix}"));
+                }
+            }
+            Err(_) => {}
+        }
+    }
 }
 
 fn admin_url() -> String {
@@ -81,6 +107,9 @@ fn admin_url() -> String {
 }
 
 /// Creates a fresh PostgreSQL database, or None (outside CI only) when the server is down.
+/// Its name carries this process's id: a test process drops its own databases when done
+/// with them, and those of processes that are gone, never another live one's (so the
+/// suites can run side by side, and under `cargo nextest`, a process a test).
 fn fresh_postgres_database() -> Option<String> {
     static CLEANED: OnceLock<()> = OnceLock::new();
     let admin = admin_url();
@@ -90,12 +119,11 @@ fn fresh_postgres_database() -> Option<String> {
             panic!("PostgreSQL at {admin} is required in CI: {e}")
         }
         Err(e) => {
-            eprintln!("SKIPPED: PostgreSQL at {admin} is not reachable ({e}); set TEST_POSTGRES_URL");
+            skipped("PostgreSQL", &format!("PostgreSQL at {admin} is not reachable ({e}); set TEST_POSTGRES_URL"));
             return None;
         }
     };
     CLEANED.get_or_init(|| {
-        // Databases left behind by earlier runs.
         #[derive(diesel::QueryableByName)]
         struct Name {
             #[diesel(sql_type = diesel::sql_types::Text)]
@@ -105,14 +133,38 @@ fn fresh_postgres_database() -> Option<String> {
             .load(&mut conn)
             .unwrap();
         for db in old {
-            let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)", db.datname))
-                .execute(&mut conn);
+            let owner = db.datname.trim_start_matches("st_test_").split('_').next().unwrap_or_default().to_owned();
+            let alive = owner.parse::<u32>().is_ok_and(|pid| Path::new(&format!("/proc/{pid}")).exists());
+            if !alive {
+                drop_postgres_database(&mut conn, &db.datname);
+            }
         }
     });
-    let name = format!("st_test_{}", uuid::Uuid::new_v4().simple());
+    let name = format!("st_test_{}_{}", std::process::id(), uuid::Uuid::new_v4().simple());
     diesel::sql_query(format!("CREATE DATABASE \"{name}\"")).execute(&mut conn).unwrap();
     let base = admin.rsplit_once('/').map(|(b, _)| b.to_owned()).unwrap_or(admin);
     Some(format!("{base}/{name}"))
+}
+
+fn drop_postgres_database(conn: &mut diesel::PgConnection, name: &str) {
+    let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).execute(conn);
+}
+
+/// Notes a test that could not run here for want of `what` (outside CI only: in CI it
+/// fails instead), for the summary `cargo test` prints at its end (`tests/not_run.rs`).
+pub fn skipped(what: &str, why: &str) {
+    eprintln!("SKIPPED: {why}");
+    let dir = not_run_dir();
+    let _ = std::fs::create_dir_all(&dir);
+    let file = dir.join(format!("{}-{}", std::process::id(), uuid::Uuid::new_v4().simple()));
+    let why = why.split_whitespace().collect::<Vec<_>>().join(" ");
+    let _ = std::fs::write(file, format!("{what}\t{why}\n"));
+}
+
+/// Where skipped tests are noted for this run: one folder per `cargo test` (the parent
+/// of every test process), read and emptied by the summary at the end.
+pub fn not_run_dir() -> std::path::PathBuf {
+    std::env::temp_dir().join(format!("systemtilgang-not-run-{}", std::os::unix::process::parent_id()))
 }
 
 pub fn test_config(database_url: &str) -> Config {
@@ -152,7 +204,9 @@ impl TestApp {
         };
         let mut config = test_config(&database_url);
         adjust(&mut config);
-        Some(Self::start(config, backend).await)
+        let mut app = Self::start(config, backend).await;
+        app.owns_database = true;
+        Some(app)
     }
 
     /// Starts another node on the same database and public URL (a restart, or a second
@@ -180,7 +234,7 @@ impl TestApp {
         let address = format!("http://127.0.0.1:{}", app.port());
         tokio::spawn(app.run_until_stopped());
         let http = reqwest::Client::builder().redirect(Policy::none()).build().unwrap();
-        TestApp { address, database_url, backend, http }
+        TestApp { address, database_url, backend, http, owns_database: false }
     }
 
     /// A direct connection to the app's database, for setting up what no page offers.

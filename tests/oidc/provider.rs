@@ -19,7 +19,14 @@ struct Running {
 /// The provider's issuer URL, or None (outside CI only) when `npm ci` has not been run.
 pub fn issuer() -> Option<&'static str> {
     static PROVIDER: OnceLock<Option<Running>> = OnceLock::new();
-    PROVIDER.get_or_init(start).as_ref().map(|r| r.issuer.as_str())
+    let issuer = PROVIDER.get_or_init(start).as_ref().map(|r| r.issuer.as_str());
+    if issuer.is_none() {
+        crate::common::skipped(
+            "the OpenID provider",
+            "the OpenID provider (node_modules/oidc-provider) is missing: run `npm ci`",
+        );
+    }
+    issuer
 }
 
 fn start() -> Option<Running> {
@@ -27,7 +34,6 @@ fn start() -> Option<Running> {
     if !Path::new(root).join("node_modules/oidc-provider").is_dir() {
         let why = "the OpenID provider for the login tests is missing (node_modules/oidc-provider): run `npm ci`";
         assert!(std::env::var("CI").as_deref() != Ok("true"), "{why}; it is required in CI");
-        eprintln!("SKIPPED: {why}");
         return None;
     }
     let mut child = Command::new("node")

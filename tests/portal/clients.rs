@@ -319,9 +319,11 @@ async fn ineligible_clients_are_named_with_what_they_lack(app: TestApp) {
         ),
         ("310000132", "FJERN UKJENT HVAL AS (310 000 132) er ikke klient av virksomheten"),
     ] {
-        let refused = dress.post(&format!("{path}/add"), &[("csrf", &csrf), ("client", client)]).await;
-        assert_eq!(refused.status, 400);
-        let alert = refused.texts("[role=alert]")[0].clone();
+        // Back to the list at the refusal (post/redirect/get), which names the client.
+        let refused = dress
+            .refused(&format!("{path}/add"), &[("csrf", &csrf), ("client", client)], &format!("{path}?q=&page=0"))
+            .await;
+        let alert = refused.texts("#notice[role=alert]")[0].clone();
         assert!(alert.contains(message), "{alert}");
     }
     assert!(dress.get(&path).await.texts("#attached strong").is_empty());
@@ -339,10 +341,13 @@ async fn only_client_administrators_change_clients(app: TestApp) {
     assert_eq!(page.status, 200);
     assert!(page.text().contains("Bare klientadministratorer kan legge til og fjerne klienter. Kontakt DRESS MINST."));
     assert!(!page.has_form(&format!("{path}/add")) && !page.has_form(&format!("{path}/addall")));
-    let refused = konsert.post(&format!("{path}/add"), &[("csrf", &page.csrf()), ("client", "310000043")]).await;
-    assert_eq!(refused.status, 403);
-    let refused = konsert.post(&format!("{path}/addall"), &[("csrf", &page.csrf()), ("confirmed", "1")]).await;
-    assert_eq!(refused.status, 403);
+    let back = format!("{path}?q=&page=0");
+    let refused =
+        konsert.refused(&format!("{path}/add"), &[("csrf", &page.csrf()), ("client", "310000043")], &back).await;
+    assert!(refused.texts("#notice[role=alert]")[0].contains("klientadministrator"), "{}", refused.text());
+    let refused =
+        konsert.refused(&format!("{path}/addall"), &[("csrf", &page.csrf()), ("confirmed", "1")], &back).await;
+    assert!(refused.texts("#notice[role=alert]")[0].contains("klientadministrator"), "{}", refused.text());
     assert_eq!(konsert.get(&format!("{path}/addall")).await.status, 403, "nothing to confirm either");
     assert!(dress.get(&path).await.texts("#attached strong").is_empty());
     // Another party's user does not find the page at all.
@@ -554,9 +559,10 @@ async fn the_firm_adds_itself_when_it_gives_every_package(app: TestApp) {
     let klient_path = clients_path(&klient);
     let page = manager.get(&klient_path).await;
     assert!(page.texts("#own-firm").is_empty());
-    let forged = manager.post(&format!("{klient_path}/self"), &[("csrf", &page.csrf())]).await;
-    assert_eq!(forged.status, 400);
-    assert!(forged.texts("[role=alert]")[0].contains("tilgangspakker som bare klienter kan gi"));
+    let forged = manager
+        .refused(&format!("{klient_path}/self"), &[("csrf", &page.csrf())], &format!("{klient_path}?q=&page=0"))
+        .await;
+    assert!(forged.texts("#notice[role=alert]")[0].contains("tilgangspakker som bare klienter kan gi"));
     assert!(manager.get(&klient_path).await.texts("#attached strong").is_empty());
 }
 

@@ -57,9 +57,9 @@ async fn choosing_and_confirming_creates_the_access(app: TestApp) {
 
     // A second one posted from a page opened before is refused with a clear message.
     let csrf = confirm.csrf();
-    let again = browser.post(CREATE, &[("system", SMARTCLOUD_LONN), ("csrf", &csrf)]).await;
-    assert_eq!(again.status, 400);
-    assert!(again.texts("[role=alert]")[0].contains("har allerede en systemtilgang"));
+    let back = format!("{CREATE}?system={SMARTCLOUD_LONN}");
+    let again = browser.refused(CREATE, &[("system", SMARTCLOUD_LONN), ("csrf", &csrf)], &back).await;
+    assert!(again.texts("#notice[role=alert]")[0].contains("har allerede en systemtilgang"));
     assert_eq!(app.vendor_system_users(SMARTCLOUD_LONN).await.len(), 1);
 }
 
@@ -73,9 +73,9 @@ async fn missing_rights_are_named_and_nothing_is_created(app: TestApp) {
 
     // A forged post is refused the same way.
     let csrf = confirm.csrf();
-    let forged = browser.post(CREATE, &[("system", SMARTCLOUD_LONN), ("csrf", &csrf)]).await;
-    assert_eq!(forged.status, 403);
-    assert!(forged.text().contains("Du kan ikke gi systemet alle tilgangene"));
+    let back = format!("{CREATE}?system={SMARTCLOUD_LONN}");
+    let forged = browser.refused(CREATE, &[("system", SMARTCLOUD_LONN), ("csrf", &csrf)], &back).await;
+    assert!(forged.texts("#notice[role=alert]")[0].contains("Du kan ikke gi systemet alle tilgangene"));
     assert!(app.vendor_system_users(SMARTCLOUD_LONN).await.is_empty());
 
     // The system that needs only what she has works.
@@ -90,8 +90,10 @@ async fn employees_without_admin_role_cannot_create(app: TestApp) {
     assert!(!confirm.has_form(CREATE));
     assert!(confirm.text().contains("Bare tilgangsstyrere"));
     let csrf = confirm.csrf();
-    let forged = browser.post(CREATE, &[("system", SMARTCLOUD), ("csrf", &csrf)]).await;
-    assert_eq!(forged.status, 403);
+    let forged = browser
+        .refused(CREATE, &[("system", SMARTCLOUD), ("csrf", &csrf)], &format!("{CREATE}?system={SMARTCLOUD}"))
+        .await;
+    assert!(forged.texts("#notice[role=alert]")[0].contains("Du har ikke rettighetene"), "{}", forged.text());
     assert!(app.vendor_system_users(SMARTCLOUD).await.is_empty());
     // The agent system is not offered to end users.
     let agent = browser.get(&format!("{CREATE}?system=310000035_smartcloud_klient")).await;

@@ -266,7 +266,7 @@ async fn production_mode_has_only_the_real_login_and_no_demo(app: TestApp) {
     // The demo data's vendor secret is public: production refuses a database holding it.
     let mut refused = crate::common::test_config(&app.database_url);
     production(&mut refused);
-    let error = systemtilgang::app::Application::build(refused).await.err().expect("production refuses demo data");
+    let error = systemtilgang::server::Application::build(refused).await.err().expect("production refuses demo data");
     assert!(error.contains("demo data"), "{error}");
 
     // A database without the demo data.

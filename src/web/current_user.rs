@@ -7,8 +7,8 @@ use std::pin::Pin;
 use actix_session::{Session, SessionExt};
 use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
 
+use super::cookie;
 use super::error_page::PageError;
-use super::session;
 use crate::app::state::AppState;
 use crate::auth::sessions;
 use crate::db::DbConnection;
@@ -24,7 +24,7 @@ pub struct CurrentUser {
 impl CurrentUser {
     /// Refuses the form unless it carries the session's CSRF token.
     pub fn verify_csrf(&self, token: &str) -> Result<(), AppError> {
-        session::verify_csrf(&self.session, token)
+        cookie::verify_csrf(&self.session, token)
     }
 
     /// Acts for another party the person can represent from now on; the session follows.
@@ -61,8 +61,8 @@ impl CurrentUser {
 /// Remembers the party the person acts for in the session, when it changed.
 fn keep_party(session: &Session, actor: &Actor) -> Result<(), AppError> {
     match &actor.party {
-        Some(party) if session::party(session).as_deref() != Some(&party.org_no) => {
-            session::set_party(session, &party.org_no)
+        Some(party) if cookie::party(session).as_deref() != Some(&party.org_no) => {
+            cookie::set_party(session, &party.org_no)
         }
         _ => Ok(()),
     }
@@ -86,10 +86,10 @@ impl Visitor {
         F: FnOnce(&mut DbConnection, &mut Actor) -> Result<T, AppError> + Send + 'static,
     {
         let Visitor { session, next } = self;
-        let Some(id) = session::id(&session) else {
+        let Some(id) = cookie::id(&session) else {
             return Err(AppError::LoginRequired { next }.into());
         };
-        let (preferred, limits) = (session::party(&session), state.sessions);
+        let (preferred, limits) = (cookie::party(&session), state.sessions);
         let found = state
             .db(move |conn| {
                 let Some(pid) = sessions::resume(conn, &id, limits)? else { return Ok(None) };
@@ -99,12 +99,12 @@ impl Visitor {
             })
             .await?;
         let Some((actor, out)) = found else {
-            session::log_out(&session);
+            cookie::log_out(&session);
             return Err(AppError::LoginRequired { next }.into());
         };
         keep_party(&session, &actor)?;
         let out = out?;
-        let csrf = session::csrf_token(&session)?;
+        let csrf = cookie::csrf_token(&session)?;
         Ok((CurrentUser { actor, csrf, session }, out))
     }
 }

@@ -1,13 +1,13 @@
 //! The people of the party and their roles: access managers find a person by identity
 //! number and surname, and give or remove the roles given in the portal.
 
-use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
+use super::cookie::Alert;
 use super::error_page::PageError;
-use super::{CurrentUser, Layout, Visitor, html, ok, see_other, session};
+use super::{CurrentUser, Layout, Visitor, cookie, ok, refused, refused_saying, see_other};
 use crate::domain::people::{self, Changeable, Member};
 
 /// The party's people as the page lists them, and how many hold a role in all.
@@ -68,6 +68,8 @@ struct PersonPage {
     portal: Vec<RoleRow>,
     history: Vec<(String, String)>,
     notice: Option<String>,
+    /// Why the last change posted here was refused.
+    refusal: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -78,7 +80,7 @@ pub struct Find {
 }
 
 #[derive(Deserialize)]
-pub struct Change {
+pub struct RoleForm {
     csrf: String,
     role: String,
     /// The party the page was shown for: the change is for it, whatever the session has
@@ -86,9 +88,24 @@ pub struct Change {
     party: String,
 }
 
+/// What the finding form's refusals are about (the list page has one form).
+const FINDING: &str = "find";
+
 pub async fn page(state: web::Data<AppState>, visitor: Visitor) -> Result<HttpResponse, PageError> {
     let (user, members) = visitor.with(&state, |conn, actor| people::members(conn, actor)).await?;
-    users_page(StatusCode::OK, &user, members, FindForm::default())
+    // A refused search is said at the form, with what was typed.
+    let find = match cookie::take_alert(&user.session, FINDING) {
+        Some(alert) => {
+            let typed = |name: &str| alert.typed.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
+            FindForm {
+                pid: typed("pid").unwrap_or_default(),
+                surname: typed("surname").unwrap_or_default(),
+                error: Some(alert.message),
+            }
+        }
+        None => FindForm::default(),
+    };
+    users_page(&user, members, find)
 }
 
 /// Finds the person and goes on to their roles; a wrong number or name is said at the form.
@@ -104,31 +121,21 @@ pub async fn find(
     state.throttles.client.check(&key)?;
     let Find { pid, surname, .. } = form.into_inner();
     let (actor, typed) = (user.actor.clone(), (pid.clone(), surname.clone()));
-    let found = state
-        .db(move |conn| match people::find(conn, &actor, &typed.0, &typed.1) {
-            Ok(person) => Ok(Ok(person)),
-            Err(e @ (AppError::InvalidPid | AppError::PersonNotFound)) => Ok(Err((e, people::members(conn, &actor)?))),
-            Err(e) => Err(e),
-        })
-        .await?;
-    match found {
+    match state.db(move |conn| people::find(conn, &actor, &typed.0, &typed.1)).await {
         Ok(person) => Ok(see_other(&format!("{USERS}/{}", person.party_uuid))),
-        Err((error, members)) => {
+        Err(error @ (AppError::InvalidPid | AppError::PersonNotFound)) => {
             if let Some(refusal) = state.throttles.client.count_failure(&key) {
                 return Err(refusal.into());
             }
-            let error = Some(I18n::current().t(error.text_key()));
-            users_page(StatusCode::BAD_REQUEST, &user, members, FindForm { pid, surname, error })
+            let message = I18n::current().t(error.text_key());
+            let typed = vec![("pid".to_owned(), pid), ("surname".to_owned(), surname)];
+            refused(&user.session, Alert { message, typed }, FINDING, USERS)
         }
+        Err(e) => Err(e.into()),
     }
 }
 
-fn users_page(
-    status: StatusCode,
-    user: &CurrentUser,
-    (members, total): Members,
-    find: FindForm,
-) -> Result<HttpResponse, PageError> {
+fn users_page(user: &CurrentUser, (members, total): Members, find: FindForm) -> Result<HttpResponse, PageError> {
     let i = I18n::current();
     let party_name = user.actor.party()?.name.clone();
     let more = (total > members.len() as i64).then_some(total);
@@ -141,7 +148,7 @@ fn users_page(
         })
         .collect();
     let layout = Layout::new(user).at(&i, Vec::new(), i.t("users.title"));
-    html(status, &UsersPage { i, layout, party_name, members, more, find })
+    ok(&UsersPage { i, layout, party_name, members, more, find })
 }
 
 pub async fn person(
@@ -179,6 +186,7 @@ pub async fn person(
         })
         .collect();
     let name = roles.person.name;
+    let refusal = cookie::take_alert(&user.session, &roles.person.party_uuid).map(|alert| alert.message);
     let page = PersonPage {
         i,
         layout: Layout::new(&user).at(&i, vec![(USERS.to_owned(), i.t("users.title"))], name.clone()),
@@ -189,7 +197,8 @@ pub async fn person(
         from_register: roles.from_register.into_iter().map(name_of).collect(),
         portal,
         history,
-        notice: session::take_notice(&user.session).map(|(key, value)| i.t1(&key, value)),
+        notice: cookie::take_notice(&user.session).map(|(key, value)| i.t1(&key, value)),
+        refusal,
     };
     ok(&page)
 }
@@ -198,7 +207,7 @@ pub async fn give(
     state: web::Data<AppState>,
     user: CurrentUser,
     uuid: web::Path<String>,
-    form: web::Form<Change>,
+    form: web::Form<RoleForm>,
 ) -> Result<HttpResponse, PageError> {
     change(state, user, uuid.into_inner(), form.into_inner(), true).await
 }
@@ -207,7 +216,7 @@ pub async fn remove(
     state: web::Data<AppState>,
     user: CurrentUser,
     uuid: web::Path<String>,
-    form: web::Form<Change>,
+    form: web::Form<RoleForm>,
 ) -> Result<HttpResponse, PageError> {
     change(state, user, uuid.into_inner(), form.into_inner(), false).await
 }
@@ -217,22 +226,28 @@ async fn change(
     state: web::Data<AppState>,
     mut user: CurrentUser,
     uuid: String,
-    form: Change,
+    form: RoleForm,
     give: bool,
 ) -> Result<HttpResponse, PageError> {
     user.verify_csrf(&form.csrf)?;
     let actor = user.for_party(&state, &form.party).await?;
     let (acting, person, role) = (actor.clone(), uuid.clone(), form.role.clone());
-    state
+    let changed = state
         .db(move |conn| match give {
             true => people::give(conn, &acting, &person, &role),
             false => people::remove(conn, &acting, &person, &role),
         })
-        .await?;
+        .await;
+    match changed {
+        Err(e @ (AppError::RoleNotGivable | AppError::OwnRole)) => {
+            return refused_saying(&user.session, I18n::current().t(e.text_key()), &uuid, &format!("{USERS}/{uuid}"));
+        }
+        other => other?,
+    };
     // Done for the page's party: the person's page, shown next, is that party's.
     user.act_as(actor)?;
     let name = Role::from_code(&form.role).map(|r| I18n::current().t(&r.text_key())).unwrap_or_default();
     let key = if give { "users.given" } else { "users.removed" };
-    session::set_notice(&user.session, key, &name)?;
+    cookie::set_notice(&user.session, key, &name)?;
     Ok(see_other(&format!("{USERS}/{uuid}#notice")))
 }

@@ -1,5 +1,5 @@
 //! What the session cookie holds: the login session's id (the database says whether it
-//! still holds, see `domain::sessions`), the party the person acts for and the CSRF
+//! still holds, see `auth::sessions`), the party the person acts for and the CSRF
 //! token. The cookie is signed and encrypted.
 
 use actix_session::Session;
@@ -99,13 +99,13 @@ pub fn log_out_saying(session: &Session, key: &str) -> Result<(), AppError> {
 
 /// Ends the session's login as [`log_out`] does, keeping where to send the browser once
 /// the OpenID provider has logged it out too and sent it back to the login page.
-pub fn log_out_then(session: &Session, then: &str) -> Result<(), AppError> {
+pub fn log_out_remembering(session: &Session, then: &str) -> Result<(), AppError> {
     session.clear();
     session.renew();
     set(session, THEN, &(then, chrono::Utc::now().timestamp()))
 }
 
-/// Where to go after logging out, once (see [`log_out_then`]); forgotten after a few
+/// Where to go after logging out, once (see [`log_out_remembering`]); forgotten after a few
 /// minutes, so that a person who left the provider's logout page half-way does not send
 /// the next visitor of the login page to the vendor.
 pub fn take_then(session: &Session) -> Option<String> {
@@ -125,14 +125,23 @@ pub fn take_notice(session: &Session) -> Option<(String, String)> {
     session.remove_as::<(String, String)>(NOTICE).and_then(Result::ok)
 }
 
-/// Remembers why an action on `about` (a request's id) was refused, for the page the
-/// refusal redirects to, so that reloading that page never posts the action again.
-pub fn set_alert(session: &Session, key: &str, about: &str) -> Result<(), AppError> {
-    set(session, ALERT, &(key, about))
+/// Why a form was refused, for the page it came from: the sentence to say and what the
+/// person had typed, so the page shows it again.
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
+pub struct Alert {
+    pub message: String,
+    pub typed: Vec<(String, String)>,
 }
 
-/// The text key of the refusal to say on the page about `about`, once.
-pub fn take_alert(session: &Session, about: &str) -> Option<String> {
-    let (key, on) = session.remove_as::<(String, String)>(ALERT)?.ok()?;
-    (on == about).then_some(key)
+/// Remembers why a form about `about` (a request, a system access, a person) was
+/// refused, for the page the refusal redirects to, so that reloading that page never
+/// posts the form again.
+pub fn set_alert(session: &Session, alert: &Alert, about: &str) -> Result<(), AppError> {
+    set(session, ALERT, &(alert, about))
+}
+
+/// The refusal to say on the page about `about`, once.
+pub fn take_alert(session: &Session, about: &str) -> Option<Alert> {
+    let (alert, on) = session.remove_as::<(Alert, String)>(ALERT)?.ok()?;
+    (on == about).then_some(alert)
 }

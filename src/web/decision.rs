@@ -8,12 +8,12 @@ use actix_web::http::StatusCode;
 use serde::Deserialize;
 
 use super::error_page::PageError;
-use super::{see_other, session};
 
 use crate::app::state::AppState;
 use crate::domain::handling::{Closed, Handling};
 use crate::error::AppError;
 use crate::i18n::I18n;
+use crate::paths;
 use crate::support::urlencode;
 
 /// `?id=` of a request page; the vendor's link adds `DONTCHOOSEREPORTEE=true`.
@@ -31,6 +31,15 @@ impl IdQuery {
     }
 }
 
+/// What the Approve and Reject buttons ask for, as the last segment of the path they
+/// post to (`…/request/approve`, `…/changerequest/reject`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Decision {
+    Approve,
+    Reject,
+}
+
 /// The Approve, Reject and Forward forms.
 #[derive(Deserialize)]
 pub struct DecisionForm {
@@ -45,12 +54,17 @@ pub struct DecisionForm {
 }
 
 impl DecisionForm {
-    /// The page `kind` (`request`, `changerequest`) the form was posted from, to send the
+    /// The page the form was posted from (`page`, or the agent request's), to send the
     /// browser back to.
-    pub fn page(&self, kind: &str) -> String {
-        let kind = if self.agent { "agentrequest" } else { kind };
+    pub fn page(&self, page: &str) -> String {
+        let page = if self.agent { paths::AGENT_REQUEST } else { page };
         let from_vendor = if self.vendor_link { "&DONTCHOOSEREPORTEE=true" } else { "" };
-        format!("/accessmanagement/ui/systemuser/{kind}?id={}{from_vendor}", urlencode(&self.id))
+        format!("{page}?id={}{from_vendor}", urlencode(&self.id))
+    }
+
+    /// Back to the page the form came from (`page` of its kind), saying why it was refused.
+    pub fn refused(&self, session: &Session, error: &AppError, page: &str) -> Result<HttpResponse, PageError> {
+        super::refused_saying(session, I18n::current().t(error.text_key()), &self.id, &self.page(page))
     }
 
     /// Whether to log the person out after the decision, if the way on is back to the
@@ -59,13 +73,6 @@ impl DecisionForm {
     pub fn logs_out(&self, state: &AppState) -> bool {
         self.vendor_link && state.logout_after_vendor_decision
     }
-}
-
-/// A refusal the page explains (see [`shown_on_page`]) is remembered for it and the
-/// browser sent back there (post/redirect/get): reloading never posts the action again.
-pub fn refused(session: &Session, error: &AppError, id: &str, page: &str) -> Result<HttpResponse, PageError> {
-    session::set_alert(session, error.text_key(), id)?;
-    Ok(see_other(&format!("{page}#notice")))
 }
 
 /// Why the page offers no Approve or Reject, if it does not.

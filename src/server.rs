@@ -1,0 +1,149 @@
+//! The HTTP server: the database opened, the state loaded, the middlewares and routes
+//! wired, served. Tests and `systemtilgang serve` start it alike.
+
+use std::net::TcpListener;
+
+use actix_session::SessionMiddleware;
+use actix_session::config::CookieContentSecurity;
+use actix_session::storage::CookieSessionStore;
+use actix_web::body::MessageBody;
+use actix_web::cookie::{Key, SameSite};
+use actix_web::dev::{Server, ServiceFactory, ServiceRequest, ServiceResponse};
+use actix_web::middleware::DefaultHeaders;
+use actix_web::{App, HttpServer, web};
+
+use crate::app::config::{Config, Mode};
+use crate::app::state::AppState;
+use crate::db::{self, Pool};
+
+/// Opens the database and brings the schema up to date. In demo mode it loads the demo
+/// data into an empty database; production mode refuses a database holding it, as its
+/// vendor secret is published. Returns the pool and whether the demo data was loaded now.
+pub fn prepare_database(config: &Config) -> Result<(Pool, bool), String> {
+    let pool = db::connect(&config.database_url, config.pool_size)?;
+    let mut conn = pool.get().map_err(|e| format!("cannot open the database: {e}"))?;
+    db::migrate(&mut conn)?;
+    let seeded = match config.mode {
+        Mode::Demo => crate::seed::demo::seed(&mut conn).map_err(|e| format!("cannot load the demo data: {e}"))?,
+        Mode::Production => {
+            if crate::seed::demo::holds_demo_data(&mut conn).map_err(|e| format!("cannot read the database: {e}"))? {
+                return Err("the database holds the demo data, whose vendor client secret is published; \
+                            production mode needs a database without it"
+                    .into());
+            }
+            false
+        }
+    };
+    drop(conn);
+    Ok((pool, seeded))
+}
+
+pub struct Application {
+    port: u16,
+    public_url: String,
+    server: Server,
+}
+
+impl Application {
+    /// Opens the database, binds the listener, loads the state and wires the app; the
+    /// server starts with [`Application::run_until_stopped`].
+    pub async fn build(config: Config) -> Result<Self, String> {
+        let prepared = config.clone();
+        let (pool, _) = web::block(move || prepare_database(&prepared)).await.map_err(|e| e.to_string())??;
+        let listener = TcpListener::bind(&config.bind).map_err(|e| format!("cannot listen on {}: {e}", config.bind))?;
+        let address = listener.local_addr().map_err(|e| e.to_string())?;
+        let public_url = config.public_url.clone().unwrap_or_else(|| format!("http://{address}"));
+        let (state, cookie_key) = AppState::load(&config, pool, public_url.clone()).await?;
+        let server = serve(listener, web::Data::new(state), cookie_key, &config)?;
+        Ok(Self { port: address.port(), public_url, server })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn public_url(&self) -> &str {
+        &self.public_url
+    }
+
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+/// Serves the app on the listener, with a worker per core unless the settings say.
+fn serve(
+    listener: TcpListener,
+    state: web::Data<AppState>,
+    cookie_key: Key,
+    config: &Config,
+) -> Result<Server, String> {
+    crate::ops::metrics::handle();
+    let mode = config.mode;
+    let mut server = HttpServer::new(move || wire(state.clone(), cookie_key.clone(), mode))
+        .listen(listener)
+        .map_err(|e| e.to_string())?;
+    if let Some(workers) = config.workers {
+        server = server.workers(workers);
+    }
+    Ok(server.run())
+}
+
+/// The app of one worker: the state, the middlewares from the outermost in (the log line
+/// with the request's id, security headers, metrics, the page's language), the API's
+/// routes, and the portal's behind its session cookie.
+fn wire(
+    state: web::Data<AppState>,
+    cookie_key: Key,
+    mode: Mode,
+) -> App<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    let secure = state.https();
+    let session = SessionMiddleware::builder(CookieSessionStore::default(), cookie_key)
+        .cookie_name("systemtilgang".into())
+        .cookie_content_security(CookieContentSecurity::Private)
+        .cookie_http_only(true)
+        // Lax, so the session survives the user following a vendor's confirm link.
+        .cookie_same_site(SameSite::Lax)
+        .cookie_secure(secure)
+        .build();
+    let proxies = state.proxies;
+    App::new()
+        .app_data(state)
+        // The access log reads the caller's address as the throttles do.
+        .app_data(proxies)
+        .wrap(actix_web::middleware::from_fn(crate::web::page_context))
+        .wrap(actix_web::middleware::from_fn(crate::ops::metrics::middleware))
+        .wrap(security_headers(secure))
+        // The path without its query: a query can hold a login code or a search.
+        // Outermost: every line written for a request carries its id.
+        .wrap(actix_web::middleware::from_fn(crate::ops::logging::middleware))
+        .configure(crate::api::routes)
+        // Only the portal has sessions; the API's callers bring tokens.
+        .service(web::scope("").wrap(session).configure(|cfg| crate::web::routes(cfg, mode)))
+}
+
+/// Headers on every response: no framing (approval pages must not be clickjacked), no
+/// sniffing, no third-party content; over https, browsers are told to keep to https.
+fn security_headers(https: bool) -> DefaultHeaders {
+    let headers = if https {
+        DefaultHeaders::new().add(("Strict-Transport-Security", "max-age=31536000; includeSubDomains"))
+    } else {
+        DefaultHeaders::new()
+    };
+    headers
+        .add((
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'",
+        ))
+        .add(("X-Frame-Options", "DENY"))
+        .add(("X-Content-Type-Options", "nosniff"))
+        .add(("Referrer-Policy", "same-origin"))
+}
