@@ -81,20 +81,23 @@ async fn page(pool: web::Data<Pool>, org_no: web::Path<String>) -> HttpResponse 
 async fn main() -> std::io::Result<()> {
     let mut args = std::env::args().skip(1);
     let (Some(url), Some(address)) = (args.next(), args.next()) else {
-        eprintln!("usage: bench_baseline <database-url> <address>");
+        eprintln!("usage: bench_baseline <database-url> <address, e.g. 127.0.0.1:0>");
         std::process::exit(2);
     };
     let url = DatabaseUrl::parse(&url).map_err(std::io::Error::other)?;
     // The app's default pool size, so both wait on the database alike.
     let pool = web::Data::new(db::connect(&url, 10).map_err(std::io::Error::other)?);
-    HttpServer::new(move || {
+    let server = HttpServer::new(move || {
         App::new()
             .app_data(pool.clone())
             .route("/json", web::get().to(json))
             .route("/lookup", web::post().to(lookup))
             .route("/page/{org_no}", web::get().to(page))
     })
-    .bind(address)?
-    .run()
-    .await
+    .bind(address)?;
+    // The address it got (the benchmark binds port 0), as the app's banner says its own.
+    for bound in server.addrs() {
+        eprintln!("bench_baseline is running at http://{bound}");
+    }
+    server.run().await
 }

@@ -11,7 +11,10 @@ use clap::{Parser, Subcommand};
 use crate::app::config::{Config, ConfigArgs, Mode};
 use crate::auth::scopes;
 use crate::auth::tokens::TokenService;
-use crate::db::{self, DbConnection, Pool};
+use crate::auth::vendor_clients::{self, NewClient, Proof};
+use crate::db;
+use crate::db::vendor_clients::VendorClient;
+use crate::error::AppError;
 use crate::import;
 use crate::ops::logging::{self, LogFormat};
 use crate::seed::demo::{VENDOR_CLIENT_ID, VENDOR_CLIENT_SECRET};
@@ -53,6 +56,13 @@ pub enum Command {
         #[arg(long)]
         scale: Option<usize>,
     },
+    /// The API's clients (vendors', service owners', the operator's): add, list, remove,
+    /// rotate a secret, change scopes or keys. Uses the same database settings as the
+    /// portal and works in production mode with only them.
+    Client {
+        #[command(subcommand)]
+        action: ClientCommand,
+    },
     /// Migrate, then load register files: organisations, persons, roles, services and
     /// access packages in our JSON Lines format, or Brønnøysundregistrene's bulk files
     /// (enheter, roller; gzip or not). Loading again brings the database in line.
@@ -63,6 +73,53 @@ pub enum Command {
         /// Read every file as this format instead of guessing from its name.
         #[arg(long, value_enum)]
         format: Option<import::Format>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ClientCommand {
+    /// Add a client for an organisation of the register; prints its secret once (a
+    /// client given --jwks signs assertions instead and gets none).
+    Add {
+        #[arg(long = "org-no")]
+        org_no: String,
+        #[arg(long = "client-id")]
+        client_id: String,
+        /// A scope it may ask for (repeat for more).
+        #[arg(long = "scope", required = true)]
+        scope: Vec<String>,
+        /// A file with the JWK set of public keys it signs assertions with.
+        #[arg(long)]
+        jwks: Option<PathBuf>,
+        /// What to call it.
+        #[arg(long, default_value = "")]
+        name: String,
+    },
+    /// List every client: id, organisation, name, scopes, how it authenticates, created, last used.
+    List,
+    /// Remove a client: its secret and keys stop working (tokens given live out their hour).
+    Remove {
+        #[arg(long = "client-id")]
+        client_id: String,
+    },
+    /// Give a client a new secret, printed once; the old one stops working.
+    RotateSecret {
+        #[arg(long = "client-id")]
+        client_id: String,
+    },
+    /// Replace the scopes a client may ask for.
+    SetScopes {
+        #[arg(long = "client-id")]
+        client_id: String,
+        #[arg(long = "scope", required = true)]
+        scope: Vec<String>,
+    },
+    /// Replace the public keys a client signs assertions with.
+    SetJwks {
+        #[arg(long = "client-id")]
+        client_id: String,
+        #[arg(long)]
+        jwks: PathBuf,
     },
 }
 
@@ -99,8 +156,7 @@ fn banner(url: &str, demo: bool, log_format: LogFormat) -> Vec<String> {
 
 /// Brings the schema up to date.
 pub fn migrate(config: &Config) -> Result<ExitCode, String> {
-    let pool = db::connect(&config.database_url, 1)?;
-    with_connection(&pool, db::migrate)?;
+    db::migrate(&mut db::open(&config.database_url)?)?;
     println!("The database is up to date.");
     Ok(ExitCode::SUCCESS)
 }
@@ -110,20 +166,21 @@ pub fn seed(config: &Config, firm_clients: Option<usize>, scale: Option<usize>) 
     if config.mode == Mode::Production {
         return Err("seed loads the demo data, with its published vendor secret; production mode refuses it".into());
     }
-    let (pool, loaded) = prepare_database(config)?;
+    let mut conn = db::open(&config.database_url)?;
+    let loaded = prepare_database(&mut conn, config.mode)?;
     println!(
         "{}",
         if loaded { "The demo data is loaded." } else { "The database already holds data; nothing was loaded." }
     );
     if let Some(count) = scale {
         let started = Instant::now();
-        match with_connection(&pool, |conn| scale::generate(conn, count).map_err(|e| e.to_string()))? {
+        match scale::generate(&mut conn, count).map_err(|e| e.to_string())? {
             true => println!("Generated {count} system users in {:.0?}.", started.elapsed()),
             false => println!("The generated system users exist already; nothing was added."),
         }
     }
     if let Some(count) = firm_clients {
-        match with_connection(&pool, |conn| firm::generate_firm(conn, count).map_err(|e| e.to_string()))? {
+        match firm::generate_firm(&mut conn, count).map_err(|e| e.to_string())? {
             Some(firm) => println!(
                 "Generated STOR OG TRYGG REGNSKAP AS ({}) with {count} clients; log in as TRAVEL KLIENTSJEF \
                  ({}) and open /accessmanagement/ui/systemuser/{}/agentdelegation",
@@ -137,14 +194,91 @@ pub fn seed(config: &Config, firm_clients: Option<usize>, scale: Option<usize>) 
 
 /// Loads register files; exits 2 when some records were refused (the rest loaded).
 pub fn import(config: &Config, files: &[PathBuf], format: Option<import::Format>) -> Result<ExitCode, String> {
-    let pool = db::connect(&config.database_url, 1)?;
+    let mut conn = db::open(&config.database_url)?;
     let started = Instant::now();
-    let summary = with_connection(&pool, |conn| {
-        db::migrate(conn)?;
-        import::run(conn, files, format)
-    })?;
+    db::migrate(&mut conn)?;
+    let summary = import::run(&mut conn, files, format)?;
     println!("{}", import::report(&summary, started.elapsed()));
     Ok(if summary.refused > 0 { ExitCode::from(2) } else { ExitCode::SUCCESS })
+}
+
+/// The operator's changes to the API's clients, audited as `operator:cli`.
+pub fn client(config: &Config, action: ClientCommand) -> Result<ExitCode, String> {
+    const OPERATOR: &str = "cli";
+    let conn = &mut db::open(&config.database_url)?;
+    let read = |path: &PathBuf| std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()));
+    db::migrate(conn)?;
+    let refused = |e: AppError| e.to_string();
+    match action {
+        ClientCommand::Add { org_no, client_id, scope, jwks, name } => {
+            let jwks = jwks.as_ref().map(read).transpose()?;
+            let new = NewClient { org_no, client_id, name, scopes: scope, jwks };
+            let (client, secret) = vendor_clients::add(conn, OPERATOR, new).map_err(refused)?;
+            println!("{}", described(&client));
+            if let Some(secret) = secret {
+                println!("secret: {secret}");
+            }
+        }
+        ClientCommand::List => {
+            let clients = vendor_clients::list(conn).map_err(refused)?;
+            print!("{}", client_table(&clients));
+        }
+        ClientCommand::Remove { client_id } => {
+            let client = vendor_clients::remove(conn, OPERATOR, &client_id).map_err(refused)?;
+            println!("Removed {}.", described(&client));
+        }
+        ClientCommand::RotateSecret { client_id } => {
+            let secret = vendor_clients::rotate_secret(conn, OPERATOR, &client_id).map_err(refused)?;
+            println!("A new secret for {client_id}; the old one no longer works.");
+            println!("secret: {secret}");
+        }
+        ClientCommand::SetScopes { client_id, scope } => {
+            let client = vendor_clients::set_scopes(conn, OPERATOR, &client_id, &scope).map_err(refused)?;
+            println!("{}", described(&client));
+        }
+        ClientCommand::SetJwks { client_id, jwks } => {
+            let client = vendor_clients::set_jwks(conn, OPERATOR, &client_id, &read(&jwks)?).map_err(refused)?;
+            println!("{}", described(&client));
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// One client on a line: `id (organisation): scopes …; authenticates with …`.
+fn described(client: &VendorClient) -> String {
+    format!(
+        "{} of {}: scopes {}; authenticates with {}",
+        client.client_id,
+        client.org_no,
+        client.scopes,
+        Proof::of(client).as_str()
+    )
+}
+
+/// The clients as a table with a header, its columns aligned.
+fn client_table(clients: &[VendorClient]) -> String {
+    let when =
+        |at: Option<chrono::NaiveDateTime>| at.map_or("never".to_owned(), |t| t.format("%Y-%m-%d %H:%M").to_string());
+    let mut rows =
+        vec![["id", "organisation", "name", "scopes", "authenticates with", "created", "last used"].map(String::from)];
+    rows.extend(clients.iter().map(|c| {
+        [
+            c.client_id.clone(),
+            c.org_no.clone(),
+            c.name.clone(),
+            c.scopes.clone(),
+            Proof::of(c).as_str().to_owned(),
+            when(Some(c.created)),
+            when(c.last_used),
+        ]
+    }));
+    let widths: Vec<usize> = (0..7).map(|n| rows.iter().map(|r| r[n].chars().count()).max().unwrap_or(0)).collect();
+    rows.iter()
+        .map(|row| {
+            let cells: Vec<String> = row.iter().zip(&widths).map(|(cell, w)| format!("{cell:<w$}")).collect();
+            cells.join("  ").trim_end().to_owned() + "\n"
+        })
+        .collect()
 }
 
 /// Prints a person's token signed with the portal's key, for the portal at its public URL.
@@ -152,21 +286,14 @@ pub fn person_token(config: &Config, pid: &str, scopes: &[String]) -> Result<Exi
     if config.mode == Mode::Production {
         return Err("person tokens are for trying the API with the demo cast; production mode refuses them".into());
     }
-    let (pool, _) = prepare_database(config)?;
+    let mut conn = db::open(&config.database_url)?;
+    prepare_database(&mut conn, config.mode)?;
     let issuer = config.public_url.clone().unwrap_or_else(|| format!("http://{}", config.bind));
-    let token = with_connection(&pool, |conn| {
-        let tokens = TokenService::load_or_create(conn, &issuer).map_err(|e| e.to_string())?;
-        let scopes: Vec<&str> = scopes.iter().map(String::as_str).collect();
-        tokens.issue_person(pid, "systemtilgang-cli", &scopes).map_err(|e| e.to_string())
-    })?;
+    let tokens = TokenService::load_or_create(&mut conn, &issuer).map_err(|e| e.to_string())?;
+    let scopes: Vec<&str> = scopes.iter().map(String::as_str).collect();
+    let token = tokens.issue_person(pid, "systemtilgang-cli", &scopes).map_err(|e| e.to_string())?;
     println!("{token}");
     Ok(ExitCode::SUCCESS)
-}
-
-/// Runs `work` on a connection of the pool.
-fn with_connection<T>(pool: &Pool, work: impl FnOnce(&mut DbConnection) -> Result<T, String>) -> Result<T, String> {
-    let mut conn = pool.get().map_err(|e| e.to_string())?;
-    work(&mut conn)
 }
 
 #[cfg(test)]

@@ -168,6 +168,18 @@ pub enum AppError {
     RoleNotGivable,
     #[error("nobody takes their own roles")]
     OwnRole,
+    #[error("the organisation {0} is not in the register")]
+    UnknownOrganisation(String),
+    /// A scope the API does not know, or none given: the sentence, naming the known ones.
+    #[error("{0}")]
+    UnknownScope(String),
+    #[error("there is no API client {0}")]
+    ClientNotFound(String),
+    #[error("the API client {0} exists already")]
+    ClientExists(String),
+    /// The client id and the system of another vendor that lists it.
+    #[error("the client id {0} is on the system {1} of another vendor")]
+    ClientOfAnotherVendor(String, String),
     #[error("not found")]
     NotFound,
     /// Refused for a while after too many failed attempts; the seconds to wait.
@@ -225,6 +237,11 @@ kinds! {
     InvalidPid = BAD_REQUEST, "STG-00031", "error.invalid_pid";
     RoleNotGivable = FORBIDDEN, "STG-00032", "error.role_not_givable";
     OwnRole = FORBIDDEN, "STG-00033", "error.own_role";
+    UnknownOrganisation(_) = BAD_REQUEST, "STG-00034", "error.bad_request";
+    UnknownScope(_) = BAD_REQUEST, "STG-00035", "error.bad_request";
+    ClientNotFound(_) = NOT_FOUND, "STG-00036", "error.not_found";
+    ClientExists(_) = CONFLICT, "STG-00037", "error.duplicate";
+    ClientOfAnotherVendor(_, _) = CONFLICT, "STG-00038", "error.duplicate";
     NotFound = NOT_FOUND, "STG-00404", "error.not_found";
     TooManyAttempts(_) = TOO_MANY_REQUESTS, "STG-00429", "error.too_many_attempts";
     Internal(_) = INTERNAL_SERVER_ERROR, "STG-00500", "error.internal";

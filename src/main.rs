@@ -14,6 +14,7 @@ async fn main() -> ExitCode {
             Command::Migrate => cli::migrate(&config),
             Command::Seed { firm_clients, scale } => cli::seed(&config, firm_clients, scale),
             Command::Import { files, format } => cli::import(&config, &files, format),
+            Command::Client { action } => cli::client(&config, action),
             Command::PersonToken { pid, scope } => cli::person_token(&config, &pid, &scope),
         },
     };

@@ -14,28 +14,33 @@ use actix_web::{App, HttpServer, web};
 
 use crate::app::config::{Config, Mode};
 use crate::app::state::AppState;
-use crate::db::{self, Pool};
+use crate::db::{self, DbConnection, Pool};
 
-/// Opens the database and brings the schema up to date. In demo mode it loads the demo
-/// data into an empty database; production mode refuses a database holding it, as its
-/// vendor secret is published. Returns the pool and whether the demo data was loaded now.
-pub fn prepare_database(config: &Config) -> Result<(Pool, bool), String> {
-    let pool = db::connect(&config.database_url, config.pool_size)?;
-    let mut conn = pool.get().map_err(|e| format!("cannot open the database: {e}"))?;
-    db::migrate(&mut conn)?;
-    let seeded = match config.mode {
-        Mode::Demo => crate::seed::demo::seed(&mut conn).map_err(|e| format!("cannot load the demo data: {e}"))?,
+/// Brings the schema up to date. In demo mode it loads the demo data into an empty
+/// database; production mode refuses a database holding it, as its vendor secret is
+/// published. Whether the demo data was loaded now.
+pub fn prepare_database(conn: &mut DbConnection, mode: Mode) -> Result<bool, String> {
+    db::migrate(conn)?;
+    match mode {
+        Mode::Demo => crate::seed::demo::seed(conn).map_err(|e| format!("cannot load the demo data: {e}")),
         Mode::Production => {
-            if crate::seed::demo::holds_demo_data(&mut conn).map_err(|e| format!("cannot read the database: {e}"))? {
+            if crate::seed::demo::holds_demo_data(conn).map_err(|e| format!("cannot read the database: {e}"))? {
                 return Err("the database holds the demo data, whose vendor client secret is published; \
                             production mode needs a database without it"
                     .into());
             }
-            false
+            Ok(false)
         }
-    };
+    }
+}
+
+/// Opens the pool and prepares the database on one of its connections.
+fn open_pool(config: &Config) -> Result<Pool, String> {
+    let pool = db::connect(&config.database_url, config.pool_size)?;
+    let mut conn = pool.get().map_err(|e| format!("cannot open the database: {e}"))?;
+    prepare_database(&mut conn, config.mode)?;
     drop(conn);
-    Ok((pool, seeded))
+    Ok(pool)
 }
 
 pub struct Application {
@@ -48,8 +53,9 @@ impl Application {
     /// Opens the database, binds the listener, loads the state and wires the app; the
     /// server starts with [`Application::run_until_stopped`].
     pub async fn build(config: Config) -> Result<Self, String> {
+        config.check_for_serving()?;
         let prepared = config.clone();
-        let (pool, _) = web::block(move || prepare_database(&prepared)).await.map_err(|e| e.to_string())??;
+        let pool = web::block(move || open_pool(&prepared)).await.map_err(|e| e.to_string())??;
         let listener = TcpListener::bind(&config.bind).map_err(|e| format!("cannot listen on {}: {e}", config.bind))?;
         let address = listener.local_addr().map_err(|e| e.to_string())?;
         let public_url = config.public_url.clone().unwrap_or_else(|| format!("http://{address}"));

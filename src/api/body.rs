@@ -54,6 +54,9 @@ const MEMBERS: &[&str] = &[
     "unwantedAccessPackages",
     "subject",
     "keys",
+    "orgNo",
+    "scopes",
+    "jwks",
 ];
 
 /// Members whose value is a map of the vendor's own keys (languages), left as sent.

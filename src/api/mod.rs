@@ -5,6 +5,7 @@
 //! path, [`endpoints!`] lists the handler once, and both the server's routes and the API
 //! description are made from that.
 
+mod api_clients;
 mod auth;
 mod authorized_parties;
 mod body;
@@ -85,6 +86,7 @@ endpoints![
     change_requests::delete_change_request,
     system_users::system_users_by_system,
     system_users::system_user_by_query,
+    system_users::system_user_by_external_id,
     system_users::agent_clients,
     authorized_parties::authorized_parties,
     client_delegation::list_agents,
@@ -102,6 +104,12 @@ endpoints![
     system_register::delete_system,
     system_register::system_changelog,
     register::apply_record,
+    api_clients::list_api_clients,
+    api_clients::add_api_client,
+    api_clients::remove_api_client,
+    api_clients::rotate_api_client_secret,
+    api_clients::set_api_client_scopes,
+    api_clients::set_api_client_keys,
 ];
 
 /// The described operations: (path, method, operation id, what it needs of the caller),

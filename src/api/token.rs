@@ -11,11 +11,12 @@ use serde::Deserialize;
 
 use crate::app::state::AppState;
 use crate::auth::assertions;
-use crate::auth::system_user_tokens::{self, Refusal, SystemUserGrant};
+use crate::auth::system_user_tokens::{self, SystemUserGrant};
 use crate::auth::throttle::retry_after_secs;
 use crate::auth::tokens::{OrgClaim, SYSTEM_USER_DETAIL_TYPE, SystemUserDetail, TOKEN_LIFETIME_SECS};
 use crate::auth::vendor_clients;
 use crate::db::vendor_clients::VendorClient;
+use crate::domain::system_users::Unmatched;
 use crate::error::AppError;
 use crate::support::unverified_issuer;
 
@@ -233,12 +234,16 @@ pub async fn issue_token(
         )
     })?;
     let grant = match details.as_deref() {
-        Some(details) => Some(system_user_grant(&state, &client.client_id, details).await?),
+        Some(details) => Some(system_user_grant(&state, &client, details).await?),
         None => None,
     };
     let system_user = grant.map(|g| SystemUserDetail::new(&g.system_user_id, &g.org_no, &g.system_id));
     let kind = if system_user.is_some() { "system_user" } else { "vendor" };
     let token = state.tokens.issue(&client.client_id, &client.org_no, &scopes, system_user)?;
+    if vendor_clients::use_to_note(&client) {
+        let used = client.client_id.clone();
+        state.db(move |conn| vendor_clients::used(conn, &used)).await?;
+    }
     crate::ops::metrics::token_issued(kind);
     Ok(HttpResponse::Ok().insert_header((header::CACHE_CONTROL, "no-store")).json(TokenResponse {
         access_token: token,
@@ -253,7 +258,11 @@ fn invalid_details(description: &str) -> OAuthError {
 }
 
 /// The system user a system user token may act as, from `authorization_details`.
-async fn system_user_grant(state: &AppState, client_id: &str, details: &str) -> Result<SystemUserGrant, OAuthError> {
+async fn system_user_grant(
+    state: &AppState,
+    client: &VendorClient,
+    details: &str,
+) -> Result<SystemUserGrant, OAuthError> {
     let parsed: Vec<RequestedDetail> =
         serde_json::from_str(details).map_err(|e| invalid_details(&format!("not a list of details: {e}")))?;
     let [detail] = parsed.as_slice() else {
@@ -264,11 +273,16 @@ async fn system_user_grant(state: &AppState, client_id: &str, details: &str) -> 
     }
     let org_no =
         detail.systemuser_org.org_no().ok_or_else(|| invalid_details("systemuser_org must be 0192:<orgno>"))?;
-    let (client, org, external_ref) = (client_id.to_owned(), org_no.to_owned(), detail.external_ref.clone());
-    match state.db(move |conn| system_user_tokens::authorize(conn, &client, &org, external_ref.as_deref())).await? {
+    let (id, vendor, org) = (client.client_id.clone(), client.org_no.clone(), org_no.to_owned());
+    let external_ref = detail.external_ref.clone();
+    match state.db(move |conn| system_user_tokens::authorize(conn, &id, &vendor, &org, external_ref.as_deref())).await?
+    {
         Ok(grant) => Ok(grant),
-        Err(Refusal::ClientIsNoSystem) => Err(invalid_details("the client is not a client of any registered system")),
-        Err(Refusal::NoSystemUser) => Err(invalid_details("no system user exists for this organisation and system")),
+        Err(Unmatched::ClientOfNoSystem) => Err(invalid_details("the client is not a client of any registered system")),
+        Err(Unmatched::SystemOfAnotherVendor) => {
+            Err(invalid_details("the system that lists this client belongs to another organisation"))
+        }
+        Err(Unmatched::NoSystemUser) => Err(invalid_details("no system user exists for this organisation and system")),
     }
 }
 

@@ -228,20 +228,6 @@ impl ConfigArgs {
             }
             _ => None,
         };
-        if self.mode == Mode::Production {
-            if cookie_key.is_none() {
-                return Err("production mode needs SYSTEMTILGANG_COOKIE_KEY (base64 of 64 random bytes)".into());
-            }
-            if oidc.is_none() {
-                return Err("production mode needs OpenID Connect login (SYSTEMTILGANG_OIDC_ISSUER, \
-                            SYSTEMTILGANG_OIDC_CLIENT_ID and SYSTEMTILGANG_OIDC_CLIENT_SECRET); \
-                            the test login is for demo mode only"
-                    .into());
-            }
-            if let Some(url) = &public_url {
-                secure_or_loopback(url, "in production mode the public URL")?;
-            }
-        }
         Ok(Config {
             bind: self.bind,
             database_url,
@@ -268,6 +254,30 @@ impl ConfigArgs {
             logout_after_vendor_decision: self.logout_after_vendor_decision.unwrap_or(self.mode == Mode::Production),
             log_format: self.log_format,
         })
+    }
+}
+
+impl Config {
+    /// Refuses to serve in production mode without what people and vendors rely on: a
+    /// cookie key of its own, a real login, and https. The other commands (migrate,
+    /// import, client) need only the database.
+    pub fn check_for_serving(&self) -> Result<(), String> {
+        if self.mode == Mode::Demo {
+            return Ok(());
+        }
+        if self.cookie_key.is_none() {
+            return Err("production mode needs SYSTEMTILGANG_COOKIE_KEY (base64 of 64 random bytes)".into());
+        }
+        if self.oidc.is_none() {
+            return Err("production mode needs OpenID Connect login (SYSTEMTILGANG_OIDC_ISSUER, \
+                        SYSTEMTILGANG_OIDC_CLIENT_ID and SYSTEMTILGANG_OIDC_CLIENT_SECRET); \
+                        the test login is for demo mode only"
+                .into());
+        }
+        match &self.public_url {
+            Some(url) => secure_or_loopback(url, "in production mode the public URL"),
+            None => Ok(()),
+        }
     }
 }
 

@@ -120,14 +120,20 @@ pub fn verify(
 pub fn register_keys(conn: &mut DbConnection, owner_org_no: &str, client_id: &str, jwks: &str) -> Result<(), AppError> {
     let client =
         vendor_clients::find(conn, client_id)?.filter(|c| c.org_no == owner_org_no).ok_or(AppError::NotFound)?;
+    usable_keys(jwks)?;
+    Ok(vendor_clients::set_jwks(conn, &client.client_id, jwks)?)
+}
+
+/// Refuses a text that is no JWK set of public RSA or EC keys.
+pub fn usable_keys(jwks: &str) -> Result<(), AppError> {
     let keys: JwkSet = serde_json::from_str(jwks).map_err(|e| AppError::BadRequest(format!("not a JWK set: {e}")))?;
     let usable = !keys.keys.is_empty()
         && keys.keys.iter().all(|k| {
             matches!(k.algorithm, AlgorithmParameters::RSA(_) | AlgorithmParameters::EllipticCurve(_))
                 && DecodingKey::from_jwk(k).is_ok()
         });
-    if !usable {
-        return Err(AppError::BadRequest("the JWK set must hold public RSA or EC keys".into()));
+    match usable {
+        true => Ok(()),
+        false => Err(AppError::BadRequest("the JWK set must hold public RSA or EC keys".into())),
     }
-    Ok(vendor_clients::set_jwks(conn, &client.client_id, jwks)?)
 }

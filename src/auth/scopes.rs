@@ -14,3 +14,22 @@ pub const DECISION: &str = "altinn:authorization/pdp";
 pub const CLIENTS_READ: &str = "altinn:clientdelegations.read";
 /// Adds and removes clients of agent system users (end-user systems, for a person).
 pub const CLIENTS_WRITE: &str = "altinn:clientdelegations.write";
+/// Adds, changes and removes the API's clients: our own scope, for the operator's tooling.
+pub const CLIENTS_ADMIN: &str = "systemtilgang:clients.admin";
+/// Looks up the system user for a client, as Maskinporten asks before it issues a
+/// system user token (docs/altinn-wire.md §7).
+pub const SYSTEM_USER_LOOKUP: &str = "altinn:maskinporten/systemuser.read";
+
+/// Every scope a client can be given.
+pub const ALL: [&str; 10] = [
+    REQUEST_READ,
+    REQUEST_WRITE,
+    REGISTER_WRITE,
+    REGISTER_ADMIN,
+    REGISTER_IMPORT,
+    DECISION,
+    CLIENTS_READ,
+    CLIENTS_WRITE,
+    CLIENTS_ADMIN,
+    SYSTEM_USER_LOOKUP,
+];

@@ -1,7 +1,8 @@
-//! Which system user a vendor's client may get a token for: the client must be one of
-//! the system's client ids, and a live system user must exist for the organisation.
+//! Which system user a vendor's client may get a token for: Altinn's lookup
+//! (docs/altinn-wire.md §7), with the client's own organisation as the vendor.
 
-use crate::db::{DbConnection, system_users, systems};
+use crate::db::DbConnection;
+use crate::domain::system_users::{self, Unmatched};
 use crate::error::AppError;
 
 /// What a system user token carries about the system user.
@@ -12,27 +13,17 @@ pub struct SystemUserGrant {
     pub system_id: String,
 }
 
-/// Why no system user token can be given.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Refusal {
-    ClientIsNoSystem,
-    NoSystemUser,
-}
-
+/// The system user the client of `client_org_no` may act as for `org_no`, or why none.
 pub fn authorize(
     conn: &mut DbConnection,
     client_id: &str,
+    client_org_no: &str,
     org_no: &str,
     external_ref: Option<&str>,
-) -> Result<Result<SystemUserGrant, Refusal>, AppError> {
-    let Some(system_id) = systems::by_client_id(conn, client_id)? else {
-        return Ok(Err(Refusal::ClientIsNoSystem));
-    };
-    let external_ref = crate::domain::external_ref(external_ref, org_no);
-    Ok(match system_users::find_live_by_triple(conn, org_no, &system_id, &external_ref)? {
-        Some(user) => Ok(SystemUserGrant { system_user_id: user.id, org_no: org_no.to_owned(), system_id }),
-        None => Err(Refusal::NoSystemUser),
-    })
+) -> Result<Result<SystemUserGrant, Unmatched>, AppError> {
+    Ok(system_users::find_by_client(conn, client_id, client_org_no, org_no, external_ref)?.map(|(user, _)| {
+        SystemUserGrant { system_user_id: user.id, org_no: org_no.to_owned(), system_id: user.system_id }
+    }))
 }
 
 #[cfg(test)]
@@ -57,11 +48,15 @@ mod tests {
         assert_eq!(request.request.external_ref, "lager-1");
         requests::approve(&mut conn, "17827510025", &request.request.id, Expiry(Duration::days(1))).unwrap();
         for asked in ["lager-1", " lager-1 "] {
-            let grant = authorize(&mut conn, "demo-smartcloud", "310000019", Some(asked)).unwrap();
+            let grant = authorize(&mut conn, "demo-smartcloud", "310000035", "310000019", Some(asked)).unwrap();
             assert_eq!(grant.map(|g| g.system_user_id).as_ref(), Ok(&request.request.id), "{asked:?}");
         }
         // Without a reference the party's own one is meant, which this system user does not have.
-        assert_eq!(authorize(&mut conn, "demo-smartcloud", "310000019", None).unwrap(), Err(Refusal::NoSystemUser));
-        assert_eq!(authorize(&mut conn, "nobody", "310000019", None).unwrap(), Err(Refusal::ClientIsNoSystem));
+        let mut refused =
+            |client, vendor, reference| authorize(&mut conn, client, vendor, "310000019", reference).unwrap();
+        assert_eq!(refused("demo-smartcloud", "310000035", None), Err(Unmatched::NoSystemUser));
+        assert_eq!(refused("nobody", "310000035", None), Err(Unmatched::ClientOfNoSystem));
+        // The system's client id, asked for by another vendor's client.
+        assert_eq!(refused("demo-smartcloud", "310000027", Some("lager-1")), Err(Unmatched::SystemOfAnotherVendor));
     }
 }

@@ -153,17 +153,25 @@ impl r2d2::ManageConnection for Manager {
     }
 }
 
-/// Opens the pool, failing with one readable sentence when the database cannot be reached.
-pub fn connect(url: &DatabaseUrl, max_size: u32) -> Result<Pool, String> {
+/// Opens one connection, failing with one readable sentence when the database cannot be
+/// reached: for the one-shot commands, which need no pool. (A pool's background threads
+/// may still be opening a connection as the process exits, and libpq's TLS torn down
+/// under them crashes it.)
+pub fn open(url: &DatabaseUrl) -> Result<DbConnection, String> {
     if let DatabaseUrl::Sqlite(path) = url {
         let parent = Path::new(path).parent().filter(|p| !p.as_os_str().is_empty());
         if let Some(dir) = parent {
             std::fs::create_dir_all(dir).map_err(|e| format!("cannot create the folder {}: {e}", dir.display()))?;
         }
     }
-    let manager = Manager { url: url.clone() };
+    r2d2::ManageConnection::connect(&Manager { url: url.clone() }).map_err(|e| format!("cannot open the database: {e}"))
+}
+
+/// Opens the pool, failing with one readable sentence when the database cannot be reached.
+pub fn connect(url: &DatabaseUrl, max_size: u32) -> Result<Pool, String> {
     // One direct attempt first, so the user sees the database's own reason.
-    r2d2::ManageConnection::connect(&manager).map_err(|e| format!("cannot open the database: {e}"))?;
+    drop(open(url)?);
+    let manager = Manager { url: url.clone() };
     r2d2::Pool::builder()
         .max_size(max_size)
         .min_idle(Some(1))

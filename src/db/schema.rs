@@ -86,6 +86,9 @@ diesel::table! {
         secret_hash -> Text,
         scopes -> Text,
         jwks -> Text,
+        name -> Text,
+        created -> Timestamp,
+        last_used -> Nullable<Timestamp>,
     }
 }
 

@@ -96,9 +96,15 @@ pub fn client_ids(conn: &mut DbConnection, system_id: &str) -> QueryResult<Vec<S
         .load(conn)
 }
 
-/// The system an OAuth2 client acts as, if any.
-pub fn by_client_id(conn: &mut DbConnection, client_id: &str) -> QueryResult<Option<String>> {
-    system_client_ids::table.find(client_id).select(system_client_ids::system_id).first(conn).optional()
+/// The system (not deleted) that lists the client id, and that system's vendor.
+pub fn holder_of_client_id(conn: &mut DbConnection, client_id: &str) -> QueryResult<Option<(String, String)>> {
+    system_client_ids::table
+        .inner_join(systems::table.on(systems::id.eq(system_client_ids::system_id)))
+        .filter(system_client_ids::client_id.eq(client_id))
+        .filter(systems::is_deleted.eq(false))
+        .select((systems::id, systems::vendor_org_no))
+        .first(conn)
+        .optional()
 }
 
 /// A system that has not been deleted, with its vendor.

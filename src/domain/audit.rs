@@ -15,6 +15,8 @@ pub enum By<'a> {
     Person(&'a str),
     Vendor(&'a str),
     Register,
+    /// The operator: `cli` at the command line, or the admin API's client.
+    Operator(&'a str),
 }
 
 /// What was done. The stored name keys the history text (`audit.<name>`).
@@ -40,10 +42,15 @@ pub enum Action {
     RequestEscalate,
     RoleGive,
     RoleRemove,
+    ApiClientAdd,
+    ApiClientRemove,
+    ApiClientSecret,
+    ApiClientScopes,
+    ApiClientKeys,
 }
 
 impl Action {
-    pub const ALL: [Action; 20] = [
+    pub const ALL: [Action; 25] = [
         Action::RequestCreate,
         Action::RequestApprove,
         Action::RequestReject,
@@ -64,6 +71,11 @@ impl Action {
         Action::RequestEscalate,
         Action::RoleGive,
         Action::RoleRemove,
+        Action::ApiClientAdd,
+        Action::ApiClientRemove,
+        Action::ApiClientSecret,
+        Action::ApiClientScopes,
+        Action::ApiClientKeys,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -88,6 +100,11 @@ impl Action {
             Action::RequestEscalate => "request.escalate",
             Action::RoleGive => "role.give",
             Action::RoleRemove => "role.remove",
+            Action::ApiClientAdd => "apiclient.add",
+            Action::ApiClientRemove => "apiclient.remove",
+            Action::ApiClientSecret => "apiclient.secret",
+            Action::ApiClientScopes => "apiclient.scopes",
+            Action::ApiClientKeys => "apiclient.keys",
         }
     }
 
@@ -106,6 +123,7 @@ impl By<'_> {
             By::Person(pid) => format!("person:{pid}"),
             By::Vendor(org_no) => format!("vendor:{org_no}"),
             By::Register => REGISTER.to_owned(),
+            By::Operator(who) => format!("operator:{who}"),
         }
     }
 }

@@ -209,6 +209,40 @@ pub fn find_for_vendor(
     with_packages(conn, vec![user])?.pop().ok_or(AppError::SystemUserNotFound)
 }
 
+/// Why a client's lookup finds no system user (docs/altinn-wire.md §7).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unmatched {
+    /// No system lists the client id.
+    ClientOfNoSystem,
+    /// The system that lists it is another vendor's.
+    SystemOfAnotherVendor,
+    /// No live system user of that system for the owner and reference.
+    NoSystemUser,
+}
+
+/// Altinn's lookup behind a system user token (docs/altinn-wire.md §7): the live system user
+/// of the system whose `clientId` holds the client, when that system is the vendor's, owned
+/// by the organisation, with the reference (which defaults to the owner).
+pub fn find_by_client(
+    conn: &mut DbConnection,
+    client_id: &str,
+    vendor_org_no: &str,
+    owner_org_no: &str,
+    external_ref: Option<&str>,
+) -> Result<Result<WithPackages, Unmatched>, AppError> {
+    let Some((system_id, vendor)) = db::systems::holder_of_client_id(conn, client_id)? else {
+        return Ok(Err(Unmatched::ClientOfNoSystem));
+    };
+    if vendor != vendor_org_no {
+        return Ok(Err(Unmatched::SystemOfAnotherVendor));
+    }
+    let external_ref = super::external_ref(external_ref, owner_org_no);
+    let Some(user) = system_users::find_live_by_triple(conn, owner_org_no, &system_id, &external_ref)? else {
+        return Ok(Err(Unmatched::NoSystemUser));
+    };
+    Ok(with_packages(conn, vec![user])?.pop().ok_or(Unmatched::NoSystemUser))
+}
+
 /// System users with the URNs of their access packages, read in one query.
 pub fn with_packages(conn: &mut DbConnection, users: Vec<SystemUser>) -> Result<Vec<WithPackages>, AppError> {
     let ids: Vec<String> = users.iter().map(|u| u.id.clone()).collect();

@@ -434,13 +434,12 @@ fn load_relations(conn: &mut DbConnection) -> QueryResult<()> {
         }
         vendor_clients::insert(
             conn,
-            &VendorClient {
-                client_id: (*client_id).into(),
-                org_no: "310000035".into(),
-                secret_hash: hash_secret(VENDOR_CLIENT_SECRET),
-                scopes: [scopes::REQUEST_READ, scopes::REQUEST_WRITE].join(" "),
-                jwks: String::new(),
-            },
+            &VendorClient::new(
+                client_id,
+                "310000035",
+                hash_secret(VENDOR_CLIENT_SECRET),
+                &[scopes::REQUEST_READ, scopes::REQUEST_WRITE],
+            ),
         )?;
         systems::add_client_id(conn, id, client_id)?;
     }
@@ -507,13 +506,12 @@ fn load_cast(conn: &mut DbConnection) -> QueryResult<()> {
     }
     vendor_clients::insert(
         conn,
-        &VendorClient {
-            client_id: VENDOR_CLIENT_ID.into(),
-            org_no: "310000035".into(),
-            secret_hash: hash_secret(VENDOR_CLIENT_SECRET),
-            scopes: [scopes::REQUEST_READ, scopes::REQUEST_WRITE, scopes::REGISTER_WRITE].join(" "),
-            jwks: String::new(),
-        },
+        &VendorClient::new(
+            VENDOR_CLIENT_ID,
+            "310000035",
+            hash_secret(VENDOR_CLIENT_SECRET),
+            &[scopes::REQUEST_READ, scopes::REQUEST_WRITE, scopes::REGISTER_WRITE],
+        ),
     )
 }
 
@@ -524,13 +522,12 @@ pub const EXAMPLE_CLIENT_ID: &str = "demo-smartcloud-example";
 fn load_example_client(conn: &mut DbConnection) -> QueryResult<()> {
     vendor_clients::insert(
         conn,
-        &VendorClient {
-            client_id: EXAMPLE_CLIENT_ID.into(),
-            org_no: "310000035".into(),
-            secret_hash: hash_secret(VENDOR_CLIENT_SECRET),
-            scopes: [scopes::REQUEST_READ, scopes::REQUEST_WRITE].join(" "),
-            jwks: String::new(),
-        },
+        &VendorClient::new(
+            EXAMPLE_CLIENT_ID,
+            "310000035",
+            hash_secret(VENDOR_CLIENT_SECRET),
+            &[scopes::REQUEST_READ, scopes::REQUEST_WRITE],
+        ),
     )
 }
 
@@ -544,13 +541,12 @@ fn load_integration(conn: &mut DbConnection) -> QueryResult<()> {
         if demo.client_id != VENDOR_CLIENT_ID {
             vendor_clients::insert(
                 conn,
-                &VendorClient {
-                    client_id: demo.client_id.into(),
-                    org_no: "310000035".into(),
-                    secret_hash: hash_secret(VENDOR_CLIENT_SECRET),
-                    scopes: [scopes::REQUEST_READ, scopes::REQUEST_WRITE].join(" "),
-                    jwks: String::new(),
-                },
+                &VendorClient::new(
+                    demo.client_id,
+                    "310000035",
+                    hash_secret(VENDOR_CLIENT_SECRET),
+                    &[scopes::REQUEST_READ, scopes::REQUEST_WRITE],
+                ),
             )?;
         }
         systems::add_client_id(conn, demo.id, demo.client_id)?;
@@ -558,12 +554,6 @@ fn load_integration(conn: &mut DbConnection) -> QueryResult<()> {
     parties::insert_organisation(conn, &Organisation::new(SERVICE_ORG, "SKATTEETATEN"))?;
     vendor_clients::insert(
         conn,
-        &VendorClient {
-            client_id: SERVICE_CLIENT_ID.into(),
-            org_no: SERVICE_ORG.into(),
-            secret_hash: hash_secret(SERVICE_CLIENT_SECRET),
-            scopes: scopes::DECISION.into(),
-            jwks: String::new(),
-        },
+        &VendorClient::new(SERVICE_CLIENT_ID, SERVICE_ORG, hash_secret(SERVICE_CLIENT_SECRET), &[scopes::DECISION]),
     )
 }

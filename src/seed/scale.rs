@@ -28,8 +28,9 @@ const ORGANISATIONS_PER_TRANSACTION: usize = 1000;
 
 /// Adds the dataset; does nothing (and says so) when it is there already.
 pub fn generate(conn: &mut DbConnection, system_users: usize) -> QueryResult<bool> {
-    let first = ids::org_numbers_from(500_000_000).next().unwrap_or_default();
-    if parties::organisation(conn, &first)?.is_some() {
+    // The demo party's first generated access marks a generated database: at a scale of
+    // at most DEMO_PARTY_ACCESSES no organisation is generated to mark it.
+    if db::system_users::find_live_by_triple(conn, DEMO_PARTY, SYSTEM.0, "skala-0")?.is_some() {
         return Ok(false);
     }
     let organisations = system_users.saturating_sub(DEMO_PARTY_ACCESSES).div_ceil(PER_ORGANISATION);

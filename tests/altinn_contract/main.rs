@@ -99,6 +99,8 @@ on_both_backends!(
     confirm_urls_lead_to_the_portal,
     client_and_ordinary_packages_go_their_own_ways,
     client_delegation_in_altinns_shapes,
+    a_client_id_never_seen_is_taken_and_is_the_vendors_from_then_on,
+    system_user_tokens_and_the_lookup_follow_altinns_rule,
 );
 
 /// An answer as a vendor's client sees it.
@@ -880,4 +882,112 @@ async fn client_delegation_in_altinns_shapes(app: TestApp) {
     let nobody = get(&app, &person, &format!("{enduser}/agents?party=999999999")).await;
     assert_eq!((nobody.status, nobody.body["title"].as_str()), (404, Some("Party not found")));
     assert!(nobody.body.get("code").is_none(), "Altinn gives no code here: {}", nobody.text);
+}
+
+/// §9: a `clientId` that no system holds is taken, also one that is no client here (a
+/// Maskinporten client's); from then on no other system and no other organisation has it.
+async fn a_client_id_never_seen_is_taken_and_is_the_vendors_from_then_on(app: TestApp) {
+    const CLIENTS: &str = "/registersystemrequest/clientid";
+    let token = app.vendor_token(None).await;
+    let mut first = system("310000035_mp");
+    first["clientId"] = json!(["5b0c7e1a-maskinporten"]);
+    let created = post(&app, &token, REGISTER, &first).await;
+    assert_eq!(created.status, 200, "{}", created.text);
+    let read = get(&app, &token, &format!("{REGISTER}/310000035_mp")).await;
+    assert_eq!(read.body["clientId"], json!(["5b0c7e1a-maskinporten"]));
+    let mut second = system("310000035_mp2");
+    second["clientId"] = json!(["5b0c7e1a-maskinporten"]);
+    assert_validation(&post(&app, &token, REGISTER, &second).await, "AUTH.VLD-00004", CLIENTS);
+    // Another organisation's client (the service owner's) is not the vendor's to list.
+    second["clientId"] = json!(["demo-skatteetaten"]);
+    assert_validation(&post(&app, &token, REGISTER, &second).await, "AUTH.VLD-00004", CLIENTS);
+    // Deleting the system frees the id (§3.4).
+    assert_eq!(delete(&app, &token, &format!("{REGISTER}/310000035_mp")).await.status, 200);
+    second["clientId"] = json!(["5b0c7e1a-maskinporten"]);
+    assert_eq!(post(&app, &token, REGISTER, &second).await.status, 200);
+}
+
+/// §7: a system user token goes to a client in the system's `clientId` of the system's
+/// vendor, for the owner and reference; Maskinporten's `byExternalId` finds the same.
+async fn system_user_tokens_and_the_lookup_follow_altinns_rule(app: TestApp) {
+    let id = lonn_user(&app).await;
+    let (status, body) = app.ask_system_user_token("demo-smartcloud-lonn", APE).await;
+    assert_eq!(status, 200, "{body}");
+    // The vendor's client of another system: that system has no system user here.
+    let (status, body) = app.ask_system_user_token("demo-smartcloud", APE).await;
+    assert_eq!((status, &body["error"]), (400, &json!("invalid_authorization_details")), "{body}");
+    // A client of the vendor on no system.
+    app.add_vendor_client("smartcloud-admin", "310000035", "altinn:authentication/systemregister.write");
+    let details = json!([{"type": "urn:altinn:systemuser",
+        "systemuser_org": {"authority": "iso6523-actorid-upis", "ID": format!("0192:{APE}")}}]);
+    let ask = |client: &'static str| {
+        let form = [
+            ("grant_type", "client_credentials".to_owned()),
+            ("client_id", client.to_owned()),
+            ("client_secret", format!("{client}-secret")),
+            ("authorization_details", details.to_string()),
+        ];
+        let request = app.http.post(app.url("/token")).form(&form);
+        async move {
+            let response = request.send().await.unwrap();
+            (response.status().as_u16(), response.json::<Value>().await.unwrap())
+        }
+    };
+    let (status, body) = ask("smartcloud-admin").await;
+    assert_eq!(status, 400);
+    assert_eq!(body["error_description"], "the client is not a client of any registered system");
+    // A client of another organisation, on the vendor's system (as data from before the
+    // rule could hold): the system is not its organisation's, so no token.
+    let token = app.vendor_token(None).await;
+    let mut mp = system("310000035_mp");
+    mp["clientId"] = json!(["tiger-client"]);
+    assert_eq!(post(&app, &token, REGISTER, &mp).await.status, 200);
+    app.add_vendor_client("tiger-client", TIGER, "altinn:authentication/systemuser.request.read");
+    let body = json!({"systemId": "310000035_mp", "partyOrgNo": APE, "rights": [right(KRAV)]});
+    let request_id = post(&app, &token, REQUESTS, &body).await.body["id"].as_str().unwrap().to_owned();
+    approve(&app, KONSERT, "request", &request_id).await;
+    let (status, body) = ask("tiger-client").await;
+    assert_eq!(status, 400);
+    assert_eq!(body["error_description"], "the system that lists this client belongs to another organisation");
+
+    // Maskinporten's lookup, with its own scope.
+    app.add_vendor_client("maskinporten", "974761076", "altinn:maskinporten/systemuser.read");
+    let lookup = app.token_for("maskinporten", None).await;
+    let by = |query: &str| format!("{V1}/systemuser/byExternalId?{query}");
+    let found = get(
+        &app,
+        &lookup,
+        &by(&format!("clientId=demo-smartcloud-lonn&systemProviderOrgNo=310000035&systemUserOwnerOrgNo={APE}")),
+    )
+    .await;
+    assert_eq!(found.status, 200, "{}", found.text);
+    assert_eq!(keys(&found.body), sorted(SYSTEM_USER_KEYS));
+    assert_eq!((&found.body["id"], &found.body["productName"]), (&json!(id), &json!(SMARTCLOUD_LONN)));
+    let with_ref = by(&format!(
+        "clientId=demo-smartcloud-lonn&systemProviderOrgNo=310000035&systemUserOwnerOrgNo={APE}&externalRef={APE}"
+    ));
+    assert_eq!(get(&app, &lookup, &with_ref).await.body["id"], json!(id), "the reference defaults to the owner");
+    for unmatched in [
+        format!("clientId=demo-smartcloud-lonn&systemProviderOrgNo=310000027&systemUserOwnerOrgNo={APE}"),
+        format!("clientId=demo-smartcloud-lonn&systemProviderOrgNo=310000035&systemUserOwnerOrgNo={APE}&externalRef=x"),
+        format!("clientId=demo-smartcloud-lonn&systemProviderOrgNo=310000035&systemUserOwnerOrgNo={TIGER}"),
+        format!("clientId=nobody&systemProviderOrgNo=310000035&systemUserOwnerOrgNo={APE}"),
+    ] {
+        assert_eq!(get(&app, &lookup, &by(&unmatched)).await.status, 404, "{unmatched}");
+    }
+    for missing in [
+        format!("systemProviderOrgNo=310000035&systemUserOwnerOrgNo={APE}"),
+        format!("clientId=demo-smartcloud-lonn&systemUserOwnerOrgNo={APE}"),
+        "clientId=demo-smartcloud-lonn&systemProviderOrgNo=310000035&systemUserOwnerOrgNo=".to_owned(),
+    ] {
+        assert_eq!(get(&app, &lookup, &by(&missing)).await.status, 400, "{missing}");
+    }
+    let vendor = app.vendor_token(None).await;
+    let refused = get(
+        &app,
+        &vendor,
+        &by(&format!("clientId=demo-smartcloud-lonn&systemProviderOrgNo=310000035&systemUserOwnerOrgNo={APE}")),
+    )
+    .await;
+    assert_problem(&refused, 403, "AUTH-00044");
 }

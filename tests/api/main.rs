@@ -9,6 +9,7 @@ mod change_requests;
 mod client_delegation;
 mod health;
 mod input_limits;
+mod onboarding;
 mod openapi;
 mod register;
 mod schemathesis;

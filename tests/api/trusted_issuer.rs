@@ -76,7 +76,8 @@ async fn check(backend: Backend) {
         .await;
     assert_eq!(status, 403);
     // A vendor names its own Maskinporten client in the register, which the portal has
-    // never seen; another vendor's client stays out of reach.
+    // never seen; another organisation's client, or one another system holds, stays out
+    // of reach.
     let writer =
         outside_token_with(&pkcs8, "mp-1", |c| c["scope"] = json!("altinn:authentication/systemregister.write"));
     let mut system = json!({
@@ -87,9 +88,11 @@ async fn check(backend: Backend) {
     let (status, body) = app.api_post(&writer, "/authentication/api/v1/systemregister/vendor", &system).await;
     assert_eq!(status, 200, "{body}");
     system["id"] = json!("310000035_maskinporten2");
-    system["clientId"] = json!(["someone-elses-client"]);
-    let (status, _) = app.api_post(&writer, "/authentication/api/v1/systemregister/vendor", &system).await;
-    assert_eq!(status, 400);
+    for taken in ["demo-skatteetaten", "maskinporten-client"] {
+        system["clientId"] = json!([taken]);
+        let (status, body) = app.api_post(&writer, "/authentication/api/v1/systemregister/vendor", &system).await;
+        assert_eq!((status, &body["validationErrors"][0]["code"]), (400, &json!("AUTH.VLD-00004")), "{taken}");
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -82,23 +82,51 @@ pub struct TestApp {
 
 impl Drop for TestApp {
     fn drop(&mut self) {
-        if !self.owns_database {
-            return;
+        if self.owns_database {
+            drop_database(&self.database_url);
         }
-        match DatabaseUrl::parse(&self.database_url) {
-            Ok(DatabaseUrl::Postgres(url)) => {
-                let name = url.rsplit('/').next().unwrap_or_default().to_owned();
-                if let Ok(mut conn) = diesel::PgConnection::establish(&admin_url()) {
-                    drop_postgres_database(&mut conn, &name);
-                }
+    }
+}
+
+/// Removes a database made for a test: a PostgreSQL database, or a SQLite file and its
+/// journal.
+fn drop_database(database_url: &str) {
+    match DatabaseUrl::parse(database_url) {
+        Ok(DatabaseUrl::Postgres(url)) => {
+            let name = url.rsplit('/').next().unwrap_or_default().to_owned();
+            if let Ok(mut conn) = diesel::PgConnection::establish(&admin_url()) {
+                drop_postgres_database(&mut conn, &name);
             }
-            Ok(DatabaseUrl::Sqlite(path)) => {
-                for suffix in ["", "-wal", "-shm"] {
-                    let _ = std::fs::remove_file(format!("{path}{suffix}"));
-                }
-            }
-            Err(_) => {}
         }
+        Ok(DatabaseUrl::Sqlite(path)) => {
+            for suffix in ["", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{path}{suffix}"));
+            }
+        }
+        Err(_) => {}
+    }
+}
+
+/// A database made for a test and not touched yet (not even migrated), for the real
+/// binary to set up as an operator would; dropped when the test is done.
+pub struct EmptyDatabase {
+    pub url: String,
+}
+
+impl EmptyDatabase {
+    /// None (outside CI only) when PostgreSQL is not reachable.
+    pub async fn new(backend: Backend) -> Option<EmptyDatabase> {
+        let url = match backend {
+            Backend::Sqlite => fresh_sqlite_url(),
+            Backend::Postgres => tokio::task::spawn_blocking(fresh_postgres_database).await.unwrap()?,
+        };
+        Some(EmptyDatabase { url })
+    }
+}
+
+impl Drop for EmptyDatabase {
+    fn drop(&mut self) {
+        drop_database(&self.url);
     }
 }
 
@@ -195,11 +223,7 @@ impl TestApp {
     /// Starts the app with settings changed by `adjust`.
     pub async fn spawn_with(backend: Backend, adjust: impl FnOnce(&mut Config)) -> Option<TestApp> {
         let database_url = match backend {
-            Backend::Sqlite => {
-                let dir = std::env::temp_dir().join("systemtilgang-tests");
-                std::fs::create_dir_all(&dir).unwrap();
-                format!("sqlite://{}", dir.join(format!("{}.db", uuid::Uuid::new_v4())).display())
-            }
+            Backend::Sqlite => fresh_sqlite_url(),
             Backend::Postgres => tokio::task::spawn_blocking(fresh_postgres_database).await.unwrap()?,
         };
         let mut config = test_config(&database_url);
@@ -285,13 +309,12 @@ impl TestApp {
         let mut conn = self.db();
         systemtilgang::db::vendor_clients::insert(
             &mut conn,
-            &systemtilgang::db::vendor_clients::VendorClient {
-                client_id: client_id.into(),
-                org_no: org_no.into(),
-                secret_hash: systemtilgang::support::hash_secret(&format!("{client_id}-secret")),
-                scopes: scopes.into(),
-                jwks: String::new(),
-            },
+            &systemtilgang::db::vendor_clients::VendorClient::new(
+                client_id,
+                org_no,
+                systemtilgang::support::hash_secret(&format!("{client_id}-secret")),
+                &scopes.split_whitespace().collect::<Vec<_>>(),
+            ),
         )
         .unwrap();
     }

@@ -33,7 +33,7 @@ async fn a_decision_on_the_vendors_link_logs_out_at_the_provider_too(app: TestAp
     let link = request["confirmUrl"].as_str().unwrap();
     let link = &link[link.find("/accessmanagement").unwrap()..];
     let browser = app.browser();
-    login_at_provider(&app, &browser, KONSERT, link).await;
+    login_at_provider(&browser, KONSERT, link).await;
     let approved = browser.submit(link, "/accessmanagement/ui/systemuser/request/approve").await;
     assert_eq!(app.request_status(request["id"].as_str().unwrap()).await, "Accepted");
     let end_session = approved.location.unwrap();
@@ -50,7 +50,7 @@ async fn a_decision_on_the_vendors_link_logs_out_at_the_provider_too(app: TestAp
 async fn an_answer_naming_another_issuer_is_refused(app: TestApp) {
     let Some(app) = with_oidc(&app).await else { return };
     let browser = app.browser();
-    let url = callback_from_provider(&app, &browser, KONSERT, "/").await;
+    let url = callback_from_provider(&browser, KONSERT, "/").await;
     let ours = url::Url::parse(&url).unwrap();
     assert_eq!(ours.query_pairs().find(|(k, _)| k == "iss").unwrap().1, provider::issuer().unwrap());
     // The same code and state, said to come from another provider (a mix-up attack).
@@ -134,9 +134,9 @@ async fn provider_form(
 
 /// Starts a login for `next` and logs in at the provider as `login`, giving consent.
 /// Returns the callback URL the provider sends the browser to, not yet visited.
-async fn callback_from_provider(app: &TestApp, browser: &Browser, login: &str, next: &str) -> String {
-    let callback = app.url("/login/oidc/callback");
-    let start = app.url(&format!("/login/oidc?next={}", systemtilgang::support::urlencode(next)));
+async fn callback_from_provider(browser: &Browser, login: &str, next: &str) -> String {
+    let callback = format!("{}/login/oidc/callback", browser.base);
+    let start = format!("{}/login/oidc?next={}", browser.base, systemtilgang::support::urlencode(next));
     let (at, page) = follow(browser, start, &callback).await;
     assert_eq!(page.status, 200, "{at}: {}", page.text());
     let (at, consent) = provider_form(browser, &at, &page, &[("login", login), ("password", "x")], &callback).await;
@@ -145,8 +145,8 @@ async fn callback_from_provider(app: &TestApp, browser: &Browser, login: &str, n
 
 /// Logs in at the provider as `login` and comes back: the callback URL and the portal's
 /// answer to it.
-pub(crate) async fn login_at_provider(app: &TestApp, browser: &Browser, login: &str, next: &str) -> (String, Page) {
-    let url = callback_from_provider(app, browser, login, next).await;
+pub(crate) async fn login_at_provider(browser: &Browser, login: &str, next: &str) -> (String, Page) {
+    let url = callback_from_provider(browser, login, next).await;
     let answer = browser.get(&url).await;
     (url, answer)
 }
@@ -169,7 +169,7 @@ async fn a_person_logs_in_at_the_provider_and_comes_back_where_they_were_going(a
     assert!(query["scope"].contains("openid"));
     assert!(query["state"].len() >= 16 && query["nonce"].len() >= 16);
 
-    let (_, answer) = login_at_provider(&app, &browser, KONSERT, "/accessmanagement/ui/systemuser/create").await;
+    let (_, answer) = login_at_provider(&browser, KONSERT, "/accessmanagement/ui/systemuser/create").await;
     assert_eq!(answer.status, 303, "{}", answer.text());
     assert_eq!(answer.location.as_deref(), Some("/accessmanagement/ui/systemuser/create"));
     let overview = browser.get("/accessmanagement/ui/systemuser/overview").await;
@@ -180,7 +180,7 @@ async fn a_person_logs_in_at_the_provider_and_comes_back_where_they_were_going(a
 async fn a_replayed_or_forged_callback_is_refused(app: TestApp) {
     let Some(app) = with_oidc(&app).await else { return };
     let browser = app.browser();
-    let (callback, answer) = login_at_provider(&app, &browser, LOVE, "/accessmanagement/ui/systemuser/overview").await;
+    let (callback, answer) = login_at_provider(&browser, LOVE, "/accessmanagement/ui/systemuser/overview").await;
     assert_eq!(answer.status, 303);
     // The same code and state a second time (a replay, or the back button).
     let again = app.browser();
@@ -228,19 +228,19 @@ async fn cancelling_at_the_provider_is_explained(app: TestApp) {
 async fn a_person_the_portal_does_not_know_is_told_so(app: TestApp) {
     let Some(app) = with_oidc(&app).await else { return };
     let browser = app.browser();
-    let (_, unknown) = login_at_provider(&app, &browser, "15058045656", "/").await;
+    let (_, unknown) = login_at_provider(&browser, "15058045656", "/").await;
     assert_eq!(unknown.status, 403);
     assert!(unknown.texts("[role=alert]")[0].contains("fødselsnummeret ditt er ikke registrert"));
     assert_eq!(browser.get("/accessmanagement/ui/systemuser/overview").await.status, 303);
     // A provider sending something that is no national identity number is refused too.
-    let (_, invalid) = login_at_provider(&app, &app.browser(), "not-a-number", "/").await;
+    let (_, invalid) = login_at_provider(&app.browser(), "not-a-number", "/").await;
     assert_eq!(invalid.status, 400);
 }
 
 async fn logout_ends_the_session_at_the_provider_too(app: TestApp) {
     let Some(app) = with_oidc(&app).await else { return };
     let browser = app.browser();
-    login_at_provider(&app, &browser, KONSERT, "/").await;
+    login_at_provider(&browser, KONSERT, "/").await;
     let out = browser.submit("/accessmanagement/ui/systemuser/overview", "/logout").await;
     let end_session = out.location.unwrap();
     assert!(end_session.starts_with(provider::issuer().unwrap()), "{end_session}");
@@ -287,7 +287,7 @@ async fn production_mode_has_only_the_real_login_and_no_demo(app: TestApp) {
         &systemtilgang::db::parties::Person::new(KONSERT, "STADIG KONSERT"),
     )
     .unwrap();
-    let (_, answer) = login_at_provider(&empty, &browser, KONSERT, "/accessmanagement/ui/systemuser/overview").await;
+    let (_, answer) = login_at_provider(&browser, KONSERT, "/accessmanagement/ui/systemuser/overview").await;
     assert_eq!(answer.status, 303, "{}", answer.text());
     let overview = browser.get("/accessmanagement/ui/systemuser/overview").await;
     assert_eq!(overview.status, 200, "{}", overview.text());

@@ -1,6 +1,8 @@
-//! Production from an empty database: the register loaded by `systemtilgang import`, a
-//! vendor with an outside (Maskinporten) token, people logging in at the OpenID provider,
-//! and the guide's journey to an approved system access; then the register changes.
+//! Production from an empty database: the operator's walk-through of README's "Running in
+//! production" with the real binary (migrate, import, `client add`, serve); the register
+//! loaded by `systemtilgang import`, a vendor with an outside (Maskinporten) token, people
+//! logging in at the OpenID provider, and the guide's journey to an approved system
+//! access; then the register changes.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -14,6 +16,16 @@ use crate::on_both_backends;
 use crate::provider;
 
 on_both_backends!(from_an_empty_database_the_register_loads_and_the_guides_journey_completes);
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_operators_walk_through_on_postgres() {
+    walk_through(Backend::Postgres).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_operators_walk_through_on_sqlite() {
+    walk_through(Backend::Sqlite).await;
+}
 
 const ISSUER: &str = "https://maskinporten.test/";
 const AUDIENCE: &str = "https://systemtilgang.test/";
@@ -48,7 +60,7 @@ fn maskinporten(pkcs8: &[u8]) -> String {
 
 async fn logged_in_at_provider(app: &TestApp, pid: &str, next: &str) -> Browser {
     let browser = app.browser();
-    let (_, answer) = login_at_provider(app, &browser, pid, next).await;
+    let (_, answer) = login_at_provider(&browser, pid, next).await;
     assert_eq!(answer.status, 303, "{}", answer.text());
     browser
 }
@@ -82,7 +94,7 @@ async fn from_an_empty_database_the_register_loads_and_the_guides_journey_comple
     let Some(app) = TestApp::spawn_with(app.backend, production).await else { return };
     // An empty portal: nobody can log in, there is nothing to ask for.
     let stranger = app.browser();
-    let (_, unknown) = login_at_provider(&app, &stranger, KONSERT, "/").await;
+    let (_, unknown) = login_at_provider(&stranger, KONSERT, "/").await;
     assert_eq!(unknown.status, 403, "not known before the import");
 
     let register = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/register/guide.jsonl");
@@ -149,4 +161,172 @@ async fn from_an_empty_database_the_register_loads_and_the_guides_journey_comple
         "{}",
         page.text()
     );
+}
+
+/// The operator's command line (its words split at spaces) on the database, in production
+/// mode with only the database settings; what it printed.
+fn operator(database_url: &str, command: &str) -> String {
+    let args: Vec<&str> = command.split_whitespace().collect();
+    let output = Command::new(env!("CARGO_BIN_EXE_systemtilgang"))
+        .args(["--mode", "production", "--database-url", database_url])
+        .args(&args)
+        .env_remove("DATABASE_URL")
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{args:?}: {}", String::from_utf8_lossy(&output.stderr));
+    String::from_utf8(output.stdout).unwrap()
+}
+
+/// README's "Running in production", step by step, as the operator, a vendor, a person
+/// and a service owner go through it: nothing set up but by the binary's commands.
+async fn walk_through(backend: Backend) {
+    use base64::Engine;
+    let Some(issuer) = provider::issuer() else { return };
+    let Some(database) = EmptyDatabase::new(backend).await else { return };
+    let url = database.url.as_str();
+
+    // 1. The schema, then the register (the guide's cast and Skatteetaten).
+    assert!(operator(url, "migrate").contains("The database is up to date."));
+    let register = std::env::temp_dir().join(format!("register-{}.jsonl", uuid::Uuid::new_v4()));
+    let guide =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/register/guide.jsonl")).unwrap();
+    let skatteetaten = r#"{"type":"organisation","orgNo":"974761076","name":"SKATTEETATEN","orgForm":"ORGL"}"#;
+    std::fs::write(&register, format!("{guide}{skatteetaten}\n")).unwrap();
+    let imported = operator(url, &format!("import {}", register.display()));
+    std::fs::remove_file(&register).unwrap();
+    assert!(imported.contains("14 new, 0 changed, 0 unchanged"), "{imported}");
+
+    // 2. The vendor's admin client and the service owner's, each with a secret shown once.
+    let secret = |printed: &str| printed.lines().find_map(|l| l.strip_prefix("secret: ")).expect(printed).to_owned();
+    let vendor_secret = secret(&operator(
+        url,
+        "client add --org-no 310000035 --client-id smartcloud-admin --name SmartCloud \
+         --scope altinn:authentication/systemregister.write \
+         --scope altinn:authentication/systemuser.request.write \
+         --scope altinn:authentication/systemuser.request.read",
+    ));
+    let service_secret = secret(&operator(
+        url,
+        "client add --org-no 974761076 --client-id skatteetaten --scope altinn:authorization/pdp",
+    ));
+
+    // 3. The portal in production mode, logging people in at the OpenID provider.
+    let cookie_key = base64::engine::general_purpose::STANDARD.encode([42u8; 64]);
+    let served = Served::start(
+        &["--mode", "production", "--database-url", url],
+        &[
+            ("SYSTEMTILGANG_COOKIE_KEY", cookie_key.as_str()),
+            ("SYSTEMTILGANG_OIDC_ISSUER", issuer),
+            ("SYSTEMTILGANG_OIDC_CLIENT_ID", provider::CLIENT_ID),
+            ("SYSTEMTILGANG_OIDC_CLIENT_SECRET", provider::CLIENT_SECRET),
+        ],
+    );
+    let http = reqwest::Client::new();
+    let token = |form: Vec<(&'static str, String)>| {
+        let request = http.post(format!("{}/token", served.url)).form(&form);
+        async move {
+            let response = request.send().await.unwrap();
+            let status = response.status().as_u16();
+            let body: Value = response.json().await.unwrap();
+            assert_eq!(status, 200, "{body}");
+            body["access_token"].as_str().unwrap().to_owned()
+        }
+    };
+    let secret_form = |id: &str, secret: &str| {
+        vec![("grant_type", "client_credentials".into()), ("client_id", id.into()), ("client_secret", secret.into())]
+    };
+    let call = |method: reqwest::Method, path: &str, token: &str, body: &Value| {
+        let request = http.request(method, format!("{}{path}", served.url)).bearer_auth(token).json(body);
+        async move {
+            let response = request.send().await.unwrap();
+            (response.status().as_u16(), response.json::<Value>().await.unwrap_or(Value::Null))
+        }
+    };
+
+    // 4. The vendor registers SmartCloud with a Maskinporten-style client of its own (an id
+    //    nobody here has seen), and asks TILFELDIG SUBTIL APE for access.
+    let vendor = token(secret_form("smartcloud-admin", &vendor_secret)).await;
+    let system = json!({
+        "id": SMARTCLOUD, "vendor": {"authority": "iso6523-actorid-upis", "ID": "0192:310000035"},
+        "name": {"nb": "SmartCloud"}, "description": {"nb": "Regnskapssystem."},
+        "rights": [{"resource": [{"id": "urn:altinn:resource", "value": KRAV}]}],
+        "clientId": ["smartcloud-mp-7c21"], "allowedRedirectUrls": [RECEIPT], "isVisible": true,
+    });
+    let post = reqwest::Method::POST;
+    let (status, body) = call(post.clone(), "/authentication/api/v1/systemregister/vendor", &vendor, &system).await;
+    assert_eq!(status, 200, "{body}");
+    let (status, request) = call(
+        post.clone(),
+        "/authentication/api/v1/systemuser/request/vendor",
+        &vendor,
+        &request_body(SMARTCLOUD, APE, &[KRAV], Some(RECEIPT)),
+    )
+    .await;
+    assert_eq!(status, 201, "{request}");
+    let confirm = request["confirmUrl"].as_str().unwrap();
+    assert!(confirm.starts_with(&served.url), "{confirm}");
+
+    // 5. STADIG KONSERT, daglig leder in the register, logs in at the provider and approves.
+    let browser = Browser {
+        base: served.url.clone(),
+        client: reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap(),
+    };
+    let page = &confirm[served.url.len()..];
+    let (_, answer) = login_at_provider(&browser, KONSERT, page).await;
+    assert_eq!(answer.status, 303, "{}", answer.text());
+    let approved = browser.submit(page, "/accessmanagement/ui/systemuser/request/approve").await;
+    // Production logs out after a decision on the vendor's link, at the provider too.
+    assert!(approved.location.as_deref().is_some_and(|l| l.starts_with(issuer)), "{}", approved.text());
+    let path = format!("/authentication/api/v1/systemuser/request/vendor/{}", request["id"].as_str().unwrap());
+    let (_, now) = call(reqwest::Method::GET, &path, &vendor, &Value::Null).await;
+    assert_eq!(now["status"], "Accepted", "{now}");
+
+    // 6. The system's own client, now added for the vendor with its public keys, gets a
+    //    system user token with a signed assertion.
+    let (pkcs8, jwk) = outside_key_pair();
+    let keys = std::env::temp_dir().join(format!("jwks-{}.json", uuid::Uuid::new_v4()));
+    std::fs::write(&keys, json!({"keys": [jwk]}).to_string()).unwrap();
+    let added = operator(
+        url,
+        &format!(
+            "client add --org-no 310000035 --client-id smartcloud-mp-7c21 \
+             --scope altinn:authentication/systemuser.request.read --jwks {}",
+            keys.display()
+        ),
+    );
+    std::fs::remove_file(&keys).unwrap();
+    assert!(added.contains("authenticates with keys"), "{added}");
+    let now = chrono::Utc::now().timestamp();
+    let claims = json!({
+        "iss": "smartcloud-mp-7c21", "aud": served.url, "iat": now, "exp": now + 60,
+        "jti": uuid::Uuid::new_v4().to_string(),
+        "authorization_details": [{"type": "urn:altinn:systemuser",
+            "systemuser_org": {"authority": "iso6523-actorid-upis", "ID": format!("0192:{APE}")}}],
+    });
+    let header = Header { kid: Some("mp-1".into()), ..Header::new(Algorithm::ES256) };
+    let assertion = jsonwebtoken::encode(&header, &claims, &EncodingKey::from_ec_der(&pkcs8)).unwrap();
+    let system_user_token =
+        token(vec![("grant_type", "urn:ietf:params:oauth:grant-type:jwt-bearer".into()), ("assertion", assertion)])
+            .await;
+    let payload = system_user_token.split('.').nth(1).unwrap();
+    let claims: Value =
+        serde_json::from_slice(&base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(payload).unwrap()).unwrap();
+    let system_user = claims["authorization_details"][0]["systemuser_id"][0].as_str().unwrap().to_owned();
+
+    // 7. Skatteetaten asks whether that system user may read Krav og betalinger for the
+    //    company: yes; A-melding, which nobody gave it: no.
+    let service = token(secret_form("skatteetaten", &service_secret)).await;
+    for (resource, decision) in [(KRAV, "Permit"), (A_MELDING, "Deny")] {
+        let asked = json!({"subject": {"systemUserId": system_user}, "resource": resource, "action": "read", "partyOrgNo": APE});
+        let (status, body) = call(post.clone(), "/authorization/api/v1/decision", &service, &asked).await;
+        assert_eq!((status, &body["decision"]), (200, &json!(decision)), "{resource}: {body}");
+    }
+    let listed = operator(url, "client list");
+    let used = listed.lines().filter(|l| !l.ends_with("never")).count();
+    assert_eq!(used, 4, "the header and the three clients that got tokens:\n{listed}");
+    served.stop();
 }

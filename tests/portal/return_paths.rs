@@ -73,7 +73,7 @@ async fn the_openid_login_returns_only_to_local_pages(app: TestApp) {
     let app = app.node_with(|c| c.oidc = Some(crate::provider::settings(issuer))).await;
     for next in ["/.//evil.example", "/%2e//evil.example", "/a/..//evil.example", "/x/../..//evil.example/p?q=1"] {
         let browser = app.browser();
-        let (_, answer) = crate::oidc_login::login_at_provider(&app, &browser, KONSERT, next).await;
+        let (_, answer) = crate::oidc_login::login_at_provider(&browser, KONSERT, next).await;
         assert_eq!(answer.status, 303, "{next}: {}", answer.text());
         assert_eq!(answer.location.as_deref(), Some(OVERVIEW), "{next}");
     }

@@ -1,0 +1,6 @@
+-- What the operator knows of each API client: a name, when it was added and when it last
+-- got a token.
+ALTER TABLE vendor_clients ADD COLUMN name TEXT NOT NULL DEFAULT '';
+ALTER TABLE vendor_clients ADD COLUMN created TIMESTAMP NOT NULL DEFAULT '1970-01-01 00:00:00';
+ALTER TABLE vendor_clients ADD COLUMN last_used TIMESTAMP;
+UPDATE vendor_clients SET created = strftime('%Y-%m-%d %H:%M:%f', 'now');
