@@ -40,22 +40,36 @@ pub fn start(conn: &mut DbConnection, pid: &str, limits: SessionLimits) -> Resul
     Ok(id)
 }
 
-/// The person of a session that still holds, marking it as used; None once it has ended.
-pub fn resume(conn: &mut DbConnection, id: &str, limits: SessionLimits) -> Result<Option<String>, AppError> {
+/// Why a session no longer logs anyone in, for what the login page tells the person.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ended {
+    /// Unused for longer than the idle limit.
+    Idle,
+    /// Older than the lifetime limit, however busy.
+    Lifetime,
+    /// Logged out, forgotten or never known.
+    LoggedOut,
+}
+
+/// The person of a session that still holds, marking it as used; why not once it has ended.
+pub fn resume(conn: &mut DbConnection, id: &str, limits: SessionLimits) -> Result<Result<String, Ended>, AppError> {
     let Some(session) = sessions::find(conn, &hash_secret(id))? else {
-        return Ok(None);
+        return Ok(Err(Ended::LoggedOut));
     };
     let now = db::now();
-    let holds = session.ended_at.is_none()
-        && now - session.started_at < limits.lifetime
-        && now - session.last_seen_at < limits.idle;
-    if !holds {
-        return Ok(None);
+    if session.ended_at.is_some() {
+        return Ok(Err(Ended::LoggedOut));
+    }
+    if now - session.started_at >= limits.lifetime {
+        return Ok(Err(Ended::Lifetime));
+    }
+    if now - session.last_seen_at >= limits.idle {
+        return Ok(Err(Ended::Idle));
     }
     if now - session.last_seen_at >= TOUCH_EVERY {
         sessions::touch(conn, &session.id_hash, now)?;
     }
-    Ok(Some(session.pid))
+    Ok(Ok(session.pid))
 }
 
 /// Ends the session (logout); its cookie no longer logs anyone in.
@@ -75,17 +89,17 @@ mod tests {
         let mut conn = demo_db();
         let limits = SessionLimits::default();
         let id = start(&mut conn, KONSERT, limits).unwrap();
-        assert_eq!(resume(&mut conn, &id, limits).unwrap().as_deref(), Some(KONSERT));
-        assert_eq!(resume(&mut conn, "made-up", limits).unwrap(), None);
+        assert_eq!(resume(&mut conn, &id, limits).unwrap(), Ok(KONSERT.to_owned()));
+        assert_eq!(resume(&mut conn, "made-up", limits).unwrap(), Err(Ended::LoggedOut));
         let idle = SessionLimits { idle: Duration::zero(), ..limits };
-        assert_eq!(resume(&mut conn, &id, idle).unwrap(), None);
+        assert_eq!(resume(&mut conn, &id, idle).unwrap(), Err(Ended::Idle));
         let short = SessionLimits { lifetime: Duration::zero(), ..limits };
-        assert_eq!(resume(&mut conn, &id, short).unwrap(), None);
+        assert_eq!(resume(&mut conn, &id, short).unwrap(), Err(Ended::Lifetime));
         end(&mut conn, &id).unwrap();
-        assert_eq!(resume(&mut conn, &id, limits).unwrap(), None);
+        assert_eq!(resume(&mut conn, &id, limits).unwrap(), Err(Ended::LoggedOut));
         // A new login forgets the ended session.
         let again = start(&mut conn, KONSERT, limits).unwrap();
         assert!(sessions::find(&mut conn, &hash_secret(&id)).unwrap().is_none());
-        assert!(resume(&mut conn, &again, limits).unwrap().is_some());
+        assert!(resume(&mut conn, &again, limits).unwrap().is_ok());
     }
 }

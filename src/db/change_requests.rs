@@ -131,7 +131,9 @@ pub fn pending_for_party(
         .inner_join(system_users::table.on(system_users::id.eq(cr::system_user_id)))
         .filter(cr::party_org_no.eq(party_org_no))
         .filter(cr::status.eq(RequestStatus::New))
-        .order((cr::created, cr::id))
+        // A change to an access deleted since has nothing left to change.
+        .filter(system_users::deleted_at.is_null())
+        .order((cr::created.desc(), cr::id))
         .select((
             ChangeRequest::as_select(),
             (systems::name, systems::name_nn, systems::name_en),

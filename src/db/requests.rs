@@ -100,25 +100,37 @@ pub fn page_by_system(
 
 /// A pending request with its system's names, its vendor's name, and who forwarded it
 /// to the access managers and when, if anyone did.
-pub type PendingRow = (Request, super::systems::NameRow, String, Option<String>, Option<NaiveDateTime>);
+pub type PendingRow = (Request, super::systems::NameRow, String, Option<String>, Option<NaiveDateTime>, Option<String>);
 
-/// Pending requests for a party as its overview lists them, oldest first.
+/// Pending requests for a party as its overview lists them, newest first: each with its
+/// system's names, the vendor's name, who forwarded it and when, and the live system
+/// user of the same party, system and reference that already covers it, if any.
 pub fn pending_for_party(conn: &mut DbConnection, party_org_no: &str) -> QueryResult<Vec<PendingRow>> {
+    use super::schema::system_users as su;
     use super::schema::{organisations, systems};
     super::natively!(conn, |c| req::table
         .inner_join(systems::table.inner_join(organisations::table))
         .left_join(esc::table.on(esc::request_id.eq(req::id)))
         .left_join(persons::table.on(persons::pid.nullable().eq(esc::escalated_by.nullable())))
+        .left_join(
+            su::table.on(su::party_org_no
+                .eq(req::party_org_no)
+                .and(su::system_id.eq(req::system_id))
+                .and(su::external_ref.eq(req::external_ref))
+                .and(su::deleted_at.is_null())
+                .and(su::id.ne(req::id))),
+        )
         .filter(req::party_org_no.eq(party_org_no))
         .filter(req::status.eq(RequestStatus::New))
         .filter(req::deleted_at.is_null())
-        .order((req::created, req::id))
+        .order((req::created.desc(), req::id))
         .select((
             Request::as_select(),
             (systems::name, systems::name_nn, systems::name_en),
             organisations::name,
             persons::name.nullable(),
             esc::escalated_at.nullable(),
+            su::id.nullable(),
         ))
         .load(c))
 }

@@ -421,7 +421,7 @@ pub struct PendingChange {
     pub title: String,
 }
 
-/// PendingChange change requests for the party, oldest first.
+/// The party's pending change requests of live accesses, newest first.
 pub fn pending_for_party(conn: &mut DbConnection, org_no: &str) -> Result<Vec<PendingChange>, AppError> {
     Ok(change_requests::pending_for_party(conn, org_no)?
         .into_iter()

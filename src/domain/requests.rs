@@ -384,17 +384,20 @@ pub struct PendingRequest {
     pub vendor_name: String,
     /// Who forwarded it to the access managers and when, if anyone did.
     pub forwarded: Option<(String, NaiveDateTime)>,
+    /// The party's live system access that already gives what it asks (made since).
+    pub covered_by: Option<String>,
 }
 
-/// PendingRequest requests for the party, oldest first.
+/// The party's pending requests, newest first.
 pub fn pending_for_party(conn: &mut DbConnection, org_no: &str) -> Result<Vec<PendingRequest>, AppError> {
     Ok(requests::pending_for_party(conn, org_no)?
         .into_iter()
-        .map(|(request, system_names, vendor_name, by, at)| PendingRequest {
+        .map(|(request, system_names, vendor_name, by, at, covered_by)| PendingRequest {
             request,
             system_names: system_names.into(),
             vendor_name,
             forwarded: by.zip(at),
+            covered_by,
         })
         .collect())
 }

@@ -9,7 +9,7 @@ use super::error_page::PageError;
 use super::granted::{self, Granted};
 use super::login::log_out_then;
 use super::missing::{self, MissingRow};
-use super::{CurrentUser, Layout, Visitor, cookie, html, join_or, see_other};
+use super::{CurrentUser, Layout, Naming, Visitor, cookie, html, join_or, see_other};
 use crate::app::state::AppState;
 use crate::domain::change_requests::{self, ChangeContext, ChangeDetails};
 use crate::error::AppError;
@@ -26,6 +26,9 @@ struct ChangePage {
     system_name: String,
     vendor_name: String,
     party_name: String,
+    /// The vendor's reference of the access, when it tells it from another (its title is
+    /// in the introduction).
+    naming: Naming,
     /// What the system would get in addition, marked where the person cannot give it.
     added: Vec<Granted>,
     /// What it would lose.
@@ -69,6 +72,13 @@ fn show(user: &CurrentUser, ctx: ChangeContext, from_vendor: bool) -> Result<Htt
         i,
         layout: Layout::new(user).at(&i, Vec::new(), i.t("change.crumb")),
         id: request.id,
+        naming: Naming::new(
+            &i,
+            None,
+            ctx.access.system.display_names(),
+            &ctx.access.user.external_ref,
+            &ctx.access.user.party_org_no,
+        ),
         title: ctx.access.user.integration_title,
         system_name: i.pick(ctx.access.system.display_names()).to_owned(),
         vendor_name: ctx.access.vendor.name,

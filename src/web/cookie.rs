@@ -91,10 +91,10 @@ pub fn log_out(session: &Session) {
 
 /// Ends the session's login as [`log_out`] does, keeping a notice for the next page
 /// (a purged session would drop it).
-pub fn log_out_saying(session: &Session, key: &str) -> Result<(), AppError> {
+pub fn log_out_saying(session: &Session, key: &str, value: &str) -> Result<(), AppError> {
     session.clear();
     session.renew();
-    set_notice(session, key, "")
+    set_notice(session, key, value)
 }
 
 /// Ends the session's login as [`log_out`] does, keeping where to send the browser once

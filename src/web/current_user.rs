@@ -5,12 +5,13 @@ use std::future::Future;
 use std::pin::Pin;
 
 use actix_session::{Session, SessionExt};
+use actix_web::http::{Method, header};
 use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
 
 use super::cookie;
 use super::error_page::PageError;
 use crate::app::state::AppState;
-use crate::auth::sessions;
+use crate::auth::sessions::{self, Ended, SessionLimits};
 use crate::db::DbConnection;
 use crate::domain::actor::Actor;
 use crate::error::AppError;
@@ -92,15 +93,23 @@ impl Visitor {
         let (preferred, limits) = (cookie::party(&session), state.sessions);
         let found = state
             .db(move |conn| {
-                let Some(pid) = sessions::resume(conn, &id, limits)? else { return Ok(None) };
-                let Some(mut actor) = Actor::load(conn, &pid, preferred.as_deref())? else { return Ok(None) };
+                let pid = match sessions::resume(conn, &id, limits)? {
+                    Ok(pid) => pid,
+                    Err(ended) => return Ok(Err(ended)),
+                };
+                let Some(mut actor) = Actor::load(conn, &pid, preferred.as_deref())? else {
+                    return Ok(Err(Ended::LoggedOut));
+                };
                 let out = work(conn, &mut actor);
-                Ok(Some((actor, out)))
+                Ok(Ok((actor, out)))
             })
             .await?;
-        let Some((actor, out)) = found else {
-            cookie::log_out(&session);
-            return Err(AppError::LoginRequired { next }.into());
+        let (actor, out) = match found {
+            Ok(found) => found,
+            Err(ended) => {
+                log_out_telling(&session, ended, limits)?;
+                return Err(AppError::LoginRequired { next }.into());
+            }
         };
         keep_party(&session, &actor)?;
         let out = out?;
@@ -109,13 +118,46 @@ impl Visitor {
     }
 }
 
+/// Ends the cookie's login, keeping for the login page why, when it was a limit: the
+/// person is told what happened rather than finding the login page unexplained.
+fn log_out_telling(session: &Session, ended: Ended, limits: SessionLimits) -> Result<(), AppError> {
+    match ended {
+        Ended::Idle => cookie::log_out_saying(session, "login.ended_idle", &limits.idle.num_minutes().to_string()),
+        Ended::Lifetime => {
+            cookie::log_out_saying(session, "login.ended_lifetime", &limits.lifetime.num_hours().to_string())
+        }
+        Ended::LoggedOut => {
+            cookie::log_out(session);
+            Ok(())
+        }
+    }
+}
+
+/// Where to come back to after logging in: the page itself, or for a form (which has no
+/// page at its address) the page it was posted from, as the browser names it in
+/// `Referer` (sent to this site only: `Referrer-Policy: same-origin`), else the overview.
+/// The form is not posted again: the person decides again on the page, with its buttons.
+fn come_back_to(req: &HttpRequest) -> String {
+    if matches!(*req.method(), Method::GET | Method::HEAD) {
+        return req.uri().path_and_query().map(|pq| pq.as_str().to_owned()).unwrap_or_default();
+    }
+    let host = req.connection_info().host().to_owned();
+    let referer =
+        req.headers().get(header::REFERER).and_then(|v| v.to_str().ok()).and_then(|r| url::Url::parse(r).ok());
+    match referer {
+        Some(url) if url[url::Position::BeforeHost..url::Position::AfterPort] == host => {
+            url[url::Position::BeforePath..url::Position::AfterQuery].to_owned()
+        }
+        _ => super::OVERVIEW.to_owned(),
+    }
+}
+
 impl FromRequest for Visitor {
     type Error = PageError;
     type Future = std::future::Ready<Result<Self, PageError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let next = req.uri().path_and_query().map(|pq| pq.as_str().to_owned()).unwrap_or_default();
-        std::future::ready(Ok(Visitor { session: req.get_session(), next }))
+        std::future::ready(Ok(Visitor { session: req.get_session(), next: come_back_to(req) }))
     }
 }
 

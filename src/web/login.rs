@@ -33,8 +33,9 @@ struct LoginPage {
     csrf: String,
     next: String,
     error: Option<String>,
-    /// What was just done (logging out), said once.
-    notice: Option<String>,
+    /// What was just done (logging out) or why the login ended, said once, with the
+    /// alert's kind: `success` for a logout asked for, `warning` for a limit reached.
+    notice: Option<(String, &'static str)>,
 }
 
 #[derive(Deserialize)]
@@ -68,7 +69,10 @@ async fn render(
     let i = I18n::current();
     let page = LoginPage {
         i,
-        notice: cookie::take_notice(session).map(|(key, _)| i.t(&key)),
+        notice: cookie::take_notice(session).map(|(key, value)| {
+            let kind = if key.starts_with("login.ended") { "warning" } else { "success" };
+            (i.t1(&key, value), kind)
+        }),
         persons,
         provider: state.oidc.as_ref().map(|o| o.name.clone()),
         csrf: cookie::csrf_token(session)?,
@@ -224,7 +228,7 @@ pub async fn logout(
     form: web::Form<CsrfForm>,
 ) -> Result<HttpResponse, PageError> {
     user.verify_csrf(&form.csrf)?;
-    end_login(&state, &user, |session, _| cookie::log_out_saying(session, "login.logged_out"), "/login").await
+    end_login(&state, &user, |session, _| cookie::log_out_saying(session, "login.logged_out", ""), "/login").await
 }
 
 /// Logs the person out after a decision and sends them on to `then` (the vendor's

@@ -208,6 +208,24 @@ pub fn access_title(i: &I18n, title: String, system_names: [&str; 3]) -> String 
     if title == system_names[0] { i.pick(system_names).to_owned() } else { title }
 }
 
+/// What tells a request or access of a system from another of the same system, shown
+/// beside it: the vendor's title, unless it is only the system's name, and the vendor's
+/// reference, unless it is only the party's number (what each defaults to).
+pub struct Naming {
+    pub title: Option<String>,
+    pub reference: Option<String>,
+}
+
+impl Naming {
+    pub fn new(i: &I18n, title: Option<&str>, system_names: [&str; 3], external_ref: &str, party: &str) -> Naming {
+        let title = title.map(|t| access_title(i, t.to_owned(), system_names));
+        Naming {
+            title: title.filter(|t| t != i.pick(system_names)),
+            reference: (external_ref != party).then(|| external_ref.to_owned()),
+        }
+    }
+}
+
 /// Role names for a list of roles, joined for a sentence ("Regnskapsfører eller Daglig leder").
 pub fn role_names(i: &I18n, roles: &[crate::domain::roles::Role]) -> String {
     let names: Vec<String> = roles.iter().map(|r| i.t(&r.text_key())).collect();

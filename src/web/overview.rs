@@ -16,15 +16,18 @@ struct PendingRow {
     href: String,
     /// The vendor's title for the access, else the system's name.
     title: String,
-    /// What kind of request: new, for clients, or a change.
+    /// What kind of request: a new access, for clients, or a change.
     kind: String,
     system_name: String,
     vendor_name: String,
     created: String,
-    /// When and by whom it was forwarded to the access managers, if it was.
-    forwarded: Option<String>,
-    /// It waited too long to be handled; its page says so.
-    expired: bool,
+    /// When it came, for the order: newest first.
+    at: chrono::NaiveDateTime,
+    /// What stands in its way or has happened to it, each a tag: forwarded to the access
+    /// managers, covered by an access made since.
+    tags: Vec<String>,
+    /// For an expired request: when it expired and what to do.
+    expired: Option<String>,
 }
 
 struct AccessRow {
@@ -40,7 +43,11 @@ struct AccessRow {
 struct OverviewPage {
     i: I18n,
     layout: Layout,
+    /// Requests that can be answered, newest first.
     pending: Vec<PendingRow>,
+    /// Requests that waited too long, newest first: listed apart, as nothing can be done
+    /// with them but ask the vendor again.
+    expired: Vec<PendingRow>,
     accesses: Vec<AccessRow>,
     client_accesses: Vec<AccessRow>,
     can_create: bool,
@@ -77,45 +84,59 @@ pub async fn page(state: web::Data<AppState>, visitor: Visitor) -> Result<HttpRe
             vendor_name: u.vendor_name,
         });
     }
+    let expired_on = |created: &chrono::NaiveDateTime, vendor: &str| {
+        (expiry.is_timed_out(*created, crate::db::now()))
+            .then(|| i.t2("overview.expired_on", i.date(&(*created + expiry.0)), vendor))
+    };
+    let (mut open, mut expired): (Vec<PendingRow>, Vec<PendingRow>) = pending
+        .into_iter()
+        .map(|p| {
+            let (page, kind) = match p.request.user_type {
+                UserType::Standard => (paths::REQUEST, "overview.kind_new"),
+                UserType::Agent => (paths::AGENT_REQUEST, "overview.kind_clients"),
+            };
+            let names = p.system_names.each_ref().map(String::as_str);
+            let mut tags: Vec<String> =
+                p.forwarded.iter().map(|(by, at)| i.t2("overview.forwarded", i.date(at), by)).collect();
+            tags.extend(p.covered_by.iter().map(|_| i.t("overview.covered")));
+            PendingRow {
+                href: format!("{page}?id={}", p.request.id),
+                title: match &p.request.integration_title {
+                    Some(title) => access_title(&i, title.clone(), names),
+                    None => i.pick(names).to_owned(),
+                },
+                kind: i.t(kind),
+                system_name: i.pick(names).to_owned(),
+                expired: expired_on(&p.request.created, &p.vendor_name),
+                vendor_name: p.vendor_name,
+                created: i.datetime(&p.request.created),
+                at: p.request.created,
+                tags,
+            }
+        })
+        .chain(changes.into_iter().map(|c| {
+            let names = c.system_names.each_ref().map(String::as_str);
+            PendingRow {
+                href: format!("{}?id={}", paths::CHANGE_REQUEST, c.change.id),
+                title: access_title(&i, c.title, names),
+                kind: i.t("overview.kind_change"),
+                system_name: i.pick(names).to_owned(),
+                expired: expired_on(&c.change.created, &c.vendor_name),
+                vendor_name: c.vendor_name,
+                created: i.datetime(&c.change.created),
+                at: c.change.created,
+                tags: Vec::new(),
+            }
+        }))
+        .partition(|row| row.expired.is_none());
+    for rows in [&mut open, &mut expired] {
+        rows.sort_by_key(|row| std::cmp::Reverse(row.at));
+    }
     let page = OverviewPage {
         i,
         layout: Layout::new(&user),
-        pending: pending
-            .into_iter()
-            .map(|p| {
-                let (page, kind) = match p.request.user_type {
-                    UserType::Standard => (paths::REQUEST, "overview.kind_new"),
-                    UserType::Agent => (paths::AGENT_REQUEST, "overview.kind_clients"),
-                };
-                let names = p.system_names.each_ref().map(String::as_str);
-                PendingRow {
-                    href: format!("{page}?id={}", p.request.id),
-                    title: match &p.request.integration_title {
-                        Some(title) => access_title(&i, title.clone(), names),
-                        None => i.pick(names).to_owned(),
-                    },
-                    kind: i.t(kind),
-                    system_name: i.pick(names).to_owned(),
-                    vendor_name: p.vendor_name,
-                    expired: expiry.has_passed(p.request.status, p.request.created),
-                    created: i.datetime(&p.request.created),
-                    forwarded: p.forwarded.map(|(by, at)| i.t2("overview.forwarded", i.date(&at), by)),
-                }
-            })
-            .chain(changes.into_iter().map(|c| {
-                let names = c.system_names.each_ref().map(String::as_str);
-                PendingRow {
-                    href: format!("{}?id={}", paths::CHANGE_REQUEST, c.change.id),
-                    title: access_title(&i, c.title, names),
-                    kind: i.t("overview.kind_change"),
-                    system_name: i.pick(names).to_owned(),
-                    vendor_name: c.vendor_name,
-                    expired: expiry.has_passed(c.change.status, c.change.created),
-                    created: i.datetime(&c.change.created),
-                    forwarded: None,
-                }
-            }))
-            .collect(),
+        pending: open,
+        expired,
         accesses: own,
         client_accesses: for_clients,
         can_create,

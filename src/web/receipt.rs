@@ -6,7 +6,7 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 
 use super::error_page::PageError;
-use super::{Layout, Visitor, ok};
+use super::{Layout, Naming, Visitor, ok};
 use crate::app::state::AppState;
 use crate::domain::requests::{self, RequestStatus};
 use crate::error::AppError;
@@ -20,6 +20,8 @@ struct ReceiptPage {
     approved: bool,
     system_name: String,
     party_name: String,
+    /// The vendor's title and reference, when they tell it from another request.
+    naming: Naming,
     id: String,
 }
 
@@ -46,6 +48,13 @@ pub async fn page(
         layout: Layout::new(&user).at(&i, Vec::new(), i.t("receipt.title")),
         approved: ctx.details.status() == RequestStatus::Accepted,
         system_name: i.pick(ctx.system.system.display_names()).to_owned(),
+        naming: Naming::new(
+            &i,
+            ctx.details.request.integration_title.as_deref(),
+            ctx.system.system.display_names(),
+            &ctx.details.request.external_ref,
+            &ctx.party.org_no,
+        ),
         party_name: ctx.party.name,
         id: ctx.details.request.id,
     };

@@ -9,7 +9,7 @@ use super::error_page::PageError;
 use super::granted::{self, Granted};
 use super::login::log_out_then;
 use super::missing::{self, MissingRow};
-use super::{CurrentUser, Layout, Visitor, cookie, html, join_and, join_or, see_other};
+use super::{CurrentUser, Layout, Naming, Visitor, cookie, html, join_and, join_or, see_other};
 use crate::app::state::AppState;
 use crate::domain::requests::{self, RequestContext, RequestDetails, UserType};
 use crate::error::AppError;
@@ -27,6 +27,8 @@ struct RequestPage {
     vendor_org_no: String,
     party_name: String,
     party_org_no: String,
+    /// The vendor's title and reference, when they tell it from another request.
+    naming: Naming,
     /// Its services and access packages.
     granted: Vec<Granted>,
     is_agent: bool,
@@ -95,6 +97,13 @@ fn show(user: &CurrentUser, ctx: &RequestContext, from_vendor: bool) -> Result<H
         vendor_org_no: ctx.system.vendor.org_no.clone(),
         party_name: ctx.party.name.clone(),
         party_org_no: ctx.party.org_no.clone(),
+        naming: Naming::new(
+            &i,
+            details.request.integration_title.as_deref(),
+            ctx.system.system.display_names(),
+            &details.request.external_ref,
+            &ctx.party.org_no,
+        ),
         granted: granted::list(&i, &details.rights, &details.packages, &handling.missing),
         is_agent: details.user_type() == UserType::Agent,
         state_message: closed_reason(&i, handling),

@@ -172,6 +172,8 @@ struct Person<'a> {
     input: Input,
     base: &'a str,
     axe: &'a str,
+    /// The portal, for what only time does (a session going idle).
+    app: &'a TestApp,
 }
 
 /// What the focused element says: its text, label or value, whether it matches the CSS
@@ -335,6 +337,14 @@ impl Person<'_> {
         self.goto("/login").await;
         self.press(&format!("Logg inn som {name}")).await;
     }
+
+    /// Half an hour passes without the person doing anything: the session is idle.
+    async fn leave_idle(&self) {
+        use diesel::{ExpressionMethods, RunQueryDsl};
+        use systemtilgang::db::schema::sessions;
+        let idle = systemtilgang::db::now() - chrono::Duration::minutes(31);
+        diesel::update(sessions::table).set(sessions::last_seen_at.eq(idle)).execute(&mut self.app.db()).unwrap();
+    }
 }
 
 async fn vendor_request(base: &str, path: &str, body: Value) -> Value {
@@ -432,6 +442,25 @@ async fn every_flow(me: &Person<'_>) {
     me.press("Godkjenn").await;
     assert_eq!(me.url().await, receipt);
     me.shot("demo-receipt").await;
+    // The session ends while a request's page is open: Godkjenn leads to the login, which
+    // says why, and after it to the same page with its buttons; nothing was decided.
+    let mut body = standard_request("310000035_smartcloud", &["ske-krav-og-betalinger"], Some(&receipt));
+    body["externalRef"] = json!("avdeling-2");
+    let waiting = vendor_request(base, vendor, body).await;
+    let waiting_url = waiting["confirmUrl"].as_str().unwrap();
+    me.goto(waiting_url).await;
+    me.leave_idle().await;
+    me.press("Godkjenn").await;
+    assert_eq!(me.heading().await, "Logg inn");
+    assert!(
+        me.text("[role=status]").await.contains("Du ble logget ut etter 30 minutter uten aktivitet."),
+        "the login says why"
+    );
+    me.shot("login-after-idle").await;
+    me.press("Logg inn som STADIG KONSERT").await;
+    assert!(waiting_url.ends_with(&me.url().await[base.len()..]), "back on {waiting_url}: {}", me.url().await);
+    me.press("Godkjenn").await;
+    assert_eq!(me.url().await, receipt);
     // The request the hand-made access covered is open again now that it is deleted.
     me.goto(covered["confirmUrl"].as_str().unwrap()).await;
     me.press("Avvis").await;
@@ -590,7 +619,7 @@ async fn every_flow_by_keyboard_passes_axe_and_works_without_javascript() {
     let found = violations(&client, &axe).await;
     assert!(found.as_array().unwrap().iter().any(|v| v["id"] == "image-alt"), "{found:#}");
     let app = start_app(issuer).await;
-    every_flow(&Person { client: &client, input: Input::Keyboard, base: &app.address, axe: &axe }).await;
+    every_flow(&Person { client: &client, input: Input::Keyboard, base: &app.address, axe: &axe, app: &app }).await;
     client.close().await.unwrap();
 
     let (_driver, client) = browser(false).await;
@@ -598,7 +627,7 @@ async fn every_flow_by_keyboard_passes_axe_and_works_without_javascript() {
     client.goto("data:text/html,<title>off</title><script>document.title='on'</script>").await.unwrap();
     assert_eq!(client.title().await.unwrap(), "off");
     let app = start_app(issuer).await;
-    every_flow(&Person { client: &client, input: Input::Mouse, base: &app.address, axe: &axe }).await;
+    every_flow(&Person { client: &client, input: Input::Mouse, base: &app.address, axe: &axe, app: &app }).await;
     client.close().await.unwrap();
 }
 

@@ -7,28 +7,75 @@ on_both_backends!(
     overview_shows_empty_state_pending_requests_and_accesses,
     only_access_managers_get_the_create_button,
     an_expired_request_is_tagged_in_the_overview,
+    the_waiting_list_tells_what_each_request_is_now,
 );
 
-/// A request that waited past its time (180 days here) is still listed, tagged, so
-/// nobody opens it expecting to approve it; its date is written as Norwegians write it.
+/// A request that waited past its time (180 days here) is listed apart, at the end, with
+/// when it expired and what to do instead of a kind to act on; its date is written as
+/// Norwegians write it.
 async fn an_expired_request_is_tagged_in_the_overview(app: TestApp) {
     use diesel::{ExpressionMethods, QueryDsl, RunQueryDsl};
     use systemtilgang::db::schema::system_user_requests as requests;
     let old = app.create_request(SMARTCLOUD, &[KRAV], None).await;
     app.create_request(SMARTCLOUD_LONN, &[A_MELDING], None).await;
     // Long enough ago, in winter: 15:49 on Norway's clock.
-    let long_ago = chrono::NaiveDate::from_ymd_opt(2026, 1, 15).unwrap().and_hms_opt(14, 49, 0).unwrap();
+    let long_ago = chrono::NaiveDate::from_ymd_opt(2025, 10, 3).unwrap().and_hms_opt(14, 49, 0).unwrap();
     diesel::update(requests::table.find(old["id"].as_str().unwrap()))
         .set(requests::created.eq(long_ago))
         .execute(&mut app.db())
         .unwrap();
     let page = app.logged_in(KONSERT).await.get("/accessmanagement/ui/systemuser/overview").await;
-    let rows = page.texts("#pending-heading + ul li");
+    let open = page.texts("#pending-heading + ul li");
+    assert_eq!(open.len(), 1, "{open:?}");
+    assert!(open[0].starts_with("SmartCloud Lønn Ny tilgang"), "{open:?}");
+    let expired = page.texts("#expired-heading + ul li");
+    assert_eq!(page.texts("#expired-heading"), ["Utløpte forespørsler"]);
+    assert_eq!(expired.len(), 1, "{expired:?}");
+    assert!(
+        expired[0].starts_with("SmartCloud Utløpt 1. april 2026 – be SMARTCLOUD AS sende en ny SmartCloud"),
+        "180 days after it came, no kind to act on: {expired:?}"
+    );
+    assert!(!expired[0].contains("Ny tilgang"), "{expired:?}");
+    assert!(expired[0].contains("3. oktober 2025 kl. 16:49"), "dated as Norwegians write it: {expired:?}");
+}
+
+/// Newest first; a request an access made since already covers says so; a change request
+/// whose access was deleted leaves the list.
+async fn the_waiting_list_tells_what_each_request_is_now(app: TestApp) {
+    let konsert = app.logged_in(KONSERT).await;
+    app.create_request(SMARTCLOUD_LONN, &[A_MELDING], None).await;
+    // An access made by hand for the same system and reference covers it.
+    let create = "/accessmanagement/ui/systemuser/create";
+    let made = konsert.submit(&format!("{create}?system={SMARTCLOUD_LONN}"), create).await;
+    assert_eq!(made.status, 303, "{}", made.body);
+    app.create_request(SMARTCLOUD, &[KRAV], None).await;
+    let rows = konsert.get("/accessmanagement/ui/systemuser/overview").await.texts("#pending-heading + ul li");
     assert_eq!(rows.len(), 2, "{rows:?}");
-    let tagged: Vec<&String> = rows.iter().filter(|r| r.contains("Utløpt")).collect();
-    assert_eq!(tagged.len(), 1, "{rows:?}");
-    assert!(!tagged[0].contains("Lønn"), "the old one, SmartCloud: {tagged:?}");
-    assert!(tagged[0].contains("15. januar 2026 kl. 15:49"), "dated as Norwegians write it: {tagged:?}");
+    assert!(rows[0].starts_with("SmartCloud Ny tilgang SmartCloud"), "newest first: {rows:?}");
+    assert!(
+        rows[1].starts_with("SmartCloud Lønn Ny tilgang Virksomheten har allerede denne systemtilgangen"),
+        "{rows:?}"
+    );
+
+    // A change request for an access deleted since has nothing left to change.
+    let lonn = app.vendor_system_users(SMARTCLOUD_LONN).await;
+    let token = app.vendor_token(None).await;
+    let change =
+        serde_json::json!({"unwantedRights": [{"resource": [{"id": "urn:altinn:resource", "value": A_MELDING}]}]});
+    let path = format!(
+        "/authentication/api/v1/systemuser/changerequest/vendor?correlation-id={}&system-user-id={}",
+        uuid::Uuid::new_v4(),
+        lonn[0]
+    );
+    let (status, body) = app.api_post(&token, &path, &change).await;
+    assert_eq!(status, 201, "{body}");
+    let rows = konsert.get("/accessmanagement/ui/systemuser/overview").await.texts("#pending-heading + ul li");
+    assert!(rows.iter().any(|r| r.contains("Endring")), "{rows:?}");
+    let details = format!("/accessmanagement/ui/systemuser/{}", lonn[0]);
+    let deleted = konsert.submit(&format!("{details}?confirm=delete"), &format!("{details}/delete")).await;
+    assert_eq!(deleted.status, 303, "{}", deleted.body);
+    let rows = konsert.get("/accessmanagement/ui/systemuser/overview").await.texts("#pending-heading + ul li");
+    assert!(!rows.iter().any(|r| r.contains("Endring")), "{rows:?}");
 }
 
 async fn overview_shows_empty_state_pending_requests_and_accesses(app: TestApp) {
@@ -44,7 +91,7 @@ async fn overview_shows_empty_state_pending_requests_and_accesses(app: TestApp) 
     assert_eq!(page.texts("#pending-heading"), ["Forespørsler som venter på svar"]);
     let row = &page.texts("#pending-heading + ul li")[0];
     assert!(
-        row.starts_with("SmartCloud Ny SmartCloud · SMARTCLOUD AS · Mottatt "),
+        row.starts_with("SmartCloud Ny tilgang SmartCloud · SMARTCLOUD AS · Mottatt "),
         "title, kind, system, vendor: {row}"
     );
     let link = format!("/accessmanagement/ui/systemuser/request?id={}", pending["id"].as_str().unwrap());

@@ -20,7 +20,58 @@ on_both_backends!(
     an_access_package_is_given_only_by_someone_holding_it,
     a_request_for_an_access_made_since_can_only_be_rejected,
     a_decision_on_the_vendors_link_can_end_the_login,
+    two_requests_for_one_system_are_told_apart_by_title_and_reference,
 );
+
+/// The vendor's integration title and external reference are on the request page, the
+/// receipt and the change request page, so that two requests for one system can be told
+/// apart; where they are only the defaults (the system's name, the party's number) they
+/// are left out.
+async fn two_requests_for_one_system_are_told_apart_by_title_and_reference(app: TestApp) {
+    const VENDOR: &str = "/authentication/api/v1/systemuser/request/vendor";
+    let token = app.vendor_token(None).await;
+    let mut ids = Vec::new();
+    for (title, reference) in [("Lønn Oslo", "avd-oslo"), ("Lønn Bergen", "avd-bergen")] {
+        let mut body = request_body(SMARTCLOUD_LONN, APE, &[KRAV], None);
+        body["integrationTitle"] = serde_json::json!(title);
+        body["externalRef"] = serde_json::json!(reference);
+        let (status, request) = app.api_post(&token, VENDOR, &body).await;
+        assert_eq!(status, 201, "{request}");
+        ids.push(request["id"].as_str().unwrap().to_owned());
+    }
+    let plain = app.create_request(SMARTCLOUD, &[KRAV], None).await;
+    let konsert = app.logged_in(KONSERT).await;
+    let facts = |page: &Page| page.texts(".facts dt, .facts dd");
+    let oslo = konsert.get(&format!("/accessmanagement/ui/systemuser/request?id={}", ids[0])).await;
+    assert_eq!(
+        facts(&oslo)[..4],
+        ["Navn på tilgangen", "Lønn Oslo", "Leverandørens referanse", "avd-oslo"].map(String::from)
+    );
+    let bergen = konsert.get(&format!("/accessmanagement/ui/systemuser/request?id={}", ids[1])).await;
+    assert_eq!(facts(&bergen)[1..4], ["Lønn Bergen", "Leverandørens referanse", "avd-bergen"].map(String::from));
+    let plain = konsert.get(&confirm_path(&plain)).await;
+    assert_eq!(facts(&plain)[0], "System", "no title nor reference beyond the defaults: {:?}", facts(&plain));
+
+    let page = format!("/accessmanagement/ui/systemuser/request?id={}", ids[0]);
+    let done = konsert.submit(&page, APPROVE).await;
+    let receipt = konsert.follow(&done).await;
+    assert_eq!(facts(&receipt), ["Navn på tilgangen", "Lønn Oslo", "Leverandørens referanse", "avd-oslo"]);
+
+    let change =
+        serde_json::json!({"requiredRights": [{"resource": [{"id": "urn:altinn:resource", "value": A_MELDING}]}]});
+    let path = format!(
+        "/authentication/api/v1/systemuser/changerequest/vendor?correlation-id={}&system-user-id={}",
+        uuid::Uuid::new_v4(),
+        ids[0]
+    );
+    let (status, body) = app.api_post(&token, &path, &change).await;
+    assert_eq!(status, 201, "{body}");
+    let change_page = konsert
+        .get(&format!("/accessmanagement/ui/systemuser/changerequest?id={}", body["id"].as_str().unwrap()))
+        .await;
+    assert_eq!(facts(&change_page)[..2], ["Leverandørens referanse", "avd-oslo"].map(String::from));
+    assert!(change_page.text().contains("Lønn Oslo"), "its title in the introduction");
+}
 
 /// Set to (production's default), a decision on a request opened from the vendor's link
 /// logs the person out on the way back to the vendor; one opened in the portal does not.
@@ -303,7 +354,7 @@ async fn an_employee_forwards_the_request_to_the_access_managers(app: TestApp) {
     assert!(opened.has_form(APPROVE));
     assert_eq!(opened.texts("p.tag"), [format!("Sendt videre av ROLIG PINGVIN {today}")]);
     let tags = overview.texts("section[aria-labelledby=pending-heading] li .tag");
-    assert_eq!(tags, ["Ny".to_owned(), format!("Sendt videre {today} av ROLIG PINGVIN")]);
+    assert_eq!(tags, ["Ny tilgang".to_owned(), format!("Sendt videre {today} av ROLIG PINGVIN")]);
     // Someone who cannot act for the party cannot forward it.
     let dress = app.logged_in(DRESS).await;
     let csrf = dress.get("/accessmanagement/ui/systemuser/overview").await.csrf();

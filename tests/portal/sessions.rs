@@ -12,6 +12,7 @@ on_both_backends!(
     a_copied_cookie_is_worthless_after_logout_on_any_node,
     a_session_ends_after_it_has_been_idle,
     a_session_ends_at_the_end_of_its_lifetime_however_busy,
+    a_form_posted_after_the_session_ended_waits_on_its_page_for_the_login,
 );
 
 const OVERVIEW: &str = "/accessmanagement/ui/systemuser/overview";
@@ -63,4 +64,73 @@ async fn a_session_ends_at_the_end_of_its_lifetime_however_busy(app: TestApp) {
     let thirteen_hours_ago = systemtilgang::db::now() - Duration::hours(13);
     diesel::update(sessions::table).set(sessions::started_at.eq(thirteen_hours_ago)).execute(&mut app.db()).unwrap();
     assert!(is_login(&with_copy(&app, &app.address, &cookie).await));
+}
+
+/// Godkjenn, Avvis, Legg til and giving a role, posted after 30 idle minutes: nothing is
+/// done, the login says why, and after it the person is back on the page the form came
+/// from, with its buttons, to decide again.
+async fn a_form_posted_after_the_session_ended_waits_on_its_page_for_the_login(app: TestApp) {
+    let request = app.create_request(SMARTCLOUD, &[KRAV], Some(RECEIPT)).await;
+    let request_page = confirm_path(&request);
+    let package = "urn:altinn:accesspackage:regnskapsforer-med-signeringsrettighet";
+    let agent = app.approved_agent("310000035_smartcloud_klient", &[package], DRESS).await;
+    let clients_page = format!("/accessmanagement/ui/systemuser/{agent}/agentdelegation");
+    let konsert = app.logged_in(KONSERT).await;
+    let csrf = konsert.get(OVERVIEW).await.csrf();
+    let found = konsert
+        .post("/accessmanagement/ui/users/find", &[("csrf", &csrf), ("pid", PINGVIN), ("surname", "Pingvin")])
+        .await;
+    let person_page = found.location.expect("found");
+    let roles_before = app.db_roles(PINGVIN);
+    let cases = [
+        (KONSERT, request_page.clone(), "/accessmanagement/ui/systemuser/request/approve".to_owned()),
+        (KONSERT, request_page.clone(), "/accessmanagement/ui/systemuser/request/reject".to_owned()),
+        (DRESS, clients_page.clone(), format!("{clients_page}/add")),
+        (KONSERT, person_page.clone(), format!("{person_page}/give")),
+    ];
+    for (who, page, action) in cases {
+        let browser = app.logged_in(who).await;
+        let fields = browser.get(&page).await.form_fields(&action).unwrap_or_else(|| panic!("{action} on {page}"));
+        let idle = systemtilgang::db::now() - Duration::minutes(31);
+        diesel::update(sessions::table).set(sessions::last_seen_at.eq(idle)).execute(&mut app.db()).unwrap();
+        // As a browser posts a form: to the action, naming the page it is on.
+        let answer = browser
+            .client
+            .post(format!("{}{action}", browser.base))
+            .header("referer", format!("{}{page}", browser.base))
+            .form(&fields)
+            .send()
+            .await
+            .unwrap();
+        let to_login = answer.headers().get("location").map(|l| l.to_str().unwrap().to_owned());
+        let wanted = format!("/login?next={}", systemtilgang::support::urlencode(&page));
+        assert_eq!((answer.status().as_u16(), to_login.as_deref()), (303, Some(wanted.as_str())), "{action}");
+        let login = browser.get(&wanted).await;
+        assert!(
+            login.text().contains("Du ble logget ut etter 30 minutter uten aktivitet. Logg inn for å fortsette."),
+            "{}",
+            login.text()
+        );
+        let csrf = login.csrf();
+        let again = browser.post("/login/test", &[("pid", who), ("csrf", &csrf), ("next", &page)]).await;
+        assert_eq!(again.location.as_deref(), Some(page.as_str()), "{action}");
+        assert!(browser.get(&page).await.has_form(&action), "{action}: the buttons are there again");
+    }
+    assert_eq!(app.request_status(request["id"].as_str().unwrap()).await, "New", "nothing was decided");
+    assert_eq!(app.db_roles(PINGVIN), roles_before, "no role was given");
+    let vendor = app.vendor_token(None).await;
+    let (_, added) =
+        app.api_get(&vendor, &format!("/authentication/api/v1/systemuser/vendor/agent/{agent}/clients")).await;
+    assert_eq!(added["data"], serde_json::json!([]), "no client was added");
+
+    // A form posted without naming its page (a browser that sends no Referer) comes
+    // back to the overview, never to the form's own address.
+    let browser = app.logged_in(KONSERT).await;
+    let fields =
+        browser.get(&request_page).await.form_fields("/accessmanagement/ui/systemuser/request/approve").unwrap();
+    let idle = systemtilgang::db::now() - Duration::minutes(31);
+    diesel::update(sessions::table).set(sessions::last_seen_at.eq(idle)).execute(&mut app.db()).unwrap();
+    let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let answer = browser.post("/accessmanagement/ui/systemuser/request/approve", &fields).await;
+    assert_eq!(answer.location, Some(format!("/login?next={}", systemtilgang::support::urlencode(OVERVIEW))));
 }
