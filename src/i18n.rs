@@ -101,6 +101,11 @@ impl I18n {
         self.t1(key, a).replace("%{1}", &b.to_string())
     }
 
+    /// A text with `%{0}`, `%{1}` and `%{2}` replaced by `a`, `b` and `c`.
+    pub fn t3(&self, key: &str, a: impl Display, b: impl Display, c: impl Display) -> String {
+        self.t2(key, a, b).replace("%{2}", &c.to_string())
+    }
+
     /// A moment as Norway's clock showed it, in the page's language:
     /// `26. november 2026 kl. 15:49`, `26 November 2026 at 15:49`.
     pub fn datetime(&self, at: &chrono::NaiveDateTime) -> String {

@@ -352,6 +352,17 @@ pub fn attached_page(
     query.load(conn)
 }
 
+/// The first `limit` clients attached to the agent system user, by name.
+pub fn attached_by_name(conn: &mut DbConnection, system_user_id: &str, limit: i64) -> QueryResult<Vec<Organisation>> {
+    cd::table
+        .inner_join(org::table)
+        .filter(cd::system_user_id.eq(system_user_id))
+        .order((org::name, org::org_no))
+        .limit(limit)
+        .select(Organisation::as_select())
+        .load(conn)
+}
+
 /// Brings the planner's statistics up to date after a bulk attach, so the next page
 /// query is not planned for an empty table.
 pub fn refresh_statistics(conn: &mut DbConnection) -> QueryResult<()> {

@@ -81,6 +81,7 @@ impl ChangeDetails {
     /// of `user_type` (removals need no right).
     pub fn case(&self, user_type: UserType) -> Case<'_> {
         Case {
+            id: &self.request.id,
             party_org_no: &self.request.party_org_no,
             status: self.request.status,
             timed_out: self.timed_out,

@@ -11,6 +11,7 @@ use crate::db::system_users;
 use crate::error::AppError;
 
 use super::actor::{self, roles_for};
+use super::audit::Action;
 use super::delegation::{self, MissingRight};
 
 impl UserType {
@@ -27,6 +28,8 @@ impl UserType {
 /// What a request (of any kind) asks of the person who handles it.
 #[derive(Debug, Clone, Copy)]
 pub struct Case<'a> {
+    /// The request's or change request's id (its audit trail's subject).
+    pub id: &'a str,
     pub party_org_no: &'a str,
     pub status: RequestStatus,
     pub timed_out: bool,
@@ -79,6 +82,8 @@ pub struct Handling {
     /// The live system user that already does what an open request asks (made since,
     /// by hand): approving would make it twice, so only rejecting is left.
     pub covered_by: Option<String>,
+    /// Who decided a handled request (by name, or the register or vendor), and when.
+    pub decided_by: Option<(String, chrono::NaiveDateTime)>,
 }
 
 /// What a person asks to do with a request.
@@ -170,7 +175,12 @@ pub fn handling(conn: &mut DbConnection, pid: &str, subject: Case) -> Result<Han
             .filter(|id| id != makes.id),
         _ => None,
     };
+    let decided_by = match closed {
+        Some(Closed::Handled(_)) => decider(conn, subject.id)?,
+        _ => None,
+    };
     Ok(Handling {
+        decided_by,
         closed,
         access_manager,
         missing,
@@ -180,4 +190,20 @@ pub fn handling(conn: &mut DbConnection, pid: &str, subject: Case) -> Result<Han
         role_assigners,
         covered_by,
     })
+}
+
+/// Who approved or rejected the request (or change request), from its audit trail.
+fn decider(conn: &mut DbConnection, id: &str) -> Result<Option<(String, chrono::NaiveDateTime)>, AppError> {
+    let decisions =
+        [Action::RequestApprove, Action::RequestReject, Action::ChangeRequestApprove, Action::ChangeRequestReject]
+            .map(Action::as_str);
+    let events = crate::db::audit::for_subject(conn, id)?;
+    let Some(event) = events.into_iter().rev().find(|e| decisions.contains(&e.action.as_str())) else {
+        return Ok(None);
+    };
+    let name = match event.actor.strip_prefix("person:") {
+        Some(pid) => crate::db::parties::person(conn, pid)?.map(|p| p.name),
+        None => None,
+    };
+    Ok(name.map(|name| (name, event.at)))
 }

@@ -209,6 +209,19 @@ pub fn find_for_vendor(
     with_packages(conn, vec![user])?.pop().ok_or(AppError::SystemUserNotFound)
 }
 
+/// Who loses access when the agent system access is deleted: its first `limit` clients by
+/// name (the details name how many there are in all).
+pub fn clients_losing_access(
+    conn: &mut DbConnection,
+    details: &SystemUserDetails,
+    limit: i64,
+) -> Result<Vec<Organisation>, AppError> {
+    if details.client_count == 0 {
+        return Ok(Vec::new());
+    }
+    Ok(db::clients::attached_by_name(conn, &details.user.id, limit)?)
+}
+
 /// Why a client's lookup finds no system user (docs/altinn-wire.md §7).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Unmatched {

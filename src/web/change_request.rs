@@ -4,7 +4,7 @@
 use actix_web::{HttpResponse, web};
 use askama::Template;
 
-use super::decision::{Decision, DecisionForm, IdQuery, closed_reason, http_status, shown_on_page};
+use super::decision::{Decision, DecisionForm, IdQuery, alerts, http_status, shown_on_page};
 use super::error_page::PageError;
 use super::granted::{self, Granted};
 use super::login::log_out_then;
@@ -66,7 +66,8 @@ fn show(user: &CurrentUser, ctx: ChangeContext, from_vendor: bool) -> Result<Htt
     let handling = &ctx.handling;
     let status = http_status(handling);
     // Why the last decision posted here was refused, said once.
-    let error = cookie::take_alert(&user.session, &ctx.change.request.id).map(|alert| alert.message);
+    let refused = cookie::take_alert(&user.session, &ctx.change.request.id).map(|alert| alert.message);
+    let (error, state_message) = alerts(&i, handling, refused);
     let ChangeDetails { request, add_rights, remove_rights, add_packages, remove_packages, .. } = ctx.change;
     let page = ChangePage {
         i,
@@ -82,7 +83,7 @@ fn show(user: &CurrentUser, ctx: ChangeContext, from_vendor: bool) -> Result<Htt
         title: ctx.access.user.integration_title,
         system_name: i.pick(ctx.access.system.display_names()).to_owned(),
         vendor_name: ctx.access.vendor.name,
-        state_message: closed_reason(&i, handling),
+        state_message,
         party_name: ctx.party.name,
         added: granted::list(&i, &add_rights, &add_packages, &handling.missing),
         removed: granted::list(&i, &remove_rights, &remove_packages, &[]),

@@ -18,6 +18,7 @@ const ID_TOKEN: &str = "id_token";
 const NOTICE: &str = "notice";
 const ALERT: &str = "alert";
 const THEN: &str = "then";
+const FLASH: &str = "flash";
 
 fn get(session: &Session, key: &str) -> Option<String> {
     session.get::<String>(key).ok().flatten()
@@ -118,6 +119,17 @@ pub fn take_then(session: &Session) -> Option<String> {
 /// both from the server (never from the URL).
 pub fn set_notice(session: &Session, key: &str, value: &str) -> Result<(), AppError> {
     set(session, NOTICE, &(key, value))
+}
+
+/// Why a form was not carried out, for whichever page the browser is sent back to: the
+/// text key, said once at the top of that page (see [`take_flash`]).
+pub fn set_flash(session: &Session, key: &str) -> Result<(), AppError> {
+    set(session, FLASH, &key)
+}
+
+/// The text key [`set_flash`] left, once.
+pub fn take_flash(session: &Session) -> Option<String> {
+    session.remove_as::<String>(FLASH).and_then(Result::ok)
 }
 
 /// What was just done, once.

@@ -20,6 +20,8 @@ pub struct CurrentUser {
     pub actor: Actor,
     pub csrf: String,
     pub session: Session,
+    /// Why the last form was not carried out, said once at the top of the page.
+    pub flash: Option<String>,
 }
 
 impl CurrentUser {
@@ -112,9 +114,12 @@ impl Visitor {
             }
         };
         keep_party(&session, &actor)?;
-        let out = out?;
         let csrf = cookie::csrf_token(&session)?;
-        Ok((CurrentUser { actor, csrf, session }, out))
+        let flash = cookie::take_flash(&session);
+        let user = CurrentUser { actor, csrf, session, flash };
+        // An error page of this request (what `work` refused, say) keeps the menu.
+        super::context::found(&super::Layout::new(&user));
+        Ok((user, out?))
     }
 }
 
@@ -133,12 +138,17 @@ fn log_out_telling(session: &Session, ended: Ended, limits: SessionLimits) -> Re
     }
 }
 
+/// Whether the request posts a form (anything but reading a page).
+pub fn is_form(req: &HttpRequest) -> bool {
+    !matches!(*req.method(), Method::GET | Method::HEAD)
+}
+
 /// Where to come back to after logging in: the page itself, or for a form (which has no
 /// page at its address) the page it was posted from, as the browser names it in
 /// `Referer` (sent to this site only: `Referrer-Policy: same-origin`), else the overview.
 /// The form is not posted again: the person decides again on the page, with its buttons.
-fn come_back_to(req: &HttpRequest) -> String {
-    if matches!(*req.method(), Method::GET | Method::HEAD) {
+pub fn come_back_to(req: &HttpRequest) -> String {
+    if !is_form(req) {
         return req.uri().path_and_query().map(|pq| pq.as_str().to_owned()).unwrap_or_default();
     }
     let host = req.connection_info().host().to_owned();

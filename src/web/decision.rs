@@ -78,14 +78,28 @@ impl DecisionForm {
 /// Why the page offers no Approve or Reject, if it does not.
 /// Someone who cannot act for the party is not told which party it is: the link may
 /// have reached the wrong person.
-pub fn closed_reason(i: &I18n, handling: &Handling) -> Option<String> {
+fn closed_reason(i: &I18n, handling: &Handling) -> Option<String> {
     match handling.closed {
         Some(Closed::CannotRepresent) => Some(i.t("request.cannot_represent")),
         Some(Closed::Expired) => Some(i.t("request.expired")),
-        Some(Closed::Handled(status)) => Some(i.t1("request.already_handled", i.t(&status.text_key()))),
+        Some(Closed::Handled(status)) => Some(match &handling.decided_by {
+            Some((name, at)) => i.t3("request.already_decided", i.t(&status.text_key()), name, i.datetime(at)),
+            None => i.t1("request.already_handled", i.t(&status.text_key())),
+        }),
         None if handling.covered_by.is_some() => Some(i.t("request.covered")),
         None if !handling.access_manager => Some(i.t("request.not_access_manager")),
         None => None,
+    }
+}
+
+/// The refusal of the last decision posted and the request's state, as the page shows
+/// them: where the request was decided meanwhile (a race), one alert saying by whom and
+/// when, rather than a refusal beside the state that repeats it.
+pub fn alerts(i: &I18n, handling: &Handling, refused: Option<String>) -> (Option<String>, Option<String>) {
+    let state = closed_reason(i, handling);
+    match (refused, handling.closed) {
+        (Some(_), Some(Closed::Handled(_))) => (state, None),
+        (refused, _) => (refused, state),
     }
 }
 

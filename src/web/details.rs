@@ -39,10 +39,17 @@ struct DetailsPage {
     history: Vec<HistoryRow>,
     can_delete: bool,
     confirm_delete: bool,
+    /// For the confirmation of an agent access: the clients that lose access (the first
+    /// ones by name), and how many more there are.
+    losing: Vec<(String, String)>,
+    losing_more: i64,
     just_created: bool,
     /// Why the last deletion posted here was refused.
     refusal: Option<String>,
 }
+
+/// Clients named on the confirmation of a deletion; more are counted.
+const LOSING_SHOWN: i64 = 20;
 
 #[derive(Deserialize)]
 pub struct DetailsQuery {
@@ -63,10 +70,16 @@ pub async fn page(
 ) -> Result<HttpResponse, PageError> {
     let i = I18n::current();
     let id = id.into_inner();
-    let (user, (details, history)) = visitor
+    let confirm_delete = query.confirm.as_deref() == Some("delete");
+    let (user, (details, history, losing)) = visitor
         .with(&state, move |conn, actor| {
             let org = &actor.party()?.org_no;
-            Ok((system_users::get_for_party(conn, org, &id)?, system_users::history(conn, &id)?))
+            let details = system_users::get_for_party(conn, org, &id)?;
+            let losing = match confirm_delete {
+                true => system_users::clients_losing_access(conn, &details, LOSING_SHOWN)?,
+                false => Vec::new(),
+            };
+            Ok((details, system_users::history(conn, &id)?, losing))
         })
         .await?;
     let is_agent = details.user_type() == UserType::Agent;
@@ -98,7 +111,9 @@ pub async fn page(
             })
             .collect(),
         can_delete: user.actor.is_access_manager(),
-        confirm_delete: query.confirm.as_deref() == Some("delete"),
+        confirm_delete,
+        losing_more: details.client_count - losing.len() as i64,
+        losing: losing.into_iter().map(|o| (o.name, o.org_no)).collect(),
         just_created: query.created.is_some(),
         refusal,
     };

@@ -6,6 +6,7 @@ use actix_web::http::header::{self, ContentType};
 use actix_web::{HttpResponse, ResponseError};
 use askama::Template;
 
+use super::{Layout, context, cookie, see_other};
 use crate::error::AppError;
 use crate::i18n::I18n;
 
@@ -32,6 +33,19 @@ struct ErrorPage<'a> {
     login_again: bool,
 }
 
+/// The error page for someone the request knew: with their menu.
+#[derive(Template)]
+#[template(path = "error_in_layout.html")]
+struct ErrorInLayout<'a> {
+    i: I18n,
+    layout: Layout,
+    title: String,
+    status: u16,
+    message: String,
+    code: &'a str,
+    login_again: bool,
+}
+
 impl ResponseError for PageError {
     fn status_code(&self) -> StatusCode {
         self.0.status()
@@ -43,18 +57,23 @@ impl ResponseError for PageError {
             let location = format!("/login?next={}", crate::support::urlencode(next));
             return HttpResponse::SeeOther().insert_header((header::LOCATION, location)).finish();
         }
+        // A stale form goes back to its page, which says so: nothing is lost but a click.
+        if matches!(self.0, AppError::CsrfMismatch)
+            && let Some((page, session)) = context::form()
+            && cookie::set_flash(&session, "error.csrf_back").is_ok()
+        {
+            return see_other(&format!("{}#notice", super::local_path(Some(&page))));
+        }
         let i = I18n::current();
         let login_again =
             matches!(self.0, AppError::LoginCancelled | AppError::LoginFailed(_) | AppError::UnknownPerson);
-        let page = ErrorPage {
-            i,
-            title: i.t(title_key(&self.0)),
-            status: self.status_code().as_u16(),
-            message: i.t(self.0.text_key()),
-            code: self.0.code(),
-            login_again,
+        let (title, status, message, code) =
+            (i.t(title_key(&self.0)), self.status_code().as_u16(), i.t(self.0.text_key()), self.0.code());
+        let page = match context::layout() {
+            Some(layout) => ErrorInLayout { i, layout, title, status, message, code, login_again }.render(),
+            None => ErrorPage { i, title, status, message, code, login_again }.render(),
         };
-        match page.render() {
+        match page {
             Ok(html) => {
                 let mut response = HttpResponse::build(self.status_code());
                 if let AppError::TooManyAttempts(secs) = self.0 {

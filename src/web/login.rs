@@ -77,7 +77,8 @@ async fn render(
         provider: state.oidc.as_ref().map(|o| o.name.clone()),
         csrf: cookie::csrf_token(session)?,
         next: next.to_owned(),
-        error,
+        // A stale login form is sent back here, and told why.
+        error: error.or_else(|| cookie::take_flash(session).map(|key| i.t(&key))),
     };
     html(status, &page)
 }

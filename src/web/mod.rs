@@ -99,7 +99,9 @@ pub fn routes(cfg: &mut web::ServiceConfig, mode: Mode) {
 
 /// The portal's "not found" page. Every scope names it: a scope without a default of its
 /// own falls back to the application's, and the portal's routes live in a scope.
-async fn not_found() -> Result<HttpResponse, PageError> {
+async fn not_found(state: web::Data<crate::app::state::AppState>, visitor: Visitor) -> Result<HttpResponse, PageError> {
+    // Someone logged in keeps their menu on it (nobody is sent to the login for a 404).
+    let _ = visitor.with(&state, |_, _| Ok(())).await;
     Err(AppError::NotFound.into())
 }
 
@@ -160,6 +162,7 @@ pub fn ok(page: &impl Template) -> Result<HttpResponse, PageError> {
 }
 
 /// What the page header shows: who is logged in, for which party, and the switcher.
+#[derive(Clone)]
 pub struct Layout {
     pub person: String,
     pub party: Option<Party>,
@@ -169,9 +172,12 @@ pub struct Layout {
     pub crumbs: Vec<Crumb>,
     /// Whether the menu leads to the party's people and roles (access managers).
     pub manages_people: bool,
+    /// Why the last form was not carried out (the text), at the top of the page.
+    pub flash: Option<String>,
 }
 
 /// One step of the way to a page: a link, or the page itself (the last, with no link).
+#[derive(Clone)]
 pub struct Crumb {
     pub href: Option<String>,
     pub label: String,
@@ -186,6 +192,7 @@ impl Layout {
             csrf: user.csrf.clone(),
             crumbs: Vec::new(),
             manages_people: user.actor.is_access_manager(),
+            flash: user.flash.as_deref().map(|key| I18n::current().t(key)),
         }
     }
 

@@ -4,7 +4,7 @@
 use actix_web::{HttpResponse, web};
 use askama::Template;
 
-use super::decision::{Decision, DecisionForm, IdQuery, closed_reason, http_status, shown_on_page};
+use super::decision::{Decision, DecisionForm, IdQuery, alerts, http_status, shown_on_page};
 use super::error_page::PageError;
 use super::granted::{self, Granted};
 use super::login::log_out_then;
@@ -81,7 +81,8 @@ fn show(user: &CurrentUser, ctx: &RequestContext, from_vendor: bool) -> Result<H
     let (details, handling) = (&ctx.details, &ctx.handling);
     let system_name = i.pick(ctx.system.system.display_names()).to_owned();
     // What the last form on this page did or why it was refused, said once.
-    let error = cookie::take_alert(&user.session, &details.request.id).map(|alert| alert.message);
+    let refused = cookie::take_alert(&user.session, &details.request.id).map(|alert| alert.message);
+    let (error, state_message) = alerts(&i, handling, refused);
     // Only forwarding's own notice, and never beside a refusal: one message takes the focus.
     let notice = cookie::take_notice(&user.session).filter(|(key, _)| key == FORWARDED && error.is_none());
     // After forwarding: to whom it went, and back to the vendor's system if it gave a way.
@@ -106,7 +107,7 @@ fn show(user: &CurrentUser, ctx: &RequestContext, from_vendor: bool) -> Result<H
         ),
         granted: granted::list(&i, &details.rights, &details.packages, &handling.missing),
         is_agent: details.user_type() == UserType::Agent,
-        state_message: closed_reason(&i, handling),
+        state_message,
         error,
         missing: missing::rows(&i, &handling.missing),
         assigners: join_or(&i, &handling.role_assigners),

@@ -3,7 +3,32 @@
 use crate::common::*;
 use crate::on_both_backends;
 
-on_both_backends!(details_show_what_the_access_may_do_and_who_made_it, deleting_asks_first_then_revokes_everywhere);
+on_both_backends!(
+    details_show_what_the_access_may_do_and_who_made_it,
+    deleting_asks_first_then_revokes_everywhere,
+    deleting_an_agent_access_names_the_clients_that_lose_access,
+);
+
+/// The confirmation of an agent access's deletion names the clients that lose access.
+async fn deleting_an_agent_access_names_the_clients_that_lose_access(app: TestApp) {
+    let package = "urn:altinn:accesspackage:regnskapsforer-med-signeringsrettighet";
+    let id = app.approved_agent("310000035_smartcloud_klient", &[package], DRESS).await;
+    let dress = app.logged_in(DRESS).await;
+    let clients = format!("/accessmanagement/ui/systemuser/{id}/agentdelegation");
+    for _ in 0..2 {
+        let added = dress.submit(&clients, &format!("{clients}/add")).await;
+        assert_eq!(added.status, 303, "{}", added.body);
+    }
+    let confirm = dress.get(&format!("/accessmanagement/ui/systemuser/{id}?confirm=delete")).await;
+    let text = confirm.texts("#delete-confirm")[0].clone();
+    assert!(text.contains("2 klienter er lagt til systemtilgangen"), "{text}");
+    let named = confirm.texts("#delete-confirm .confirm__clients li");
+    assert_eq!(named.len(), 2, "{named:?}");
+    let mut sorted = named.clone();
+    sorted.sort();
+    assert_eq!(named, sorted, "by name");
+    assert!(named.iter().all(|n| n.contains("AS") && n.chars().filter(char::is_ascii_digit).count() == 9), "{named:?}");
+}
 
 async fn create_access(app: &TestApp, browser: &Browser) -> String {
     let created = browser
@@ -41,8 +66,16 @@ async fn deleting_asks_first_then_revokes_everywhere(app: TestApp) {
 
     let page = browser.get(&details).await;
     assert!(!page.has_form(&delete_action), "deletion needs a confirmation step");
+    // The button leads to the confirmation, which opens at the top, focused, naming the access.
+    assert!(page.body.contains(&format!("href=\"{details}?confirm=delete#delete-confirm\"")));
     let confirm = browser.get(&format!("{details}?confirm=delete")).await;
-    assert!(confirm.texts("[role=alert]")[0].contains("Er du sikker på at du vil slette systemtilgangen?"));
+    assert_eq!(confirm.texts("#delete-confirm[tabindex='-1'][autofocus] h2"), ["Slette «SmartCloud»?"]);
+    assert!(
+        confirm.texts("#delete-confirm[role=alert]")[0].contains("Er du sikker på at du vil slette systemtilgangen?")
+    );
+    let at = |needle: &str| confirm.body.find(needle).unwrap_or_else(|| panic!("{needle}"));
+    assert!(at("id=\"delete-confirm\"") < at("class=\"facts\""), "above the facts, where the eye is");
+    assert!(confirm.texts(".danger-zone").is_empty(), "the button it replaces is gone");
     // An employee may look but not delete.
     let pingvin = app.logged_in(PINGVIN).await;
     let theirs = pingvin.get(&format!("{details}?confirm=delete")).await;

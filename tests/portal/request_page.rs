@@ -223,7 +223,12 @@ async fn a_handled_request_shows_its_state_and_no_buttons(app: TestApp) {
     let browser = app.logged_in(KONSERT).await;
     browser.submit(&confirm_path(&request), REJECT).await;
     let page = browser.get(&confirm_path(&request)).await;
-    assert!(page.text().contains("Forespørselen er allerede behandlet: avvist."));
+    let state = page.texts("[role=status]");
+    assert!(
+        state.iter().any(|s| s.starts_with("Forespørselen er allerede avvist av STADIG KONSERT ")
+            && today_in_norway().iter().any(|today| s.contains(today.as_str()))),
+        "who decided, and when: {state:?}"
+    );
     assert!(!page.has_form(APPROVE) && !page.has_form(REJECT));
 }
 
@@ -311,6 +316,17 @@ async fn racing_approvals_create_one_system_user(app: TestApp) {
     // Back on the page as it was opened: from the vendor's link.
     assert_eq!(sent_to, [format!("{path}#notice"), RECEIPT.to_owned()], "one wins, the other is told on the page");
     assert_eq!(app.vendor_system_users(SMARTCLOUD).await, [id.to_owned()]);
+    // The one who lost is told once, in one alert, who approved it and when; a later
+    // look (the winner's) shows the same state, calmly.
+    let mut refused = 0;
+    for browser in [&a, &b] {
+        let page = browser.get(&path).await;
+        let alerts = page.texts(".alert");
+        assert_eq!(alerts.len(), 1, "one alert, not a refusal beside the state: {alerts:?}");
+        assert!(alerts[0].starts_with("Forespørselen er allerede godkjent av "), "{alerts:?}");
+        refused += page.texts("#notice[role=alert]").len();
+    }
+    assert_eq!(refused, 1, "only the one whose approval lost is told it was refused");
 }
 
 async fn the_demo_receipt_page_is_an_allowed_redirect(app: TestApp) {

@@ -12,16 +12,52 @@ on_both_backends!(
     another_partys_system_access_cannot_be_seen_or_deleted_by_id,
     unknown_pages_and_bad_input_get_friendly_pages,
     over_https_browsers_are_told_to_keep_to_it,
+    error_pages_keep_the_menu_and_give_a_reference,
 );
+
+/// An error page for someone logged in has their menu, as every page does, and the code
+/// in small print for support; for a visitor, only the language menu.
+async fn error_pages_keep_the_menu_and_give_a_reference(app: TestApp) {
+    let konsert = app.logged_in(KONSERT).await;
+    for path in [
+        "/accessmanagement/ui/systemuser/request?id=00000000-0000-0000-0000-000000000000",
+        "/accessmanagement/ui/systemuser/00000000-0000-0000-0000-000000000000",
+        "/accessmanagement/ui/no-such-page",
+        "/no-such-page",
+    ] {
+        let page = konsert.get(path).await;
+        assert_eq!(page.status, 404, "{path}");
+        assert!(page.texts(".menu__who")[0].contains("STADIG KONSERT"), "{path}: the person's menu");
+        assert!(page.has_form("/logout"), "{path}: logging out is there");
+        let reference = page.texts("p.small");
+        assert!(reference[0].starts_with("Feilkode 404 / ") && reference[0].contains("brukerstøtte"), "{reference:?}");
+    }
+    let visitor = app.browser().get("/no-such-page").await;
+    assert_eq!(visitor.status, 404);
+    assert!(visitor.texts(".menu__who").is_empty() && !visitor.has_form("/logout"));
+}
 
 async fn forms_without_the_sessions_csrf_token_are_refused(app: TestApp) {
     let request = app.create_request(SMARTCLOUD, &[KRAV], Some(RECEIPT)).await;
     let id = request["id"].as_str().unwrap();
     let browser = app.logged_in(KONSERT).await;
-    for csrf in ["", "forged-token"] {
-        let page = browser.post(APPROVE, &[("id", id), ("csrf", csrf)]).await;
-        assert_eq!(page.status, 403);
-        assert!(page.text().contains("Skjemaet er utløpt"));
+    // A stale form goes back to the page it came from, which says nothing was done;
+    // without a page to go back to (no Referer), to the overview.
+    let page = confirm_path(&request);
+    for (csrf, referer) in [("", Some(page.as_str())), ("forged-token", None)] {
+        let mut post = browser.client.post(app.url(APPROVE)).form(&[("id", id), ("csrf", csrf)]);
+        if let Some(referer) = referer {
+            post = post.header("referer", app.url(referer));
+        }
+        let answer = post.send().await.unwrap();
+        let back = format!("{}#notice", referer.unwrap_or("/accessmanagement/ui/systemuser/overview"));
+        assert_eq!(answer.status(), 303);
+        assert_eq!(answer.headers()["location"].to_str().unwrap(), back);
+        let shown = browser.get(back.split('#').next().unwrap()).await;
+        let said = shown.texts("#notice[role=alert]");
+        assert_eq!(said, ["Skjemaet var utløpt, så ingenting ble gjort. Prøv igjen."], "{csrf:?}");
+        assert!(shown.texts("#notice").len() == 1, "once");
+        assert!(browser.get(back.split('#').next().unwrap()).await.texts("#notice[role=alert]").is_empty(), "once");
     }
     let missing = browser.post(APPROVE, &[("id", id)]).await;
     assert_eq!(missing.status, 400);
@@ -29,12 +65,16 @@ async fn forms_without_the_sessions_csrf_token_are_refused(app: TestApp) {
     let other = app.logged_in(LOVE).await;
     let other_csrf = other.get("/accessmanagement/ui/systemuser/overview").await.csrf();
     let page = browser.post(APPROVE, &[("id", id), ("csrf", &other_csrf)]).await;
-    assert_eq!(page.status, 403);
+    assert_eq!(page.status, 303);
     assert_eq!(app.request_status(id).await, "New");
-    // Login itself needs the token.
+    // Login itself needs the token: the login page says why it did not happen.
     let fresh = app.browser();
     fresh.get("/login").await;
-    assert_eq!(fresh.post("/login/test", &[("pid", KONSERT), ("csrf", "x")]).await.status, 403);
+    let refused = fresh.post("/login/test", &[("pid", KONSERT), ("csrf", "x")]).await;
+    assert_eq!(refused.status, 303);
+    let login = fresh.get("/login").await;
+    assert!(login.texts("[role=alert]").iter().any(|t| t.contains("Skjemaet var utløpt")), "{}", login.text());
+    assert_eq!(fresh.get("/accessmanagement/ui/systemuser/overview").await.status, 303, "not logged in");
 }
 
 async fn the_session_cookie_is_http_only_and_same_site(app: TestApp) {
