@@ -81,7 +81,7 @@ impl ChangeDetails {
     /// of `user_type` (removals need no right).
     pub fn case(&self, user_type: UserType) -> Case<'_> {
         Case {
-            id: &self.request.id,
+            handled: self.request.handled_by.as_deref().zip(self.request.handled_at),
             party_org_no: &self.request.party_org_no,
             status: self.request.status,
             timed_out: self.timed_out,

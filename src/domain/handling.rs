@@ -11,7 +11,6 @@ use crate::db::system_users;
 use crate::error::AppError;
 
 use super::actor::{self, roles_for};
-use super::audit::Action;
 use super::delegation::{self, MissingRight};
 
 impl UserType {
@@ -28,8 +27,8 @@ impl UserType {
 /// What a request (of any kind) asks of the person who handles it.
 #[derive(Debug, Clone, Copy)]
 pub struct Case<'a> {
-    /// The request's or change request's id (its audit trail's subject).
-    pub id: &'a str,
+    /// Who handled it (a person's number) and when, once it is handled.
+    pub handled: Option<(&'a str, chrono::NaiveDateTime)>,
     pub party_org_no: &'a str,
     pub status: RequestStatus,
     pub timed_out: bool,
@@ -82,7 +81,7 @@ pub struct Handling {
     /// The live system user that already does what an open request asks (made since,
     /// by hand): approving would make it twice, so only rejecting is left.
     pub covered_by: Option<String>,
-    /// Who decided a handled request (by name, or the register or vendor), and when.
+    /// Who decided a handled request (by name), and when.
     pub decided_by: Option<(String, chrono::NaiveDateTime)>,
 }
 
@@ -176,7 +175,10 @@ pub fn handling(conn: &mut DbConnection, pid: &str, subject: Case) -> Result<Han
         _ => None,
     };
     let decided_by = match closed {
-        Some(Closed::Handled(_)) => decider(conn, subject.id)?,
+        Some(Closed::Handled(_)) => match subject.handled {
+            Some((pid, at)) => crate::db::parties::person(conn, pid)?.map(|p| (p.name, at)),
+            None => None,
+        },
         _ => None,
     };
     Ok(Handling {
@@ -190,20 +192,4 @@ pub fn handling(conn: &mut DbConnection, pid: &str, subject: Case) -> Result<Han
         role_assigners,
         covered_by,
     })
-}
-
-/// Who approved or rejected the request (or change request), from its audit trail.
-fn decider(conn: &mut DbConnection, id: &str) -> Result<Option<(String, chrono::NaiveDateTime)>, AppError> {
-    let decisions =
-        [Action::RequestApprove, Action::RequestReject, Action::ChangeRequestApprove, Action::ChangeRequestReject]
-            .map(Action::as_str);
-    let events = crate::db::audit::for_subject(conn, id)?;
-    let Some(event) = events.into_iter().rev().find(|e| decisions.contains(&e.action.as_str())) else {
-        return Ok(None);
-    };
-    let name = match event.actor.strip_prefix("person:") {
-        Some(pid) => crate::db::parties::person(conn, pid)?.map(|p| p.name),
-        None => None,
-    };
-    Ok(name.map(|name| (name, event.at)))
 }

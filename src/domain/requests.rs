@@ -86,7 +86,7 @@ impl RequestDetails {
     /// What the request asks of the person who handles it.
     pub fn case(&self) -> Case<'_> {
         Case {
-            id: &self.request.id,
+            handled: self.request.handled_by.as_deref().zip(self.request.handled_at),
             party_org_no: &self.request.party_org_no,
             status: self.request.status,
             timed_out: self.timed_out,

@@ -9,7 +9,7 @@ use super::error_page::PageError;
 use super::granted::{self, Granted};
 use super::login::log_out_then;
 use super::missing::{self, MissingRow};
-use super::{CurrentUser, Layout, Naming, Visitor, cookie, html, join_or, see_other};
+use super::{CurrentUser, Layout, Naming, Visitor, access_title, cookie, html, join_or, see_other};
 use crate::app::state::AppState;
 use crate::domain::change_requests::{self, ChangeContext, ChangeDetails};
 use crate::error::AppError;
@@ -29,10 +29,11 @@ struct ChangePage {
     /// The vendor's reference of the access, when it tells it from another (its title is
     /// in the introduction).
     naming: Naming,
-    /// What the system would get in addition, marked where the person cannot give it.
-    added: Vec<Granted>,
-    /// What it would lose.
-    removed: Vec<Granted>,
+    /// What the access holds today, marked where the change takes it away.
+    today: Vec<Granted>,
+    /// What it holds after the change, marked where it is added and where the person
+    /// cannot give it.
+    after: Vec<Granted>,
     state_message: Option<String>,
     error: Option<String>,
     missing: Vec<MissingRow>,
@@ -69,6 +70,15 @@ fn show(user: &CurrentUser, ctx: ChangeContext, from_vendor: bool) -> Result<Htt
     let refused = cookie::take_alert(&user.session, &ctx.change.request.id).map(|alert| alert.message);
     let (error, state_message) = alerts(&i, handling, refused);
     let ChangeDetails { request, add_rights, remove_rights, add_packages, remove_packages, .. } = ctx.change;
+    let change = granted::Change {
+        rights: &ctx.access.rights,
+        packages: &ctx.access.packages,
+        add_rights: &add_rights,
+        remove_rights: &remove_rights,
+        add_packages: &add_packages,
+        remove_packages: &remove_packages,
+    };
+    let (today, after) = change.today_and_after(&i, &handling.missing);
     let page = ChangePage {
         i,
         layout: Layout::new(user).at(&i, Vec::new(), i.t("change.crumb")),
@@ -80,13 +90,13 @@ fn show(user: &CurrentUser, ctx: ChangeContext, from_vendor: bool) -> Result<Htt
             &ctx.access.user.external_ref,
             &ctx.access.user.party_org_no,
         ),
-        title: ctx.access.user.integration_title,
+        title: access_title(&i, ctx.access.user.integration_title, ctx.access.system.display_names()),
         system_name: i.pick(ctx.access.system.display_names()).to_owned(),
         vendor_name: ctx.access.vendor.name,
         state_message,
         party_name: ctx.party.name,
-        added: granted::list(&i, &add_rights, &add_packages, &handling.missing),
-        removed: granted::list(&i, &remove_rights, &remove_packages, &[]),
+        today,
+        after,
         error,
         missing: missing::rows(&i, &handling.missing),
         assigners: join_or(&i, &handling.role_assigners),

@@ -53,10 +53,30 @@ async fn a_change_adds_rights_all_or_nothing_and_removes_unwanted(app: TestApp) 
     // FORSIKTIG LØVE may not add A-melding; nothing changes.
     let love = app.logged_in(LOVE).await;
     let shown = love.get(&page).await;
-    assert_eq!(shown.texts("#added .rights__title"), ["A-melding"]);
-    assert_eq!(shown.texts("#added .rights__missing"), ["Du kan ikke gi denne"], "what she lacks, marked in the list");
+    // As before and after: today Krav og betalinger; after the change A-melding too.
+    assert_eq!(shown.texts("#today-heading"), ["I dag har systemet tilgang til"]);
+    assert_eq!(shown.texts("#today .rights__title"), ["Krav og betalinger"]);
+    assert!(shown.texts("#today .rights__change").is_empty(), "nothing of it goes");
+    assert_eq!(shown.texts("#after .rights__title"), ["Krav og betalinger", "A-melding"]);
+    assert_eq!(shown.texts("#after .rights__change"), ["Legges til"]);
+    assert_eq!(shown.texts("#after .rights__missing"), ["Du kan ikke gi denne"], "what she lacks, marked in the list");
+    assert!(
+        shown.texts(".alert--warning")[0]
+            .contains("For å godkjenne endringen må du selv kunne gi det systemet skal få i tillegg"),
+        "the missing rights are told of the change"
+    );
     assert!(shown.texts(".alert--warning")[0].contains("A-melding – gis med rollen Lønnsinnsender"));
     assert!(!shown.has_form("/accessmanagement/ui/systemuser/changerequest/approve"));
+    // In English and nynorsk the access keeps the system's name in that language.
+    for (lang, intro) in [
+        ("en", "The change concerns the system access SmartCloud Payroll for TILFELDIG SUBTIL APE."),
+        ("nn", "Endringa gjeld systemtilgangen SmartCloud Løn for TILFELDIG SUBTIL APE."),
+    ] {
+        love.client.get(app.url(&format!("/language?lang={lang}"))).send().await.unwrap();
+        let translated = love.get(&page).await;
+        assert!(translated.text().contains(intro), "{lang}: {}", translated.text());
+    }
+    love.client.get(app.url("/language?lang=nb")).send().await.unwrap();
     let forged = love
         .refused(
             "/accessmanagement/ui/systemuser/changerequest/approve",
@@ -79,6 +99,8 @@ async fn a_change_adds_rights_all_or_nothing_and_removes_unwanted(app: TestApp) 
     let done = konsert.submit(&page, "/accessmanagement/ui/systemuser/changerequest/approve").await;
     assert_eq!(done.location.as_deref(), Some(RECEIPT));
     assert_eq!(decide(A_MELDING).await, "Permit");
+    let decided = konsert.get(&page).await.texts("[role=status]");
+    assert!(decided.iter().any(|t| t.contains("allerede godkjent av STADIG KONSERT")), "who decided: {decided:?}");
     let (_, after) = app.api_get(&token, &format!("{CHANGES}/{}", change["id"].as_str().unwrap())).await;
     assert_eq!(after["status"], "Accepted");
 
@@ -95,7 +117,9 @@ async fn a_change_adds_rights_all_or_nothing_and_removes_unwanted(app: TestApp) 
     assert_eq!(status, 201, "{removal}");
     let konsert = app.logged_in(KONSERT).await;
     let shown = konsert.get(&path_of(&removal["confirmUrl"])).await;
-    assert_eq!(shown.texts("#removed .rights__title"), ["Krav og betalinger"]);
+    assert_eq!(shown.texts("#today .rights__item:has(.rights__change) .rights__title"), ["Krav og betalinger"]);
+    assert_eq!(shown.texts("#today .rights__change"), ["Fjernes"]);
+    assert_eq!(shown.texts("#after .rights__title"), ["A-melding"]);
     let done =
         konsert.submit(&path_of(&removal["confirmUrl"]), "/accessmanagement/ui/systemuser/changerequest/approve").await;
     assert_eq!(done.location, Some(format!("/accessmanagement/ui/systemuser/{user}")));
