@@ -146,6 +146,30 @@ fn carriers(
     Ok(packages.iter().map(|p| (p.clone(), by_package.remove(&p.urn).unwrap_or_default())).collect())
 }
 
+/// How an agent system user's packages reach the firm from its clients: through one kind
+/// of relation (the firm is their regnskapsfører, revisor or forretningsfører), several,
+/// or none, when no relation gives any of them and the system serves the firm itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Through {
+    /// The relation's role code (`REGNSKAPSFORER`, `REVISOR`, `FORRETNINGSFORER`).
+    One(String),
+    Several,
+    OwnUse,
+}
+
+/// How `packages` reach the firm (see [`Through`]).
+pub fn through(conn: &mut DbConnection, packages: &[AccessPackage]) -> Result<Through, AppError> {
+    let mut roles: Vec<String> =
+        carriers(conn, packages)?.into_iter().flat_map(|(_, given_by)| given_by).map(|c| c.role_code).collect();
+    roles.sort_unstable();
+    roles.dedup();
+    Ok(match roles.as_slice() {
+        [] => Through::OwnUse,
+        [one] => Through::One(one.clone()),
+        _ => Through::Several,
+    })
+}
+
 /// The packages a client has not given the firm through its relation roles `held`,
 /// with the relations that would give them (`given_by` from [`carriers`]).
 fn lacking(given_by: &[(AccessPackage, Vec<Carrier>)], org_form: &str, held: &[String]) -> Vec<Lacking> {

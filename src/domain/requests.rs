@@ -276,6 +276,8 @@ pub struct RequestContext {
     pub system: SystemDetails,
     pub party: parties::Organisation,
     pub handling: Handling,
+    /// For an agent request: how its packages reach the firm from its clients.
+    pub through: Option<super::clients::Through>,
 }
 
 pub fn context(conn: &mut DbConnection, pid: &str, id: &str, expiry: Expiry) -> Result<RequestContext, AppError> {
@@ -283,7 +285,11 @@ pub fn context(conn: &mut DbConnection, pid: &str, id: &str, expiry: Expiry) -> 
     let system = systems::details(conn, &details.request.system_id)?.ok_or(AppError::RequestNotFound)?;
     let party = parties::organisation(conn, &details.request.party_org_no)?.ok_or(AppError::RequestNotFound)?;
     let handling = handling::handling(conn, pid, details.case())?;
-    Ok(RequestContext { details, system, party, handling })
+    let through = match details.user_type() {
+        UserType::Agent => Some(super::clients::through(conn, &details.packages)?),
+        UserType::Standard => None,
+    };
+    Ok(RequestContext { details, system, party, handling, through })
 }
 
 /// The request as the person opens it in the portal: when they can represent its party,

@@ -1,5 +1,5 @@
-//! The stylesheet and the icon, compiled into the binary so the portal needs no files or
-//! CDN at run time.
+//! The stylesheet, the menu's script and the icon, compiled into the binary so the portal
+//! needs no files or CDN at run time.
 
 use actix_web::HttpResponse;
 use actix_web::http::header;
@@ -11,6 +11,17 @@ pub async fn stylesheet() -> HttpResponse {
         .content_type("text/css; charset=utf-8")
         .insert_header((header::CACHE_CONTROL, "public, max-age=3600"))
         .body(STYLESHEET)
+}
+
+const MENU_SCRIPT: &str = include_str!("../../static/menu.js");
+
+/// Closes the header's menu on Escape and when the focus leaves it (the menu works
+/// without it).
+pub async fn menu_script() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/javascript; charset=utf-8")
+        .insert_header((header::CACHE_CONTROL, "public, max-age=3600"))
+        .body(MENU_SCRIPT)
 }
 
 const ICON: &str = include_str!("../../static/favicon.svg");

@@ -56,6 +56,7 @@ pub fn routes(cfg: &mut web::ServiceConfig, mode: Mode) {
     .app_data(web::PathConfig::default().error_handler(|_, _| PageError(AppError::NotFound).into()))
     .route("/", read().to(|| async { see_other(OVERVIEW) }))
     .route("/static/app.css", read().to(assets::stylesheet))
+    .route("/static/menu.js", read().to(assets::menu_script))
     .route("/static/favicon.svg", read().to(assets::icon))
     .route("/favicon.ico", read().to(assets::icon))
     .route("/language", read().to(language::choose))

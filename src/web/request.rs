@@ -11,6 +11,7 @@ use super::login::log_out_then;
 use super::missing::{self, MissingRow};
 use super::{CurrentUser, Layout, Naming, Visitor, cookie, html, join_and, join_or, see_other};
 use crate::app::state::AppState;
+use crate::domain::clients::Through;
 use crate::domain::requests::{self, RequestContext, RequestDetails, UserType};
 use crate::error::AppError;
 use crate::i18n::I18n;
@@ -32,6 +33,11 @@ struct RequestPage {
     /// Its services and access packages.
     granted: Vec<Granted>,
     is_agent: bool,
+    /// An agent request whose packages come from clients; not one for the firm's own use.
+    for_clients: bool,
+    /// What the party is called beside its name: its relation to the clients it asks
+    /// for (regnskapsfører, revisor, forretningsfører), else "Virksomhet".
+    party_label: String,
     /// Why nothing can be done here now (handled, expired, other party, no role), if so.
     state_message: Option<String>,
     /// The outcome of a refused attempt, announced to screen readers.
@@ -107,6 +113,11 @@ fn show(user: &CurrentUser, ctx: &RequestContext, from_vendor: bool) -> Result<H
         ),
         granted: granted::list(&i, &details.rights, &details.packages, &handling.missing),
         is_agent: details.user_type() == UserType::Agent,
+        for_clients: ctx.through.as_ref().is_some_and(|t| *t != Through::OwnUse),
+        party_label: match &ctx.through {
+            Some(Through::One(role)) => capitalised(&i.t(&format!("relation.{role}"))),
+            _ => i.t("common.party"),
+        },
         state_message,
         error,
         missing: missing::rows(&i, &handling.missing),
@@ -172,4 +183,10 @@ pub async fn escalate(
         Err(e) if shown_on_page(&e) => form.refused(&user.session, &e, paths::REQUEST),
         Err(e) => Err(e.into()),
     }
+}
+
+/// The word with a capital first letter, as a label beside a name.
+fn capitalised(word: &str) -> String {
+    let mut chars = word.chars();
+    chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }

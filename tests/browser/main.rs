@@ -338,6 +338,27 @@ impl Person<'_> {
         self.press(&format!("Logg inn som {name}")).await;
     }
 
+    /// With the script (JavaScript on): Escape closes the open menu and puts the focus on
+    /// its button; tabbing out of the open menu closes it.
+    async fn menu_closes_on_escape_and_when_the_focus_leaves(&self) {
+        let open = || async {
+            self.client.execute("return document.querySelector('details.menu').open", vec![]).await.unwrap()
+        };
+        self.client.active_element().await.unwrap().send_keys(&Key::Escape.to_string()).await.unwrap();
+        assert_eq!(open().await, json!(false), "Escape closes the menu");
+        let on_button = "return document.activeElement.matches('summary.menu__button')";
+        assert_eq!(self.client.execute(on_button, vec![]).await.unwrap(), json!(true), "the focus is on its button");
+        self.open_menu().await;
+        let inside = "return document.querySelector('details.menu').contains(document.activeElement)";
+        for _ in 0..30 {
+            if self.client.execute(inside, vec![]).await.unwrap() == json!(false) {
+                break;
+            }
+            self.client.active_element().await.unwrap().send_keys(&Key::Tab.to_string()).await.unwrap();
+        }
+        assert_eq!(open().await, json!(false), "tabbing out of the menu closes it");
+    }
+
     /// Half an hour passes without the person doing anything: the session is idle.
     async fn leave_idle(&self) {
         use diesel::{ExpressionMethods, RunQueryDsl};
@@ -403,6 +424,9 @@ async fn every_flow(me: &Person<'_>) {
     me.press("Bytt").await;
     me.open_menu().await;
     assert!(me.text(".menu__panel").await.contains("TILFELDIG SUBTIL APE (310 000 019)"));
+    if me.input == Input::Keyboard {
+        me.menu_closes_on_escape_and_when_the_focus_leaves().await;
+    }
     me.shot("overview-empty").await;
 
     // Create a system access by searching and choosing; then delete it. A vendor's request

@@ -374,7 +374,7 @@ async fn removing_a_client_or_deleting_the_access_ends_delegations(app: TestApp)
 
     let details = format!("/accessmanagement/ui/systemuser/{id}");
     let confirm = dress.get(&format!("{details}?confirm=delete")).await;
-    assert!(confirm.texts("[role=alert]")[0].contains("1 klienter er lagt til systemtilgangen. De fjernes også"));
+    assert!(confirm.texts("[role=alert]")[0].contains("1 klient er lagt til systemtilgangen. Den fjernes også"));
     dress.submit(&format!("{details}?confirm=delete"), &format!("{details}/delete")).await;
     let (status, _) = app.api_get(&token, &clients_api).await;
     assert_eq!(status, 404);

@@ -21,7 +21,48 @@ on_both_backends!(
     a_request_for_an_access_made_since_can_only_be_rejected,
     a_decision_on_the_vendors_link_can_end_the_login,
     two_requests_for_one_system_are_told_apart_by_title_and_reference,
+    an_agent_request_names_the_firms_real_relation_or_its_own_use,
 );
+
+/// The firm is named by how the packages reach it from its clients (regnskapsfører,
+/// revisor, forretningsfører), never a fixed "Regnskapsfører"; a system whose packages no
+/// client relation gives is for the firm itself, and the page says so.
+async fn an_agent_request_names_the_firms_real_relation_or_its_own_use(app: TestApp) {
+    const AGENT: &str = "/authentication/api/v1/systemuser/request/vendor/agent";
+    let token = app.vendor_token(None).await;
+    let cases = [
+        (
+            "310000035_smartcloud_klient",
+            "urn:altinn:accesspackage:regnskapsforer-med-signeringsrettighet",
+            "Regnskapsfører",
+        ),
+        ("310000035_smartcloud_revisjon", "urn:altinn:accesspackage:ansvarlig-revisor", "Revisor"),
+        ("310000035_smartcloud_eiendom", "urn:altinn:accesspackage:forretningsforer-eiendom", "Forretningsfører"),
+        ("310000035_smartcloud_konsern", "urn:altinn:accesspackage:skattegrunnlag", "Virksomhet"),
+    ];
+    let skilpadde = app.logged_in(SKILPADDE).await;
+    for (system, package, label) in cases {
+        let body = serde_json::json!({"systemId": system, "partyOrgNo": TIGER, "accessPackages": [{"urn": package}]});
+        let (status, request) = app.api_post(&token, AGENT, &body).await;
+        assert_eq!(status, 201, "{system}: {request}");
+        let page = skilpadde
+            .get(&format!("/accessmanagement/ui/systemuser/agentrequest?id={}", request["id"].as_str().unwrap()))
+            .await;
+        let facts = page.texts(".facts dt");
+        assert_eq!(facts.last().map(String::as_str), Some(label), "{system}: {facts:?}");
+        let heading = page.texts("h1")[0].clone();
+        if label == "Virksomhet" {
+            assert!(!heading.contains("klientene"), "{heading}");
+            assert!(
+                page.text().contains("så systemet er for TILBAKEHOLDEN USYMMETRISK TIGER AS selv"),
+                "{}",
+                page.text()
+            );
+        } else {
+            assert!(heading.ends_with("ber om tilgang for klientene dine"), "{heading}");
+        }
+    }
+}
 
 /// The vendor's integration title and external reference are on the request page, the
 /// receipt and the change request page, so that two requests for one system can be told
