@@ -180,6 +180,10 @@ pub enum AppError {
     /// The client id and the system of another vendor that lists it.
     #[error("the client id {0} is on the system {1} of another vendor")]
     ClientOfAnotherVendor(String, String),
+    /// A party's system access that was deleted: its title, who deleted it and when (for
+    /// someone following an old link to it).
+    #[error("the system access was deleted")]
+    AccessDeleted { title: String, by: String, at: chrono::NaiveDateTime },
     #[error("not found")]
     NotFound,
     /// Refused for a while after too many failed attempts; the seconds to wait.
@@ -242,6 +246,7 @@ kinds! {
     ClientNotFound(_) = NOT_FOUND, "STG-00036", "error.not_found";
     ClientExists(_) = CONFLICT, "STG-00037", "error.duplicate";
     ClientOfAnotherVendor(_, _) = CONFLICT, "STG-00038", "error.duplicate";
+    AccessDeleted { title, by, at } = NOT_FOUND, "STG-00039", "error.access_deleted";
     NotFound = NOT_FOUND, "STG-00404", "error.not_found";
     TooManyAttempts(_) = TOO_MANY_REQUESTS, "STG-00429", "error.too_many_attempts";
     Internal(_) = INTERNAL_SERVER_ERROR, "STG-00500", "error.internal";

@@ -52,6 +52,16 @@ pub fn find_live(conn: &mut DbConnection, id: &str) -> QueryResult<Option<System
         .optional())
 }
 
+/// A system user that was deleted.
+pub fn find_deleted(conn: &mut DbConnection, id: &str) -> QueryResult<Option<SystemUser>> {
+    su::table
+        .filter(su::id.eq(id))
+        .filter(su::deleted_at.is_not_null())
+        .select(SystemUser::as_select())
+        .first(conn)
+        .optional()
+}
+
 pub fn find_live_by_triple(
     conn: &mut DbConnection,
     party_org_no: &str,

@@ -42,6 +42,19 @@ pub fn list_for_party(conn: &mut DbConnection, org_no: &str) -> Result<Vec<syste
 }
 
 /// A live system user of the party; another party's is "not found", never shown.
+/// "Not found" for an access of the party that was deleted says so: by whom and when.
+pub fn deleted_for_party(conn: &mut DbConnection, org_no: &str, id: &str) -> Result<AppError, AppError> {
+    let Some(user) = system_users::find_deleted(conn, id)?.filter(|u| u.party_org_no == org_no) else {
+        return Ok(AppError::SystemUserNotFound);
+    };
+    let by = match &user.deleted_by {
+        Some(pid) => parties::person(conn, pid)?.map(|p| p.name).unwrap_or_else(|| pid.clone()),
+        None => String::new(),
+    };
+    let at = user.deleted_at.unwrap_or_default();
+    Ok(AppError::AccessDeleted { title: user.integration_title, by, at })
+}
+
 pub fn get_for_party(conn: &mut DbConnection, org_no: &str, id: &str) -> Result<SystemUserDetails, AppError> {
     let user =
         system_users::find_live(conn, id)?.filter(|u| u.party_org_no == org_no).ok_or(AppError::SystemUserNotFound)?;

@@ -74,7 +74,10 @@ pub async fn page(
     let (user, (details, history, losing)) = visitor
         .with(&state, move |conn, actor| {
             let org = &actor.party()?.org_no;
-            let details = system_users::get_for_party(conn, org, &id)?;
+            let details = match system_users::get_for_party(conn, org, &id) {
+                Err(AppError::SystemUserNotFound) => return Err(system_users::deleted_for_party(conn, org, &id)?),
+                found => found?,
+            };
             let losing = match confirm_delete {
                 true => system_users::clients_losing_access(conn, &details, LOSING_SHOWN)?,
                 false => Vec::new(),

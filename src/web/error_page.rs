@@ -67,8 +67,11 @@ impl ResponseError for PageError {
         let i = I18n::current();
         let login_again =
             matches!(self.0, AppError::LoginCancelled | AppError::LoginFailed(_) | AppError::UnknownPerson);
-        let (title, status, message, code) =
-            (i.t(title_key(&self.0)), self.status_code().as_u16(), i.t(self.0.text_key()), self.0.code());
+        let message = match &self.0 {
+            AppError::AccessDeleted { title, by, at } => i.t3(self.0.text_key(), title, by, i.datetime(at)),
+            other => i.t(other.text_key()),
+        };
+        let (title, status, code) = (i.t(title_key(&self.0)), self.status_code().as_u16(), self.0.code());
         let page = match context::layout() {
             Some(layout) => ErrorInLayout { i, layout, title, status, message, code, login_again }.render(),
             None => ErrorPage { i, title, status, message, code, login_again }.render(),
@@ -94,6 +97,7 @@ fn title_key(error: &AppError) -> &'static str {
     match error {
         AppError::LoginCancelled => "error.login_cancelled_title",
         AppError::LoginFailed(_) | AppError::UnknownPerson => "error.login_failed_title",
+        AppError::AccessDeleted { .. } => "error.access_deleted_title",
         _ => "error.title",
     }
 }

@@ -98,7 +98,17 @@ async fn deleting_asks_first_then_revokes_everywhere(app: TestApp) {
     assert!(again.texts("#notice").is_empty(), "said once: a reload does not repeat it");
     assert!(overview.text().contains("Virksomheten har ingen systemtilganger ennå."));
     assert!(app.vendor_system_users(SMARTCLOUD).await.is_empty());
-    assert_eq!(browser.get(&details).await.status, 404);
+    // An old link to it says what happened, by whom and when.
+    let gone = browser.get(&details).await;
+    assert_eq!(gone.status, 404);
+    assert_eq!(gone.texts("h1"), ["Systemtilgangen er slettet"]);
+    let said = gone.texts("[role=alert]")[0].clone();
+    assert!(said.starts_with("Systemtilgangen «SmartCloud» ble slettet av STADIG KONSERT "), "{said}");
+    assert!(today_in_norway().iter().any(|today| said.contains(today.as_str())), "{said}");
+    // Another party's people learn nothing of it.
+    let dress = app.logged_in(DRESS).await;
+    let theirs = dress.get(&details).await;
+    assert_eq!((theirs.status, theirs.texts("h1")), (404, vec!["Noe gikk galt".to_owned()]));
     // Deleting again is a clear "not found", not an error.
     let again = browser.post(&delete_action, &[("csrf", &overview.csrf())]).await;
     assert_eq!(again.status, 404);
