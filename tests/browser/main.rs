@@ -240,6 +240,24 @@ impl Person<'_> {
         self.arrived(&format!("the page after {text}")).await;
     }
 
+    /// Opens the disclosure (a `<details>` of the page, not the menu) whose button says `text`,
+    /// and audits it open.
+    async fn unfold(&self, text: &str) {
+        match self.input {
+            Input::Keyboard => {
+                let summary = self.tab_to(text, "main summary", |f| f["text"] == text).await;
+                summary.send_keys(&Key::Enter.to_string()).await.unwrap();
+            }
+            Input::Mouse => {
+                let xpath = format!("//main//summary[normalize-space()='{text}']");
+                self.client.find(Locator::XPath(&xpath)).await.unwrap().click().await.unwrap();
+            }
+        }
+        let open = "return [...document.querySelectorAll('main details')].some(d => d.open)";
+        assert_eq!(self.client.execute(open, vec![]).await.unwrap(), json!(true), "{text} opens");
+        self.arrived(&format!("{text}, unfolded")).await;
+    }
+
     /// Opens the header's menu (party, language, logging out) and audits it open.
     async fn open_menu(&self) {
         match self.input {
@@ -501,7 +519,11 @@ async fn every_flow(me: &Person<'_>) {
     me.goto(lonn["confirmUrl"].as_str().unwrap()).await;
     assert!(me.client.source().await.unwrap().contains("Du mangler rettigheter"));
     me.shot("missing-rights").await;
-    me.press("Avvis").await;
+    // Rejecting asks first, in a disclosure that needs no script.
+    me.unfold("Avvis").await;
+    assert!(me.text("details#reject").await.contains("Avviser du, må leverandøren sende en ny forespørsel."));
+    me.shot("reject-first").await;
+    me.press("Ja, avvis").await;
     me.shot("own-receipt").await;
 
     // ROLIG PINGVIN may not approve, and sends a request on to the access managers.

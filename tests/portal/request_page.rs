@@ -284,6 +284,16 @@ async fn the_daglig_leder_approves_what_the_tilgangsstyrer_cannot(app: TestApp) 
     assert_eq!(page.texts(".rights__item--missing .rights__title"), ["A-melding"], "marked in the list too");
     assert!(!page.has_form(APPROVE), "no approve button while rights are missing");
     assert!(page.has_form(REJECT));
+    // Rejecting asks first: the vendor would have to start over, the role could be given.
+    assert_eq!(page.texts("details#reject > summary"), ["Avvis"]);
+    let asked = page.texts("details#reject .alert")[0].clone();
+    assert!(asked.contains("Du kan ikke godkjenne dette selv. Avviser du, må leverandøren sende en ny forespørsel."));
+    assert!(asked.contains("Du kan i stedet be STADIG KONSERT om å gi deg rollen som mangler"), "{asked}");
+    assert_eq!(page.texts("details#reject form button"), ["Ja, avvis"]);
+    assert!(page.texts(".actions button").is_empty(), "no reject without asking: {:?}", page.texts(".actions button"));
+    let konsert_page = app.logged_in(KONSERT).await.get(&confirm_path(&request)).await;
+    assert!(konsert_page.texts("details#reject").is_empty(), "who can approve rejects in one step");
+    assert_eq!(konsert_page.texts(".actions button"), ["Godkjenn", "Avvis"]);
 
     // Posting the approval anyway is refused and changes nothing.
     let forged = love.refused(APPROVE, &[("id", id), ("csrf", &page.csrf())], &confirm_path(&request)).await;
