@@ -84,8 +84,9 @@ pub async fn page(state: web::Data<AppState>, visitor: Visitor) -> Result<HttpRe
             vendor_name: u.vendor_name,
         });
     }
+    let now = crate::db::now();
     let expired_on = |created: &chrono::NaiveDateTime, vendor: &str| {
-        (expiry.is_timed_out(*created, crate::db::now()))
+        (expiry.is_timed_out(*created, now))
             .then(|| i.t2("overview.expired_on", i.date(&(*created + expiry.0)), vendor))
     };
     let (mut open, mut expired): (Vec<PendingRow>, Vec<PendingRow>) = pending

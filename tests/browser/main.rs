@@ -376,14 +376,6 @@ impl Person<'_> {
         }
         assert_eq!(open().await, json!(false), "tabbing out of the menu closes it");
     }
-
-    /// Half an hour passes without the person doing anything: the session is idle.
-    async fn leave_idle(&self) {
-        use diesel::{ExpressionMethods, RunQueryDsl};
-        use systemtilgang::db::schema::sessions;
-        let idle = systemtilgang::db::now() - chrono::Duration::minutes(31);
-        diesel::update(sessions::table).set(sessions::last_seen_at.eq(idle)).execute(&mut self.app.db()).unwrap();
-    }
 }
 
 async fn vendor_request(base: &str, path: &str, body: Value) -> Value {
@@ -491,7 +483,7 @@ async fn every_flow(me: &Person<'_>) {
     let waiting = vendor_request(base, vendor, body).await;
     let waiting_url = waiting["confirmUrl"].as_str().unwrap();
     me.goto(waiting_url).await;
-    me.leave_idle().await;
+    me.app.leave_sessions_idle();
     me.press("Godkjenn").await;
     assert_eq!(me.heading().await, "Logg inn");
     assert!(

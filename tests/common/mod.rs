@@ -421,6 +421,28 @@ impl TestApp {
         body["status"].as_str().unwrap().to_owned()
     }
 
+    /// Half an hour passes with nobody doing anything: every session is idle (past the
+    /// 30 minutes a session waits).
+    pub fn leave_sessions_idle(&self) {
+        use diesel::ExpressionMethods;
+        use systemtilgang::db::schema::sessions;
+        let idle = systemtilgang::db::now() - chrono::Duration::minutes(31);
+        diesel::update(sessions::table).set(sessions::last_seen_at.eq(idle)).execute(&mut self.db()).unwrap();
+    }
+
+    /// The demo vendor asks for a change of the system user (`body` in Altinn's change
+    /// shape); the change request it made, which must be new.
+    pub async fn ask_change(&self, system_user_id: &str, body: &Value) -> Value {
+        let token = self.vendor_token(None).await;
+        let path = format!(
+            "/authentication/api/v1/systemuser/changerequest/vendor?correlation-id={}&system-user-id={system_user_id}",
+            uuid::Uuid::new_v4()
+        );
+        let (status, change) = self.api_post(&token, &path, body).await;
+        assert_eq!(status, 201, "{change}");
+        change
+    }
+
     /// Ids of the live system users of a demo system, as the vendor sees them.
     pub async fn vendor_system_users(&self, system: &str) -> Vec<String> {
         let token = self.vendor_token(None).await;

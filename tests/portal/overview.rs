@@ -59,16 +59,9 @@ async fn the_waiting_list_tells_what_each_request_is_now(app: TestApp) {
 
     // A change request for an access deleted since has nothing left to change.
     let lonn = app.vendor_system_users(SMARTCLOUD_LONN).await;
-    let token = app.vendor_token(None).await;
     let change =
         serde_json::json!({"unwantedRights": [{"resource": [{"id": "urn:altinn:resource", "value": A_MELDING}]}]});
-    let path = format!(
-        "/authentication/api/v1/systemuser/changerequest/vendor?correlation-id={}&system-user-id={}",
-        uuid::Uuid::new_v4(),
-        lonn[0]
-    );
-    let (status, body) = app.api_post(&token, &path, &change).await;
-    assert_eq!(status, 201, "{body}");
+    app.ask_change(&lonn[0], &change).await;
     let rows = konsert.get("/accessmanagement/ui/systemuser/overview").await.texts("#pending-heading + ul li");
     assert!(rows.iter().any(|r| r.contains("Endring")), "{rows:?}");
     let details = format!("/accessmanagement/ui/systemuser/{}", lonn[0]);

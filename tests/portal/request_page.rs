@@ -100,13 +100,7 @@ async fn two_requests_for_one_system_are_told_apart_by_title_and_reference(app: 
 
     let change =
         serde_json::json!({"requiredRights": [{"resource": [{"id": "urn:altinn:resource", "value": A_MELDING}]}]});
-    let path = format!(
-        "/authentication/api/v1/systemuser/changerequest/vendor?correlation-id={}&system-user-id={}",
-        uuid::Uuid::new_v4(),
-        ids[0]
-    );
-    let (status, body) = app.api_post(&token, &path, &change).await;
-    assert_eq!(status, 201, "{body}");
+    let body = app.ask_change(&ids[0], &change).await;
     let change_page = konsert
         .get(&format!("/accessmanagement/ui/systemuser/changerequest?id={}", body["id"].as_str().unwrap()))
         .await;

@@ -50,8 +50,7 @@ async fn a_copied_cookie_is_worthless_after_logout_on_any_node(app: TestApp) {
 
 async fn a_session_ends_after_it_has_been_idle(app: TestApp) {
     let (browser, cookie) = logged_in_with_copy(&app).await;
-    let half_an_hour_ago = systemtilgang::db::now() - Duration::minutes(31);
-    diesel::update(sessions::table).set(sessions::last_seen_at.eq(half_an_hour_ago)).execute(&mut app.db()).unwrap();
+    app.leave_sessions_idle();
     assert!(is_login(&with_copy(&app, &app.address, &cookie).await));
     assert_eq!(browser.get(OVERVIEW).await.status, 303, "the browser itself is logged out too");
 }
@@ -91,8 +90,7 @@ async fn a_form_posted_after_the_session_ended_waits_on_its_page_for_the_login(a
     for (who, page, action) in cases {
         let browser = app.logged_in(who).await;
         let fields = browser.get(&page).await.form_fields(&action).unwrap_or_else(|| panic!("{action} on {page}"));
-        let idle = systemtilgang::db::now() - Duration::minutes(31);
-        diesel::update(sessions::table).set(sessions::last_seen_at.eq(idle)).execute(&mut app.db()).unwrap();
+        app.leave_sessions_idle();
         // As a browser posts a form: to the action, naming the page it is on.
         let answer = browser
             .client
@@ -128,8 +126,7 @@ async fn a_form_posted_after_the_session_ended_waits_on_its_page_for_the_login(a
     let browser = app.logged_in(KONSERT).await;
     let fields =
         browser.get(&request_page).await.form_fields("/accessmanagement/ui/systemuser/request/approve").unwrap();
-    let idle = systemtilgang::db::now() - Duration::minutes(31);
-    diesel::update(sessions::table).set(sessions::last_seen_at.eq(idle)).execute(&mut app.db()).unwrap();
+    app.leave_sessions_idle();
     let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     let answer = browser.post("/accessmanagement/ui/systemuser/request/approve", &fields).await;
     assert_eq!(answer.location, Some(format!("/login?next={}", systemtilgang::support::urlencode(OVERVIEW))));
