@@ -106,6 +106,14 @@ impl I18n {
         self.t2(key, a, b).replace("%{2}", &c.to_string())
     }
 
+    /// A text about `n` things, in the singular (`<key>.one`) for one: `%{0}` is the number
+    /// and `%{1}`, `%{2}`, … the rest in order.
+    pub fn count(&self, key: &str, n: i64, rest: &[&str]) -> String {
+        let text = if n == 1 { self.t(&format!("{key}.one")) } else { self.t(key) };
+        let text = text.replace("%{0}", &n.to_string());
+        rest.iter().enumerate().fold(text, |text, (at, value)| text.replace(&format!("%{{{}}}", at + 1), value))
+    }
+
     /// A moment as Norway's clock showed it, in the page's language:
     /// `26. november 2026 kl. 15:49`, `26 November 2026 at 15:49`.
     pub fn datetime(&self, at: &chrono::NaiveDateTime) -> String {

@@ -42,3 +42,21 @@ pub fn unverified_issuer(token: &str) -> Option<String> {
     let bytes = URL_SAFE_NO_PAD.decode(payload).ok()?;
     serde_json::from_slice::<Issuer>(&bytes).ok().map(|i| i.iss)
 }
+
+/// A name as Norwegians sort it, for comparing byte by byte: Æ, Ø and Å (and Ä, Ö, which
+/// sort with them) become the characters right after Z (and æ, ø, å those after z), so
+/// they come after Z in that order instead of Å first. The migration `client_order`
+/// computes the same key in SQL.
+pub fn sort_key(name: &str) -> String {
+    name.chars()
+        .map(|c| match c {
+            'Æ' | 'Ä' => '[',
+            'Ø' | 'Ö' => '\\',
+            'Å' => ']',
+            'æ' | 'ä' => '{',
+            'ø' | 'ö' => '|',
+            'å' => '}',
+            c => c,
+        })
+        .collect()
+}

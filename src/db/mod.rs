@@ -5,7 +5,6 @@ pub mod assertions;
 pub mod audit;
 pub mod change_requests;
 pub mod clients;
-mod joined;
 pub mod kinds;
 pub mod packages;
 pub mod parties;

@@ -188,6 +188,7 @@ diesel::table! {
         client_org_form -> Text,
         client_roles -> Text,
         first_role -> Bool,
+        client_sort -> Text,
     }
 }
 
@@ -209,6 +210,15 @@ diesel::table! {
     system_user_access_packages (system_user_id, package_urn) {
         system_user_id -> Text,
         package_urn -> Text,
+    }
+}
+
+diesel::table! {
+    client_kinds (facilitator_org_no, client_roles, client_org_form) {
+        facilitator_org_no -> Text,
+        client_roles -> Text,
+        client_org_form -> Text,
+        clients -> BigInt,
     }
 }
 
@@ -319,6 +329,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     access_packages,
     relation_packages,
     client_relations,
+    client_kinds,
     system_access_packages,
     request_access_packages,
     system_user_access_packages,

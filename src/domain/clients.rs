@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::db::clients::{self, ClientDelegation, ClientFilter};
+use crate::db::clients::{self, ClientDelegation, ClientFilter, ClientKind, Listed};
 use crate::db::packages::{self, AccessPackage, Carrier};
 use crate::db::parties::{self, Organisation, search_key};
 use crate::db::system_users::{self, SystemUser};
@@ -20,10 +20,8 @@ use super::delegation::{self, MissingRight};
 use super::requests::UserType;
 use super::roles::Role;
 
-/// How many candidate clients a page shows.
-pub const PAGE_SIZE: i64 = 25;
-/// How many attached clients the page lists by name; the rest are found by searching.
-pub const ATTACHED_SHOWN: i64 = 100;
+/// How many clients a page lists.
+pub const PAGE_SIZE: i64 = 15;
 
 /// Who works with an agent system user's clients: a person, and in the portal the party
 /// they act for (the agent must be that party's). The client API names no party.
@@ -43,15 +41,59 @@ impl<'a> Worker<'a> {
     }
 }
 
-/// One of the firm's clients as the page lists it.
+/// One of the firm's clients as the page lists it: attached, or one that can be.
 #[derive(Debug, Clone)]
 pub struct Candidate {
     pub org_no: String,
     pub name: String,
     pub added: bool,
-    /// Packages of the system user the client has not given the firm.
-    pub missing: Vec<Lacking>,
 }
+
+/// The firm's clients that cannot be added for one reason: the relations they have with
+/// the firm, and the packages those do not give.
+#[derive(Debug, Clone)]
+pub struct Refused {
+    /// The firm's relation roles with them (`REVISOR`, …).
+    pub held: Vec<String>,
+    pub missing: Vec<Lacking>,
+    pub count: i64,
+    /// The first [`REFUSED_NAMED`] of them by name: (org number, name).
+    pub named: Vec<(String, String)>,
+}
+
+/// Which of the firm's clients the page lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Show {
+    #[default]
+    All,
+    Added,
+    Addable,
+    Refused,
+}
+
+/// How many of the firm's clients (matching the search) each filter shows.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub all: i64,
+    pub added: i64,
+    pub addable: i64,
+    pub refused: i64,
+}
+
+impl Counts {
+    /// The clients listed one by one under the filter (those refused are told of by reason).
+    fn listed(&self, show: Show) -> i64 {
+        match show {
+            Show::All => self.added + self.addable,
+            Show::Added => self.added,
+            Show::Addable => self.addable,
+            Show::Refused => 0,
+        }
+    }
+}
+
+/// Clients named under each reason they cannot be added; more are counted.
+pub const REFUSED_NAMED: i64 = 50;
 
 /// The firm itself as a client of its own agent system user.
 #[derive(Debug, Clone)]
@@ -71,15 +113,13 @@ pub struct OwnFirm {
 pub struct ClientPage {
     pub user: SystemUser,
     pub packages: Vec<AccessPackage>,
-    /// The first [`ATTACHED_SHOWN`] attached clients, and how many there are in all.
-    pub attached: Vec<(ClientDelegation, Organisation)>,
-    pub attached_count: i64,
+    pub counts: Counts,
+    /// The page of clients the filter lists, by name.
     pub candidates: Vec<Candidate>,
-    /// Clients matching the search (and filter), over all pages.
+    /// Those that cannot be added, by reason (for the filters that show them).
+    pub refused: Vec<Refused>,
+    /// How many clients the filter lists, over all pages.
     pub matching: i64,
-    /// How many of them [`add_all`] would attach, when this page holds them all (else
-    /// counting would take a pass over all the firm's clients: see [`count_addable`]).
-    pub addable_here: Option<usize>,
     pub page: i64,
     pub can_manage: bool,
     /// Who can add clients, for someone who cannot (empty for those who can).
@@ -88,9 +128,9 @@ pub struct ClientPage {
 }
 
 /// A search as typed: name or org number, case and spaces ignored.
-pub fn filter(query: &str, hide_added: bool) -> ClientFilter {
+pub fn filter(query: &str) -> ClientFilter {
     let key = search_key(query);
-    ClientFilter { search: (!key.is_empty()).then_some(key), hide_added }
+    ClientFilter { search: (!key.is_empty()).then_some(key) }
 }
 
 /// An agent system user as someone working with its clients finds it, with its packages
@@ -185,30 +225,75 @@ fn lacking(given_by: &[(AccessPackage, Vec<Carrier>)], org_form: &str, held: &[S
         .collect()
 }
 
-/// The client page of an agent system user: its packages, attached clients, the firm
-/// itself, and one page of the firm's clients matching the filter.
+/// The client page of an agent system user: its packages, the firm itself, the firm's
+/// clients matching the search counted by what can be done with them, one page of those
+/// the filter lists, and those that cannot be added folded by reason.
 pub fn page(
     conn: &mut DbConnection,
     worker: Worker,
     id: &str,
     filter: &ClientFilter,
+    show: Show,
     page: i64,
 ) -> Result<ClientPage, AppError> {
     let agent = agent(conn, worker, id)?;
     let firm = agent.firm().to_owned();
-    let matching = clients::count_clients(conn, &firm, id, filter)?;
-    let last_page = ((matching - 1).max(0)) / PAGE_SIZE;
-    let page = page.clamp(0, last_page);
     let given_by = carriers(conn, &agent.packages)?;
-    let candidates: Vec<Candidate> = clients::page_of_clients(conn, &firm, id, filter, page * PAGE_SIZE, PAGE_SIZE)?
-        .into_iter()
-        .map(|c| Candidate {
-            missing: lacking(&given_by, &c.org_form, &c.roles),
-            org_no: c.org_no,
-            name: c.name,
-            added: c.attached,
-        })
-        .collect();
+    let mut counts = Counts::default();
+    let mut eligible = Vec::new();
+    let mut refused: Vec<(Refused, Vec<ClientKind>)> = Vec::new();
+    for kind in clients::kinds(conn, &firm, id, filter)? {
+        counts.all += kind.clients;
+        counts.added += kind.attached;
+        let missing = lacking(&given_by, &kind.kind.org_form, &kind.kind.roles);
+        let unattached = kind.clients - kind.attached;
+        if missing.is_empty() {
+            counts.addable += unattached;
+            eligible.push(kind.kind);
+            continue;
+        }
+        counts.refused += unattached;
+        if unattached == 0 {
+            continue;
+        }
+        // Kinds that differ only where no package cares (the form) share one reason.
+        match refused.iter_mut().find(|(r, _)| r.held == kind.kind.roles && r.missing == missing) {
+            Some((same, kinds)) => {
+                same.count += unattached;
+                kinds.push(kind.kind);
+            }
+            None => {
+                let reason = Refused { held: kind.kind.roles.clone(), missing, count: unattached, named: Vec::new() };
+                refused.push((reason, vec![kind.kind]));
+            }
+        }
+    }
+    let matching = counts.listed(show);
+    let page = page.clamp(0, ((matching - 1).max(0)) / PAGE_SIZE);
+    let listed = match show {
+        Show::All => Some(Listed::AttachedOr(&eligible)),
+        Show::Added => Some(Listed::Attached),
+        Show::Addable => Some(Listed::UnattachedOf(&eligible)),
+        Show::Refused => None,
+    };
+    let candidates = match listed {
+        Some(listed) if matching > 0 => {
+            clients::page_of_clients(conn, &firm, id, filter, listed, page * PAGE_SIZE, PAGE_SIZE)?
+        }
+        _ => Vec::new(),
+    };
+    let refused = match show {
+        Show::All | Show::Refused => refused
+            .into_iter()
+            .map(|(mut reason, kinds)| {
+                let named =
+                    clients::page_of_clients(conn, &firm, id, filter, Listed::UnattachedOf(&kinds), 0, REFUSED_NAMED)?;
+                reason.named = named.into_iter().map(|c| (c.org_no, c.name)).collect();
+                Ok(reason)
+            })
+            .collect::<Result<_, AppError>>()?,
+        Show::Added | Show::Addable => Vec::new(),
+    };
     let may_change = agent.require_access_manager().is_ok();
     let offered = agent.packages.iter().all(|p| p.assignable);
     let own_firm = OwnFirm {
@@ -223,10 +308,7 @@ pub fn page(
         offered,
     };
     let can_manage = agent.require_client_administrator().is_ok();
-    let attached_count = clients::count_attached(conn, id)?;
     Ok(ClientPage {
-        attached: if attached_count > 0 { clients::attached(conn, id, ATTACHED_SHOWN)? } else { Vec::new() },
-        attached_count,
         client_administrators: if can_manage {
             Vec::new()
         } else {
@@ -235,9 +317,12 @@ pub fn page(
         can_manage,
         user: agent.user,
         packages: agent.packages,
-        addable_here: (matching <= PAGE_SIZE)
-            .then(|| candidates.iter().filter(|c| !c.added && c.missing.is_empty()).count()),
-        candidates,
+        candidates: candidates
+            .into_iter()
+            .map(|c| Candidate { org_no: c.org_no, name: c.name, added: c.attached })
+            .collect(),
+        refused,
+        counts,
         matching,
         page,
         own_firm,
@@ -596,24 +681,41 @@ mod tests {
     }
 
     #[test]
-    fn the_page_lists_the_firms_clients_with_what_keeps_one_out() {
+    fn the_page_counts_the_firms_clients_and_folds_those_it_cannot_add_by_reason() {
         let mut conn = demo_db();
         let id = accounting_user(&mut conn);
-        let all = page(&mut conn, dress(), &id, &filter("", false), 0).unwrap();
-        assert_eq!(all.matching, 19);
+        let all = page(&mut conn, dress(), &id, &filter(""), Show::All, 0).unwrap();
+        assert_eq!(all.counts, Counts { all: 19, added: 0, addable: 13, refused: 6 });
+        assert_eq!((all.matching, all.candidates.len()), (13, 13), "the refused are told of by reason, not listed");
         assert!(all.can_manage);
         assert!(all.client_administrators.is_empty(), "nobody tells a client administrator whom to ask");
-        let ugle = page(&mut conn, dress(), &id, &filter("ugle", false), 0).unwrap();
-        assert_eq!(ugle.candidates.len(), 1);
-        let lacking = &ugle.candidates[0].missing;
-        assert_eq!(lacking.len(), 1);
-        assert_eq!(lacking[0].urn, PACKAGE);
-        assert_eq!(lacking[0].relations, [("REGNSKAPSFORER".to_owned(), None)]);
-        let by_number = page(&mut conn, dress(), &id, &filter("310 000 043", false), 0).unwrap();
+        let reasons: Vec<(Vec<String>, i64, usize)> =
+            all.refused.iter().map(|r| (r.held.clone(), r.count, r.named.len())).collect();
+        assert_eq!(
+            reasons,
+            [(vec!["FORRETNINGSFORER".to_owned()], 3, 3), (vec!["REVISOR".to_owned()], 3, 3)],
+            "one reason a relation, whatever the clients' forms"
+        );
+        assert!(all.refused.iter().all(|r| r.missing.len() == 1 && r.missing[0].urn == PACKAGE));
+        assert_eq!(all.refused[1].missing[0].relations, [("REGNSKAPSFORER".to_owned(), None)]);
+        let ugle = page(&mut conn, dress(), &id, &filter("ugle"), Show::Refused, 0).unwrap();
+        assert!(ugle.candidates.is_empty());
+        assert_eq!(ugle.refused[0].named, [("310000124".to_owned(), "NØYE KLOK UGLE AS".to_owned())]);
+        let by_number = page(&mut conn, dress(), &id, &filter("310 000 043"), Show::All, 0).unwrap();
         assert_eq!(by_number.candidates[0].name, "LYSTIG ROLIG ELG AS");
-        assert!(by_number.candidates[0].missing.is_empty());
-        let none = page(&mut conn, dress(), &id, &filter("hval", false), 0).unwrap();
-        assert_eq!(none.matching, 0, "an organisation that is no client is not listed");
+        let none = page(&mut conn, dress(), &id, &filter("hval"), Show::All, 0).unwrap();
+        assert_eq!(none.counts.all, 0, "an organisation that is no client is not listed");
+        add(&mut conn, dress(), &id, "310000043").unwrap();
+        let added = page(&mut conn, dress(), &id, &filter(""), Show::Added, 0).unwrap();
+        assert_eq!(added.counts, Counts { all: 19, added: 1, addable: 12, refused: 6 });
+        assert_eq!(
+            added.candidates.iter().map(|c| (c.name.as_str(), c.added)).collect::<Vec<_>>(),
+            [("LYSTIG ROLIG ELG AS", true)]
+        );
+        assert!(added.refused.is_empty());
+        let addable = page(&mut conn, dress(), &id, &filter(""), Show::Addable, 0).unwrap();
+        assert_eq!(addable.candidates.len(), 12);
+        assert!(addable.candidates.iter().all(|c| !c.added));
     }
 
     #[test]
@@ -637,12 +739,11 @@ mod tests {
         assert!(matches!(add(&mut conn, dress(), &id, "999999999"), Err(AppError::NotAClient(..))));
         // Every other regnskapsfører client in one go; revisor and forretningsfører
         // clients stay out.
-        assert_eq!(add_all(&mut conn, dress(), &id, &filter("", false), 11).unwrap(), None, "not the number confirmed");
-        assert_eq!(add_all(&mut conn, dress(), &id, &filter("", false), 12).unwrap(), Some(12));
-        assert_eq!(add_all(&mut conn, dress(), &id, &filter("", false), 0).unwrap(), Some(0));
-        let hidden = page(&mut conn, dress(), &id, &filter("", true), 0).unwrap();
-        assert_eq!(hidden.matching, 6);
-        assert_eq!(hidden.attached_count, 13);
+        assert_eq!(add_all(&mut conn, dress(), &id, &filter(""), 11).unwrap(), None, "not the number confirmed");
+        assert_eq!(add_all(&mut conn, dress(), &id, &filter(""), 12).unwrap(), Some(12));
+        assert_eq!(add_all(&mut conn, dress(), &id, &filter(""), 0).unwrap(), Some(0));
+        let after = page(&mut conn, dress(), &id, &filter(""), Show::All, 0).unwrap();
+        assert_eq!(after.counts, Counts { all: 19, added: 13, addable: 0, refused: 6 });
     }
 
     #[test]
@@ -654,7 +755,7 @@ mod tests {
             &["urn:altinn:accesspackage:ansvarlig-revisor", "urn:altinn:accesspackage:revisormedarbeider"],
         );
         // Revisor clients give both packages; a regnskapsfører client gives neither.
-        assert_eq!(add_all(&mut conn, dress(), &audit, &filter("", false), 4).unwrap(), Some(4));
+        assert_eq!(add_all(&mut conn, dress(), &audit, &filter(""), 4).unwrap(), Some(4));
         match add(&mut conn, dress(), &audit, "310000043") {
             Err(AppError::ClientNotEligible { missing, .. }) => {
                 assert_eq!(missing.len(), 2);
@@ -674,7 +775,7 @@ mod tests {
             }
             other => panic!("expected not eligible, got {other:?}"),
         }
-        assert_eq!(add_all(&mut conn, dress(), &property, &filter("", false), 0).unwrap(), Some(0));
+        assert_eq!(add_all(&mut conn, dress(), &property, &filter(""), 0).unwrap(), Some(0));
     }
 
     #[test]
@@ -684,11 +785,11 @@ mod tests {
         let own = approved(&mut conn, "310000035_smartcloud_konsern", &[ORDINARY_PACKAGE]);
         // DRESS MINST manages access, but only a daglig leder gives the firm's packages.
         assert!(matches!(add_own_firm(&mut conn, dress(), &own), Err(AppError::MissingRights(_))));
-        let shown = page(&mut conn, dress(), &own, &filter("", false), 0).unwrap().own_firm;
+        let shown = page(&mut conn, dress(), &own, &filter(""), Show::All, 0).unwrap().own_firm;
         assert_eq!(shown.missing[0].granted_by, [Role::DagligLeder, Role::Hovedadministrator]);
         assert_eq!(add_own_firm(&mut conn, manager, &own).unwrap().org_no, FIRM);
         add_own_firm(&mut conn, manager, &own).unwrap();
-        assert!(page(&mut conn, manager, &own, &filter("", false), 0).unwrap().own_firm.added);
+        assert!(page(&mut conn, manager, &own, &filter(""), Show::All, 0).unwrap().own_firm.added);
         assert!(remove_own_firm(&mut conn, manager, &own).unwrap().is_some());
         assert!(remove_own_firm(&mut conn, manager, &own).unwrap().is_none());
         let accounting = accounting_user(&mut conn);
@@ -733,8 +834,9 @@ mod tests {
         for client in ["310000043", "310000051", "310000213"] {
             add(&mut conn, dress(), &id, client).unwrap();
         }
-        let count =
-            |conn: &mut DbConnection| clients::count_clients(conn, FIRM, "-", &ClientFilter::default()).unwrap();
+        let count = |conn: &mut DbConnection| -> i64 {
+            clients::kinds(conn, FIRM, "-", &ClientFilter::default()).unwrap().iter().map(|k| k.clients).sum()
+        };
         let before = count(&mut conn);
         let relations = |client: &str, held: &[&str]| {
             Record::Roles(RolesRecord {
@@ -761,12 +863,12 @@ mod tests {
             .collect();
         assert_eq!(attached, ["310000051"]);
         let history = crate::domain::system_users::history(&mut conn, &id).unwrap();
-        let removed: Vec<(&str, &str)> = history
+        let removed: Vec<(&str, Vec<&str>)> = history
             .iter()
             .filter(|h| h.event.action == "client.remove")
-            .map(|h| (h.actor_name.as_str(), h.event.detail.as_str()))
+            .map(|h| (h.actor_name.as_str(), h.clients.iter().map(|(_, org_no)| org_no.as_str()).collect()))
             .collect();
-        assert_eq!(removed, [("Enhetsregisteret", "310000043"), ("Enhetsregisteret", "310000213")]);
+        assert_eq!(removed, [("Enhetsregisteret", vec!["310000043", "310000213"])], "one line for one sync");
         let again = register::apply(&mut conn, &records).unwrap();
         assert_eq!((again.roles_added, again.roles_removed, again.clients_detached), (0, 0, 0), "a sync");
     }
@@ -776,14 +878,14 @@ mod tests {
         let mut conn = demo_db();
         let id = accounting_user(&mut conn);
         let manager = Worker { pid: FIRM_MANAGER, party: Some(FIRM) };
-        assert!(!page(&mut conn, manager, &id, &filter("", false), 0).unwrap().can_manage);
+        assert!(!page(&mut conn, manager, &id, &filter(""), Show::All, 0).unwrap().can_manage);
         assert!(matches!(add(&mut conn, manager, &id, "310000043"), Err(AppError::NotClientAdministrator)));
-        assert!(matches!(
-            add_all(&mut conn, manager, &id, &filter("", false), 0),
-            Err(AppError::NotClientAdministrator)
-        ));
+        assert!(matches!(add_all(&mut conn, manager, &id, &filter(""), 0), Err(AppError::NotClientAdministrator)));
         // Someone acting for another party does not even find the system user.
         let elsewhere = Worker { pid: FIRM_MANAGER, party: Some("310000019") };
-        assert!(matches!(page(&mut conn, elsewhere, &id, &filter("", false), 0), Err(AppError::SystemUserNotFound)));
+        assert!(matches!(
+            page(&mut conn, elsewhere, &id, &filter(""), Show::All, 0),
+            Err(AppError::SystemUserNotFound)
+        ));
     }
 }

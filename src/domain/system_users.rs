@@ -164,28 +164,59 @@ pub fn delete(conn: &mut DbConnection, actor: &Actor, id: &str) -> Result<System
     Ok(deleted)
 }
 
-/// One line of a system user's history, with the actor's name resolved.
+/// One line of a system user's history, with the actor's name resolved. Clients added or
+/// removed together (by one person, one after another) make one line.
 #[derive(Debug, Clone)]
 pub struct HistoryEntry {
+    /// The event, the first of a batch of client events.
     pub event: db::audit::AuditEvent,
     pub actor_name: String,
-    /// The client added or removed, by name and org number, on a client event.
-    pub client: Option<(String, String)>,
+    /// On a client event, the clients added or removed, by name and org number (the first
+    /// [`HISTORY_CLIENTS_NAMED`] of a batch).
+    pub clients: Vec<(String, String)>,
+    /// How many clients the line tells of.
+    pub client_count: usize,
 }
+
+/// Clients named in one line of history; more are counted.
+pub const HISTORY_CLIENTS_NAMED: usize = 50;
+
+/// Client events this close after the previous one, by the same person doing the same,
+/// belong to its batch: one "add all", or one sitting of adding clients one by one.
+const BATCH_GAP: chrono::TimeDelta = chrono::TimeDelta::minutes(10);
 
 /// The audit trail of one system user (shared with its request when vendor-driven).
 pub fn history(conn: &mut DbConnection, id: &str) -> Result<Vec<HistoryEntry>, AppError> {
     let mut names = audit::Names::default();
-    db::audit::for_subject(conn, id)?
+    let is_client_event = |action: &str| [Action::ClientAdd, Action::ClientRemove].iter().any(|a| a.as_str() == action);
+    let mut lines: Vec<(db::audit::AuditEvent, Vec<String>)> = Vec::new();
+    let mut last_at = None;
+    for event in db::audit::for_subject(conn, id)? {
+        let on_client = is_client_event(&event.action);
+        let batched = lines.last_mut().filter(|(first, _)| {
+            on_client
+                && first.action == event.action
+                && first.actor == event.actor
+                && last_at.is_some_and(|at| event.at - at <= BATCH_GAP)
+        });
+        last_at = Some(event.at);
+        match batched {
+            Some((_, clients)) => clients.push(event.detail),
+            None => {
+                let clients = if on_client { vec![event.detail.clone()] } else { Vec::new() };
+                lines.push((event, clients));
+            }
+        }
+    }
+    lines
         .into_iter()
-        .map(|event| {
-            let actor_name = names.of(conn, &event.actor)?;
-            let on_client = [Action::ClientAdd, Action::ClientRemove].iter().any(|a| a.as_str() == event.action);
-            let client = match on_client {
-                true => Some((names.of_organisation(conn, &event.detail)?, event.detail.clone())),
-                false => None,
-            };
-            Ok(HistoryEntry { event, actor_name, client })
+        .map(|(event, org_nos)| {
+            let clients = org_nos
+                .iter()
+                .take(HISTORY_CLIENTS_NAMED)
+                .map(|org_no| Ok((names.of_organisation(conn, org_no)?, org_no.clone())))
+                .collect::<Result<_, AppError>>()?;
+            Ok(HistoryEntry { actor_name: names.of(conn, &event.actor)?, event, clients, client_count: org_nos.len() })
         })
         .collect()
 }
@@ -292,6 +323,49 @@ mod tests {
 
     fn actor(conn: &mut DbConnection, pid: &str) -> Actor {
         Actor::load(conn, pid, Some("310000019")).unwrap().unwrap()
+    }
+
+    #[test]
+    fn clients_added_in_one_sitting_by_one_person_make_one_line_of_history() {
+        let mut conn = demo_db();
+        let start = db::now();
+        let event = |minutes: i64, actor: &str, action: Action, client: &str| db::audit::NewAuditEvent {
+            at: start + chrono::TimeDelta::minutes(minutes),
+            actor: actor.into(),
+            party_org_no: "310000027".into(),
+            action: action.as_str().into(),
+            subject_id: "su".into(),
+            detail: client.into(),
+        };
+        let (dress, pingvin) = ("03868120095", "01017012345");
+        let events = [
+            event(0, dress, Action::ClientAdd, "310000043"),
+            event(9, dress, Action::ClientAdd, "310000051"),
+            event(18, dress, Action::ClientAdd, "310000078"),
+            // Ten minutes after the last: a new sitting.
+            event(29, dress, Action::ClientAdd, "310000086"),
+            event(29, pingvin, Action::ClientAdd, "310000094"),
+            event(29, pingvin, Action::ClientRemove, "310000094"),
+            event(30, pingvin, Action::ClientRemove, "310000043"),
+        ];
+        db::audit::insert_many(&mut conn, &events).unwrap();
+        let lines: Vec<(String, Vec<String>, usize)> = history(&mut conn, "su")
+            .unwrap()
+            .into_iter()
+            .map(|h| (h.event.action, h.clients.into_iter().map(|(_, org_no)| org_no).collect(), h.client_count))
+            .collect();
+        let line = |action: Action, clients: &[&str]| {
+            (action.as_str().to_owned(), clients.iter().map(|c| c.to_string()).collect::<Vec<_>>(), clients.len())
+        };
+        assert_eq!(
+            lines,
+            [
+                line(Action::ClientAdd, &["310000043", "310000051", "310000078"]),
+                line(Action::ClientAdd, &["310000086"]),
+                line(Action::ClientAdd, &["310000094"]),
+                line(Action::ClientRemove, &["310000094", "310000043"]),
+            ]
+        );
     }
 
     #[test]

@@ -6,7 +6,6 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::error_page::PageError;
-use super::granted::{self, Granted};
 use super::{
     CurrentUser, Layout, Visitor, cookie, join_and, join_or, named, ok, refused_saying, role_names, see_other,
 };
@@ -14,7 +13,7 @@ use crate::app::state::AppState;
 use crate::db::DbConnection;
 use crate::db::parties::Organisation;
 use crate::domain::actor::Actor;
-use crate::domain::clients::{self, ClientPage, PAGE_SIZE, Worker};
+use crate::domain::clients::{self, ClientPage, PAGE_SIZE, Show, Worker};
 use crate::error::{AppError, Lacking};
 use crate::i18n::I18n;
 use crate::support::urlencode;
@@ -23,8 +22,23 @@ struct ClientRow {
     org_no: String,
     name: String,
     added: bool,
-    /// Why it cannot be added, if it cannot.
-    refusal: Option<String>,
+}
+
+/// One filter of the list, as a link with its count.
+struct FilterLink {
+    label: String,
+    href: String,
+    current: bool,
+}
+
+/// Clients that cannot be added for one reason, folded: the reason, what the system
+/// needs, and the first of them by name.
+struct RefusedGroup {
+    summary: String,
+    needs: String,
+    named: Vec<(String, String)>,
+    /// "… og 40 til", when more than those named.
+    more: Option<String>,
 }
 
 #[derive(Template)]
@@ -34,18 +48,22 @@ struct ClientsPage {
     layout: Layout,
     id: String,
     title: String,
-    granted: Vec<Granted>,
-    attached: Vec<ClientRow>,
-    attached_count: i64,
-    /// Set when only the first attached clients are listed.
-    attached_more: Option<String>,
+    /// What the system gets for each client added.
+    packages: String,
+    filters: Vec<FilterLink>,
     candidates: Vec<ClientRow>,
+    refused: Vec<RefusedGroup>,
+    /// How many cannot be added, under the filters that show them.
+    refused_count: Option<String>,
     query: String,
-    hide_added: bool,
+    /// The filter, kept by the search form (empty for all).
+    show: &'static str,
     page: i64,
-    /// How many pages the matching clients fill.
+    /// How many pages the listed clients fill.
     pages: i64,
     showing: String,
+    /// "Alle klientene er lagt til", when nothing is left to add.
+    done: Option<String>,
     previous: Option<String>,
     next: Option<String>,
     can_manage: bool,
@@ -53,20 +71,18 @@ struct ClientsPage {
     own_firm: OwnFirmRow,
     notice: Option<String>,
     error: Option<String>,
-    /// Hidden fields that keep the search and page across a form post.
+    /// Hidden fields that keep the search, filter and page across a form post.
     state_fields: Vec<(&'static str, String)>,
-    /// "Legg til alle …", for a client administrator when there may be more than one.
+    /// "Legg til alle …", for a client administrator when more than one is left.
     add_all: Option<AddAllOffer>,
 }
 
-/// The offer to add every addable client matching the search. Counted only when this
-/// page shows every match (a firm may have thousands of clients: counting them all is
-/// left to the confirmation, which only those who ask for it wait for).
+/// The offer to add every addable client matching the search.
 struct AddAllOffer {
     label: String,
-    /// How many, posted as agreed to, when they go straight away (a few, counted here);
-    /// else the offer leads to the confirmation page.
-    direct: Option<usize>,
+    /// How many, posted as agreed to, when they go straight away (a few); else the offer
+    /// leads to the confirmation page.
+    direct: Option<i64>,
     confirm_href: String,
 }
 
@@ -74,7 +90,7 @@ struct AddAllOffer {
 const COUNT_CHANGED: &str = "clients.count_changed";
 
 /// More than this many clients at once are added only after a confirmation.
-const ADD_WITHOUT_CONFIRMING: usize = 10;
+const ADD_WITHOUT_CONFIRMING: i64 = 10;
 
 /// The firm itself, as "Legg til din virksomhet" shows it: only for a system access
 /// whose packages a firm can give itself.
@@ -92,30 +108,43 @@ struct OwnFirmRow {
 #[derive(Debug, Default)]
 pub struct ListState {
     q: String,
-    hide: Option<String>,
+    show: Show,
     page: Option<i64>,
 }
 
-impl ListState {
-    fn hide_added(&self) -> bool {
-        self.hide.is_some()
-    }
+/// The filters as the address names them (`show=`), all first.
+const SHOWS: [(Show, &str); 4] =
+    [(Show::All, ""), (Show::Added, "added"), (Show::Addable, "addable"), (Show::Refused, "refused")];
 
+fn show_named(name: Option<&str>) -> Show {
+    SHOWS.iter().find(|(_, n)| Some(*n) == name).map_or(Show::All, |(show, _)| *show)
+}
+
+fn show_name(show: Show) -> &'static str {
+    SHOWS.iter().find(|(s, _)| *s == show).map_or("", |(_, name)| name)
+}
+
+impl ListState {
     /// The search, filter and page as hidden form fields.
     fn fields(&self) -> Vec<(&'static str, String)> {
         let mut fields = vec![("q", self.q.clone()), ("page", self.page.unwrap_or(0).to_string())];
-        if self.hide_added() {
-            fields.push(("hide", "1".into()));
+        if self.show != Show::All {
+            fields.push(("show", show_name(self.show).into()));
         }
         fields
     }
 
-    fn query_string(&self, page: i64) -> String {
+    fn query_string(&self, show: Show, page: i64) -> String {
         let mut qs = format!("q={}&page={page}", urlencode(&self.q));
-        if self.hide_added() {
-            qs.push_str("&hide=1");
+        if show != Show::All {
+            qs.push_str("&show=");
+            qs.push_str(show_name(show));
         }
         qs
+    }
+
+    fn here(&self) -> String {
+        self.query_string(self.show, self.page.unwrap_or(0))
     }
 }
 
@@ -125,7 +154,7 @@ impl ListState {
 pub struct ListQuery {
     #[serde(default)]
     q: String,
-    hide: Option<String>,
+    show: Option<String>,
     page: Option<i64>,
 }
 
@@ -137,13 +166,13 @@ pub struct ClientForm {
     confirmed: Option<usize>,
     #[serde(default)]
     q: String,
-    hide: Option<String>,
+    show: Option<String>,
     page: Option<i64>,
 }
 
 impl From<ListQuery> for ListState {
-    fn from(ListQuery { q, hide, page }: ListQuery) -> Self {
-        ListState { q, hide, page }
+    fn from(ListQuery { q, show, page }: ListQuery) -> Self {
+        ListState { q, show: show_named(show.as_deref()), page }
     }
 }
 
@@ -167,8 +196,8 @@ pub async fn page(
 
 /// Reads the page of the list for the person.
 fn read(id: &str, list: &ListState) -> impl FnOnce(&mut DbConnection, &Actor) -> Result<ClientPage, AppError> + use<> {
-    let (id, filter, page) = (id.to_owned(), clients::filter(&list.q, list.hide_added()), list.page.unwrap_or(0));
-    move |conn, actor| clients::page(conn, Worker::of(actor), &id, &filter, page)
+    let (id, filter, show, page) = (id.to_owned(), clients::filter(&list.q), list.show, list.page.unwrap_or(0));
+    move |conn, actor| clients::page(conn, Worker::of(actor), &id, &filter, show, page)
 }
 
 fn show(
@@ -180,30 +209,46 @@ fn show(
     refusal: Option<String>,
 ) -> Result<HttpResponse, PageError> {
     let i = I18n::current();
+    let (counts, searched) = (data.counts, !list.q.trim().is_empty());
     let first = data.page * PAGE_SIZE;
-    let showing = if data.matching == 0 {
-        i.t("clients.none_match")
-    } else if data.matching == 1 {
-        i.t("clients.showing_one")
-    } else {
-        i.t2("clients.showing", format!("{}–{}", first + 1, first + data.candidates.len() as i64), data.matching)
+    let showing = match data.matching {
+        // Those that cannot be added have their own heading and count.
+        _ if list.show == Show::Refused => String::new(),
+        0 if list.show == Show::All && counts.refused > 0 => String::new(),
+        0 if counts.all == 0 && !searched => i.t("clients.no_clients"),
+        0 if counts.all == 0 => i.t("clients.none_match"),
+        0 => i.t("clients.none_shown"),
+        1 => i.t("clients.showing_one"),
+        n => i.t2("clients.showing", format!("{}–{}", first + 1, first + data.candidates.len() as i64), n),
     };
+    let done = (counts.added > 0 && counts.addable == 0).then(|| match (counts.refused, searched) {
+        (0, false) => i.t("clients.all_added"),
+        (_, false) => i.t("clients.all_addable_added"),
+        (_, true) => i.t("clients.all_matching_added"),
+    });
     let base = path(&id);
-    let attached_more = (data.attached_count > data.attached.len() as i64)
-        .then(|| i.t2("clients.attached_more", data.attached.len(), data.attached_count));
-    let confirm_href = format!("{base}/addall?{}", list.query_string(data.page));
-    let add_all = match data.addable_here {
-        _ if !data.can_manage || data.candidates.is_empty() => None,
-        Some(count) => (count > 1).then(|| AddAllOffer {
-            label: i.t1("clients.add_all_count", count),
-            direct: (count <= ADD_WITHOUT_CONFIRMING).then_some(count),
-            confirm_href,
-        }),
-        None => Some(AddAllOffer { label: i.t("clients.add_all"), direct: None, confirm_href }),
-    };
+    let add_all =
+        (data.can_manage && counts.addable > 1 && matches!(list.show, Show::All | Show::Addable)).then(|| {
+            AddAllOffer {
+                label: match searched {
+                    false => i.t1("clients.add_all_count", counts.addable),
+                    true => i.t1("clients.add_all_matching", counts.addable),
+                },
+                direct: (counts.addable <= ADD_WITHOUT_CONFIRMING).then_some(counts.addable),
+                confirm_href: format!("{base}/addall?{}", list.here()),
+            }
+        });
+    let filters = SHOWS
+        .iter()
+        .zip([counts.all, counts.added, counts.addable, counts.refused])
+        .map(|((show, name), count)| FilterLink {
+            label: i.t1(&format!("clients.show_{}", if name.is_empty() { "all" } else { name }), count),
+            href: format!("{base}?{}", list.query_string(*show, 0)),
+            current: *show == list.show,
+        })
+        .collect();
+    let refused_count = (!data.refused.is_empty()).then(|| i.t1("clients.refused_heading", counts.refused));
     let page = ClientsPage {
-        attached_count: data.attached_count,
-        attached_more,
         i,
         layout: Layout::new(user).at(
             &i,
@@ -211,25 +256,20 @@ fn show(
             i.t("clients.crumb"),
         ),
         title: data.user.integration_title.clone(),
-        granted: granted::list(&i, &[], &data.packages, &[]),
-        attached: data
-            .attached
-            .into_iter()
-            .map(|(_, org)| ClientRow { org_no: org.org_no, name: org.name, added: true, refusal: None })
-            .collect(),
+        packages: packages_for_each(&i, &data.packages),
+        filters,
         candidates: data
             .candidates
             .into_iter()
-            .map(|c| ClientRow {
-                refusal: (!c.missing.is_empty()).then(|| i.t1("clients.lacks_package", lacking(&i, &c.missing))),
-                org_no: c.org_no,
-                name: c.name,
-                added: c.added,
-            })
+            .map(|c| ClientRow { org_no: c.org_no, name: c.name, added: c.added })
             .collect(),
-        previous: (data.page > 0).then(|| format!("{base}?{}", list.query_string(data.page - 1))),
-        next: (first + PAGE_SIZE < data.matching).then(|| format!("{base}?{}", list.query_string(data.page + 1))),
+        refused: data.refused.iter().map(|r| refused_group(&i, r)).collect(),
+        refused_count,
+        previous: (data.page > 0).then(|| format!("{base}?{}", list.query_string(list.show, data.page - 1))),
+        next: (first + PAGE_SIZE < data.matching)
+            .then(|| format!("{base}?{}", list.query_string(list.show, data.page + 1))),
         showing,
+        done,
         can_manage: data.can_manage,
         client_administrators: join_or(&i, &data.client_administrators),
         own_firm: OwnFirmRow {
@@ -243,7 +283,7 @@ fn show(
         notice,
         error: refusal,
         state_fields: list.fields(),
-        hide_added: list.hide_added(),
+        show: show_name(list.show),
         query: list.q,
         page: data.page,
         pages: (data.matching + PAGE_SIZE - 1) / PAGE_SIZE,
@@ -251,6 +291,42 @@ fn show(
         add_all,
     };
     ok(&page)
+}
+
+/// "For hver klient som legges til, får systemet tilgangspakken …".
+fn packages_for_each(i: &I18n, packages: &[crate::db::packages::AccessPackage]) -> String {
+    let names: Vec<String> = packages.iter().map(|p| i.pick(p.names()).to_owned()).collect();
+    match names.as_slice() {
+        [one] => i.t1("clients.package_for_each", one),
+        _ => i.t1("clients.packages_for_each", join_and(i, &names)),
+    }
+}
+
+/// The reason a group of clients cannot be added, calmly: the relation the firm has with
+/// them against the one the packages come with ("6 klienter: dere er revisor, ikke
+/// regnskapsfører"), or, where the relation is right but the client's form is not, what
+/// they have not given.
+fn refused_group(i: &I18n, refused: &clients::Refused) -> RefusedGroup {
+    let needed: Vec<&String> = refused.missing.iter().flat_map(|l| l.relations.iter().map(|(role, _)| role)).collect();
+    let wrong_relation = !needed.is_empty()
+        && refused.missing.iter().all(|l| !l.relations.is_empty())
+        && !needed.iter().any(|r| refused.held.contains(r));
+    let relation = |role: &String| i.t(&format!("relation.{role}"));
+    let summary = if wrong_relation {
+        let mut needed: Vec<String> = needed.into_iter().map(relation).collect();
+        needed.dedup();
+        let held: Vec<String> = refused.held.iter().map(relation).collect();
+        i.count("clients.refused_relation", refused.count, &[&join_and(i, &held), &join_or(i, &needed)])
+    } else {
+        i.count("clients.refused_lacking", refused.count, &[&lacking(i, &refused.missing)])
+    };
+    let more = refused.count - refused.named.len() as i64;
+    RefusedGroup {
+        summary,
+        needs: i.t1("clients.refused_needs", lacking(i, &refused.missing)),
+        named: refused.named.clone(),
+        more: (more > 0).then(|| i.t1("clients.refused_more", more)),
+    }
 }
 
 #[derive(Template)]
@@ -278,12 +354,12 @@ pub async fn confirm_add_all(
     query: web::Query<ListQuery>,
 ) -> Result<HttpResponse, PageError> {
     let (id, list) = (id.into_inner(), ListState::from(query.into_inner()));
-    let (su, filter) = (id.clone(), clients::filter(&list.q, list.hide_added()));
+    let (su, filter) = (id.clone(), clients::filter(&list.q));
     let (user, (access, count)) =
         visitor.with(&state, move |conn, actor| clients::count_addable(conn, Worker::of(actor), &su, &filter)).await?;
     let title = access.integration_title;
     let i = I18n::current();
-    let back = format!("{}?{}", path(&id), list.query_string(list.page.unwrap_or(0)));
+    let back = format!("{}?{}", path(&id), list.here());
     let page = AddAllPage {
         i,
         layout: Layout::new(&user).at(
@@ -421,20 +497,20 @@ async fn change(
     change: ClientAction,
 ) -> Result<HttpResponse, PageError> {
     user.verify_csrf(&form.csrf)?;
-    let list = ListState { q: form.q, hide: form.hide, page: form.page };
+    let list = ListState { q: form.q, show: show_named(form.show.as_deref()), page: form.page };
     let client = form.client.unwrap_or_default();
     if client.is_empty() && matches!(change, ClientAction::Add | ClientAction::Remove) {
         return Err(AppError::BadRequest("no client chosen".into()).into());
     }
-    let confirmation = format!("{}/addall?{}", path(&id), list.query_string(list.page.unwrap_or(0)));
+    let confirmation = format!("{}/addall?{}", path(&id), list.here());
     if matches!(change, ClientAction::AddAll) && form.confirmed.is_none() {
         return Ok(see_other(&confirmation));
     }
     let confirmed = form.confirmed.unwrap_or_default();
     // The page the form was on, its search and page kept.
-    let back = format!("{}?{}", path(&id), list.query_string(list.page.unwrap_or(0)));
+    let back = format!("{}?{}", path(&id), list.here());
     let (actor, su, who) = (user.actor.clone(), id.clone(), client.clone());
-    let filter = clients::filter(&list.q, list.hide_added());
+    let filter = clients::filter(&list.q);
     let named = |o: Organisation| named(&o.name, &o.org_no);
     let outcome = state
         .db(move |conn| {

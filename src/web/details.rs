@@ -18,6 +18,9 @@ use crate::i18n::I18n;
 struct HistoryRow {
     at: String,
     text: String,
+    /// The clients of a batch, folded under the line, and how many more there are.
+    clients: Vec<String>,
+    more: Option<String>,
 }
 
 #[derive(Template)]
@@ -101,18 +104,7 @@ pub async fn page(
         client_count: details.client_count,
         created: i.datetime(&details.user.created),
         created_by: details.created_by_name,
-        history: history
-            .into_iter()
-            .map(|h| HistoryRow {
-                at: i.datetime(&h.event.at),
-                text: match &h.client {
-                    Some((name, org_no)) => {
-                        i.t2(&Action::text_key(&h.event.action), named(name, org_no), &h.actor_name)
-                    }
-                    None => i.t1(&Action::text_key(&h.event.action), &h.actor_name),
-                },
-            })
-            .collect(),
+        history: history.into_iter().map(|h| history_row(&i, h)).collect(),
         can_delete: user.actor.is_access_manager(),
         confirm_delete,
         losing_more: details.client_count - losing.len() as i64,
@@ -121,6 +113,27 @@ pub async fn page(
         refusal,
     };
     ok(&page)
+}
+
+/// A line of history: "Klienten … lagt til av …" for one client, "59 klienter lagt til av
+/// …" with the clients folded under it for a batch.
+fn history_row(i: &I18n, h: system_users::HistoryEntry) -> HistoryRow {
+    let key = Action::text_key(&h.event.action);
+    let (text, clients) = match h.clients.as_slice() {
+        [] => (i.t1(&key, &h.actor_name), Vec::new()),
+        [(name, org_no)] if h.client_count == 1 => (i.t2(&key, named(name, org_no), &h.actor_name), Vec::new()),
+        many => (
+            i.count(&format!("{key}.many"), h.client_count as i64, &[&h.actor_name]),
+            many.iter().map(|(name, org_no)| named(name, org_no)).collect(),
+        ),
+    };
+    let more = h.client_count - h.clients.len();
+    HistoryRow {
+        at: i.datetime(&h.event.at),
+        text,
+        more: (more > 0 && !clients.is_empty()).then(|| i.t1("details.history_more", more)),
+        clients,
+    }
 }
 
 pub async fn delete(

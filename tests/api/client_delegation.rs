@@ -121,8 +121,8 @@ async fn a_client_administrator_adds_and_removes_clients_by_api(app: TestApp) {
 
     // The portal shows what the API did, and the audit names the person.
     let dress = app.logged_in(DRESS).await;
-    let clients_page = dress.get(&format!("/accessmanagement/ui/systemuser/{id}/agentdelegation")).await;
-    assert_eq!(clients_page.texts("#attached strong"), ["LYSTIG ROLIG ELG AS"]);
+    let clients_page = dress.get(&format!("/accessmanagement/ui/systemuser/{id}/agentdelegation?show=added")).await;
+    assert_eq!(clients_page.texts("#candidates strong"), ["LYSTIG ROLIG ELG AS"]);
     let (status, body) = send(&app, reqwest::Method::DELETE, &token, &add).await;
     assert_eq!((status, body), (200, json!({"agent": id, "client": elg})));
     assert!(all_pages(&app, &token, &format!("{ENDUSER}/clients?agent={id}")).await.0.is_empty());

@@ -581,6 +581,12 @@ impl Page {
     }
 
     /// Texts of the elements matching a CSS selector.
+    /// The attribute `name` of every element `css` selects.
+    pub fn attrs(&self, css: &str, name: &str) -> Vec<String> {
+        let selector = Selector::parse(css).unwrap();
+        self.html().select(&selector).filter_map(|e| e.value().attr(name).map(str::to_owned)).collect()
+    }
+
     pub fn texts(&self, css: &str) -> Vec<String> {
         let html = self.html();
         let selector = Selector::parse(css).unwrap();

@@ -47,6 +47,11 @@ async fn approved_agent_access(app: &TestApp, dress: &Browser) -> String {
     id
 }
 
+/// The clients added, as the filter "Lagt til" lists them (its first page).
+async fn listed_as_added(browser: &Browser, path: &str) -> Vec<String> {
+    browser.get(&format!("{path}?show=added")).await.texts("#candidates strong")
+}
+
 fn clients_path(id: &str) -> String {
     format!("/accessmanagement/ui/systemuser/{id}/agentdelegation")
 }
@@ -189,12 +194,12 @@ async fn an_access_manager_approves_and_a_client_administrator_adds_clients(app:
     assert!(!konsert.get(&clients).await.has_form(&format!("{clients}/add")));
     let added = pingvin.submit(&format!("{clients}?q=310000043"), &format!("{clients}/add")).await;
     assert_eq!(added.status, 303);
-    assert_eq!(pingvin.get(&clients).await.texts("#attached strong"), ["LYSTIG ROLIG ELG AS"]);
+    assert_eq!(listed_as_added(&pingvin, &clients).await, ["LYSTIG ROLIG ELG AS"]);
 }
 
 async fn clients_are_searched_filtered_paged_and_added(app: TestApp) {
     // Up to thirty more clients so the list needs two pages.
-    let mut extra = 0;
+    let mut extra: usize = 0;
     {
         let mut conn = app.db();
         for n in 0..30 {
@@ -223,20 +228,39 @@ async fn clients_are_searched_filtered_paged_and_added(app: TestApp) {
     assert_eq!(first.texts(".crumbs [aria-current=page]"), ["Klienter"]);
     assert!(first.body.contains(&format!(r#"<a href="/accessmanagement/ui/systemuser/{id}">SmartCloud Klient</a>"#)));
     let total = first.texts("#showing")[0].clone();
-    assert!(total.starts_with("Viser 1–25 av "), "{total}");
-    let next = first
-        .html()
-        .select(&scraper::Selector::parse("a[rel=next]").unwrap())
-        .next()
-        .unwrap()
-        .value()
-        .attr("href")
-        .unwrap()
-        .to_owned();
+    assert_eq!(total, format!("Viser 1–15 av {} klienter", 13 + extra), "those that cannot be added are not rows");
+    let next = first.attrs("a[rel=next]", "href").remove(0);
     let second = dress.get(&next).await;
-    assert!(second.texts("#showing")[0].starts_with("Viser 26–"), "{:?}", second.texts("#showing"));
-    assert_eq!(first.texts(".pager span"), ["Side 1 av 2"]);
-    assert_eq!(second.texts(".pager span"), ["Side 2 av 2"]);
+    assert!(second.texts("#showing")[0].starts_with("Viser 16–30 av"), "{:?}", second.texts("#showing"));
+    let pages = (13 + extra).div_ceil(15);
+    assert_eq!(first.texts(".pager span"), [format!("Side 1 av {pages}")]);
+    assert_eq!(second.texts(".pager span"), [format!("Side 2 av {pages}")]);
+    assert_eq!(
+        first.texts("#packages"),
+        ["For hver klient som legges til, får systemet tilgangspakken Regnskapsfører med signeringsrettighet."]
+    );
+    // Counted by what can be done, in Norwegian order (Æ after Z).
+    assert_eq!(
+        first.texts("#filters a"),
+        [
+            format!("Alle ({})", 19 + extra),
+            "Lagt til (0)".into(),
+            format!("Kan legges til ({})", 13 + extra),
+            "Kan ikke legges til (6)".into()
+        ]
+    );
+    assert_eq!(first.texts("#filters [aria-current=page]"), [format!("Alle ({})", 19 + extra)]);
+    let last = dress.get(&format!("{path}?page={}", pages - 1)).await;
+    assert_eq!(last.texts("#candidates strong").last().unwrap(), "ÆRLIG BRED SEL AS");
+    // Those that cannot be added, one calm line a reason, with their names folded.
+    assert_eq!(
+        first.texts("#refused summary"),
+        [
+            "3 klienter: dere er forretningsfører, ikke regnskapsfører",
+            "3 klienter: dere er revisor, ikke regnskapsfører"
+        ]
+    );
+    assert!(first.texts(".refusal").is_empty() && first.texts(".alert--danger").is_empty(), "nothing in red");
 
     // Search by name or by org number with spaces.
     let found = dress.get(&format!("{path}?q=lystig+rolig")).await;
@@ -253,26 +277,32 @@ async fn clients_are_searched_filtered_paged_and_added(app: TestApp) {
             .iter()
             .any(|t| t.contains("Klienten LYSTIG ROLIG ELG AS (310 000 043) er lagt til."))
     );
-    assert_eq!(back.texts("#attached strong"), ["LYSTIG ROLIG ELG AS"]);
+    assert_eq!(listed_as_added(&dress, &path).await, ["LYSTIG ROLIG ELG AS"]);
     let details = dress.get(&format!("/accessmanagement/ui/systemuser/{id}")).await;
     let history = details.text();
     assert!(history.contains("Klienten LYSTIG ROLIG ELG AS (310 000 043) lagt til av DRESS MINST"), "{history}");
     assert_eq!(back.texts("#candidates .tag"), ["Lagt til"]);
+    assert!(back.texts("#filters a").contains(&"Lagt til (1)".to_owned()));
     // Adding it again changes nothing.
     let csrf = back.csrf();
     dress.post(&format!("{path}/add"), &[("csrf", &csrf), ("client", "310000043")]).await;
-    assert_eq!(dress.get(&path).await.texts("#attached strong").len(), 1);
+    assert_eq!(listed_as_added(&dress, &path).await.len(), 1);
 
-    // Hide the added ones.
-    let hidden = dress.get(&format!("{path}?q=310000043&hide=1")).await;
+    // Only those that can still be added, the search kept by the filters.
+    let hidden = dress.get(&format!("{path}?q=310000043&show=addable")).await;
     assert!(hidden.texts("#candidates strong").is_empty());
+    assert_eq!(hidden.texts("#showing"), ["Ingen klienter her."]);
+    assert_eq!(hidden.attrs("#filters a", "href")[1], format!("{path}?q=310000043&page=0&show=added"));
 
     // A few on one page: "add all" names how many and adds them at once.
     let few = dress.get(&format!("{path}?q=ekstra+klient+0")).await;
     let addable = few.texts("#candidates li").len();
     assert!((2..=10).contains(&addable), "{addable}");
     let addall = format!("{path}/addall");
-    assert!(few.texts(&format!("form[action=\"{addall}\"] button")) == [format!("Legg til alle {addable} klienter")]);
+    assert_eq!(
+        few.texts(&format!("form[action=\"{addall}\"] button")),
+        [format!("Legg til alle {addable} som passer søket")]
+    );
     let added = dress.submit(&format!("{path}?q=ekstra+klient+0"), &addall).await;
     let back = dress.follow(&added).await;
     assert!(back.texts("[role=status]").contains(&format!("{addable} klienter er lagt til.")));
@@ -296,11 +326,23 @@ async fn clients_are_searched_filtered_paged_and_added(app: TestApp) {
     // The revisor and forretningsfører clients stay out.
     let all = dress.submit(&format!("{addall}?q=&page=0"), &addall).await;
     let back = dress.follow(&all).await;
-    let attached = back.texts("#attached strong");
-    assert_eq!(attached.len(), 13 + extra, "the thirteen regnskapsfører clients and the extra ones");
-    assert!(!attached.iter().any(|n| n == "NØYE KLOK UGLE AS" || n == "PRESIS GRUNDIG MAUR AS"));
     let added_now = format!("{remaining} klienter er lagt til.");
     assert!(back.texts("[role=status]").contains(&added_now), "{:?}", back.texts("[role=status]"));
+    assert_eq!(
+        back.texts("#filters a")[1..],
+        [format!("Lagt til ({})", 13 + extra), "Kan legges til (0)".into(), "Kan ikke legges til (6)".into()],
+        "the thirteen regnskapsfører clients and the extra ones; the revisor and forretningsfører clients stay out"
+    );
+    // Nothing left to add: said so, and no offer that leads nowhere.
+    assert_eq!(back.texts("#done"), ["Alle klientene som kan legges til, er lagt til."]);
+    assert!(!back.has_form(&addall) && !back.body.contains(&format!("{addall}?")));
+    // The history tells of the sitting in one line, the clients folded under it.
+    let details = dress.get(&format!("/accessmanagement/ui/systemuser/{id}")).await;
+    let batch = details.texts(".history__batch summary");
+    assert_eq!(batch.len(), 1, "{batch:?}");
+    assert!(batch[0].starts_with(&format!("{} klienter lagt til av DRESS MINST", 13 + extra)), "{batch:?}");
+    assert_eq!(details.texts(".history__batch li").len(), (13 + extra).min(50));
+    assert!(!details.text().contains("Klienten LYSTIG ROLIG ELG AS (310 000 043) lagt til"), "not line by line");
 }
 
 async fn ineligible_clients_are_named_with_what_they_lack(app: TestApp) {
@@ -308,8 +350,16 @@ async fn ineligible_clients_are_named_with_what_they_lack(app: TestApp) {
     let id = approved_agent_access(&app, &dress).await;
     let path = clients_path(&id);
     let ugle = dress.get(&format!("{path}?q=ugle")).await;
-    assert_eq!(ugle.texts("#candidates strong"), ["NØYE KLOK UGLE AS"]);
-    assert!(ugle.texts(".refusal")[0].contains("Regnskapsfører med signeringsrettighet"));
+    assert!(ugle.texts("#candidates strong").is_empty(), "no row that can do nothing");
+    assert!(ugle.texts("#showing").is_empty(), "the reason is the whole answer");
+    assert_eq!(ugle.texts("#refused summary"), ["1 klient: dere er revisor, ikke regnskapsfører"]);
+    assert_eq!(
+        ugle.texts("#refused p"),
+        [
+            "Systemet trenger tilgangspakken Regnskapsfører med signeringsrettighet, som følger med klientforholdet regnskapsfører."
+        ]
+    );
+    assert_eq!(ugle.texts("#refused li"), ["NØYE KLOK UGLE AS 310 000 124"]);
     assert!(!ugle.has_form(&format!("{path}/add")));
     let csrf = ugle.csrf();
     for (client, message) in [
@@ -326,7 +376,7 @@ async fn ineligible_clients_are_named_with_what_they_lack(app: TestApp) {
         let alert = refused.texts("#notice[role=alert]")[0].clone();
         assert!(alert.contains(message), "{alert}");
     }
-    assert!(dress.get(&path).await.texts("#attached strong").is_empty());
+    assert!(listed_as_added(&dress, &path).await.is_empty());
 }
 
 async fn only_client_administrators_change_clients(app: TestApp) {
@@ -349,7 +399,7 @@ async fn only_client_administrators_change_clients(app: TestApp) {
         konsert.refused(&format!("{path}/addall"), &[("csrf", &page.csrf()), ("confirmed", "1")], &back).await;
     assert!(refused.texts("#notice[role=alert]")[0].contains("klientadministrator"), "{}", refused.text());
     assert_eq!(konsert.get(&format!("{path}/addall")).await.status, 403, "nothing to confirm either");
-    assert!(dress.get(&path).await.texts("#attached strong").is_empty());
+    assert!(listed_as_added(&dress, &path).await.is_empty());
     // Another party's user does not find the page at all.
     let love = app.logged_in(LOVE).await;
     assert_eq!(love.get(&path).await.status, 404);
@@ -428,7 +478,7 @@ async fn adding_the_same_client_at_once_twice_attaches_it_once(app: TestApp) {
     let url = app.url(&format!("{path}/add"));
     let (a, b) = tokio::join!(dress.client.post(&url).form(&form).send(), dress.client.post(&url).form(&form).send());
     assert_eq!((a.unwrap().status().as_u16(), b.unwrap().status().as_u16()), (303, 303));
-    assert_eq!(dress.get(&path).await.texts("#attached strong"), ["LYSTIG ROLIG ELG AS"]);
+    assert_eq!(listed_as_added(&dress, &path).await, ["LYSTIG ROLIG ELG AS"]);
 }
 
 /// The firm's clients that may be added to the agent system access.
@@ -528,7 +578,8 @@ async fn the_firm_adds_itself_when_it_gives_every_package(app: TestApp) {
         ["TILBAKEHOLDEN USYMMETRISK TIGER AS (310 000 027) er lagt til. Systemet kan nå handle for virksomheten selv."]
     );
     assert_eq!(back.texts("#own-firm .tag"), ["Lagt til"]);
-    assert_eq!(back.texts("#attached strong"), ["TILBAKEHOLDEN USYMMETRISK TIGER AS"]);
+    assert_eq!(back.texts("#own-firm strong"), ["TILBAKEHOLDEN USYMMETRISK TIGER AS"]);
+    assert!(listed_as_added(&manager, &path).await.is_empty(), "the firm is no client among the clients");
     // The system user now acts for the firm itself.
     let system = {
         let details = serde_json::json!([{"type": "urn:altinn:systemuser",
@@ -551,7 +602,7 @@ async fn the_firm_adds_itself_when_it_gives_every_package(app: TestApp) {
         back.texts(".alert--success"),
         ["TILBAKEHOLDEN USYMMETRISK TIGER AS (310 000 027) er fjernet. Klientene er ikke endret."]
     );
-    assert!(back.texts("#attached strong").is_empty());
+    assert!(back.texts("#own-firm .tag").is_empty());
 
     // A system access with packages only clients give cannot take the firm itself, and
     // does not offer it.
@@ -563,7 +614,7 @@ async fn the_firm_adds_itself_when_it_gives_every_package(app: TestApp) {
         .refused(&format!("{klient_path}/self"), &[("csrf", &page.csrf())], &format!("{klient_path}?q=&page=0"))
         .await;
     assert!(forged.texts("#notice[role=alert]")[0].contains("tilgangspakker som bare klienter kan gi"));
-    assert!(manager.get(&klient_path).await.texts("#attached strong").is_empty());
+    assert!(listed_as_added(&manager, &klient_path).await.is_empty());
 }
 
 async fn refusals_name_the_relation_that_gives_the_package(app: TestApp) {
@@ -573,12 +624,13 @@ async fn refusals_name_the_relation_that_gives_the_package(app: TestApp) {
         .await;
     let page = dress.get(&format!("{}?q=havnegata", clients_path(&property))).await;
     assert_eq!(
-        page.texts("#candidates .refusal"),
-        ["Kan ikke legges til: klienten har ikke gitt dere tilgangspakken Forretningsfører eiendom, som følger med \
-          klientforholdet forretningsfører (bare for eierseksjonssameier eller borettslag)."]
+        page.texts("#refused summary"),
+        ["1 klient har ikke gitt dere tilgangspakken Forretningsfører eiendom, som følger med klientforholdet \
+          forretningsfører (bare for eierseksjonssameier eller borettslag)"]
     );
     let page = dress.get(&format!("{}?q=borettslag", clients_path(&property))).await;
-    assert!(page.texts("#candidates .refusal").is_empty());
+    assert!(page.texts("#refused summary").is_empty());
+    assert_eq!(page.texts("#candidates strong"), ["GRØNLIA BORETTSLAG"]);
 
     let audit = app
         .approved_agent(
@@ -588,13 +640,26 @@ async fn refusals_name_the_relation_that_gives_the_package(app: TestApp) {
         )
         .await;
     let page = dress.get(&format!("{}?q=lystig", clients_path(&audit))).await;
+    assert_eq!(page.texts("#refused summary"), ["1 klient: dere er regnskapsfører, ikke revisor"]);
     assert_eq!(
-        page.texts("#candidates .refusal"),
-        ["Kan ikke legges til: klienten har ikke gitt dere tilgangspakken Ansvarlig revisor, som følger med \
-          klientforholdet revisor og tilgangspakken Revisormedarbeider, som følger med klientforholdet revisor."]
+        page.texts("#refused p"),
+        ["Systemet trenger tilgangspakken Ansvarlig revisor, som følger med klientforholdet revisor og \
+          tilgangspakken Revisormedarbeider, som følger med klientforholdet revisor."]
     );
-    // In English too.
+    // In English and nynorsk too, in the singular and the plural.
     dress.client.get(app.url("/language?lang=en")).send().await.unwrap();
     let english = dress.get(&format!("{}?q=lystig", clients_path(&audit))).await;
+    assert_eq!(english.texts("#refused summary"), ["1 client: you are its accountant, not its auditor"]);
     assert!(english.text().contains("which comes with the client relation auditor"), "{}", english.text());
+    let english = dress.get(&clients_path(&audit)).await;
+    assert!(
+        english
+            .texts("#refused summary")
+            .contains(&"12 clients: you are their accountant, not their auditor".to_owned()),
+        "{:?}",
+        english.texts("#refused summary")
+    );
+    dress.client.get(app.url("/language?lang=nn")).send().await.unwrap();
+    let nynorsk = dress.get(&format!("{}?q=lystig", clients_path(&audit))).await;
+    assert_eq!(nynorsk.texts("#refused summary"), ["1 klient: de er rekneskapsførar, ikkje revisor"]);
 }
