@@ -110,9 +110,16 @@ impl Handling {
         self.check(Act::Reject).is_ok()
     }
 
-    /// Someone who can act for the party but not handle the request may forward it, once.
+    /// Someone who can act for the party but not handle the request (not an access manager,
+    /// or one lacking a right it asks for) may forward it, once.
     pub fn may_forward(&self) -> bool {
         self.check(Act::Forward).is_ok() && self.forwarded_by.is_none()
+    }
+
+    /// Whom forwarding reaches, by name: the access managers, or for an access manager
+    /// lacking a right, those who can give it.
+    pub fn forwarded_to(&self) -> &[String] {
+        if self.access_manager { &self.role_assigners } else { &self.access_managers }
     }
 
     /// Refuses what the person may not do, with the reason.
@@ -126,7 +133,8 @@ impl Handling {
         match act {
             Act::Forward if !self.forwardable => Err(AppError::NotFound),
             Act::Forward | Act::Approve if self.covered_by.is_some() => Err(AppError::SystemUserExists),
-            Act::Forward if self.access_manager => Err(AppError::ForwardNotNeeded),
+            // An access manager who lacks a right sends it to those who can give it.
+            Act::Forward if self.access_manager && self.missing.is_empty() => Err(AppError::ForwardNotNeeded),
             Act::Forward => Ok(()),
             _ if !self.access_manager => Err(AppError::NotAccessManager),
             Act::Reject => Ok(()),

@@ -427,8 +427,9 @@ fn checked(
 /// access managers, whose names it returns. Forwarding twice changes nothing.
 pub fn escalate(conn: &mut DbConnection, pid: &str, id: &str, expiry: Expiry) -> Result<Vec<String>, AppError> {
     let (details, handling) = checked(conn, pid, id, expiry, Act::Forward)?;
+    let to = handling.forwarded_to().to_vec();
     if handling.forwarded_by.is_some() {
-        return Ok(handling.access_managers);
+        return Ok(to);
     }
     let party = details.request.party_org_no;
     db::transaction(conn, |conn| {
@@ -437,7 +438,7 @@ pub fn escalate(conn: &mut DbConnection, pid: &str, id: &str, expiry: Expiry) ->
         }
         Ok::<_, AppError>(())
     })?;
-    Ok(handling.access_managers)
+    Ok(to)
 }
 
 /// Approves the request as `pid`: all-or-nothing check of rights and packages, then status change and the
@@ -627,6 +628,20 @@ mod tests {
         let rejected = reject(&mut conn, LOVE, &req.request.id, expiry()).unwrap();
         assert_eq!(rejected.status(), RequestStatus::Rejected);
         assert!(system_users::find_live(&mut conn, &req.request.id).unwrap().is_none());
+    }
+
+    #[test]
+    fn an_access_manager_lacking_a_right_sends_the_request_to_who_can_give_it() {
+        let mut conn = demo_db();
+        let asked = input("310000035_smartcloud_lonn", &["ske-krav-og-betalinger", "a-melding"]);
+        let (req, _) = create(&mut conn, VENDOR, asked, None).unwrap();
+        let id = req.request.id;
+        let love = context(&mut conn, LOVE, &id, expiry()).unwrap().handling;
+        assert!(love.may_forward(), "she lacks lønnsinnsender");
+        assert_eq!(escalate(&mut conn, LOVE, &id, expiry()).unwrap(), ["STADIG KONSERT"]);
+        assert!(!context(&mut conn, LOVE, &id, expiry()).unwrap().handling.may_forward(), "once");
+        // Who can approve it has no one to send it to.
+        assert!(matches!(escalate(&mut conn, KONSERT, &id, expiry()), Err(AppError::ForwardNotNeeded)));
     }
 
     #[test]

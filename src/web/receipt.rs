@@ -8,7 +8,8 @@ use askama::Template;
 use super::error_page::PageError;
 use super::{Layout, Naming, Visitor, ok};
 use crate::app::state::AppState;
-use crate::domain::requests::{self, RequestStatus};
+use crate::domain::clients::Through;
+use crate::domain::requests::{self, RequestStatus, UserType};
 use crate::error::AppError;
 use crate::i18n::I18n;
 
@@ -23,6 +24,9 @@ struct ReceiptPage {
     /// The vendor's title and reference, when they tell it from another request.
     naming: Naming,
     id: String,
+    /// For an agent access for the party's own use, just approved, by someone who may add
+    /// the party itself: the party's name, offered to be added at once.
+    own_firm: Option<String>,
 }
 
 #[derive(Template)]
@@ -43,10 +47,13 @@ pub async fn page(
         return Err(AppError::RequestNotFound.into());
     }
     let i = I18n::current();
+    let approved = ctx.details.status() == RequestStatus::Accepted;
+    let own_use = ctx.details.user_type() == UserType::Agent && ctx.through == Some(Through::OwnUse);
     let page = ReceiptPage {
+        own_firm: (approved && own_use && user.actor.is_access_manager()).then(|| ctx.party.name.clone()),
         i,
         layout: Layout::new(&user).at(&i, Vec::new(), i.t("receipt.title")),
-        approved: ctx.details.status() == RequestStatus::Accepted,
+        approved,
         system_name: i.pick(ctx.system.system.display_names()).to_owned(),
         naming: Naming::new(
             &i,

@@ -50,6 +50,9 @@ struct RequestPage {
     /// Where the Approve and Reject forms post (`…/{decision_path}/approve`).
     decision_path: &'static str,
     show_details: bool,
+    /// An access manager lacking a right can send the request to those who can give it
+    /// ("Send forespørselen til STADIG KONSERT").
+    forward_to: Option<String>,
     /// Someone who may not approve can forward the request to the access managers.
     can_escalate: bool,
     escalated_by: Option<String>,
@@ -127,7 +130,9 @@ fn show(user: &CurrentUser, ctx: &RequestContext, from_vendor: bool) -> Result<H
         can_reject: handling.may_reject(),
         decision_path: paths::REQUEST,
         show_details: handling.represents(),
-        can_escalate: handling.may_forward(),
+        can_escalate: handling.may_forward() && !handling.access_manager,
+        forward_to: (handling.may_forward() && handling.access_manager && !handling.role_assigners.is_empty())
+            .then(|| i.t1("request.send_to", join_and(&i, &handling.role_assigners))),
         escalated_by: handling.forwarded_by.as_ref().map(|(name, at)| i.t2("request.escalated_by", name, i.date(at))),
         notice: notice.map(|(key, value)| i.t1(&key, value)),
         back,

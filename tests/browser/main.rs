@@ -504,7 +504,11 @@ async fn every_flow(me: &Person<'_>) {
     me.goto(lonn["confirmUrl"].as_str().unwrap()).await;
     assert!(me.client.source().await.unwrap().contains("Du mangler rettigheter"));
     me.shot("missing-rights").await;
-    // Rejecting asks first, in a disclosure that needs no script.
+    // She can send it to the one who can give the right ...
+    me.press("Send forespørselen til STADIG KONSERT").await;
+    assert!(me.text("[role=status]").await.contains("Forespørselen er sendt videre til STADIG KONSERT."));
+    assert_eq!(me.focused_id().await, "notice", "the focus is on the message");
+    // ... or reject it, which asks first, in a disclosure that needs no script.
     me.unfold("Avvis").await;
     assert!(me.text("details#reject").await.contains("Avviser du, må leverandøren sende en ny forespørsel."));
     me.shot("reject-first").await;
@@ -609,9 +613,8 @@ async fn every_flow(me: &Person<'_>) {
     me.test_login("SMIDIG TAPPER SKILPADDE").await;
     me.goto(own["confirmUrl"].as_str().unwrap()).await;
     me.press("Godkjenn").await;
-    me.press("Se systemtilgangen").await;
-    me.press("Administrer klienter").await;
-    me.press("Legg til din virksomhet").await;
+    // The receipt offers adding the firm itself at once.
+    me.press("Legg til TILBAKEHOLDEN USYMMETRISK TIGER AS").await;
     assert!(me.text("[role=status]").await.contains("TILBAKEHOLDEN USYMMETRISK TIGER AS (310 000 027) er lagt til."));
     me.shot("clients-own-firm").await;
     me.press("Fjern din virksomhet").await;

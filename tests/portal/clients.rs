@@ -569,8 +569,15 @@ async fn the_firm_adds_itself_when_it_gives_every_package(app: TestApp) {
         ["Du kan ikke gi virksomhetens tilgangspakke Skattegrunnlag. Det kan Daglig leder eller Hovedadministrator."]
     );
 
+    // The one who approved is offered it on the receipt, and it is added from there.
     let manager = app.logged_in(SKILPADDE).await;
-    let added = manager.submit(&path, &format!("{path}/self")).await;
+    let receipt = format!("/accessmanagement/ui/systemuser/receipt?id={id}");
+    let offered = manager.get(&receipt).await;
+    assert_eq!(
+        offered.texts(&format!("form[action=\"{path}/self\"] button")),
+        ["Legg til TILBAKEHOLDEN USYMMETRISK TIGER AS"]
+    );
+    let added = manager.submit(&receipt, &format!("{path}/self")).await;
     assert_eq!(added.status, 303);
     let back = manager.get(added.location.as_deref().unwrap()).await;
     assert_eq!(
@@ -608,6 +615,8 @@ async fn the_firm_adds_itself_when_it_gives_every_package(app: TestApp) {
     // does not offer it.
     let klient = app.approved_agent(KLIENT, &[PACKAGE], DRESS).await;
     let klient_path = clients_path(&klient);
+    let receipt = dress.get(&format!("/accessmanagement/ui/systemuser/receipt?id={klient}")).await;
+    assert!(!receipt.has_form(&format!("{klient_path}/self")), "a client system's receipt offers no firm");
     let page = manager.get(&klient_path).await;
     assert!(page.texts("#own-firm").is_empty());
     let forged = manager

@@ -296,7 +296,23 @@ async fn the_daglig_leder_approves_what_the_tilgangsstyrer_cannot(app: TestApp) 
     assert_eq!(app.request_status(id).await, "New");
     assert!(app.vendor_system_users(SMARTCLOUD_LONN).await.is_empty());
 
+    // Instead she sends it to the one who can give the right, once.
+    const ESCALATE: &str = "/accessmanagement/ui/systemuser/request/escalate";
+    assert_eq!(page.texts("form.forward-to button"), ["Send forespørselen til STADIG KONSERT"]);
+    let sent = love.follow(&love.submit(&confirm_path(&request), ESCALATE).await).await;
+    let status = sent.texts("[role=status]");
+    assert!(status[0].starts_with("Forespørselen er sendt videre til STADIG KONSERT."), "{status:?}");
+    assert!(!sent.has_form(ESCALATE), "once is enough");
     let konsert = app.logged_in(KONSERT).await;
+    let tags = konsert
+        .get("/accessmanagement/ui/systemuser/overview")
+        .await
+        .texts("section[aria-labelledby=pending-heading] li .tag");
+    assert!(
+        today_in_norway().iter().any(|today| tags.contains(&format!("Sendt videre {today} av FORSIKTIG LØVE"))),
+        "{tags:?}"
+    );
+
     let done = konsert.submit(&confirm_path(&request), APPROVE).await;
     assert_eq!(done.location.as_deref(), Some(RECEIPT));
     assert_eq!(app.request_status(id).await, "Accepted");
