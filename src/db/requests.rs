@@ -186,6 +186,19 @@ pub fn escalated_among(conn: &mut DbConnection, ids: &[String]) -> QueryResult<V
     esc::table.filter(esc::request_id.eq_any(ids)).select(esc::request_id).load(conn)
 }
 
+/// The ids of the party's open requests the person forwarded, oldest first.
+pub fn forwarded_by_person(conn: &mut DbConnection, party_org_no: &str, pid: &str) -> QueryResult<Vec<String>> {
+    req::table
+        .inner_join(esc::table.on(esc::request_id.eq(req::id)))
+        .filter(req::party_org_no.eq(party_org_no))
+        .filter(esc::escalated_by.eq(pid))
+        .filter(req::status.eq(RequestStatus::New))
+        .filter(req::deleted_at.is_null())
+        .order(esc::escalated_at)
+        .select(req::id)
+        .load(conn)
+}
+
 /// Who forwarded the request, by name, if anyone did.
 pub fn escalated_by(conn: &mut DbConnection, request_id: &str) -> QueryResult<Option<(String, NaiveDateTime)>> {
     esc::table

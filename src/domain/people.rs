@@ -9,6 +9,8 @@ use crate::error::AppError;
 
 use super::actor::Actor;
 use super::audit::{self, Action, By};
+use super::delegation::MissingRight;
+use super::requests::{self, Expiry, UserType};
 use super::roles::Role;
 
 /// A person holding roles for the party.
@@ -28,6 +30,22 @@ pub struct PersonRoles {
     /// viewer may change that.
     pub portal: Vec<PortalRole>,
     pub history: Vec<RoleEvent>,
+    /// The requests the person sent on because they lack a right, with what would let
+    /// them approve: the manager gives the role right there.
+    pub waiting: Vec<Waiting>,
+}
+
+/// An open request the person forwarded because they lack a right it asks for.
+#[derive(Debug, Clone)]
+pub struct Waiting {
+    pub request_id: String,
+    pub agent: bool,
+    /// The system's name in bokmål, nynorsk and English.
+    pub system_names: [String; 3],
+    pub missing: Vec<MissingRight>,
+    /// The portal roles that would give what is missing, the viewer may give, and the
+    /// person does not hold.
+    pub give: Vec<Role>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -97,7 +115,12 @@ pub fn find(conn: &mut DbConnection, actor: &Actor, pid: &str, surname: &str) ->
 }
 
 /// One person's roles for the party, what the viewer may change, and the history.
-pub fn person_roles(conn: &mut DbConnection, actor: &Actor, party_uuid: &str) -> Result<PersonRoles, AppError> {
+pub fn person_roles(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    party_uuid: &str,
+    expiry: Expiry,
+) -> Result<PersonRoles, AppError> {
     let org = managed_party(actor)?.to_owned();
     let person = parties::person_by_uuid(conn, party_uuid)?.ok_or(AppError::PersonNotFound)?;
     let held = super::actor::roles_for(conn, &person.pid, &org)?;
@@ -126,8 +149,26 @@ pub fn person_roles(conn: &mut DbConnection, actor: &Actor, party_uuid: &str) ->
             })
         })
         .collect::<Result<_, AppError>>()?;
+    let mut waiting = Vec::new();
+    for id in db::requests::forwarded_by_person(conn, &org, &person.pid)? {
+        let ctx = requests::context(conn, &person.pid, &id, expiry)?;
+        if ctx.handling.missing.is_empty() {
+            continue;
+        }
+        let mut give: Vec<Role> = ctx.handling.missing.iter().flat_map(|m| m.granted_by.iter().copied()).collect();
+        give.retain(|r| r.is_given_in_portal() && r.may_be_given_by(&actor.roles) && !held.contains(r));
+        give.sort_unstable();
+        give.dedup();
+        waiting.push(Waiting {
+            request_id: id,
+            agent: ctx.details.user_type() == UserType::Agent,
+            system_names: ctx.system.system.display_names().map(str::to_owned),
+            missing: ctx.handling.missing,
+            give,
+        });
+    }
     let from_register = held.into_iter().filter(|r| !r.is_given_in_portal()).collect();
-    Ok(PersonRoles { person, from_register, portal, history })
+    Ok(PersonRoles { person, from_register, portal, history, waiting })
 }
 
 /// Gives the person a role for the party (nothing when they hold it); the person.
@@ -216,14 +257,14 @@ mod tests {
         let love = parties::person(&mut conn, LOVE).unwrap().unwrap();
         give(&mut conn, &konsert, &love.party_uuid, "LONNSINNSENDER").unwrap();
         give(&mut conn, &konsert, &love.party_uuid, "LONNSINNSENDER").unwrap();
-        let roles = person_roles(&mut conn, &konsert, &love.party_uuid).unwrap();
+        let roles = person_roles(&mut conn, &konsert, &love.party_uuid, Expiry(chrono::Duration::days(1))).unwrap();
         let held: Vec<Role> = roles.portal.iter().filter(|r| r.held).map(|r| r.role).collect();
         assert_eq!(held, [Role::Tilgangsstyrer, Role::Lonnsinnsender]);
         assert_eq!(roles.from_register, [Role::Regnskapsforer]);
         assert_eq!(roles.history.len(), 1, "giving a held role changes nothing");
         assert!(roles.history[0].given && roles.history[0].by == "STADIG KONSERT");
         remove(&mut conn, &konsert, &love.party_uuid, "LONNSINNSENDER").unwrap();
-        let roles = person_roles(&mut conn, &konsert, &love.party_uuid).unwrap();
+        let roles = person_roles(&mut conn, &konsert, &love.party_uuid, Expiry(chrono::Duration::days(1))).unwrap();
         assert!(!roles.portal.iter().any(|r| r.role == Role::Lonnsinnsender && r.held));
         assert_eq!(roles.history.len(), 2);
     }
@@ -241,7 +282,7 @@ mod tests {
         give(&mut conn, &love, &pingvin.party_uuid, "TILGANGSSTYRER").unwrap();
         let own = parties::person(&mut conn, LOVE).unwrap().unwrap().party_uuid;
         assert!(matches!(remove(&mut conn, &love, &own, "TILGANGSSTYRER"), Err(AppError::OwnRole)));
-        let view = person_roles(&mut conn, &love, &own).unwrap();
+        let view = person_roles(&mut conn, &love, &own, Expiry(chrono::Duration::days(1))).unwrap();
         let tilgang = view.portal.iter().find(|r| r.role == Role::Tilgangsstyrer).unwrap();
         assert_eq!(tilgang.changeable, Changeable::OwnRole);
     }

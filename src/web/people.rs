@@ -7,7 +7,7 @@ use serde::Deserialize;
 
 use super::cookie::Alert;
 use super::error_page::PageError;
-use super::{CurrentUser, Layout, Visitor, cookie, ok, refused, refused_saying, see_other};
+use super::{CurrentUser, Layout, Visitor, cookie, join_and, ok, refused, refused_saying, see_other};
 use crate::domain::people::{self, Changeable, Member};
 
 /// The party's people as the page lists them, and how many hold a role in all.
@@ -45,6 +45,15 @@ struct UsersPage {
     find: FindForm,
 }
 
+/// A request the person sent on for lack of a right: what it waits for, a link to it, and
+/// the roles to give (code and name).
+struct WaitingRow {
+    text: String,
+    href: String,
+    link: String,
+    give: Vec<(&'static str, String)>,
+}
+
 struct RoleRow {
     code: &'static str,
     name: String,
@@ -67,6 +76,7 @@ struct PersonPage {
     from_register: Vec<String>,
     portal: Vec<RoleRow>,
     history: Vec<(String, String)>,
+    waiting: Vec<WaitingRow>,
     notice: Option<String>,
     /// Why the last change posted here was refused.
     refusal: Option<String>,
@@ -158,7 +168,9 @@ pub async fn person(
 ) -> Result<HttpResponse, PageError> {
     let i = I18n::current();
     let uuid = uuid.into_inner();
-    let (user, roles) = visitor.with(&state, move |conn, actor| people::person_roles(conn, actor, &uuid)).await?;
+    let expiry = state.request_expiry;
+    let (user, roles) =
+        visitor.with(&state, move |conn, actor| people::person_roles(conn, actor, &uuid, expiry)).await?;
     let name_of = |role: Role| i.t(&role.text_key());
     let portal = roles
         .portal
@@ -185,6 +197,21 @@ pub async fn person(
             (i.datetime(&e.at), i.t2(key, role, &e.by))
         })
         .collect();
+    let waiting = roles
+        .waiting
+        .iter()
+        .map(|w| {
+            let system = i.pick(w.system_names.each_ref()).clone();
+            let missing: Vec<String> = w.missing.iter().map(|m| i.pick(m.titles.each_ref()).clone()).collect();
+            let page = if w.agent { "agentrequest" } else { "request" };
+            WaitingRow {
+                text: i.t3("users.waiting_for", &system, &roles.person.name, join_and(&i, &missing)),
+                href: format!("/accessmanagement/ui/systemuser/{page}?id={}", w.request_id),
+                link: i.t1("users.waiting_link", &system),
+                give: w.give.iter().map(|r| (r.code(), name_of(*r))).collect(),
+            }
+        })
+        .collect();
     let name = roles.person.name;
     let refusal = cookie::take_alert(&user.session, &roles.person.party_uuid).map(|alert| alert.message);
     let page = PersonPage {
@@ -197,6 +224,7 @@ pub async fn person(
         from_register: roles.from_register.into_iter().map(name_of).collect(),
         portal,
         history,
+        waiting,
         notice: cookie::take_notice(&user.session).map(|(key, value)| i.t1(&key, value)),
         refusal,
     };

@@ -508,7 +508,12 @@ async fn every_flow(me: &Person<'_>) {
     me.press("Send forespørselen til STADIG KONSERT").await;
     assert!(me.text("[role=status]").await.contains("Forespørselen er sendt videre til STADIG KONSERT."));
     assert_eq!(me.focused_id().await, "notice", "the focus is on the message");
-    // ... or reject it, which asks first, in a disclosure that needs no script.
+    // ... or reject it (here another such request), which asks first, in a disclosure that
+    // needs no script.
+    let mut other = standard_request("310000035_smartcloud_lonn", &["ske-krav-og-betalinger", "a-melding"], None);
+    other["externalRef"] = json!("lonn-filial");
+    let other = vendor_request(base, vendor, other).await;
+    me.goto(other["confirmUrl"].as_str().unwrap()).await;
     me.unfold("Avvis").await;
     assert!(me.text("details#reject").await.contains("Avviser du, må leverandøren sende en ny forespørsel."));
     me.shot("reject-first").await;
@@ -547,6 +552,9 @@ async fn every_flow(me: &Person<'_>) {
     me.fill("#find-surname", "Løve").await;
     me.press("Finn personen").await;
     assert_eq!(me.heading().await, "FORSIKTIG LØVE");
+    // Her page says what the request she sent on waits for, with the role to give there.
+    assert!(me.text("#waiting").await.contains("kan ikke godkjenne forespørselen fra SmartCloud Lønn"));
+    me.shot("person-waiting").await;
     me.press("Gi rollen Lønnsinnsender til FORSIKTIG LØVE").await;
     assert!(me.text("[role=status]").await.contains("Rollen Lønnsinnsender er gitt."));
     assert_eq!(me.focused_id().await, "notice", "the focus is on the message");

@@ -313,6 +313,25 @@ async fn the_daglig_leder_approves_what_the_tilgangsstyrer_cannot(app: TestApp) 
         "{tags:?}"
     );
 
+    // Her page among the people says what the request waits for, with the role to give.
+    let users = konsert.get("/accessmanagement/ui/users").await;
+    let love_page = users.attrs("a", "href").into_iter().find(|h| {
+        h.starts_with("/accessmanagement/ui/users/") && users.body.contains(&format!(r#"href="{h}">FORSIKTIG LØVE"#))
+    });
+    let love_page = love_page.expect("FORSIKTIG LØVE is listed");
+    let roles = konsert.get(&love_page).await;
+    assert_eq!(
+        roles.texts("#waiting p"),
+        ["FORSIKTIG LØVE kan ikke godkjenne forespørselen fra SmartCloud Lønn og har sendt den videre. Rollene \
+          FORSIKTIG LØVE har, gir ikke A-melding. Se forespørselen fra SmartCloud Lønn"]
+    );
+    assert_eq!(roles.texts("#waiting button"), ["Gi rollen Lønnsinnsender til FORSIKTIG LØVE"]);
+    let given = konsert.submit(&love_page, &format!("{love_page}/give")).await;
+    assert_eq!(given.status, 303);
+    assert!(konsert.get(&love_page).await.texts("#waiting").is_empty(), "nothing waits once she can approve");
+    let page = love.get(&confirm_path(&request)).await;
+    assert!(page.has_form(APPROVE), "she approves it now");
+
     let done = konsert.submit(&confirm_path(&request), APPROVE).await;
     assert_eq!(done.location.as_deref(), Some(RECEIPT));
     assert_eq!(app.request_status(id).await, "Accepted");
