@@ -127,7 +127,11 @@ impl Visitor {
 /// person is told what happened rather than finding the login page unexplained.
 fn log_out_telling(session: &Session, ended: Ended, limits: SessionLimits) -> Result<(), AppError> {
     match ended {
-        Ended::Idle => cookie::log_out_saying(session, "login.ended_idle", &limits.idle.num_minutes().to_string()),
+        Ended::Idle => {
+            let minutes = limits.idle.num_minutes();
+            let key = if minutes == 1 { "login.ended_idle.one" } else { "login.ended_idle" };
+            cookie::log_out_saying(session, key, &minutes.to_string())
+        }
         Ended::Lifetime => {
             cookie::log_out_saying(session, "login.ended_lifetime", &limits.lifetime.num_hours().to_string())
         }

@@ -107,14 +107,27 @@ async fn browser(javascript: bool) -> (Driver, Client) {
     panic!("chromedriver did not answer");
 }
 
+/// The header's height on the first page audited, at desktop and at phone width.
+static HEADER_HEIGHTS: [std::sync::OnceLock<f64>; 2] = [std::sync::OnceLock::new(), std::sync::OnceLock::new()];
+
 /// Runs axe-core on the current page and fails on any WCAG 2.1 A/AA violation, at
 /// desktop and at phone width, and checks that the page fits a 320 px screen.
 async fn audit(client: &Client, axe: &str, what: &str) {
-    for (width, height, label) in [(1280, 900, "desktop"), (390, 844, "phone")] {
+    for (at, (width, height, label)) in [(1280, 900, "desktop"), (390, 844, "phone")].into_iter().enumerate() {
         client.set_window_size(width, height).await.unwrap();
         let violations = violations(client, axe).await;
         assert_eq!(violations, json!([]), "accessibility violations on {what} ({label}): {violations:#}");
+        // The header is one height on every page (logged in or not, whatever the names in it).
+        let header = client
+            .execute("return document.querySelector('.site-header').getBoundingClientRect().height", vec![])
+            .await
+            .unwrap()
+            .as_f64()
+            .unwrap();
+        let first = HEADER_HEIGHTS[at].get_or_init(|| header);
+        assert_eq!(header, *first, "the header of {what} is {header} px ({label}), elsewhere {first} px");
     }
+
     // Nothing may need sideways scrolling (WCAG 1.4.10 reflow): on a tablet, where the
     // header's long names meet the full demo badge, and on the narrowest phones.
     for width in [768, 320] {
@@ -446,6 +459,16 @@ async fn every_flow(me: &Person<'_>) {
     me.press("Opprett systemtilgang").await;
     assert_eq!(me.heading().await, "SmartCloud Lønn");
     me.shot("details").await;
+    // In the overview the whole row leads to the access, as Altinn's list items do.
+    if me.input == Input::Mouse {
+        me.goto("/accessmanagement/ui/systemuser/overview").await;
+        // A click on the row's small print lands on its link.
+        let hit = "const r = document.querySelector(arguments[0]).getBoundingClientRect();
+            const e = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+            return e.matches('a.list__link') ? e.textContent : e.outerHTML;";
+        let row = json!("section[aria-labelledby=own-heading] .list__item--link .muted");
+        assert_eq!(me.client.execute(hit, vec![row]).await.unwrap(), json!("SmartCloud Lønn"));
+    }
     me.goto(covered["confirmUrl"].as_str().unwrap()).await;
     assert!(me.text("[role=status]").await.contains("Virksomheten har allerede denne systemtilgangen."));
     assert!(!me.client.source().await.unwrap().contains(">Godkjenn<"), "nothing left to approve");

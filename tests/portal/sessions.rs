@@ -11,6 +11,7 @@ use crate::on_both_backends;
 on_both_backends!(
     a_copied_cookie_is_worthless_after_logout_on_any_node,
     a_session_ends_after_it_has_been_idle,
+    one_idle_minute_is_said_in_the_singular,
     a_session_ends_at_the_end_of_its_lifetime_however_busy,
     a_form_posted_after_the_session_ended_waits_on_its_page_for_the_login,
 );
@@ -53,6 +54,17 @@ async fn a_session_ends_after_it_has_been_idle(app: TestApp) {
     app.leave_sessions_idle();
     assert!(is_login(&with_copy(&app, &app.address, &cookie).await));
     assert_eq!(browser.get(OVERVIEW).await.status, 303, "the browser itself is logged out too");
+}
+
+async fn one_idle_minute_is_said_in_the_singular(app: TestApp) {
+    let Some(app) = TestApp::spawn_with(app.backend, |config| config.sessions.idle = Duration::minutes(1)).await else {
+        return;
+    };
+    let browser = app.logged_in(KONSERT).await;
+    app.leave_sessions_idle();
+    let login = browser.follow(&browser.get(OVERVIEW).await).await;
+    let said = login.texts("[role=status], [role=alert]").join(" ");
+    assert!(said.contains("Du ble logget ut etter 1 minutt uten aktivitet."), "{said}");
 }
 
 async fn a_session_ends_at_the_end_of_its_lifetime_however_busy(app: TestApp) {
