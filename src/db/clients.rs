@@ -592,6 +592,26 @@ mod tests {
     }
 
     #[test]
+    fn the_migrations_sort_key_is_the_one_the_portal_writes() {
+        let mut conn = demo_db();
+        let names =
+            [("390000011", "Øvre Ås Bärum AS"), ("390000012", "ÆRØ ÖLAND ÅSEN"), ("390000013", "blåbær og tøy")];
+        for (org_no, name) in names {
+            crate::db::parties::insert_organisation(&mut conn, &Organisation::new(org_no, name)).unwrap();
+            insert_relation(&mut conn, FIRM, org_no, "REGNSKAPSFORER").unwrap();
+        }
+        let keys = |conn: &mut DbConnection| -> Vec<(String, String)> {
+            cr::table.select((cr::client_org_no, cr::client_sort)).order(cr::client_org_no).load(conn).unwrap()
+        };
+        let written = keys(&mut conn);
+        assert!(written.contains(&("390000012".to_owned(), "[R\\ \\LAND ]SEN".to_owned())), "{written:?}");
+        let migration = include_str!("../../migrations/sqlite/2026-12-02-000015_client_order/up.sql");
+        let update = migration.split(';').find(|s| s.contains("UPDATE client_relations SET client_sort")).unwrap();
+        diesel::sql_query(update).execute(&mut conn).unwrap();
+        assert_eq!(keys(&mut conn), written, "the migration fills the key the portal keeps");
+    }
+
+    #[test]
     fn norwegian_names_sort_ae_oe_aa_after_z_on_the_listing() {
         let mut conn = demo_db();
         for (org_no, name) in

@@ -314,6 +314,7 @@ fn refused_group(i: &I18n, refused: &clients::Refused) -> RefusedGroup {
     let relation = |role: &String| i.t(&format!("relation.{role}"));
     let summary = if wrong_relation {
         let mut needed: Vec<String> = needed.into_iter().map(relation).collect();
+        needed.sort();
         needed.dedup();
         let held: Vec<String> = refused.held.iter().map(relation).collect();
         i.count("clients.refused_relation", refused.count, &[&join_and(i, &held), &join_or(i, &needed)])
