@@ -35,15 +35,11 @@ pub struct ClientDelegation {
     pub created_by: String,
 }
 
-/// Records a relation, keeping the client's name and form with it and counting a new
-/// client for the facilitator (the client listing reads them).
+/// Records a relation, keeping the client's name and form with it and the client counted
+/// under its kind for the facilitator (the client listing reads them).
 pub fn insert_relation(conn: &mut DbConnection, facilitator: &str, client: &str, role_code: &str) -> QueryResult<()> {
     let (name, form): (String, String) = org::table.find(client).select((org::name, org::org_form)).first(conn)?;
     let was = kind_of(conn, facilitator, client)?;
-    let known: bool = diesel::select(exists(
-        cr::table.filter(cr::facilitator_org_no.eq(facilitator)).filter(cr::client_org_no.eq(client)),
-    ))
-    .get_result(conn)?;
     diesel::insert_into(cr::table)
         .values((
             cr::facilitator_org_no.eq(facilitator),
@@ -54,9 +50,6 @@ pub fn insert_relation(conn: &mut DbConnection, facilitator: &str, client: &str,
             cr::client_org_form.eq(form),
         ))
         .execute(conn)?;
-    if !known {
-        diesel::update(org::table.find(facilitator)).set(org::client_count.eq(org::client_count + 1)).execute(conn)?;
-    }
     mark_roles(conn, facilitator, client)?;
     recount(conn, facilitator, client, was)
 }
@@ -124,15 +117,12 @@ pub fn relations_of_client(conn: &mut DbConnection, client: &str) -> QueryResult
         .load(conn)
 }
 
-/// Removes a relation; the facilitator counts one client less when it was the last.
+/// Removes a relation; the client is counted under its new kind, or no more when it was
+/// the last.
 pub fn delete_relation(conn: &mut DbConnection, facilitator: &str, client: &str, role_code: &str) -> QueryResult<()> {
     let was = kind_of(conn, facilitator, client)?;
     let pair = cr::table.filter(cr::facilitator_org_no.eq(facilitator)).filter(cr::client_org_no.eq(client));
-    let removed = diesel::delete(pair.filter(cr::role_code.eq(role_code))).execute(conn)?;
-    let left: bool = diesel::select(exists(pair)).get_result(conn)?;
-    if removed > 0 && !left {
-        diesel::update(org::table.find(facilitator)).set(org::client_count.eq(org::client_count - 1)).execute(conn)?;
-    }
+    diesel::delete(pair.filter(cr::role_code.eq(role_code))).execute(conn)?;
     mark_roles(conn, facilitator, client)?;
     recount(conn, facilitator, client, was)
 }

@@ -7,7 +7,6 @@ diesel::table! {
         search_key -> Text,
         org_form -> Text,
         party_uuid -> Text,
-        client_count -> BigInt,
     }
 }
 

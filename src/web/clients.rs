@@ -18,12 +18,6 @@ use crate::error::{AppError, Lacking};
 use crate::i18n::I18n;
 use crate::support::urlencode;
 
-struct ClientRow {
-    org_no: String,
-    name: String,
-    added: bool,
-}
-
 /// One filter of the list, as a link with its count.
 struct FilterLink {
     label: String,
@@ -51,7 +45,7 @@ struct ClientsPage {
     /// What the system gets for each client added.
     packages: String,
     filters: Vec<FilterLink>,
-    candidates: Vec<ClientRow>,
+    candidates: Vec<clients::Candidate>,
     refused: Vec<RefusedGroup>,
     /// How many cannot be added, under the filters that show them.
     refused_count: Option<String>,
@@ -258,11 +252,7 @@ fn show(
         title: data.user.integration_title.clone(),
         packages: packages_for_each(&i, &data.packages),
         filters,
-        candidates: data
-            .candidates
-            .into_iter()
-            .map(|c| ClientRow { org_no: c.org_no, name: c.name, added: c.added })
-            .collect(),
+        candidates: data.candidates,
         refused: data.refused.iter().map(|r| refused_group(&i, r)).collect(),
         refused_count,
         previous: (data.page > 0).then(|| format!("{base}?{}", list.query_string(list.show, data.page - 1))),
