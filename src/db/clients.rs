@@ -476,7 +476,7 @@ pub fn attached(
     super::natively!(conn, |c| cd::table
         .inner_join(org::table)
         .filter(cd::system_user_id.eq(system_user_id))
-        .order((org::name, org::org_no))
+        .order((org::name_sort, org::org_no))
         .limit(limit)
         .select((ClientDelegation::as_select(), Organisation::as_select()))
         .load(c))
@@ -507,7 +507,7 @@ pub fn attached_by_name(conn: &mut DbConnection, system_user_id: &str, limit: i6
     cd::table
         .inner_join(org::table)
         .filter(cd::system_user_id.eq(system_user_id))
-        .order((org::name, org::org_no))
+        .order((org::name_sort, org::org_no))
         .limit(limit)
         .select(Organisation::as_select())
         .load(conn)

@@ -4,6 +4,7 @@ use diesel::prelude::*;
 
 use super::DbConnection;
 use super::schema::{organisations, party_roles, persons};
+use crate::support::sort_key;
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
 #[diesel(table_name = organisations)]
@@ -16,6 +17,8 @@ pub struct Organisation {
     pub org_form: String,
     /// The party's UUID, by which Altinn's client API names it.
     pub party_uuid: String,
+    /// The name as Norwegians sort it ([`crate::support::sort_key`]).
+    pub name_sort: String,
 }
 
 impl Organisation {
@@ -31,6 +34,7 @@ impl Organisation {
             search_key: search_key(name),
             org_form: org_form.to_owned(),
             party_uuid: uuid::Uuid::new_v4().to_string(),
+            name_sort: sort_key(name),
         }
     }
 }
@@ -47,12 +51,19 @@ pub struct Person {
     pub name: String,
     /// Names the person in the portal's addresses in place of the identity number.
     pub party_uuid: String,
+    /// The name as Norwegians sort it ([`crate::support::sort_key`]).
+    pub name_sort: String,
 }
 
 impl Person {
     /// A person with a new party UUID.
     pub fn new(pid: &str, name: &str) -> Self {
-        Self { pid: pid.to_owned(), name: name.to_owned(), party_uuid: uuid::Uuid::new_v4().to_string() }
+        Self {
+            pid: pid.to_owned(),
+            name: name.to_owned(),
+            party_uuid: uuid::Uuid::new_v4().to_string(),
+            name_sort: sort_key(name),
+        }
     }
 }
 
@@ -93,6 +104,7 @@ pub fn update_organisation(conn: &mut DbConnection, org: &Organisation) -> Query
     diesel::update(organisations::table.find(&org.org_no))
         .set((
             organisations::name.eq(&org.name),
+            organisations::name_sort.eq(&org.name_sort),
             organisations::search_key.eq(&org.search_key),
             organisations::org_form.eq(&org.org_form),
         ))
@@ -101,7 +113,10 @@ pub fn update_organisation(conn: &mut DbConnection, org: &Organisation) -> Query
 }
 
 pub fn rename_person(conn: &mut DbConnection, pid: &str, name: &str) -> QueryResult<()> {
-    diesel::update(persons::table.find(pid)).set(persons::name.eq(name)).execute(conn).map(drop)
+    diesel::update(persons::table.find(pid))
+        .set((persons::name.eq(name), persons::name_sort.eq(sort_key(name))))
+        .execute(conn)
+        .map(drop)
 }
 
 pub fn person(conn: &mut DbConnection, pid: &str) -> QueryResult<Option<Person>> {
@@ -118,8 +133,8 @@ pub fn people_of(conn: &mut DbConnection, org_no: &str) -> QueryResult<Vec<(Pers
     let query = persons::table
         .inner_join(party_roles::table)
         .filter(party_roles::org_no.eq(org_no))
-        .select(((persons::pid, persons::name, persons::party_uuid), party_roles::role_code))
-        .order((persons::name, persons::pid, party_roles::role_code));
+        .select(((persons::pid, persons::name, persons::party_uuid, persons::name_sort), party_roles::role_code))
+        .order((persons::name_sort, persons::pid, party_roles::role_code));
     super::natively!(conn, |c| query.load(c))
 }
 
@@ -130,9 +145,9 @@ pub fn first_people_of(conn: &mut DbConnection, org_no: &str, limit: i64) -> Que
     let first = party_roles::table
         .inner_join(persons::table)
         .filter(party_roles::org_no.eq(org_no))
-        .select((persons::name, persons::pid))
+        .select((persons::name_sort, persons::pid))
         .distinct()
-        .order((persons::name, persons::pid))
+        .order((persons::name_sort, persons::pid))
         .limit(limit);
     let named: Vec<(String, String)> = super::natively!(conn, |c| first.load(c))?;
     let pids: Vec<String> = named.into_iter().map(|(_, pid)| pid).collect();
@@ -140,8 +155,8 @@ pub fn first_people_of(conn: &mut DbConnection, org_no: &str, limit: i64) -> Que
         .inner_join(party_roles::table)
         .filter(party_roles::org_no.eq(org_no))
         .filter(persons::pid.eq_any(&pids))
-        .select(((persons::pid, persons::name, persons::party_uuid), party_roles::role_code))
-        .order((persons::name, persons::pid, party_roles::role_code));
+        .select(((persons::pid, persons::name, persons::party_uuid, persons::name_sort), party_roles::role_code))
+        .order((persons::name_sort, persons::pid, party_roles::role_code));
     query.load(conn)
 }
 
@@ -164,7 +179,7 @@ pub fn count_persons(conn: &mut DbConnection) -> QueryResult<i64> {
 
 /// The persons of these identity numbers that exist, by name.
 pub fn persons_by_pid(conn: &mut DbConnection, pids: &[&str]) -> QueryResult<Vec<Person>> {
-    persons::table.filter(persons::pid.eq_any(pids)).order(persons::name).select(Person::as_select()).load(conn)
+    persons::table.filter(persons::pid.eq_any(pids)).order(persons::name_sort).select(Person::as_select()).load(conn)
 }
 
 pub fn organisation(conn: &mut DbConnection, org_no: &str) -> QueryResult<Option<Organisation>> {
@@ -188,7 +203,7 @@ pub struct HeldRole {
     pub role_code: String,
 }
 
-/// Every role the person holds, by organisation name: one statement from the person's
+/// Every role the person holds, by organisation name as Norwegians sort it: one statement from the person's
 /// roles (a few rows by key), never through the organisations. Sorted here: setting up
 /// SQLite's sorter costs more than sorting a person's few roles.
 pub fn roles_of(conn: &mut DbConnection, pid: &str) -> QueryResult<Vec<HeldRole>> {
@@ -198,7 +213,7 @@ pub fn roles_of(conn: &mut DbConnection, pid: &str) -> QueryResult<Vec<HeldRole>
         .filter(party_roles::pid.eq(pid))
         .select((persons::name, organisations::org_no, organisations::name, party_roles::role_code));
     let mut held: Vec<HeldRole> = super::natively!(conn, |c| query.load(c))?;
-    held.sort_unstable_by(|a, b| (&a.org_name, &a.org_no, &a.role_code).cmp(&(&b.org_name, &b.org_no, &b.role_code)));
+    held.sort_by_cached_key(|r| (sort_key(&r.org_name), r.org_no.clone(), r.role_code.clone()));
     Ok(held)
 }
 
@@ -218,10 +233,65 @@ pub fn holders_of(conn: &mut DbConnection, org_no: &str, role_codes: &[&str]) ->
         .inner_join(party_roles::table)
         .filter(party_roles::org_no.eq(org_no))
         .select((persons::name, party_roles::role_code))
-        .order(persons::name);
+        .order(persons::name_sort);
     let held: Vec<(String, String)> = super::natively!(conn, |c| query.load(c))?;
     let mut names: Vec<String> =
         held.into_iter().filter(|(_, code)| role_codes.contains(&code.as_str())).map(|(name, _)| name).collect();
     names.dedup();
     Ok(names)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::demo_db;
+
+    #[test]
+    fn people_are_listed_as_norwegians_sort_names_also_after_a_rename() {
+        let mut conn = demo_db();
+        insert_organisation(&mut conn, &Organisation::new("390000001", "NAVNEFOLK AS")).unwrap();
+        let people = [
+            ("01010100001", "ÅSE ÅS"),
+            ("01010100002", "ØYVIND ØRN"),
+            ("01010100003", "ÆSA ÆR"),
+            ("01010100004", "ZARA ZED"),
+        ];
+        for (pid, name) in people {
+            insert_person(&mut conn, &Person::new(pid, name)).unwrap();
+            insert_role(&mut conn, &NewPartyRole { pid, org_no: "390000001", role_code: "DAGL" }).unwrap();
+        }
+        let listed = |conn: &mut DbConnection| -> Vec<String> {
+            first_people_of(conn, "390000001", 10).unwrap().into_iter().map(|(p, _)| p.name).collect()
+        };
+        assert_eq!(listed(&mut conn), ["ZARA ZED", "ÆSA ÆR", "ØYVIND ØRN", "ÅSE ÅS"]);
+        rename_person(&mut conn, "01010100004", "ÅGOT ZED").unwrap();
+        assert_eq!(listed(&mut conn), ["ÆSA ÆR", "ØYVIND ØRN", "ÅGOT ZED", "ÅSE ÅS"]);
+        // And a person's organisations, as the header's party switcher offers them.
+        insert_organisation(&mut conn, &Organisation::new("390000002", "ÅLESUND AS")).unwrap();
+        insert_organisation(&mut conn, &Organisation::new("390000003", "ZETA AS")).unwrap();
+        for org_no in ["390000002", "390000003"] {
+            insert_role(&mut conn, &NewPartyRole { pid: "01010100001", org_no, role_code: "DAGL" }).unwrap();
+        }
+        let parties: Vec<String> =
+            roles_of(&mut conn, "01010100001").unwrap().into_iter().map(|r| r.org_name).collect();
+        assert_eq!(parties, ["NAVNEFOLK AS", "ZETA AS", "ÅLESUND AS"]);
+    }
+
+    #[test]
+    fn the_migrations_sort_keys_are_the_ones_the_portal_writes() {
+        let mut conn = demo_db();
+        insert_organisation(&mut conn, &Organisation::new("390000011", "Øvre Ås Bärum AS")).unwrap();
+        insert_person(&mut conn, &Person::new("01010100011", "Åsmund Ørjasæter Öberg")).unwrap();
+        let keys = |conn: &mut DbConnection| -> (Vec<String>, Vec<String>) {
+            let orgs = organisations::table.select(organisations::name_sort).order(organisations::org_no).load(conn);
+            (orgs.unwrap(), persons::table.select(persons::name_sort).order(persons::pid).load(conn).unwrap())
+        };
+        let written = keys(&mut conn);
+        assert!(written.1.contains(&"]smund \\rjas{ter \\berg".to_owned()), "{written:?}");
+        let migration = include_str!("../../migrations/sqlite/2026-12-03-000017_names_in_norwegian_order/up.sql");
+        for update in migration.split(';').filter(|s| s.contains("SET name_sort")) {
+            diesel::sql_query(update).execute(&mut conn).unwrap();
+        }
+        assert_eq!(keys(&mut conn), written, "the migration fills the keys the portal keeps");
+    }
 }

@@ -7,6 +7,7 @@ diesel::table! {
         search_key -> Text,
         org_form -> Text,
         party_uuid -> Text,
+        name_sort -> Text,
     }
 }
 
@@ -15,6 +16,7 @@ diesel::table! {
         pid -> Text,
         name -> Text,
         party_uuid -> Text,
+        name_sort -> Text,
     }
 }
 

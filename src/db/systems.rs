@@ -123,15 +123,17 @@ pub fn find_any(conn: &mut DbConnection, id: &str) -> QueryResult<Option<System>
     systems::table.find(id).select(System::as_select()).first(conn).optional()
 }
 
-/// Systems end users may choose themselves, with their vendors, by name.
+/// Systems end users may choose themselves, with their vendors, by name as Norwegians
+/// sort it (a short list, sorted here rather than keeping a key on every system).
 pub fn visible(conn: &mut DbConnection) -> QueryResult<Vec<(System, Organisation)>> {
-    systems::table
+    let mut visible: Vec<(System, Organisation)> = systems::table
         .inner_join(organisations::table)
         .filter(systems::is_visible.eq(true))
         .filter(systems::is_deleted.eq(false))
-        .order((systems::name, systems::id))
         .select((System::as_select(), Organisation::as_select()))
-        .load(conn)
+        .load(conn)?;
+    visible.sort_by_cached_key(|(system, _)| (crate::support::sort_key(&system.name), system.id.clone()));
+    Ok(visible)
 }
 
 pub fn rights(conn: &mut DbConnection, system_id: &str) -> QueryResult<Vec<Resource>> {

@@ -874,6 +874,29 @@ mod tests {
     }
 
     #[test]
+    fn attached_clients_are_named_in_norwegian_order_also_after_the_register_renames_one() {
+        use crate::domain::register::{self, OrganisationRecord, Record};
+        let mut conn = demo_db();
+        let id = accounting_user(&mut conn);
+        let names =
+            [("390000006", "ÅS AS"), ("390000014", "ØRE AS"), ("390000022", "ÆRE AS"), ("390000030", "ZETA AS")];
+        for (org_no, name) in names {
+            crate::db::parties::insert_organisation(&mut conn, &Organisation::new(org_no, name)).unwrap();
+            crate::db::clients::insert_relation(&mut conn, FIRM, org_no, "REGNSKAPSFORER").unwrap();
+            add(&mut conn, dress(), &id, org_no).unwrap();
+        }
+        let attached = |conn: &mut DbConnection| -> Vec<String> {
+            let named = crate::db::clients::attached_by_name(conn, &id, 10).unwrap();
+            named.into_iter().map(|o| o.name).collect()
+        };
+        assert_eq!(attached(&mut conn), ["ZETA AS", "ÆRE AS", "ØRE AS", "ÅS AS"]);
+        let renamed = OrganisationRecord { org_no: "390000030".into(), name: "ÅTTE AS".into(), org_form: "AS".into() };
+        let summary = register::apply(&mut conn, &[Record::Organisation(renamed)]).unwrap();
+        assert_eq!(summary.updated, 1, "{summary:?}");
+        assert_eq!(attached(&mut conn), ["ÆRE AS", "ØRE AS", "ÅS AS", "ÅTTE AS"]);
+    }
+
+    #[test]
     fn only_client_administrators_change_clients() {
         let mut conn = demo_db();
         let id = accounting_user(&mut conn);

@@ -127,19 +127,26 @@ impl Visitor {
 /// person is told what happened rather than finding the login page unexplained.
 fn log_out_telling(session: &Session, ended: Ended, limits: SessionLimits) -> Result<(), AppError> {
     match ended {
-        Ended::Idle => {
-            let minutes = limits.idle.num_minutes();
-            let key = if minutes == 1 { "login.ended_idle.one" } else { "login.ended_idle" };
-            cookie::log_out_saying(session, key, &minutes.to_string())
-        }
-        Ended::Lifetime => {
-            cookie::log_out_saying(session, "login.ended_lifetime", &limits.lifetime.num_hours().to_string())
-        }
+        Ended::Idle => cookie::log_out_saying(
+            session,
+            &counted("login.ended_idle", limits.idle.num_minutes()),
+            &limits.idle.num_minutes().to_string(),
+        ),
+        Ended::Lifetime => cookie::log_out_saying(
+            session,
+            &counted("login.ended_lifetime", limits.lifetime.num_hours()),
+            &limits.lifetime.num_hours().to_string(),
+        ),
         Ended::LoggedOut => {
             cookie::log_out(session);
             Ok(())
         }
     }
+}
+
+/// The key of a text about `n` minutes or hours: its singular (`.one`) for one.
+fn counted(key: &str, n: i64) -> String {
+    if n == 1 { format!("{key}.one") } else { key.to_string() }
 }
 
 /// Whether the request posts a form (anything but reading a page).

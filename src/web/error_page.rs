@@ -31,6 +31,8 @@ struct ErrorPage<'a> {
     code: &'a str,
     /// Login errors offer a new login rather than the overview.
     login_again: bool,
+    /// Ordinary states (an access deleted, a login cancelled) are not shown in red.
+    calm: bool,
 }
 
 /// The error page for someone the request knew: with their menu.
@@ -44,6 +46,7 @@ struct ErrorInLayout<'a> {
     message: String,
     code: &'a str,
     login_again: bool,
+    calm: bool,
 }
 
 impl ResponseError for PageError {
@@ -72,9 +75,10 @@ impl ResponseError for PageError {
             other => i.t(other.text_key()),
         };
         let (title, status, code) = (i.t(title_key(&self.0)), self.status_code().as_u16(), self.0.code());
+        let calm = matches!(self.0, AppError::AccessDeleted { .. } | AppError::LoginCancelled);
         let page = match context::layout() {
-            Some(layout) => ErrorInLayout { i, layout, title, status, message, code, login_again }.render(),
-            None => ErrorPage { i, title, status, message, code, login_again }.render(),
+            Some(layout) => ErrorInLayout { i, layout, title, status, message, code, login_again, calm }.render(),
+            None => ErrorPage { i, title, status, message, code, login_again, calm }.render(),
         };
         match page {
             Ok(html) => {

@@ -58,6 +58,7 @@ pub fn routes(cfg: &mut web::ServiceConfig, mode: Mode) {
     .route("/static/app.css", read().to(assets::stylesheet))
     .route("/static/menu.js", read().to(assets::menu_script))
     .route("/static/favicon.svg", read().to(assets::icon))
+    .route("/static/fonts/{name}", read().to(assets::font))
     .route("/favicon.ico", read().to(assets::icon))
     .route("/language", read().to(language::choose))
     .route("/login", read().to(login::page))

@@ -111,8 +111,17 @@ async fn browser(javascript: bool) -> (Driver, Client) {
 static HEADER_HEIGHTS: [std::sync::OnceLock<f64>; 2] = [std::sync::OnceLock::new(), std::sync::OnceLock::new()];
 
 /// Runs axe-core on the current page and fails on any WCAG 2.1 A/AA violation, at
-/// desktop and at phone width, and checks that the page fits a 320 px screen.
+/// desktop and at phone width, and checks that the page is set in the portal's typeface
+/// and fits a 320 px screen.
 async fn audit(client: &Client, axe: &str, what: &str) {
+    // Set in Inter, from the portal's own files, before anything is measured.
+    let inter = r#"
+        const done = arguments[arguments.length - 1];
+        document.fonts.ready.then(() => done([...document.fonts]
+            .filter(f => f.family.replace(/"/g, '') === 'Inter' && f.status === 'loaded').length));
+    "#;
+    let loaded = client.execute_async(inter, vec![]).await.unwrap();
+    assert!(loaded.as_u64().unwrap() >= 1, "{what} is not set in Inter: {loaded}");
     for (at, (width, height, label)) in [(1280, 900, "desktop"), (390, 844, "phone")].into_iter().enumerate() {
         client.set_window_size(width, height).await.unwrap();
         let violations = violations(client, axe).await;
@@ -229,7 +238,8 @@ impl Person<'_> {
                 return self.client.active_element().await.unwrap();
             }
         }
-        panic!("Tab never reached {what}");
+        let main = self.client.find(Locator::Css("main")).await.unwrap().text().await.unwrap_or_default();
+        panic!("Tab never reached {what} on {}: {main}", self.url().await);
     }
 
     /// Activates the button or link reading `text` (or labelled so) and waits for the next page.
@@ -458,6 +468,7 @@ async fn every_flow(me: &Person<'_>) {
     me.shot("create-confirm").await;
     me.press("Opprett systemtilgang").await;
     assert_eq!(me.heading().await, "SmartCloud Lønn");
+    let details = me.url().await[base.len()..].to_owned();
     me.shot("details").await;
     // In the overview the whole row leads to the access, as Altinn's list items do.
     if me.input == Input::Mouse {
@@ -475,10 +486,20 @@ async fn every_flow(me: &Person<'_>) {
     me.shot("request-covered").await;
     me.press("Gå til systemtilgangen").await;
     me.press("Slett systemtilgang").await;
+    // The confirmation opens where the eye is: at the top, focused, naming the access.
+    assert_eq!(me.focused_id().await, "delete-confirm");
+    assert_eq!(me.text("#delete-confirm-heading").await, "Slette «SmartCloud Lønn»?");
     me.shot("delete-confirmation").await;
     me.press("Ja, slett systemtilgangen").await;
     assert!(me.client.source().await.unwrap().contains("Systemtilgangen «SmartCloud Lønn» er slettet."));
     assert_eq!(me.focused_id().await, "notice", "the focus is on the message");
+    // Its page, opened again, says who deleted it and when, with the menu and a reference.
+    me.goto(&details).await;
+    assert_eq!(me.heading().await, "Systemtilgangen er slettet");
+    assert!(me.text("[role=alert]").await.contains("ble slettet av STADIG KONSERT"), "who");
+    assert!(me.text("header").await.contains("Meny"), "the menu is kept");
+    assert!(me.text("main .small").await.starts_with("Feilkode 404"), "{}", me.text("main .small").await);
+    me.shot("access-deleted").await;
 
     // A vendor request approved, and one rejected, each back to the vendor.
     let approve = vendor_request(
@@ -499,6 +520,16 @@ async fn every_flow(me: &Person<'_>) {
     let waiting = vendor_request(base, vendor, body).await;
     let waiting_url = waiting["confirmUrl"].as_str().unwrap();
     me.goto(waiting_url).await;
+    // A form whose token has gone stale (here made so) comes back to its page, saying
+    // nothing was done, with its buttons.
+    if me.input == Input::Keyboard {
+        let stale = "document.querySelectorAll('input[name=csrf]').forEach(i => i.value = 'stale')";
+        me.client.execute(stale, vec![]).await.unwrap();
+        me.press("Godkjenn").await;
+        assert!(waiting_url.ends_with(&me.url().await[base.len()..].replace("#notice", "")), "{}", me.url().await);
+        assert_eq!(me.text("#notice").await, "Skjemaet var utløpt, så ingenting ble gjort. Prøv igjen.");
+        assert_eq!(me.focused_id().await, "notice", "the focus is on the message");
+    }
     me.app.leave_sessions_idle();
     me.press("Godkjenn").await;
     assert_eq!(me.heading().await, "Logg inn");
@@ -590,6 +621,20 @@ async fn every_flow(me: &Person<'_>) {
     me.goto(again["confirmUrl"].as_str().unwrap()).await;
     me.press("Godkjenn").await;
     assert!(me.url().await.contains("/accessmanagement/ui/systemuser/receipt"), "approved: {}", me.url().await);
+    // The vendor asks to drop Krav og betalinger: the page shows today and after the change.
+    let change = vendor_request(
+        base,
+        "/authentication/api/v1/systemuser/changerequest/vendor",
+        json!({"systemId": "310000035_smartcloud_lonn", "partyOrgNo": "310000019", "externalRef": "lonn-avdeling",
+               "unwantedRights": [{"resource": [{"id": "urn:altinn:resource", "value": "ske-krav-og-betalinger"}]}]}),
+    )
+    .await;
+    me.goto(change["confirmUrl"].as_str().unwrap_or_else(|| panic!("{change}"))).await;
+    assert!(me.text("#today").await.contains("Fjernes"), "{}", me.text("#today").await);
+    assert!(!me.text("#after").await.contains("Krav og betalinger"), "{}", me.text("#after").await);
+    me.shot("change-request").await;
+    me.press("Godkjenn endringen").await;
+    assert!(me.text("main").await.contains("Endring godkjent av FORSIKTIG LØVE"), "{}", me.text("main").await);
 
     // An agent request approved, then clients added and removed.
     let agent = vendor_request(

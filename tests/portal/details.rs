@@ -105,6 +105,7 @@ async fn deleting_asks_first_then_revokes_everywhere(app: TestApp) {
     let said = gone.texts("[role=alert]")[0].clone();
     assert!(said.starts_with("Systemtilgangen «SmartCloud» ble slettet av STADIG KONSERT "), "{said}");
     assert!(today_in_norway().iter().any(|today| said.contains(today.as_str())), "{said}");
+    assert!(gone.texts(".alert--danger").is_empty(), "a state, not an error: not in red");
     // Another party's people learn nothing of it.
     let dress = app.logged_in(DRESS).await;
     let theirs = dress.get(&details).await;

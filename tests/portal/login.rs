@@ -13,6 +13,7 @@ on_both_backends!(
     failed_logins_from_one_address_are_slowed_down,
     the_demo_login_offers_the_cast_and_takes_anyone_else_by_number,
     pages_answer_head_and_the_icon_is_served,
+    the_typeface_the_stylesheet_names_is_served_by_the_portal,
 );
 
 /// HEAD gets a page's status and headers without its body (link checkers, monitors),
@@ -35,6 +36,25 @@ async fn pages_answer_head_and_the_icon_is_served(app: TestApp) {
         assert_eq!(icon.headers["content-type"], "image/svg+xml");
         assert!(icon.body.starts_with("<svg"));
     }
+}
+
+/// Every font file the stylesheet names comes from the portal itself, as WOFF2, and the
+/// font's licence goes with it.
+async fn the_typeface_the_stylesheet_names_is_served_by_the_portal(app: TestApp) {
+    let browser = app.browser();
+    let css = browser.get("/static/app.css").await.body;
+    let fonts: Vec<&str> = css.split("url(").skip(1).filter_map(|rest| rest.split(')').next()).collect();
+    assert_eq!(fonts.len(), 2, "Latin and Latin Extended: {fonts:?}");
+    for path in fonts {
+        assert!(path.starts_with("/static/fonts/"), "no outside host: {path}");
+        let answer = browser.client.get(app.url(path)).send().await.unwrap();
+        assert_eq!(answer.status().as_u16(), 200, "{path}");
+        assert_eq!(answer.headers()["content-type"], "font/woff2", "{path}");
+        assert!(answer.bytes().await.unwrap().starts_with(b"wOF2"), "{path}");
+    }
+    let licence = browser.get("/static/fonts/LICENSE-Inter.txt").await;
+    assert!(licence.body.contains("SIL Open Font License"), "{}", licence.body);
+    assert_eq!(browser.get("/static/fonts/other.woff2").await.status, 404);
 }
 
 async fn anonymous_users_are_sent_to_login_and_back(app: TestApp) {

@@ -223,6 +223,7 @@ async fn cancelling_at_the_provider_is_explained(app: TestApp) {
     assert_eq!(answer.status, 400);
     assert_eq!(answer.texts("h1"), ["Innloggingen ble avbrutt"]);
     assert!(answer.texts("[role=alert]")[0].contains("Du avbrøt innloggingen"));
+    assert!(answer.texts(".alert--danger").is_empty(), "the person's own choice is not shown in red");
 }
 
 async fn a_person_the_portal_does_not_know_is_told_so(app: TestApp) {
@@ -230,7 +231,7 @@ async fn a_person_the_portal_does_not_know_is_told_so(app: TestApp) {
     let browser = app.browser();
     let (_, unknown) = login_at_provider(&browser, "15058045656", "/").await;
     assert_eq!(unknown.status, 403);
-    assert!(unknown.texts("[role=alert]")[0].contains("fødselsnummeret ditt er ikke registrert"));
+    assert!(unknown.texts(".alert--danger[role=alert]")[0].contains("fødselsnummeret ditt er ikke registrert"));
     assert_eq!(browser.get("/accessmanagement/ui/systemuser/overview").await.status, 303);
     // A provider sending something that is no national identity number is refused too.
     let (_, invalid) = login_at_provider(&app.browser(), "not-a-number", "/").await;

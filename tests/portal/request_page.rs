@@ -451,6 +451,9 @@ async fn an_employee_forwards_the_request_to_the_access_managers(app: TestApp) {
     assert_eq!(opened.texts("p.tag"), [format!("Sendt videre av ROLIG PINGVIN {today}")]);
     let tags = overview.texts("section[aria-labelledby=pending-heading] li .tag");
     assert_eq!(tags, ["Ny tilgang".to_owned(), format!("Sendt videre {today} av ROLIG PINGVIN")]);
+    konsert.client.get(app.url("/language?lang=nn")).send().await.unwrap();
+    let nynorsk = konsert.get(&confirm_path(&request)).await.texts("p.tag");
+    assert!(nynorsk[0].starts_with("Sendt vidare av ROLIG PINGVIN "), "{nynorsk:?}");
     // Someone who cannot act for the party cannot forward it.
     let dress = app.logged_in(DRESS).await;
     let csrf = dress.get("/accessmanagement/ui/systemuser/overview").await.csrf();

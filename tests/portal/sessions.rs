@@ -12,6 +12,7 @@ on_both_backends!(
     a_copied_cookie_is_worthless_after_logout_on_any_node,
     a_session_ends_after_it_has_been_idle,
     one_idle_minute_is_said_in_the_singular,
+    a_one_hour_login_is_said_in_the_singular,
     a_session_ends_at_the_end_of_its_lifetime_however_busy,
     a_form_posted_after_the_session_ended_waits_on_its_page_for_the_login,
 );
@@ -65,6 +66,19 @@ async fn one_idle_minute_is_said_in_the_singular(app: TestApp) {
     let login = browser.follow(&browser.get(OVERVIEW).await).await;
     let said = login.texts("[role=status], [role=alert]").join(" ");
     assert!(said.contains("Du ble logget ut etter 1 minutt uten aktivitet."), "{said}");
+}
+
+async fn a_one_hour_login_is_said_in_the_singular(app: TestApp) {
+    let Some(app) = TestApp::spawn_with(app.backend, |config| config.sessions.lifetime = Duration::hours(1)).await
+    else {
+        return;
+    };
+    let browser = app.logged_in(KONSERT).await;
+    let two_hours_ago = systemtilgang::db::now() - Duration::hours(2);
+    diesel::update(sessions::table).set(sessions::started_at.eq(two_hours_ago)).execute(&mut app.db()).unwrap();
+    let login = browser.follow(&browser.get(OVERVIEW).await).await;
+    let said = login.texts("[role=status], [role=alert]").join(" ");
+    assert!(said.contains("fordi innloggingen varer i høyst 1 time."), "{said}");
 }
 
 async fn a_session_ends_at_the_end_of_its_lifetime_however_busy(app: TestApp) {

@@ -1,0 +1,2 @@
+ALTER TABLE persons DROP COLUMN name_sort;
+ALTER TABLE organisations DROP COLUMN name_sort;
