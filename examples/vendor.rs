@@ -5,8 +5,10 @@
 //!    signed by its own key (jwt-bearer, like Maskinporten),
 //! 3. send a request for system access and print the confirmUrl,
 //! 4. poll until the business approves it in the portal,
-//! 5. get a system user token, and
-//! 6. ask the decision endpoint, as a public service would, whether it may act.
+//! 5. get a system user token,
+//! 6. ask the PDP in XACML, as a service owner would, whether it may act, and
+//! 7. call the demo's Skatteetaten service with the system user token and show the
+//!    total claims, as the guide's SmartCloud does.
 //!
 //! Run the portal (`cargo run --release`), then:
 //!
@@ -182,23 +184,35 @@ async fn main() -> Result<(), Failure> {
     let claims: Value = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload)?)?;
     println!("5. system user token: {}", claims["authorization_details"]);
 
-    // 6. A public service asks whether the system user may act.
+    // 6. A service owner asks Altinn's PDP (XACML 3.0, JSON profile) whether the system
+    //    user may read the service for the party.
     let service = portal
         .token(&[
             ("grant_type", "client_credentials"),
             ("client_id", "demo-skatteetaten"),
             ("client_secret", "demo-skatteetaten-secret"),
+            ("scope", "altinn:authorization/authorize"),
         ])
         .await?;
-    let question = json!({
-        "subject": {"systemUserId": request_id},
-        "resource": "ske-krav-og-betalinger",
-        "action": "read",
-        "partyOrgNo": party,
-    });
+    let system_user = claims["authorization_details"][0]["systemuser_id"][0].as_str().ok_or("no system user id")?;
+    let question = json!({"Request": {
+        "AccessSubject": [{"Attribute": [{"AttributeId": "urn:altinn:systemuser:uuid", "Value": system_user}]}],
+        "Action": [{"Attribute": [{"AttributeId": "urn:oasis:names:tc:xacml:1.0:action:action-id", "Value": "read"}]}],
+        "Resource": [{"Attribute": [{"AttributeId": "urn:altinn:resource", "Value": "ske-krav-og-betalinger"},
+                                    {"AttributeId": "urn:altinn:organization:identifier-no", "Value": party}]}],
+    }});
     let answer = portal
-        .call(portal.http.post(format!("{base}/authorization/api/v1/decision")).bearer_auth(&service).json(&question))
+        .call(portal.http.post(format!("{base}/authorization/api/v1/authorize")).bearer_auth(&service).json(&question))
         .await?;
-    println!("6. decision for ske-krav-og-betalinger on behalf of {party}: {}", answer["decision"]);
+    println!(
+        "6. the PDP's decision for ske-krav-og-betalinger on behalf of {party}: {}",
+        answer["response"][0]["decision"]
+    );
+
+    // 7. SmartCloud shows the total claims: it calls Skatteetaten's service (the demo's)
+    //    with its system user token, and the service asks the PDP before it answers.
+    let claims =
+        portal.call(portal.http.get(format!("{base}/demo/skatteetaten/krav")).bearer_auth(&system_user_token)).await?;
+    println!("7. Skatteetaten's claims on {party}: {} kr in all", claims["sumKrav"]);
     Ok(())
 }

@@ -8,6 +8,7 @@ pub mod app;
 pub mod auth;
 pub mod cli;
 pub mod db;
+pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod i18n;
@@ -149,7 +150,7 @@ mod layers {
         }
     }
 
-    const FRONT_ENDS: [&str; 3] = ["crate::web", "crate::api", "crate::cli"];
+    const FRONT_ENDS: [&str; 4] = ["crate::web", "crate::api", "crate::cli", "crate::demo"];
     const WINGS: [&str; 4] = ["crate::import", "crate::seed", "crate::ops", "crate::auth"];
 
     #[test]
@@ -182,6 +183,12 @@ mod layers {
         never_uses("api", &["crate::web", "crate::cli", "crate::server"], &[]);
         never_uses("app", &["crate::web", "crate::api", "crate::cli", "crate::server"], &[]);
         never_uses("app/config.rs", &["crate::app::state"], &[]);
+        // The demo's service owner asks the portal over HTTP, as a real one must.
+        never_uses(
+            "demo",
+            &["crate::web", "crate::api", "crate::cli", "crate::domain", "crate::db", "crate::app"],
+            &[],
+        );
     }
 
     #[test]

@@ -86,7 +86,9 @@ fn serve(
 ) -> Result<Server, String> {
     crate::ops::metrics::handle();
     let mode = config.mode;
-    let mut server = HttpServer::new(move || wire(state.clone(), cookie_key.clone(), mode))
+    let skatteetaten =
+        (mode == Mode::Demo).then(|| web::Data::new(crate::demo::skatteetaten::Skatteetaten::new(&state.public_url)));
+    let mut server = HttpServer::new(move || wire(state.clone(), cookie_key.clone(), mode, skatteetaten.clone()))
         .listen(listener)
         .map_err(|e| e.to_string())?;
     if let Some(workers) = config.workers {
@@ -97,11 +99,13 @@ fn serve(
 
 /// The app of one worker: the state, the middlewares from the outermost in (the log line
 /// with the request's id, security headers, metrics, the page's language), the API's
-/// routes, and the portal's behind its session cookie.
+/// routes, the demo's service owner (in demo mode), and the portal's behind its session
+/// cookie.
 fn wire(
     state: web::Data<AppState>,
     cookie_key: Key,
     mode: Mode,
+    skatteetaten: Option<web::Data<crate::demo::skatteetaten::Skatteetaten>>,
 ) -> App<
     impl ServiceFactory<
         ServiceRequest,
@@ -132,6 +136,12 @@ fn wire(
         // Outermost: every line written for a request carries its id.
         .wrap(actix_web::middleware::from_fn(crate::ops::logging::middleware))
         .configure(crate::api::routes)
+        .configure(|cfg| {
+            if let Some(service) = skatteetaten {
+                cfg.app_data(service)
+                    .route(crate::demo::skatteetaten::CLAIMS_PATH, web::get().to(crate::demo::skatteetaten::claims));
+            }
+        })
         // Only the portal has sessions; the API's callers bring tokens.
         .service(web::scope("").wrap(session).configure(|cfg| crate::web::routes(cfg, mode)))
 }

@@ -57,6 +57,26 @@ const MEMBERS: &[&str] = &[
     "orgNo",
     "scopes",
     "jwks",
+    // XACML 3.0's JSON profile, as the PDP reads it.
+    "request",
+    "returnPolicyIdList",
+    "combinedDecision",
+    "xPathVersion",
+    "category",
+    "accessSubject",
+    "recipientSubject",
+    "intermediarySubject",
+    "requestingMachine",
+    "multiRequests",
+    "requestReference",
+    "referenceId",
+    "categoryId",
+    "content",
+    "attribute",
+    "attributeId",
+    "issuer",
+    "dataType",
+    "includeInResult",
 ];
 
 /// Members whose value is a map of the vendor's own keys (languages), left as sent.
@@ -104,6 +124,11 @@ impl<T: DeserializeOwned> Body<T> {
     /// and system registrations.
     pub fn decode_trimmed(self) -> Result<T, ApiError> {
         self.read(true)
+    }
+
+    /// The body as sent.
+    pub fn bytes(&self) -> &[u8] {
+        &self.bytes
     }
 
     /// The document as sent, for the system register's change log.

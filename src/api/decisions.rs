@@ -1,54 +1,59 @@
-//! `POST /authorization/api/v1/decision`: public services ask whether a system user may
-//! act on a resource for a party.
+//! The PDP: service owners ask whether a system user or a person may perform an action
+//! on a service for a party, in XACML 3.0's JSON profile, at Altinn's external
+//! (`authorize`) and internal (`decision`) paths. Every decision is HTTP 200, bad input
+//! included (Indeterminate with the reason), as Altinn answers.
 
 use actix_web::{HttpResponse, web};
-use serde::Deserialize;
 
 use super::body::Body;
 use super::dto::Problem;
 use super::problem::ApiError;
+use super::xacml::{self, Unreadable, XacmlResponse, XacmlRoot};
 use crate::app::state::AppState;
 use crate::domain::decisions;
 
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct Subject {
-    pub system_user_id: String,
-}
-
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct DecisionRequest {
-    pub subject: Subject,
-    /// The resource identifier, e.g. `ske-krav-og-betalinger`.
-    pub resource: String,
-    /// The action asked for (read, write, …); rights cover every action on their resource.
-    pub action: String,
-    pub party_org_no: String,
-}
-
-/// Permit or Deny, with what was asked.
-#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct DecisionResponse {
-    pub decision: &'static str,
-    pub resource: String,
-    pub action: String,
-    pub party_org_no: String,
+#[utoipa::path(post, path = "/authorization/api/v1/authorize", tag = "decisions",
+    request_body = XacmlRoot,
+    responses((status = 200, description = "The decisions, one a request (Indeterminate for bad input)", body = XacmlResponse),
+        (status = "4XX", body = Problem, content_type = "application/problem+json")),
+    security(("vendor" = ["altinn:authorization/authorize"]), ("vendor" = ["altinn:authorization/authorize.admin"])))]
+pub async fn authorize(state: web::Data<AppState>, body: Body<XacmlRoot>) -> Result<HttpResponse, ApiError> {
+    Ok(HttpResponse::Ok().json(answer(state, body, true).await))
 }
 
 #[utoipa::path(post, path = "/authorization/api/v1/decision", tag = "decisions",
-    request_body = DecisionRequest, responses((status = 200, body = DecisionResponse), (status = "4XX", body = Problem, content_type = "application/problem+json")),
-    security(("vendor" = ["altinn:authorization/pdp"])))]
-pub async fn decide(state: web::Data<AppState>, body: Body<DecisionRequest>) -> Result<HttpResponse, ApiError> {
-    let body = body.decode()?;
-    let (user, resource, party) = (body.subject.system_user_id, body.resource.clone(), body.party_org_no.clone());
-    let decision = state.db(move |conn| decisions::decide(conn, &user, &resource, &party)).await?;
-    crate::ops::metrics::decided(decision.as_str());
-    Ok(HttpResponse::Ok().json(DecisionResponse {
-        decision: decision.as_str(),
-        resource: body.resource,
-        action: body.action,
-        party_org_no: body.party_org_no,
-    }))
+    request_body = XacmlRoot,
+    responses((status = 200, description = "The decisions, one a request (Indeterminate for bad input)", body = XacmlResponse),
+        (status = "4XX", body = Problem, content_type = "application/problem+json")),
+    security(("vendor" = ["altinn:authorization/pdp"]), ("vendor" = ["altinn:authorization/authorize"]),
+        ("vendor" = ["altinn:authorization/authorize.admin"])))]
+pub async fn decide(state: web::Data<AppState>, body: Body<XacmlRoot>) -> Result<HttpResponse, ApiError> {
+    Ok(HttpResponse::Ok().json(answer(state, body, false).await))
+}
+
+/// The answer to the call: a result a request, or one Indeterminate.
+async fn answer(state: web::Data<AppState>, body: Body<XacmlRoot>, external: bool) -> XacmlResponse {
+    let Some(request) = xacml::read(body) else { return xacml::indeterminate(Unreadable::Syntax) };
+    let parts = match xacml::parts(&request, external) {
+        Ok(parts) => parts,
+        Err(why) => return xacml::indeterminate(why),
+    };
+    let questions: Vec<decisions::Question> = parts.iter().map(|p| p.question.clone()).collect();
+    match state.db(move |conn| decisions::decide_all(conn, &questions)).await {
+        Ok(Ok(decided)) => XacmlResponse {
+            response: decided
+                .into_iter()
+                .zip(parts)
+                .map(|(decision, part)| {
+                    crate::ops::metrics::decided(decision.as_str());
+                    xacml::decided(decision, part.echoed)
+                })
+                .collect(),
+        },
+        Ok(Err(refusal)) => xacml::indeterminate(Unreadable::Processing(refusal.reason().to_owned())),
+        Err(e) => {
+            log::error!("a decision could not be read: {e}");
+            xacml::indeterminate(Unreadable::Syntax)
+        }
+    }
 }

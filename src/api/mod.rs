@@ -1,5 +1,5 @@
-//! The vendor JSON API under `/authentication/api/v1` (Altinn-compatible), the decision
-//! endpoint for public services, and the OAuth2 token endpoint.
+//! The vendor JSON API under `/authentication/api/v1` (Altinn-compatible), the PDP for
+//! service owners (XACML), and the OAuth2 token endpoint.
 //!
 //! Each endpoint is written once: its handler's `#[utoipa::path]` states the method and
 //! path, [`endpoints!`] lists the handler once, and both the server's routes and the API
@@ -23,6 +23,7 @@ mod requests;
 mod system_register;
 mod system_users;
 mod token;
+mod xacml;
 
 use std::collections::HashMap;
 
@@ -68,6 +69,7 @@ endpoints![
     token::issue_token,
     token::jwks,
     openapi::openapi_document,
+    decisions::authorize,
     decisions::decide,
     requests::create_request,
     requests::get_request,

@@ -92,7 +92,7 @@ impl AppState {
         };
         let trusted_issuer = config.trusted_issuer.clone().map(|t| {
             let audience = t.audience.unwrap_or_else(|| public_url.clone());
-            Arc::new(TrustedIssuer::new(t.issuer, t.jwks_url, audience))
+            Arc::new(TrustedIssuer::new(t.issuer, t.jwks_url, Some(audience)))
         });
         let state = AppState {
             pool,

@@ -8,8 +8,12 @@ pub const REGISTER_ADMIN: &str = "altinn:authentication/systemregister.admin";
 /// Loads register records (organisations, roles, persons, services, packages) through
 /// the admin API: our own scope, for the operator's systems.
 pub const REGISTER_IMPORT: &str = "systemtilgang:register.import";
-/// Asks the decision endpoint (public services).
+/// Asks the internal decision endpoint, `/authorization/api/v1/decision` (public services).
 pub const DECISION: &str = "altinn:authorization/pdp";
+/// Asks Altinn's external PDP, `/authorization/api/v1/authorize` (service owners).
+pub const AUTHORIZE: &str = "altinn:authorization/authorize";
+/// The same, as Altinn's administrators hold it.
+pub const AUTHORIZE_ADMIN: &str = "altinn:authorization/authorize.admin";
 /// Lists agent system users and their clients (end-user systems, for a person).
 pub const CLIENTS_READ: &str = "altinn:clientdelegations.read";
 /// Adds and removes clients of agent system users (end-user systems, for a person).
@@ -21,13 +25,15 @@ pub const CLIENTS_ADMIN: &str = "systemtilgang:clients.admin";
 pub const SYSTEM_USER_LOOKUP: &str = "altinn:maskinporten/systemuser.read";
 
 /// Every scope a client can be given.
-pub const ALL: [&str; 10] = [
+pub const ALL: [&str; 12] = [
     REQUEST_READ,
     REQUEST_WRITE,
     REGISTER_WRITE,
     REGISTER_ADMIN,
     REGISTER_IMPORT,
     DECISION,
+    AUTHORIZE,
+    AUTHORIZE_ADMIN,
     CLIENTS_READ,
     CLIENTS_WRITE,
     CLIENTS_ADMIN,

@@ -65,15 +65,15 @@ struct Fetched {
 
 pub struct TrustedIssuer {
     issuer: String,
-    /// What the tokens' `aud` must name.
-    audience: String,
+    /// What the tokens' `aud` must name; None for an issuer whose tokens name none (ours).
+    audience: Option<String>,
     jwks_url: String,
     agent: ureq::Agent,
     keys: RwLock<Option<Fetched>>,
 }
 
 impl TrustedIssuer {
-    pub fn new(issuer: String, jwks_url: String, audience: String) -> Self {
+    pub fn new(issuer: String, jwks_url: String, audience: Option<String>) -> Self {
         let agent = ureq::Agent::config_builder().timeout_global(Some(Duration::from_secs(5))).build().into();
         Self { issuer, audience, jwks_url, agent, keys: RwLock::new(None) }
     }
@@ -119,9 +119,17 @@ impl TrustedIssuer {
         let key = DecodingKey::from_jwk(&jwk).ok()?;
         let mut validation = Validation::new(header.alg);
         validation.set_issuer(&[&self.issuer]);
-        validation.set_audience(&[&self.audience]);
+        match &self.audience {
+            Some(audience) => {
+                validation.set_audience(&[audience]);
+                validation.set_required_spec_claims(&["exp", "iss", "aud"]);
+            }
+            None => {
+                validation.validate_aud = false;
+                validation.set_required_spec_claims(&["exp", "iss"]);
+            }
+        }
         validation.validate_nbf = true;
-        validation.set_required_spec_claims(&["exp", "iss", "aud"]);
         validation.leeway = 30;
         // Only the issuer's public-key algorithms; a symmetric "key" could be forged.
         if matches!(

@@ -5,6 +5,7 @@ pub mod assertions;
 pub mod audit;
 pub mod change_requests;
 pub mod clients;
+pub mod decisions;
 pub mod kinds;
 pub mod packages;
 pub mod parties;
@@ -258,6 +259,20 @@ where
             Ok(()) | Err(diesel::result::Error::BrokenTransactionManager) => Err(error),
             Err(rollback) => Err(rollback.into()),
         },
+    }
+}
+
+/// Runs several reads together: on SQLite in one deferred transaction, so the file is
+/// locked once and not once a statement, and the reads see one state; on PostgreSQL as
+/// they come (a transaction there would add two round trips).
+pub fn reading<T, E, F>(conn: &mut DbConnection, work: F) -> Result<T, E>
+where
+    E: From<diesel::result::Error>,
+    F: FnOnce(&mut DbConnection) -> Result<T, E>,
+{
+    match conn {
+        DbConnection::Postgresql(_) => work(conn),
+        DbConnection::Sqlite(_) => conn.transaction(work),
     }
 }
 

@@ -15,6 +15,10 @@ pub struct Resource {
     pub title_en: String,
     pub description_nn: String,
     pub description_en: String,
+    /// The actions the service offers (`read`, `write`, `sign`, …), comma-separated.
+    pub actions: String,
+    /// The authentication level (0–4) its users must have logged in with.
+    pub authentication_level: i64,
 }
 
 impl Resource {
@@ -64,4 +68,23 @@ pub fn grant_roles(conn: &mut DbConnection, ids: &[String]) -> QueryResult<Vec<(
 /// Resources by id, by title; unknown ids are left out.
 pub fn by_ids(conn: &mut DbConnection, ids: &[String]) -> QueryResult<Vec<Resource>> {
     resources::table.filter(resources::id.eq_any(ids)).order(resources::title).select(Resource::as_select()).load(conn)
+}
+
+/// What the PDP needs of a service: the actions it offers (comma-separated) and the
+/// authentication level.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable)]
+pub struct Policy {
+    pub id: String,
+    pub actions: String,
+    pub authentication_level: i64,
+}
+
+/// The policies of the services among `ids` that exist.
+pub fn policies(conn: &mut DbConnection, ids: &[&str]) -> QueryResult<Vec<Policy>> {
+    let query = resources::table.filter(resources::id.eq_any(ids)).select((
+        resources::id,
+        resources::actions,
+        resources::authentication_level,
+    ));
+    super::natively!(conn, |c| query.load(c))
 }

@@ -37,6 +37,8 @@ diesel::table! {
         title_en -> Text,
         description_nn -> Text,
         description_en -> Text,
+        actions -> Text,
+        authentication_level -> BigInt,
     }
 }
 

@@ -2,7 +2,6 @@
 //! a deleted row keeps who deleted it and when.
 
 use chrono::NaiveDateTime;
-use diesel::dsl::exists;
 use diesel::prelude::*;
 
 use super::DbConnection;
@@ -174,47 +173,6 @@ pub fn rights(conn: &mut DbConnection, system_user_id: &str) -> QueryResult<Vec<
         .order(resources::title)
         .select(Resource::as_select())
         .load(conn)
-}
-
-/// What a decision needs to know of a live system user, read in one statement: its kind
-/// and party, whether it holds the resource through a package or a single right, and
-/// whether the party asked about is one of its clients.
-#[derive(Debug, Clone, Queryable)]
-pub struct Standing {
-    pub user_type: UserType,
-    pub party_org_no: String,
-    pub by_package: bool,
-    pub by_right: bool,
-    pub client: bool,
-}
-
-pub fn standing(
-    conn: &mut DbConnection,
-    system_user_id: &str,
-    resource_id: &str,
-    party_org_no: &str,
-) -> QueryResult<Option<Standing>> {
-    use super::schema::{client_delegations as cd, package_resources as pr, system_user_access_packages as sap};
-    let by_package = exists(
-        sap::table
-            .inner_join(pr::table.on(pr::package_urn.eq(sap::package_urn)))
-            .filter(sap::system_user_id.eq(su::id))
-            .filter(pr::resource_id.eq(resource_id)),
-    );
-    let by_right = exists(
-        system_user_rights::table
-            .filter(system_user_rights::system_user_id.eq(su::id))
-            .filter(system_user_rights::resource_id.eq(resource_id)),
-    );
-    let client = exists(cd::table.filter(cd::system_user_id.eq(su::id)).filter(cd::client_org_no.eq(party_org_no)));
-    let query = su::table.filter(su::id.eq(system_user_id)).filter(su::deleted_at.is_null()).select((
-        su::user_type,
-        su::party_org_no,
-        by_package,
-        by_right,
-        client,
-    ));
-    super::natively!(conn, |c| query.first(c).optional())
 }
 
 /// Marks a live system user deleted; returns false if it already was.

@@ -61,14 +61,24 @@ pub struct OrganisationRole {
     pub holder: String,
 }
 
-/// A service, its texts in bokmål, nynorsk and English (empty: as in bokmål), and the
-/// roles that let a person give it.
+/// A service, its texts in bokmål, nynorsk and English (empty: as in bokmål), the roles
+/// that let a person give it, the actions it offers and the authentication level its
+/// users need (what the PDP answers with).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ResourceRecord {
     pub id: String,
     pub title: [String; 3],
     pub description: [String; 3],
     pub granted_by: Vec<String>,
+    pub actions: Vec<String>,
+    pub authentication_level: i64,
+}
+
+/// An action's name: a word of lower-case letters, digits, `-` and `_` (`read`, `sign`).
+fn is_action(action: &str) -> bool {
+    !action.is_empty()
+        && action.len() <= 100
+        && action.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
 }
 
 /// An access package, the relations (and roles) that give it, and the services it holds.
@@ -416,9 +426,28 @@ fn resource(conn: &mut DbConnection, r: &ResourceRecord, s: &mut Summary) -> Res
         s.refuse(format!("service {}: no role {unknown:?}", r.id));
         return Ok(());
     }
+    if r.actions.is_empty() || !r.actions.iter().all(|a| is_action(a)) || !(0..=4).contains(&r.authentication_level) {
+        s.refuse(format!(
+            "service {}: actions are words such as \"read\" and the authentication level is 0 to 4",
+            r.id
+        ));
+        return Ok(());
+    }
     let [title, title_nn, title_en] = r.title.clone();
     let [description, description_nn, description_en] = r.description.clone();
-    let wanted = Resource { id: r.id.clone(), title, description, title_nn, title_en, description_nn, description_en };
+    let mut actions = r.actions.clone();
+    actions.dedup();
+    let wanted = Resource {
+        id: r.id.clone(),
+        title,
+        description,
+        title_nn,
+        title_en,
+        description_nn,
+        description_en,
+        actions: actions.join(","),
+        authentication_level: r.authentication_level,
+    };
     let mut roles: Vec<&str> = r.granted_by.iter().map(String::as_str).collect();
     roles.sort_unstable();
     roles.dedup();
@@ -606,6 +635,16 @@ mod tests {
                 title: texts("Ny tjeneste"),
                 description: texts(""),
                 granted_by: vec!["SJEF".into()],
+                actions: vec!["read".into()],
+                authentication_level: 2,
+            }),
+            Record::Resource(ResourceRecord {
+                id: "ny-tjeneste".into(),
+                title: texts("Ny tjeneste"),
+                description: texts(""),
+                granted_by: Vec::new(),
+                actions: vec!["read,write".into()],
+                authentication_level: 2,
             }),
             organisation("310000272", "GODTATT AS"),
             // A description with NUL, refused as a service's is (PostgreSQL would refuse it).
@@ -620,10 +659,11 @@ mod tests {
             }),
         ];
         let summary = apply(&mut conn, &records).unwrap();
-        assert_eq!((summary.refused, summary.created), (6, 1), "{summary:?}");
+        assert_eq!((summary.refused, summary.created), (7, 1), "{summary:?}");
         assert!(summary.problems[0].contains("not a valid organisation number"), "{:?}", summary.problems);
         assert!(summary.problems[3].contains("no other organisation known"), "{:?}", summary.problems);
         assert!(summary.problems[4].contains("no role \"SJEF\""), "{:?}", summary.problems);
+        assert!(summary.problems[5].contains("actions are words"), "{:?}", summary.problems);
     }
 
     #[test]
@@ -635,6 +675,8 @@ mod tests {
                 title: [title.into(), "Mva-melding".into(), "VAT return".into()],
                 description: texts("Sende mva-melding"),
                 granted_by: vec!["REGNSKAPSFORER".into(), "DAGL".into()],
+                actions: vec!["read".into(), "write".into()],
+                authentication_level: 3,
             })
         };
         let package = Record::Package(PackageRecord {
@@ -657,6 +699,11 @@ mod tests {
         assert_eq!(apply(&mut conn, &[service("Merverdiavgift")]).unwrap().updated, 1);
         let stored = resources::by_ids(&mut conn, &["mva-melding".into()]).unwrap();
         assert_eq!(stored[0].titles(), ["Merverdiavgift", "Mva-melding", "VAT return"]);
+        assert_eq!((stored[0].actions.as_str(), stored[0].authentication_level), ("read,write", 3));
+        let Record::Resource(mut signed) = service("Merverdiavgift") else { unreachable!() };
+        signed.actions.push("sign".into());
+        assert_eq!(apply(&mut conn, &[Record::Resource(signed)]).unwrap().updated, 1, "a new action is a change");
+        assert_eq!(resources::policies(&mut conn, &["mva-melding"]).unwrap()[0].actions, "read,write,sign");
         let roles = resources::grant_roles(&mut conn, &["mva-melding".into()]).unwrap();
         assert_eq!(roles.len(), 2);
         let urn = "urn:altinn:accesspackage:merverdiavgift".to_owned();

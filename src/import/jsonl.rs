@@ -5,7 +5,8 @@
 //!  "personRoles":[{"role":"DAGL","pid":"…","name":"…"}],"organisationRoles":[{"role":"REGN","orgNo":"310000027"}]}
 //! {"type":"person","pid":"…","name":"…"}
 //! {"type":"resource","id":"a-melding","title":{"nb":"A-melding","nn":"…","en":"…"},
-//!  "description":{"nb":"…"},"grantedBy":["LONNSINNSENDER","DAGL"]}
+//!  "description":{"nb":"…"},"grantedBy":["LONNSINNSENDER","DAGL"],"actions":["read","write"],
+//!  "authenticationLevel":2}
 //! {"type":"package","urn":"urn:altinn:accesspackage:…","name":{"nb":"…"},"description":{"nb":"…"},
 //!  "assignable":false,"delegable":true,"givenBy":[{"role":"REGN"},{"role":"FFØR","orgForms":["ESEK","BRL"]}],
 //!  "resources":["…"]}
@@ -51,6 +52,11 @@ pub enum Line {
         description: Texts,
         #[serde(default)]
         granted_by: Vec<String>,
+        /// Read-only when not given.
+        #[serde(default = "only_read")]
+        actions: Vec<String>,
+        #[serde(default = "level_two")]
+        authentication_level: i64,
     },
     #[serde(rename_all = "camelCase")]
     Package {
@@ -144,6 +150,14 @@ enum Read {
 /// Reads the next line (with its newline, if any) into `line`, keeping at most `limit`
 /// bytes: a longer line is read through to its end in the reader's own buffer, a piece
 /// at a time, and reported as too long.
+fn only_read() -> Vec<String> {
+    vec!["read".to_owned()]
+}
+
+fn level_two() -> i64 {
+    2
+}
+
 fn bounded_line(reader: &mut impl BufRead, line: &mut Vec<u8>, limit: usize) -> std::io::Result<Read> {
     line.clear();
     let mut too_long = false;
@@ -205,12 +219,16 @@ impl Line {
                 records
             }
             Line::Person { pid, name } => vec![Record::Person(PersonRecord { pid, name })],
-            Line::Resource { id, title, description, granted_by } => vec![Record::Resource(ResourceRecord {
-                id,
-                title: title.three(),
-                description: description.three(),
-                granted_by,
-            })],
+            Line::Resource { id, title, description, granted_by, actions, authentication_level } => {
+                vec![Record::Resource(ResourceRecord {
+                    id,
+                    title: title.three(),
+                    description: description.three(),
+                    granted_by,
+                    actions,
+                    authentication_level,
+                })]
+            }
             Line::Package { urn, name, description, assignable, delegable, given_by, resources } => {
                 vec![Record::Package(PackageRecord {
                     urn,

@@ -90,7 +90,7 @@ pub fn token_issued(kind: &'static str) {
     metrics::counter!("tokens_issued_total", "kind" => kind).increment(1);
 }
 
-/// A decision was answered: `outcome` is "Permit" or "Deny".
+/// A decision was answered: `outcome` is "Permit" or "NotApplicable".
 pub fn decided(outcome: &'static str) {
     metrics::counter!("decisions_total", "outcome" => outcome).increment(1);
 }

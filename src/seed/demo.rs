@@ -56,8 +56,9 @@ const ORGANISATIONS: &[(&str, &str)] = &[
 /// A text in bokmål, nynorsk and English.
 type Texts = [&'static str; 3];
 
-/// (id, titles, descriptions, roles that grant it).
-const RESOURCES: &[(&str, Texts, Texts, &[&str])] = &[
+/// The demo's services: id, titles, descriptions, the roles that grant them, the actions
+/// they offer.
+const RESOURCES: &[(&str, Texts, Texts, &[&str], &str)] = &[
     (
         "ske-krav-og-betalinger",
         ["Krav og betalinger", "Krav og betalingar", "Claims and payments"],
@@ -67,6 +68,7 @@ const RESOURCES: &[(&str, Texts, Texts, &[&str])] = &[
             "See tax and duty claims and payments at the Norwegian Tax Administration.",
         ],
         &["REGNSKAPSFORER", "DAGL"],
+        "read",
     ),
     (
         "a-melding",
@@ -77,6 +79,7 @@ const RESOURCES: &[(&str, Texts, Texts, &[&str])] = &[
             "File the a-melding on pay and employees.",
         ],
         &["LONNSINNSENDER", "DAGL"],
+        "read,write",
     ),
 ];
 
@@ -473,7 +476,7 @@ fn load_cast(conn: &mut DbConnection) -> QueryResult<()> {
             }
         }
     }
-    for (id, [title, title_nn, title_en], [description, description_nn, description_en], grants) in RESOURCES {
+    for (id, [title, title_nn, title_en], [description, description_nn, description_en], grants, actions) in RESOURCES {
         let resource = Resource {
             id: (*id).into(),
             title: (*title).into(),
@@ -482,6 +485,8 @@ fn load_cast(conn: &mut DbConnection) -> QueryResult<()> {
             title_en: (*title_en).into(),
             description_nn: (*description_nn).into(),
             description_en: (*description_en).into(),
+            actions: (*actions).into(),
+            authentication_level: 2,
         };
         resources::insert(conn, &resource, grants)?;
     }
@@ -554,6 +559,11 @@ fn load_integration(conn: &mut DbConnection) -> QueryResult<()> {
     parties::insert_organisation(conn, &Organisation::new(SERVICE_ORG, "SKATTEETATEN"))?;
     vendor_clients::insert(
         conn,
-        &VendorClient::new(SERVICE_CLIENT_ID, SERVICE_ORG, hash_secret(SERVICE_CLIENT_SECRET), &[scopes::DECISION]),
+        &VendorClient::new(
+            SERVICE_CLIENT_ID,
+            SERVICE_ORG,
+            hash_secret(SERVICE_CLIENT_SECRET),
+            &[scopes::DECISION, scopes::AUTHORIZE],
+        ),
     )
 }

@@ -28,6 +28,7 @@ async fn check(backend: Backend) {
         "altinn:authentication/systemuser.request.write",
         "altinn:authentication/systemregister.write",
         "altinn:authorization/pdp",
+        "altinn:authorization/authorize",
     ];
     app.add_vendor_client("schemathesis", "310000035", &scopes.join(" "));
     let token = app.token_for("schemathesis", None).await;

@@ -7,7 +7,8 @@ use crate::on_both_backends;
 
 on_both_backends!(
     system_user_tokens_need_the_systems_client_and_a_live_system_user,
-    decisions_follow_rights_and_revocation
+    decisions_follow_rights_and_revocation,
+    the_demo_service_lets_the_system_in_as_the_pdp_says,
 );
 
 /// Approves a SmartCloud request for the demo company; returns the system user's id.
@@ -72,26 +73,52 @@ async fn system_user_tokens_need_the_systems_client_and_a_live_system_user(app: 
     assert_eq!(status, 400);
 }
 
-async fn decide(app: &TestApp, token: &str, user: &str, resource: &str, party: &str) -> (u16, Value) {
-    let body = json!({"subject": {"systemUserId": user}, "resource": resource, "action": "read", "partyOrgNo": party});
-    app.api_post(token, "/authorization/api/v1/decision", &body).await
-}
-
 async fn decisions_follow_rights_and_revocation(app: TestApp) {
     let (id, konsert) = approved_smartcloud(&app).await;
     let service = app.token_for("demo-skatteetaten", None).await;
-    let verdict = |r: (u16, Value)| r.1["decision"].as_str().unwrap_or("none").to_owned();
-    assert_eq!(verdict(decide(&app, &service, &id, KRAV, APE).await), "Permit");
-    assert_eq!(verdict(decide(&app, &service, &id, A_MELDING, APE).await), "Deny");
-    assert_eq!(verdict(decide(&app, &service, &id, KRAV, TIGER).await), "Deny");
-    // A vendor token lacks the decision scope.
+    assert_eq!(app.decision(&service, &id, KRAV, "read", APE).await, "Permit");
+    assert_eq!(app.decision(&service, &id, A_MELDING, "read", APE).await, "NotApplicable");
+    assert_eq!(app.decision(&service, &id, KRAV, "read", TIGER).await, "NotApplicable");
+    // A vendor token lacks the PDP's scopes.
     let vendor = app.vendor_token(None).await;
-    let (status, _) = decide(&app, &vendor, &id, KRAV, APE).await;
+    let asked = xacml_for_system_user(&id, KRAV, "read", APE);
+    let (status, _) = app.api_post(&vendor, "/authorization/api/v1/authorize", &asked).await;
     assert_eq!(status, 403);
-    let (status, _) = app.api_post(&service, "/authorization/api/v1/decision", &json!({"resource": KRAV})).await;
-    assert_eq!(status, 400);
 
     let details = format!("/accessmanagement/ui/systemuser/{id}");
     konsert.submit(&format!("{details}?confirm=delete"), &format!("{details}/delete")).await;
-    assert_eq!(verdict(decide(&app, &service, &id, KRAV, APE).await), "Deny", "revocation counts at once");
+    assert_eq!(app.decision(&service, &id, KRAV, "read", APE).await, "NotApplicable", "revocation counts at once");
+}
+
+/// The whole chain as the guide tells it: SmartCloud's request approved in the portal, its
+/// system user token, and Skatteetaten's service (the demo's), which checks the token
+/// against the published keys and asks the PDP; the access deleted, the door shuts at once.
+async fn the_demo_service_lets_the_system_in_as_the_pdp_says(app: TestApp) {
+    let claims_at = |token: Option<String>| {
+        let mut request = app.http.get(app.url("/demo/skatteetaten/krav"));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        async move {
+            let response = request.send().await.unwrap();
+            (response.status().as_u16(), response.json::<Value>().await.unwrap())
+        }
+    };
+    assert_eq!(claims_at(None).await.0, 401);
+    let (id, konsert) = approved_smartcloud(&app).await;
+    let token = app.system_user_token("demo-smartcloud", APE).await;
+    let (status, claims) = claims_at(Some(token.clone())).await;
+    assert_eq!((status, &claims["organisasjonsnummer"]), (200, &json!(APE)), "{claims}");
+    assert_eq!(claims["krav"].as_array().map(Vec::len), Some(2), "{claims}");
+    // A token with a signature not the portal's, and a vendor's own token, are refused.
+    let signed_at = token.rfind('.').unwrap() + 1;
+    let other = if token[signed_at..].starts_with('A') { "B" } else { "A" };
+    let forged = format!("{}{other}{}", &token[..signed_at], &token[signed_at + 1..]);
+    assert_eq!(claims_at(Some(forged)).await.0, 401);
+    assert_eq!(claims_at(Some(app.vendor_token(None).await)).await.0, 403);
+
+    let details = format!("/accessmanagement/ui/systemuser/{id}");
+    konsert.submit(&format!("{details}?confirm=delete"), &format!("{details}/delete")).await;
+    let (status, refused) = claims_at(Some(token)).await;
+    assert_eq!(status, 403, "the same token, the access deleted: {refused}");
 }

@@ -286,6 +286,16 @@ impl TestApp {
         held.into_iter().map(|r| (r.org_no, r.role_code)).collect()
     }
 
+    /// The party uuid of the person (by identity number) or organisation (by number).
+    pub fn db_party_uuid(&self, pid_or_org_no: &str) -> String {
+        use systemtilgang::db::parties;
+        let mut conn = self.db();
+        match parties::person(&mut conn, pid_or_org_no).unwrap() {
+            Some(person) => person.party_uuid,
+            None => parties::organisation(&mut conn, pid_or_org_no).unwrap().expect("a known party").party_uuid,
+        }
+    }
+
     pub fn browser(&self) -> Browser {
         Browser {
             base: self.address.clone(),
@@ -348,6 +358,15 @@ impl TestApp {
         let response = self.http.post(self.url(path)).bearer_auth(token).json(body).send().await.unwrap();
         let status = response.status().as_u16();
         (status, response.json().await.unwrap_or(Value::Null))
+    }
+
+    /// The PDP's decision (Altinn's external endpoint): may the system user perform
+    /// `action` on the service for the organisation?
+    pub async fn decision(&self, token: &str, user: &str, resource: &str, action: &str, org_no: &str) -> String {
+        let asked = xacml_for_system_user(user, resource, action, org_no);
+        let (status, answer) = self.api_post(token, "/authorization/api/v1/authorize", &asked).await;
+        assert_eq!(status, 200, "{answer}");
+        answer["response"][0]["decision"].as_str().unwrap_or_else(|| panic!("{answer}")).to_owned()
     }
 
     /// A person's token for the client delegation API, signed by the app as
@@ -741,4 +760,21 @@ impl Drop for Served {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// Altinn's XACML request (JSON profile) asking whether the system user may perform
+/// `action` on the service for the organisation, as a service owner sends it.
+pub fn xacml_for_system_user(user: &str, resource: &str, action: &str, org_no: &str) -> Value {
+    xacml(("urn:altinn:systemuser:uuid", user), resource, action, ("urn:altinn:organization:identifier-no", org_no))
+}
+
+/// An XACML request with the subject's and the party's attribute given as (id, value).
+pub fn xacml(subject: (&str, &str), resource: &str, action: &str, party: (&str, &str)) -> Value {
+    serde_json::json!({"Request": {
+        "AccessSubject": [{"Attribute": [{"AttributeId": subject.0, "Value": subject.1}]}],
+        "Action": [{"Attribute": [{"AttributeId": "urn:oasis:names:tc:xacml:1.0:action:action-id", "Value": action,
+                                   "DataType": "http://www.w3.org/2001/XMLSchema#string"}]}],
+        "Resource": [{"Attribute": [{"AttributeId": "urn:altinn:resource", "Value": resource},
+                                    {"AttributeId": party.0, "Value": party.1}]}],
+    }})
 }

@@ -154,9 +154,16 @@ async fn drive_hot_paths(app: &TestApp, person_token: &str) {
 
     let system_user_token = app.system_user_token("demo-smartcloud-lonn", APE).await;
     let service = app.token_for("demo-skatteetaten", None).await;
-    let decision = json!({"subject": {"systemUserId": id}, "resource": KRAV, "action": "read", "partyOrgNo": APE});
-    let (status, answer) = app.api_post(&service, "/authorization/api/v1/decision", &decision).await;
-    assert_eq!((status, answer["decision"].as_str()), (200, Some("Permit")));
+    assert_eq!(app.decision(&service, id, KRAV, "read", APE).await, "Permit");
+    // Persons, by identity number and by party uuid, for an organisation by party uuid.
+    let ape = app.db_party_uuid(APE);
+    for subject in
+        [("urn:altinn:person:identifier-no", KONSERT), ("urn:altinn:party:uuid", &app.db_party_uuid(KONSERT))]
+    {
+        let asked = xacml(subject, KRAV, "read", ("urn:altinn:party:uuid", &ape));
+        let (status, answer) = app.api_post(&service, "/authorization/api/v1/authorize", &asked).await;
+        assert_eq!((status, &answer["response"][0]["decision"]), (200, &json!("Permit")), "{answer}");
+    }
     let parties = app.api_get(&system_user_token, "/accessmanagement/api/v1/enduser/authorizedparties").await;
     assert_eq!(parties.0, 200);
 

@@ -207,7 +207,7 @@ async fn walk_through(backend: Backend) {
     ));
     let service_secret = secret(&operator(
         url,
-        "client add --org-no 974761076 --client-id skatteetaten --scope altinn:authorization/pdp",
+        "client add --org-no 974761076 --client-id skatteetaten --scope altinn:authorization/authorize",
     ));
 
     // 3. The portal in production mode, logging people in at the OpenID provider.
@@ -320,10 +320,10 @@ async fn walk_through(backend: Backend) {
     // 7. Skatteetaten asks whether that system user may read Krav og betalinger for the
     //    company: yes; A-melding, which nobody gave it: no.
     let service = token(secret_form("skatteetaten", &service_secret)).await;
-    for (resource, decision) in [(KRAV, "Permit"), (A_MELDING, "Deny")] {
-        let asked = json!({"subject": {"systemUserId": system_user}, "resource": resource, "action": "read", "partyOrgNo": APE});
-        let (status, body) = call(post.clone(), "/authorization/api/v1/decision", &service, &asked).await;
-        assert_eq!((status, &body["decision"]), (200, &json!(decision)), "{resource}: {body}");
+    for (resource, decision) in [(KRAV, "Permit"), (A_MELDING, "NotApplicable")] {
+        let asked = xacml_for_system_user(&system_user, resource, "read", APE);
+        let (status, body) = call(post.clone(), "/authorization/api/v1/authorize", &service, &asked).await;
+        assert_eq!((status, &body["response"][0]["decision"]), (200, &json!(decision)), "{resource}: {body}");
     }
     let listed = operator(url, "client list");
     let used = listed.lines().filter(|l| !l.ends_with("never")).count();

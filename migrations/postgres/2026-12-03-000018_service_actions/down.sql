@@ -1,0 +1,2 @@
+ALTER TABLE resources DROP COLUMN authentication_level;
+ALTER TABLE resources DROP COLUMN actions;
