@@ -196,6 +196,8 @@ async fn parties_by_organisation_number_legacy_attribute_and_party_uuid(app: Tes
         ((PARTY_UUID, ape.as_str()), "Permit"),
         ((PARTY_UUID, tiger.as_str()), "NotApplicable"),
         (("urn:altinn:partyid", "50001337"), "NotApplicable"),
+        // A person acting for themselves: nothing of a system user is for a person.
+        ((PERSON, KONSERT), "NotApplicable"),
     ] {
         let body = asking(vec![attribute(SYSTEM_USER, &user)], KRAV, "read", party);
         assert_eq!(decision(&app, &body).await, expected, "{party:?}");
