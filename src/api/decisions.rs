@@ -38,15 +38,16 @@ async fn answer(state: web::Data<AppState>, body: Body<XacmlRoot>, external: boo
         Ok(parts) => parts,
         Err(why) => return xacml::indeterminate(why),
     };
-    let questions: Vec<decisions::Question> = parts.iter().map(|p| p.question.clone()).collect();
+    let (questions, echoes): (Vec<decisions::Question>, Vec<_>) =
+        parts.into_iter().map(|part| (part.question, part.echoed)).unzip();
     match state.db(move |conn| decisions::decide_all(conn, &questions)).await {
         Ok(Ok(decided)) => XacmlResponse {
             response: decided
                 .into_iter()
-                .zip(parts)
-                .map(|(decision, part)| {
+                .zip(echoes)
+                .map(|(decision, echoed)| {
                     crate::ops::metrics::decided(decision.as_str());
-                    xacml::decided(decision, part.echoed)
+                    xacml::decided(decision, echoed)
                 })
                 .collect(),
         },

@@ -181,8 +181,8 @@ fn decide_reading(conn: &mut DbConnection, questions: &[Question]) -> Result<Res
         })
         .collect();
     let orgs = distinct(asked.iter().flatten().copied());
-    let users = SystemUserStandings::read(conn, questions, &asked, &orgs)?;
-    let persons = match PersonStandings::read(conn, questions, &asked, &orgs)? {
+    let users = SystemUserStandings::read(conn, questions, &asked, &resources, &orgs)?;
+    let persons = match PersonStandings::read(conn, questions, &asked, &resources, &orgs)? {
         Ok(persons) => persons,
         Err(refusal) => return Ok(Err(refusal)),
     };
@@ -221,6 +221,7 @@ impl SystemUserStandings {
         conn: &mut DbConnection,
         questions: &[Question],
         asked: &[Option<&str>],
+        resources: &[&str],
         orgs: &[&str],
     ) -> Result<Self, AppError> {
         let mut standings = Self::default();
@@ -239,8 +240,7 @@ impl SystemUserStandings {
         if live.is_empty() {
             return Ok(standings);
         }
-        let resources = distinct(questions.iter().map(|q| q.resource.as_str()));
-        for (id, resource, by_package) in db::decisions::holdings(conn, &live, &resources)? {
+        for (id, resource, by_package) in db::decisions::holdings(conn, &live, resources)? {
             let held = standings.holdings.entry((id, resource)).or_default();
             if by_package { held.1 = true } else { held.0 = true }
         }
@@ -281,6 +281,7 @@ impl PersonStandings {
         conn: &mut DbConnection,
         questions: &[Question],
         asked: &[Option<&str>],
+        resources: &[&str],
         orgs: &[&str],
     ) -> Result<Result<Self, Refusal>, AppError> {
         let mut standings = Self::default();
@@ -316,8 +317,7 @@ impl PersonStandings {
         for (pid, org, role) in db::decisions::roles_among(conn, &asked_pids, orgs)? {
             standings.roles.entry((pid, org)).or_default().push(role);
         }
-        let resources: Vec<String> =
-            distinct(questions.iter().map(|q| q.resource.as_str())).into_iter().map(str::to_owned).collect();
+        let resources: Vec<String> = resources.iter().map(|r| (*r).to_owned()).collect();
         for (resource, role) in db::resources::grant_roles(conn, &resources)? {
             standings.grants.entry(resource).or_default().push(role);
         }

@@ -127,16 +127,8 @@ impl Visitor {
 /// person is told what happened rather than finding the login page unexplained.
 fn log_out_telling(session: &Session, ended: Ended, limits: SessionLimits) -> Result<(), AppError> {
     match ended {
-        Ended::Idle => cookie::log_out_saying(
-            session,
-            &counted("login.ended_idle", limits.idle.num_minutes()),
-            &limits.idle.num_minutes().to_string(),
-        ),
-        Ended::Lifetime => cookie::log_out_saying(
-            session,
-            &counted("login.ended_lifetime", limits.lifetime.num_hours()),
-            &limits.lifetime.num_hours().to_string(),
-        ),
+        Ended::Idle => told(session, "login.ended_idle", limits.idle.num_minutes()),
+        Ended::Lifetime => told(session, "login.ended_lifetime", limits.lifetime.num_hours()),
         Ended::LoggedOut => {
             cookie::log_out(session);
             Ok(())
@@ -144,9 +136,10 @@ fn log_out_telling(session: &Session, ended: Ended, limits: SessionLimits) -> Re
     }
 }
 
-/// The key of a text about `n` minutes or hours: its singular (`.one`) for one.
-fn counted(key: &str, n: i64) -> String {
-    if n == 1 { format!("{key}.one") } else { key.to_string() }
+/// Logs out saying the text `key` about `n` minutes or hours: its singular (`.one`) for one.
+fn told(session: &Session, key: &str, n: i64) -> Result<(), AppError> {
+    let key = if n == 1 { format!("{key}.one") } else { key.to_owned() };
+    cookie::log_out_saying(session, &key, &n.to_string())
 }
 
 /// Whether the request posts a form (anything but reading a page).
