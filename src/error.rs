@@ -183,9 +183,11 @@ pub enum AppError {
     /// A party's system access that was deleted: its title, who deleted it and when (for
     /// someone following an old link to it).
     #[error("the system access was deleted")]
-    AccessDeleted { title: String, by: String, at: chrono::NaiveDateTime },
+    AccessDeleted { title: String, by: String, by_vendor: bool, at: chrono::NaiveDateTime },
     #[error("not found")]
     NotFound,
+    #[error("no such webhook")]
+    WebhookNotFound,
     /// Refused for a while after too many failed attempts; the seconds to wait.
     #[error("too many failed attempts; try again in {0} seconds")]
     TooManyAttempts(u64),
@@ -246,8 +248,9 @@ kinds! {
     ClientNotFound(_) = NOT_FOUND, "STG-00036", "error.not_found";
     ClientExists(_) = CONFLICT, "STG-00037", "error.duplicate";
     ClientOfAnotherVendor(_, _) = CONFLICT, "STG-00038", "error.duplicate";
-    AccessDeleted { title, by, at } = NOT_FOUND, "STG-00039", "error.access_deleted";
+    AccessDeleted { title, by, by_vendor, at } = NOT_FOUND, "STG-00039", "error.access_deleted";
     NotFound = NOT_FOUND, "STG-00404", "error.not_found";
+    WebhookNotFound = NOT_FOUND, "STG-00050", "error.not_found";
     TooManyAttempts(_) = TOO_MANY_REQUESTS, "STG-00429", "error.too_many_attempts";
     Internal(_) = INTERNAL_SERVER_ERROR, "STG-00500", "error.internal";
 }

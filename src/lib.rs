@@ -14,6 +14,7 @@ pub mod error;
 pub mod i18n;
 pub mod import;
 pub mod ops;
+pub mod outbox;
 pub mod paths;
 pub mod seed;
 pub mod server;
@@ -48,7 +49,7 @@ pub(crate) mod testing {
 mod layers {
     //! The layers point one way, from the top: `main` and `cli`; `server` (which wires
     //! everything); the front-ends `web` (HTML) and `api` (JSON); `app` (the settings and the
-    //! state they reach); the wings `import`, `seed`, `ops` and `auth`; `domain` (rules);
+    //! state they reach); the wings `import`, `seed`, `ops`, `auth` and `outbox`; `domain` (rules);
     //! `db`; and the leaves (`error`, `i18n`, `paths`, `support`). A source scan keeps it
     //! so, reading every `use` (grouped ones too) and every path written inline.
 
@@ -151,7 +152,7 @@ mod layers {
     }
 
     const FRONT_ENDS: [&str; 4] = ["crate::web", "crate::api", "crate::cli", "crate::demo"];
-    const WINGS: [&str; 4] = ["crate::import", "crate::seed", "crate::ops", "crate::auth"];
+    const WINGS: [&str; 5] = ["crate::import", "crate::seed", "crate::ops", "crate::auth", "crate::outbox"];
 
     #[test]
     fn the_expansion_sees_grouped_and_nested_imports() {
@@ -175,6 +176,11 @@ mod layers {
         never_uses("ops", &[&front[..], &["crate::import", "crate::seed"]].concat(), &["crate::auth::proxy"]);
         never_uses("seed", &[&front[..], &["actix_web", "crate::import", "crate::ops"]].concat(), &[]);
         never_uses("import", &[&front[..], &["actix_web", "crate::seed", "crate::ops", "crate::auth"]].concat(), &[]);
+        never_uses(
+            "outbox",
+            &[&front[..], &["actix_web", "crate::import", "crate::seed", "crate::auth"]].concat(),
+            &[],
+        );
     }
 
     #[test]

@@ -59,7 +59,8 @@ impl Application {
         let listener = TcpListener::bind(&config.bind).map_err(|e| format!("cannot listen on {}: {e}", config.bind))?;
         let address = listener.local_addr().map_err(|e| e.to_string())?;
         let public_url = config.public_url.clone().unwrap_or_else(|| format!("http://{address}"));
-        let (state, cookie_key) = AppState::load(&config, pool, public_url.clone()).await?;
+        let (state, cookie_key) = AppState::load(&config, pool.clone(), public_url.clone()).await?;
+        crate::outbox::start(pool, config.outbox, &public_url, config.request_expiry);
         let server = serve(listener, web::Data::new(state), cookie_key, &config)?;
         Ok(Self { port: address.port(), public_url, server })
     }

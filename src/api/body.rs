@@ -57,6 +57,8 @@ const MEMBERS: &[&str] = &[
     "orgNo",
     "scopes",
     "jwks",
+    "url",
+    "types",
     // XACML 3.0's JSON profile, as the PDP reads it.
     "request",
     "returnPolicyIdList",

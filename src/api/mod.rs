@@ -23,6 +23,7 @@ mod requests;
 mod system_register;
 mod system_users;
 mod token;
+mod vendor_events;
 mod xacml;
 
 use std::collections::HashMap;
@@ -112,6 +113,12 @@ endpoints![
     api_clients::rotate_api_client_secret,
     api_clients::set_api_client_scopes,
     api_clients::set_api_client_keys,
+    vendor_events::vendor_events,
+    vendor_events::delete_system_user,
+    vendor_events::add_webhook,
+    vendor_events::list_webhooks,
+    vendor_events::delete_webhook,
+    vendor_events::webhook_deliveries,
 ];
 
 /// The described operations: (path, method, operation id, what it needs of the caller),

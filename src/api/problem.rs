@@ -200,6 +200,7 @@ pub const PROBLEM_CODES: &[(&str, &str)] = &[
     ("STG-00037", "The API client exists already."),
     ("STG-00038", "The client id is on another vendor's system."),
     ("STG-00039", "The system access was deleted (portal only)."),
+    ("STG-00050", "The vendor has no webhook with this id."),
     ("STG-00400", "One or more validation errors occurred."),
     ("STG-00401", "Login required (portal only)."),
     ("STG-00404", "No such endpoint or item."),

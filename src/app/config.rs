@@ -132,6 +132,32 @@ pub struct ConfigArgs {
         global = true
     )]
     pub logout_after_vendor_decision: Option<bool>,
+    /// How long a vendor's webhook has to answer a delivery.
+    #[arg(
+        long = "webhook-timeout-seconds",
+        env = "SYSTEMTILGANG_WEBHOOK_TIMEOUT_SECONDS",
+        default_value_t = 10,
+        global = true
+    )]
+    pub webhook_timeout_seconds: u64,
+    /// The pause before a failed delivery is tried again the first time (it doubles, up to an hour).
+    #[arg(
+        long = "webhook-first-retry-seconds",
+        env = "SYSTEMTILGANG_WEBHOOK_FIRST_RETRY_SECONDS",
+        default_value_t = 5,
+        global = true,
+        hide = true
+    )]
+    pub webhook_first_retry_seconds: i64,
+    /// How long a node keeps a delivery it took before another node may send it.
+    #[arg(
+        long = "outbox-lease-seconds",
+        env = "SYSTEMTILGANG_OUTBOX_LEASE_SECONDS",
+        default_value_t = 60,
+        global = true,
+        hide = true
+    )]
+    pub outbox_lease_seconds: i64,
     /// Log lines as `text` or as `json` (one object a line), each with its request's id.
     #[arg(
         long = "log-format",
@@ -184,6 +210,8 @@ pub struct Config {
     pub logout_after_vendor_decision: bool,
     /// How log lines (and the start banner) are written.
     pub log_format: LogFormat,
+    /// Webhook deliveries and other background work.
+    pub outbox: crate::outbox::Settings,
 }
 
 impl ConfigArgs {
@@ -211,6 +239,21 @@ impl ConfigArgs {
         if self.session_idle_minutes < 1 || self.session_lifetime_hours < 1 {
             return Err("sessions must last at least a minute idle and an hour in all".into());
         }
+        if self.webhook_timeout_seconds < 1 || self.webhook_first_retry_seconds < 1 {
+            return Err("webhooks need at least a second to answer and a second between tries".into());
+        }
+        if self.outbox_lease_seconds <= self.webhook_timeout_seconds as i64 {
+            return Err("the outbox lease must be longer than the webhook timeout".into());
+        }
+        let outbox = crate::outbox::Settings {
+            retries: crate::domain::webhooks::Retries {
+                first: Duration::seconds(self.webhook_first_retry_seconds),
+                ..Default::default()
+            },
+            lease: Duration::seconds(self.outbox_lease_seconds),
+            timeout: std::time::Duration::from_secs(self.webhook_timeout_seconds),
+            ..Default::default()
+        };
         let cookie_key = match self.cookie_key {
             Some(raw) => Some(
                 base64::engine::general_purpose::STANDARD
@@ -253,6 +296,7 @@ impl ConfigArgs {
             },
             logout_after_vendor_decision: self.logout_after_vendor_decision.unwrap_or(self.mode == Mode::Production),
             log_format: self.log_format,
+            outbox,
         })
     }
 }

@@ -17,6 +17,8 @@ pub mod sessions;
 pub mod system_users;
 pub mod systems;
 pub mod vendor_clients;
+pub mod vendor_events;
+pub mod webhooks;
 
 use std::path::Path;
 use std::time::Duration;
@@ -243,23 +245,37 @@ where
 {
     use diesel::connection::{AnsiTransactionManager, TransactionManager};
     type Manager = <DbConnection as Connection>::TransactionManager;
-    let DbConnection::Sqlite(sqlite) = conn else {
-        return conn.transaction(work);
-    };
-    if AnsiTransactionManager::transaction_manager_status_mut(sqlite).transaction_depth()?.is_some() {
+    if Manager::transaction_manager_status_mut(conn).transaction_depth()?.is_some() {
         return conn.transaction(work);
     }
-    AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE")?;
-    match work(conn) {
+    vendor_events::forget();
+    match conn {
+        DbConnection::Sqlite(sqlite) => AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE")?,
+        DbConnection::Postgresql(_) => Manager::begin_transaction(conn)?,
+    }
+    // What the transaction told vendors is given its place in the feed last, just before
+    // the commit (see `vendor_events::seal`).
+    let done = work(conn).and_then(|value| Ok(vendor_events::seal(conn).map(|()| value)?));
+    match done {
         Ok(value) => {
             Manager::commit_transaction(conn)?;
             Ok(value)
         }
-        Err(error) => match Manager::rollback_transaction(conn) {
-            Ok(()) | Err(diesel::result::Error::BrokenTransactionManager) => Err(error),
-            Err(rollback) => Err(rollback.into()),
-        },
+        Err(error) => {
+            vendor_events::forget();
+            match Manager::rollback_transaction(conn) {
+                Ok(()) | Err(diesel::result::Error::BrokenTransactionManager) => Err(error),
+                Err(rollback) => Err(rollback.into()),
+            }
+        }
     }
+}
+
+/// Whether a transaction is open on the connection.
+pub fn in_transaction(conn: &mut DbConnection) -> bool {
+    use diesel::connection::TransactionManager;
+    type Manager = <DbConnection as Connection>::TransactionManager;
+    Manager::transaction_manager_status_mut(conn).transaction_depth().is_ok_and(|depth| depth.is_some())
 }
 
 /// Runs several reads together: on SQLite in one deferred transaction, so the file is

@@ -208,3 +208,28 @@ pub fn escalated_by(conn: &mut DbConnection, request_id: &str) -> QueryResult<Op
         .first(conn)
         .optional()
 }
+
+/// Up to `limit` requests still new that were made before `before` and whose vendor has
+/// not been told they timed out, oldest first.
+pub fn untold_timeouts(conn: &mut DbConnection, before: NaiveDateTime, limit: i64) -> QueryResult<Vec<Request>> {
+    req::table
+        .filter(req::status.eq(RequestStatus::New))
+        .filter(req::timeout_told_at.is_null())
+        .filter(req::deleted_at.is_null())
+        .filter(req::created.lt(before))
+        .order(req::created)
+        .limit(limit)
+        .select(Request::as_select())
+        .load(conn)
+}
+
+/// Notes that the vendor is told the request timed out; false when it already was (or it
+/// was handled meanwhile), so only one node tells.
+pub fn tell_timeout(conn: &mut DbConnection, id: &str, at: NaiveDateTime) -> QueryResult<bool> {
+    diesel::update(
+        req::table.find(id).filter(req::status.eq(RequestStatus::New)).filter(req::timeout_told_at.is_null()),
+    )
+    .set(req::timeout_told_at.eq(Some(at)))
+    .execute(conn)
+    .map(|n| n == 1)
+}

@@ -109,6 +109,7 @@ diesel::table! {
         handled_at -> Nullable<Timestamp>,
         handled_by -> Nullable<Text>,
         deleted_at -> Nullable<Timestamp>,
+        timeout_told_at -> Nullable<Timestamp>,
     }
 }
 
@@ -298,6 +299,56 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    vendor_events (seq) {
+        seq -> BigInt,
+        position -> Nullable<BigInt>,
+        id -> Text,
+        vendor_org_no -> Text,
+        event_type -> Text,
+        at -> Timestamp,
+        system_user_id -> Text,
+        body -> Text,
+    }
+}
+
+diesel::table! {
+    vendor_event_clock (id) {
+        id -> BigInt,
+        last -> BigInt,
+    }
+}
+
+diesel::table! {
+    webhooks (id) {
+        id -> Text,
+        vendor_org_no -> Text,
+        url -> Text,
+        types -> Text,
+        secret -> Text,
+        created -> Timestamp,
+        active -> Bool,
+        disabled_reason -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    webhook_deliveries (id) {
+        id -> BigInt,
+        webhook_id -> Text,
+        event_position -> BigInt,
+        ordering_key -> Text,
+        state -> Text,
+        attempts -> BigInt,
+        created -> Timestamp,
+        next_at -> Timestamp,
+        leased_until -> Nullable<Timestamp>,
+        last_at -> Nullable<Timestamp>,
+        last_code -> Nullable<BigInt>,
+        last_error -> Nullable<Text>,
+    }
+}
+
 diesel::joinable!(party_roles -> organisations (org_no));
 diesel::joinable!(system_access_packages -> access_packages (package_urn));
 diesel::joinable!(request_access_packages -> access_packages (package_urn));
@@ -343,4 +394,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     change_requests,
     change_request_items,
     request_escalations,
+    vendor_events,
+    vendor_event_clock,
+    webhooks,
+    webhook_deliveries,
 );

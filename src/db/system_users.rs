@@ -175,8 +175,9 @@ pub fn rights(conn: &mut DbConnection, system_user_id: &str) -> QueryResult<Vec<
         .load(conn)
 }
 
-/// Marks a live system user deleted; returns false if it already was.
-pub fn soft_delete(conn: &mut DbConnection, id: &str, by: &str, at: NaiveDateTime) -> QueryResult<bool> {
+/// Marks a live system user deleted, by a person or (`None`) by its vendor; returns false
+/// if it already was.
+pub fn soft_delete(conn: &mut DbConnection, id: &str, by: Option<&str>, at: NaiveDateTime) -> QueryResult<bool> {
     diesel::update(su::table.filter(su::id.eq(id)).filter(su::deleted_at.is_null()))
         .set((su::deleted_at.eq(at), su::deleted_by.eq(by)))
         .execute(conn)

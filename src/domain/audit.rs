@@ -1,5 +1,5 @@
 //! Recording who changed what. Every change to requests and system users writes a row
-//! in the same transaction as the change itself.
+//! in the same transaction as the change itself, and tells the vendor what concerns it.
 
 use std::collections::HashMap;
 
@@ -7,6 +7,8 @@ use diesel::QueryResult;
 
 use crate::db::audit::{self, NewAuditEvent};
 use crate::db::{self, DbConnection, parties};
+
+use super::vendor_events::{self, Told};
 
 /// Who did it: a person by identity number, a vendor by organisation number, or the
 /// register import (a change in the Enhetsregister).
@@ -166,7 +168,7 @@ pub fn record_each(
     subject_id: &str,
     details: &[String],
 ) -> QueryResult<()> {
-    let (actor, at) = (actor.stored(), db::now());
+    let (actor_by, actor, at) = (actor, actor.stored(), db::now());
     let events: Vec<NewAuditEvent> = details
         .iter()
         .map(|detail| NewAuditEvent {
@@ -178,7 +180,8 @@ pub fn record_each(
             detail: detail.clone(),
         })
         .collect();
-    audit::insert_many(conn, &events)
+    audit::insert_many(conn, &events)?;
+    tell_vendor(conn, actor_by, action, subject_id, details)
 }
 
 pub fn record(
@@ -189,16 +192,45 @@ pub fn record(
     subject_id: &str,
     detail: &str,
 ) -> QueryResult<()> {
-    let actor = actor.stored();
     audit::insert(
         conn,
         &NewAuditEvent {
             at: db::now(),
-            actor,
+            actor: actor.stored(),
             party_org_no: party_org_no.to_owned(),
             action: action.as_str().to_owned(),
             subject_id: subject_id.to_owned(),
             detail: detail.to_owned(),
         },
-    )
+    )?;
+    tell_vendor(conn, actor, action, subject_id, &[detail.to_owned()])
+}
+
+/// What of an audited change the system's vendor is told (most changes tell nothing).
+fn tell_vendor(
+    conn: &mut DbConnection,
+    actor: By,
+    action: Action,
+    subject_id: &str,
+    details: &[String],
+) -> QueryResult<()> {
+    let told = match action {
+        Action::RequestApprove => Told::Request { accepted: true },
+        Action::RequestReject => Told::Request { accepted: false },
+        Action::SystemUserCreate => Told::SystemUserCreated,
+        Action::SystemUserDelete => Told::SystemUserDeleted {
+            by: match actor {
+                By::Person(_) => "customer",
+                By::Vendor(_) => "vendor",
+                By::Register => "register",
+                By::Operator(_) => "operator",
+            },
+        },
+        Action::ClientAdd => Told::Clients { added: true },
+        Action::ClientRemove => Told::Clients { added: false },
+        Action::ChangeRequestApprove => Told::Change { accepted: true },
+        Action::ChangeRequestReject => Told::Change { accepted: false },
+        _ => return Ok(()),
+    };
+    vendor_events::tell(conn, told, subject_id, details)
 }

@@ -17,6 +17,8 @@ pub mod roles;
 pub mod system_register;
 pub mod system_users;
 pub mod systems;
+pub mod vendor_events;
+pub mod webhooks;
 
 use crate::db::{self, DbConnection};
 use crate::error::AppError;

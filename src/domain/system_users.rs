@@ -47,12 +47,21 @@ pub fn deleted_for_party(conn: &mut DbConnection, org_no: &str, id: &str) -> Res
     let Some(user) = system_users::find_deleted(conn, id)?.filter(|u| u.party_org_no == org_no) else {
         return Ok(AppError::SystemUserNotFound);
     };
-    let by = match &user.deleted_by {
-        Some(pid) => parties::person(conn, pid)?.map(|p| p.name).unwrap_or_else(|| pid.clone()),
-        None => String::new(),
+    let (by, by_vendor) = match &user.deleted_by {
+        Some(pid) => (parties::person(conn, pid)?.map_or_else(|| pid.clone(), |p| p.name), false),
+        // Deleted by its vendor: the audit trail names it.
+        None => {
+            let deletion = db::audit::for_subject(conn, id)?
+                .into_iter()
+                .rfind(|e| e.action == Action::SystemUserDelete.as_str() && e.actor.starts_with(VENDOR_PREFIX));
+            match deletion {
+                Some(e) => (audit::Names::default().of(conn, &e.actor)?, true),
+                None => (String::new(), false),
+            }
+        }
     };
     let at = user.deleted_at.unwrap_or_default();
-    Ok(AppError::AccessDeleted { title: user.integration_title, by, at })
+    Ok(AppError::AccessDeleted { title: user.integration_title, by, by_vendor, at })
 }
 
 pub fn get_for_party(conn: &mut DbConnection, org_no: &str, id: &str) -> Result<SystemUserDetails, AppError> {
@@ -150,18 +159,34 @@ pub fn delete(conn: &mut DbConnection, actor: &Actor, id: &str) -> Result<System
     if !actor.is_access_manager() {
         return Err(AppError::NotAccessManager);
     }
+    revoke(conn, By::Person(&actor.pid), &party, id, Some(&actor.pid))?;
+    Ok(deleted)
+}
+
+/// The vendor lets go of a system user of one of its own systems (another vendor's is
+/// not found), standard or agent; the customer's history names the vendor.
+pub fn delete_by_vendor(conn: &mut DbConnection, vendor_org_no: &str, id: &str) -> Result<(), AppError> {
+    let user = system_users::find_live(conn, id)?.ok_or(AppError::SystemUserNotFound)?;
+    systems::owned_by(conn, vendor_org_no, &user.system_id).map_err(|_| AppError::SystemUserNotFound)?;
+    revoke(conn, By::Vendor(vendor_org_no), &user.party_org_no, id, None)
+}
+
+/// How the audit trail names a vendor as the actor.
+const VENDOR_PREFIX: &str = "vendor:";
+
+/// Deletes the system user and takes its clients off, audited as `by`'s doing;
+/// `deleted_by` is the person, or None for the vendor.
+fn revoke(conn: &mut DbConnection, by: By, party: &str, id: &str, deleted_by: Option<&str>) -> Result<(), AppError> {
     db::transaction(conn, |conn| {
-        if !system_users::soft_delete(conn, id, &actor.pid, db::now())? {
+        if !system_users::soft_delete(conn, id, deleted_by, db::now())? {
             return Err(AppError::SystemUserNotFound);
         }
         // An agent system user's clients go with it.
-        for client in db::clients::detach_all(conn, id)? {
-            audit::record(conn, By::Person(&actor.pid), &party, Action::ClientRemove, id, &client)?;
-        }
-        audit::record(conn, By::Person(&actor.pid), &party, Action::SystemUserDelete, id, "")?;
+        let clients = db::clients::detach_all(conn, id)?;
+        audit::record_each(conn, by, party, Action::ClientRemove, id, &clients)?;
+        audit::record(conn, by, party, Action::SystemUserDelete, id, "")?;
         Ok(())
-    })?;
-    Ok(deleted)
+    })
 }
 
 /// One line of a system user's history, with the actor's name resolved. Clients added or
@@ -171,6 +196,8 @@ pub struct HistoryEntry {
     /// The event, the first of a batch of client events.
     pub event: db::audit::AuditEvent,
     pub actor_name: String,
+    /// The actor is the system's vendor (the name is its organisation's).
+    pub by_vendor: bool,
     /// On a client event, the clients added or removed, by name and org number (the first
     /// [`HISTORY_CLIENTS_NAMED`] of a batch).
     pub clients: Vec<(String, String)>,
@@ -216,7 +243,13 @@ pub fn history(conn: &mut DbConnection, id: &str) -> Result<Vec<HistoryEntry>, A
                 .take(HISTORY_CLIENTS_NAMED)
                 .map(|org_no| Ok((names.of_organisation(conn, org_no)?, org_no.clone())))
                 .collect::<Result<_, AppError>>()?;
-            Ok(HistoryEntry { actor_name: names.of(conn, &event.actor)?, event, clients, client_count: org_nos.len() })
+            Ok(HistoryEntry {
+                actor_name: names.of(conn, &event.actor)?,
+                by_vendor: event.actor.starts_with(VENDOR_PREFIX),
+                event,
+                clients,
+                client_count: org_nos.len(),
+            })
         })
         .collect()
 }

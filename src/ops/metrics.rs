@@ -1,5 +1,5 @@
 //! Prometheus metrics: requests and their latency per route, the database pool, tokens
-//! issued and decisions by outcome, served at `/metrics` for the operators' scraper.
+//! issued, decisions and webhook deliveries by outcome, served at `/metrics` for the operators' scraper.
 
 use std::sync::OnceLock;
 use std::time::Instant;
@@ -93,6 +93,11 @@ pub fn token_issued(kind: &'static str) {
 /// A decision was answered: `outcome` is "Permit" or "NotApplicable".
 pub fn decided(outcome: &'static str) {
     metrics::counter!("decisions_total", "outcome" => outcome).increment(1);
+}
+
+/// A webhook delivery was tried: `outcome` is "delivered", "retry", "failed" or "gone".
+pub fn delivery(outcome: &'static str) {
+    metrics::counter!("webhook_deliveries_total", "outcome" => outcome).increment(1);
 }
 
 /// The pool's connections now, set when the metrics are read.

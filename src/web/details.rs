@@ -119,11 +119,12 @@ pub async fn page(
 /// …" with the clients folded under it for a batch.
 fn history_row(i: &I18n, h: system_users::HistoryEntry) -> HistoryRow {
     let key = Action::text_key(&h.event.action);
+    let actor = if h.by_vendor { i.t1("audit.by_vendor", &h.actor_name) } else { h.actor_name.clone() };
     let (text, clients) = match h.clients.as_slice() {
-        [] => (i.t1(&key, &h.actor_name), Vec::new()),
-        [(name, org_no)] if h.client_count == 1 => (i.t2(&key, named(name, org_no), &h.actor_name), Vec::new()),
+        [] => (i.t1(&key, &actor), Vec::new()),
+        [(name, org_no)] if h.client_count == 1 => (i.t2(&key, named(name, org_no), &actor), Vec::new()),
         many => (
-            i.count(&format!("{key}.many"), h.client_count as i64, &[&h.actor_name]),
+            i.count(&format!("{key}.many"), h.client_count as i64, &[&actor]),
             many.iter().map(|(name, org_no)| named(name, org_no)).collect(),
         ),
     };

@@ -71,7 +71,10 @@ impl ResponseError for PageError {
         let login_again =
             matches!(self.0, AppError::LoginCancelled | AppError::LoginFailed(_) | AppError::UnknownPerson);
         let message = match &self.0 {
-            AppError::AccessDeleted { title, by, at } => i.t3(self.0.text_key(), title, by, i.datetime(at)),
+            AppError::AccessDeleted { title, by, by_vendor, at } => {
+                let by = if *by_vendor { i.t1("audit.by_vendor", by) } else { by.clone() };
+                i.t3(self.0.text_key(), title, &by, i.datetime(at))
+            }
             other => i.t(other.text_key()),
         };
         let (title, status, code) = (i.t(title_key(&self.0)), self.status_code().as_u16(), self.0.code());

@@ -19,3 +19,6 @@ mod token_limits;
 mod tokens_and_decisions;
 mod trusted_issuer;
 mod vendor_api;
+mod vendor_events;
+#[path = "../webhooks/receiver.rs"]
+mod webhooks;

@@ -212,6 +212,16 @@ pub fn test_config(database_url: &str) -> Config {
         proxies: systemtilgang::auth::proxy::Proxies::None,
         logout_after_vendor_decision: false,
         log_format: systemtilgang::ops::logging::LogFormat::Text,
+        outbox: systemtilgang::outbox::Settings {
+            retries: systemtilgang::domain::webhooks::Retries {
+                first: chrono::Duration::milliseconds(200),
+                ..Default::default()
+            },
+            poll: std::time::Duration::from_millis(100),
+            timeout: std::time::Duration::from_secs(5),
+            lease: chrono::Duration::seconds(10),
+            ..Default::default()
+        },
     }
 }
 

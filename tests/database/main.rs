@@ -9,6 +9,7 @@
 
 #[path = "../common/mod.rs"]
 mod common;
+mod feed_order;
 mod schema;
 
 use std::collections::BTreeSet;
@@ -43,6 +44,8 @@ const GROWING: &[&str] = &[
     "audit_events",
     "used_assertions",
     "sessions",
+    "vendor_events",
+    "webhook_deliveries",
 ];
 
 static RECORDING: AtomicBool = AtomicBool::new(false);
@@ -112,6 +115,9 @@ async fn drive_hot_paths(app: &TestApp, person_token: &str) {
     ] {
         assert_eq!(app.api_get(&vendor, &path).await.0, 200, "{path}");
     }
+
+    let feed = "/authentication/api/v1/systemuser/vendor/events?token=0";
+    assert_eq!(app.api_get(&vendor, feed).await.0, 200);
 
     let login = app.browser().get("/login").await;
     assert_eq!(login.status, 200);

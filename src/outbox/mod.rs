@@ -1,0 +1,166 @@
+//! The background work of a node: the outbox's deliveries to vendors' webhooks, and
+//! telling vendors of requests that timed out. Every node runs it; the database decides
+//! who sends what (see `db::webhooks`), so nodes share the work and never send one
+//! delivery at the same time. A slow receiver holds one sender for at most the timeout;
+//! the portal and the API never wait for a receiver.
+
+mod signing;
+
+use std::sync::Arc;
+use std::time::Duration as StdDuration;
+
+use chrono::Duration;
+
+use crate::db::Pool;
+use crate::db::webhooks::Taken;
+use crate::domain::requests::Expiry;
+use crate::domain::vendor_events;
+use crate::domain::webhooks::{self, Answer, Retries};
+
+/// How the outbox works.
+#[derive(Debug, Clone, Copy)]
+pub struct Settings {
+    pub retries: Retries,
+    /// How long a taken delivery is a node's own; longer than `timeout`, so it is sent
+    /// again only when its node died.
+    pub lease: Duration,
+    /// How often an idle node looks for work.
+    pub poll: StdDuration,
+    /// Deliveries a node sends at once.
+    pub senders: usize,
+    /// How long a receiver has to answer.
+    pub timeout: StdDuration,
+    /// How often a node looks for requests that timed out.
+    pub timeouts_every: StdDuration,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            retries: Retries::default(),
+            lease: Duration::seconds(60),
+            poll: StdDuration::from_millis(500),
+            senders: 8,
+            timeout: StdDuration::from_secs(10),
+            timeouts_every: StdDuration::from_secs(30),
+        }
+    }
+}
+
+/// Starts the node's outbox on the runtime; it runs until the runtime stops.
+pub fn start(pool: Pool, settings: Settings, public_url: &str, expiry: Expiry) {
+    let source = format!("{public_url}/authentication/api/v1/systemuser/vendor/events");
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .timeout_global(Some(settings.timeout))
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .build()
+        .into();
+    let outbox = Arc::new(Outbox { pool, settings, source, agent, expiry });
+    tokio::spawn(outbox.clone().deliver());
+    tokio::spawn(outbox.tell_timeouts());
+}
+
+struct Outbox {
+    pool: Pool,
+    settings: Settings,
+    source: String,
+    agent: ureq::Agent,
+    expiry: Expiry,
+}
+
+impl Outbox {
+    /// Takes what is due as senders come free, and sends each on a thread of its own.
+    async fn deliver(self: Arc<Self>) {
+        let senders = Arc::new(tokio::sync::Semaphore::new(self.settings.senders));
+        loop {
+            let free = senders.available_permits();
+            let taken = if free == 0 { Vec::new() } else { self.take(free).await };
+            if taken.is_empty() {
+                tokio::time::sleep(self.settings.poll).await;
+                continue;
+            }
+            for delivery in taken {
+                let Ok(permit) = senders.clone().acquire_owned().await else { return };
+                let outbox = self.clone();
+                tokio::task::spawn_blocking(move || {
+                    outbox.send(&delivery);
+                    drop(permit);
+                });
+            }
+        }
+    }
+
+    async fn take(self: &Arc<Self>, limit: usize) -> Vec<Taken> {
+        let outbox = self.clone();
+        let taken = tokio::task::spawn_blocking(move || {
+            let mut conn = outbox.pool.get().map_err(|e| e.to_string())?;
+            webhooks::take(&mut conn, outbox.settings.lease, limit as i64).map_err(|e| e.to_string())
+        })
+        .await;
+        match taken {
+            Ok(Ok(taken)) => taken,
+            Ok(Err(e)) => {
+                log::warn!("the outbox could not take deliveries: {e}");
+                Vec::new()
+            }
+            Err(e) => {
+                log::error!("the outbox's taker stopped: {e}");
+                Vec::new()
+            }
+        }
+    }
+
+    /// One attempt, and what came of it written down. Should the node die before that,
+    /// the lease runs out and the delivery is sent again, with the same `webhook-id`.
+    fn send(&self, delivery: &Taken) {
+        let body = signing::cloud_event(delivery, &self.source);
+        let timestamp = chrono::Utc::now().timestamp();
+        let answer = match signing::signature(&delivery.secret, &delivery.event_id, timestamp, &body) {
+            None => Answer::Unreachable("the webhook's secret is not base64".into()),
+            Some(signature) => {
+                let sent = self
+                    .agent
+                    .post(&delivery.url)
+                    .header("Content-Type", "application/cloudevents+json")
+                    .header("webhook-id", &delivery.event_id)
+                    .header("webhook-timestamp", timestamp.to_string())
+                    .header("webhook-signature", signature)
+                    .send(body);
+                match sent {
+                    Ok(response) => Answer::Status(response.status().as_u16()),
+                    Err(e) => Answer::Unreachable(e.to_string()),
+                }
+            }
+        };
+        if let Answer::Unreachable(why) = &answer {
+            log::info!("webhook {} did not take event {}: {why}", delivery.webhook_id, delivery.event_id);
+        }
+        let settled = self.pool.get().map_err(|e| e.to_string()).and_then(|mut conn| {
+            webhooks::settle(&mut conn, delivery, answer, self.settings.retries).map_err(|e| e.to_string())
+        });
+        match settled {
+            Ok(outcome) => crate::ops::metrics::delivery(outcome),
+            Err(e) => log::warn!("the outcome of delivery {} was not written; it is sent again: {e}", delivery.id),
+        }
+    }
+
+    /// Every little while: the vendors of requests that timed out are told.
+    async fn tell_timeouts(self: Arc<Self>) {
+        loop {
+            let outbox = self.clone();
+            let told = tokio::task::spawn_blocking(move || {
+                let mut conn = outbox.pool.get().map_err(|e| e.to_string())?;
+                vendor_events::tell_timeouts(&mut conn, outbox.expiry.0, 100).map_err(|e| e.to_string())
+            })
+            .await;
+            match told {
+                Ok(Ok(100)) => continue,
+                Ok(Ok(_)) => {}
+                Ok(Err(e)) => log::warn!("timed-out requests could not be told: {e}"),
+                Err(e) => log::error!("the timeout teller stopped: {e}"),
+            }
+            tokio::time::sleep(self.settings.timeouts_every).await;
+        }
+    }
+}
