@@ -170,6 +170,14 @@ const MONTHS_EN: [&str; 12] = [
     "December",
 ];
 
+/// The UTC moment a day begins on Norway's clock (for periods asked for by dates).
+pub fn start_of_day_in_norway(day: chrono::NaiveDate) -> chrono::NaiveDateTime {
+    let midnight = day.and_time(chrono::NaiveTime::MIN);
+    // The offset an hour before: the day's own, as no switch happens at midnight.
+    let guess = midnight - chrono::TimeDelta::hours(1);
+    midnight - (oslo(&guess) - guess)
+}
+
 /// A UTC moment (as stored) on Norway's clock: UTC+1, and UTC+2 in summer time, which
 /// runs from 01:00 UTC on the last Sunday of March to 01:00 UTC on the last Sunday of
 /// October (the EU's rule, which Norway follows). One zone and one rule do not call for a

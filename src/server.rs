@@ -47,6 +47,7 @@ pub struct Application {
     port: u16,
     public_url: String,
     server: Server,
+    outbox: crate::outbox::Running,
 }
 
 impl Application {
@@ -60,9 +61,9 @@ impl Application {
         let address = listener.local_addr().map_err(|e| e.to_string())?;
         let public_url = config.public_url.clone().unwrap_or_else(|| format!("http://{address}"));
         let (state, cookie_key) = AppState::load(&config, pool.clone(), public_url.clone()).await?;
-        crate::outbox::start(pool, config.outbox, &public_url, config.request_expiry);
+        let outbox = crate::outbox::start(pool, config.outbox, &public_url, config.request_expiry);
         let server = serve(listener, web::Data::new(state), cookie_key, &config)?;
-        Ok(Self { port: address.port(), public_url, server })
+        Ok(Self { port: address.port(), public_url, server, outbox })
     }
 
     pub fn port(&self) -> u16 {
@@ -73,8 +74,11 @@ impl Application {
         &self.public_url
     }
 
+    /// Serves until stopped (a signal), then lets the outbox finish what it is sending.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let served = self.server.await;
+        self.outbox.stop().await;
+        served
     }
 }
 

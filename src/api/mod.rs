@@ -5,6 +5,7 @@
 //! path, [`endpoints!`] lists the handler once, and both the server's routes and the API
 //! description are made from that.
 
+mod activity_log;
 mod api_clients;
 mod auth;
 mod authorized_parties;
@@ -119,6 +120,7 @@ endpoints![
     vendor_events::list_webhooks,
     vendor_events::delete_webhook,
     vendor_events::webhook_deliveries,
+    activity_log::activity_log,
 ];
 
 /// The described operations: (path, method, operation id, what it needs of the caller),

@@ -24,8 +24,11 @@ pub const CLIENTS_ADMIN: &str = "systemtilgang:clients.admin";
 /// system user token (docs/altinn-wire.md §7).
 pub const SYSTEM_USER_LOOKUP: &str = "altinn:maskinporten/systemuser.read";
 
+/// Reads a person's own portal data, as Altinn's end-user pages do (the activity log).
+pub const ENDUSER: &str = "altinn:portal/enduser";
+
 /// Every scope a client can be given.
-pub const ALL: [&str; 12] = [
+pub const ALL: [&str; 13] = [
     REQUEST_READ,
     REQUEST_WRITE,
     REGISTER_WRITE,
@@ -38,4 +41,5 @@ pub const ALL: [&str; 12] = [
     CLIENTS_WRITE,
     CLIENTS_ADMIN,
     SYSTEM_USER_LOOKUP,
+    ENDUSER,
 ];

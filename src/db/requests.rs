@@ -154,7 +154,12 @@ pub fn handle_if_new(
     at: NaiveDateTime,
 ) -> QueryResult<bool> {
     diesel::update(
-        req::table.filter(req::id.eq(id)).filter(req::status.eq(RequestStatus::New)).filter(req::deleted_at.is_null()),
+        req::table
+            .filter(req::id.eq(id))
+            .filter(req::status.eq(RequestStatus::New))
+            .filter(req::deleted_at.is_null())
+            // Its vendor told it timed out: it stays so (nodes' clocks may differ a little).
+            .filter(req::timeout_told_at.is_null()),
     )
     .set((req::status.eq(status), req::handled_by.eq(by), req::handled_at.eq(at)))
     .execute(conn)

@@ -342,6 +342,7 @@ diesel::table! {
         attempts -> BigInt,
         created -> Timestamp,
         next_at -> Timestamp,
+        first_tried_at -> Nullable<Timestamp>,
         leased_until -> Nullable<Timestamp>,
         last_at -> Nullable<Timestamp>,
         last_code -> Nullable<BigInt>,

@@ -78,12 +78,18 @@ pub fn seal(conn: &mut DbConnection) -> QueryResult<()> {
          WHERE vendor_events.seq = r.seq"
     ))
     .execute(conn)?;
+    // On PostgreSQL a webhook being deleted at this moment is waited for and then passed
+    // by (its key share lock), rather than failing the change on the foreign key.
+    let lock = match conn {
+        DbConnection::Postgresql(_) => " FOR KEY SHARE OF w",
+        DbConnection::Sqlite(_) => "",
+    };
     diesel::sql_query(format!(
         "INSERT INTO webhook_deliveries (webhook_id, event_position, ordering_key, state, attempts, created, next_at) \
          SELECT w.id, e.position, e.system_user_id, 'pending', 0, e.at, e.at \
          FROM vendor_events e JOIN webhooks w ON w.vendor_org_no = e.vendor_org_no AND w.active \
          WHERE e.position > {base} AND e.position <= {last} \
-         AND (w.types = '' OR w.types LIKE '% ' || e.event_type || ' %')"
+         AND (w.types = '' OR w.types LIKE '% ' || e.event_type || ' %'){lock}"
     ))
     .execute(conn)
     .map(drop)

@@ -9,7 +9,7 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Timestamp};
+use diesel::sql_types::{BigInt, Text, Timestamp};
 
 use super::DbConnection;
 use super::schema::{vendor_events as ve, webhook_deliveries as wd, webhooks};
@@ -49,9 +49,9 @@ pub fn find(conn: &mut DbConnection, vendor: &str, id: &str) -> QueryResult<Opti
         .optional()
 }
 
-/// Deletes the vendor's webhook with its deliveries; false when there was none.
+/// Deletes the vendor's webhook (its deliveries go with it); false when the vendor has none
+/// by that id.
 pub fn delete(conn: &mut DbConnection, vendor: &str, id: &str) -> QueryResult<bool> {
-    diesel::delete(wd::table.filter(wd::webhook_id.eq(id))).execute(conn)?;
     let deleted =
         diesel::delete(webhooks::table.filter(webhooks::vendor_org_no.eq(vendor)).filter(webhooks::id.eq(id)))
             .execute(conn)?;
@@ -91,7 +91,8 @@ pub fn deliveries(conn: &mut DbConnection, webhook_id: &str, limit: i64) -> Quer
         .load(conn)
 }
 
-/// A delivery taken to be sent: where, with which secret, what, and the how-manieth try.
+/// A delivery taken to be sent: where, with which secret, what, the how-manieth try, and
+/// the lease it was taken under.
 #[derive(Debug, Clone, Queryable)]
 pub struct Taken {
     pub id: i64,
@@ -104,17 +105,51 @@ pub struct Taken {
     pub subject: String,
     pub body: String,
     pub attempts: i64,
-    pub created: NaiveDateTime,
+    pub first_tried_at: NaiveDateTime,
+    pub lease: NaiveDateTime,
 }
 
 #[derive(QueryableByName)]
-struct Id {
+struct Due {
     #[diesel(sql_type = BigInt)]
     id: i64,
+    #[diesel(sql_type = Text)]
+    webhook_id: String,
 }
 
-/// Leases up to `limit` due deliveries until `lease_until`, oldest first, at most one a
-/// system user and webhook; each counts as an attempt.
+/// Deliveries of one webhook in flight at once, so that a receiver that hangs holds only
+/// so many of a node's senders.
+pub const IN_FLIGHT_PER_WEBHOOK: usize = 2;
+
+/// Due deliveries, oldest first: pending, of an active webhook, not leased (or the lease
+/// ran out), the first undelivered of their system user for their webhook, of a webhook
+/// with fewer than [`IN_FLIGHT_PER_WEBHOOK`] in flight. On PostgreSQL, locked as taken
+/// and passing by what another node is taking.
+fn due(conn: &mut DbConnection, now: NaiveDateTime, limit: i64, lock: bool) -> QueryResult<Vec<Due>> {
+    let (p, lock) = match (&*conn, lock) {
+        (DbConnection::Postgresql(_), true) => ("$1", " FOR UPDATE OF d SKIP LOCKED"),
+        (DbConnection::Postgresql(_), false) => ("$1", ""),
+        (DbConnection::Sqlite(_), _) => ("?1", ""),
+    };
+    let query = diesel::sql_query(format!(
+        "SELECT d.id, d.webhook_id FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id AND w.active \
+         WHERE d.state = 'pending' AND d.next_at <= {p} \
+         AND (d.leased_until IS NULL OR d.leased_until < {p}) \
+         AND NOT EXISTS (SELECT 1 FROM webhook_deliveries o WHERE o.webhook_id = d.webhook_id \
+             AND o.ordering_key = d.ordering_key AND o.state = 'pending' AND o.event_position < d.event_position) \
+         AND (SELECT COUNT(*) FROM webhook_deliveries f WHERE f.webhook_id = d.webhook_id AND f.state = 'pending' \
+             AND f.leased_until >= {p}) < {IN_FLIGHT_PER_WEBHOOK} \
+         ORDER BY d.event_position LIMIT {limit}{lock}"
+    ))
+    .bind::<Timestamp, _>(now);
+    match conn {
+        DbConnection::Postgresql(c) => query.load(c),
+        DbConnection::Sqlite(c) => query.load(c),
+    }
+}
+
+/// Leases up to `limit` due deliveries until `lease_until` (at most
+/// [`IN_FLIGHT_PER_WEBHOOK`] a webhook); each counts as an attempt.
 pub fn take(
     conn: &mut DbConnection,
     now: NaiveDateTime,
@@ -122,33 +157,32 @@ pub fn take(
     limit: i64,
 ) -> QueryResult<Vec<Taken>> {
     // Most looks find nothing: they need no transaction (nor SQLite's write lock).
-    let due = wd::table.filter(wd::state.eq("pending")).filter(wd::next_at.le(now)).select(wd::id).first::<i64>(conn);
-    if due.optional()?.is_none() {
+    if due(conn, now, 1, false)?.is_empty() {
         return Ok(Vec::new());
     }
     let ids: Vec<i64> = super::transaction(conn, |conn| {
-        let (parameter, lock) = match conn {
-            DbConnection::Postgresql(_) => ("$1", " FOR UPDATE OF d SKIP LOCKED"),
-            DbConnection::Sqlite(_) => ("?", ""),
-        };
-        let due = diesel::sql_query(format!(
-            "SELECT d.id FROM webhook_deliveries d \
-             WHERE d.state = 'pending' AND d.next_at <= {parameter} \
-             AND (d.leased_until IS NULL OR d.leased_until < {parameter}) \
-             AND NOT EXISTS (SELECT 1 FROM webhook_deliveries p WHERE p.webhook_id = d.webhook_id \
-                 AND p.ordering_key = d.ordering_key AND p.state = 'pending' AND p.event_position < d.event_position) \
-             ORDER BY d.event_position LIMIT {limit}{lock}"
-        ));
-        let ids: Vec<i64> = match conn {
-            DbConnection::Postgresql(c) => due.bind::<Timestamp, _>(now).load::<Id>(c)?,
-            DbConnection::Sqlite(c) => due.bind::<Timestamp, _>(now).bind::<Timestamp, _>(now).load::<Id>(c)?,
-        }
-        .into_iter()
-        .map(|row| row.id)
-        .collect();
+        let mut per_webhook = std::collections::HashMap::<String, usize>::new();
+        let ids: Vec<i64> = due(conn, now, limit * 4, true)?
+            .into_iter()
+            .filter(|d| {
+                let n = per_webhook.entry(d.webhook_id.clone()).or_default();
+                *n += 1;
+                *n <= IN_FLIGHT_PER_WEBHOOK
+            })
+            .map(|d| d.id)
+            .take(limit as usize)
+            .collect();
         if !ids.is_empty() {
             diesel::update(wd::table.filter(wd::id.eq_any(&ids)))
-                .set((wd::leased_until.eq(lease_until), wd::attempts.eq(wd::attempts + 1)))
+                .set((
+                    wd::leased_until.eq(lease_until),
+                    wd::attempts.eq(wd::attempts + 1),
+                    wd::first_tried_at.eq(diesel::dsl::sql::<diesel::sql_types::Nullable<Timestamp>>(
+                        "COALESCE(first_tried_at, ",
+                    )
+                    .bind::<Timestamp, _>(now)
+                    .sql(")")),
+                ))
                 .execute(conn)?;
         }
         Ok::<_, diesel::result::Error>(ids)
@@ -172,7 +206,8 @@ pub fn take(
             ve::system_user_id,
             ve::body,
             wd::attempts,
-            wd::created,
+            wd::first_tried_at.assume_not_null(),
+            wd::leased_until.assume_not_null(),
         ))
         .load(conn)
 }
@@ -198,9 +233,10 @@ pub enum Outcome {
     Gone,
 }
 
-/// Writes the outcome of an attempt made under the lease.
+/// Writes the outcome of an attempt made under the lease; nothing when the lease ran out
+/// meanwhile (another node has the delivery now, and says what came of it).
 pub fn finish(conn: &mut DbConnection, taken: &Taken, at: NaiveDateTime, outcome: &Outcome) -> QueryResult<()> {
-    let this = wd::table.find(taken.id);
+    let this = wd::table.filter(wd::id.eq(taken.id)).filter(wd::leased_until.eq(taken.lease));
     let leased = (wd::leased_until.eq(None::<NaiveDateTime>), wd::last_at.eq(Some(at)));
     match outcome {
         Outcome::Delivered { code } => diesel::update(this)
@@ -216,9 +252,12 @@ pub fn finish(conn: &mut DbConnection, taken: &Taken, at: NaiveDateTime, outcome
             .execute(conn)
             .map(drop),
         Outcome::Gone => super::transaction(conn, |conn| {
-            diesel::update(this)
+            let ours = diesel::update(this)
                 .set((leased, wd::state.eq("failed"), wd::last_code.eq(Some(410)), wd::last_error.eq(Some("Gone"))))
                 .execute(conn)?;
+            if ours == 0 {
+                return Ok(());
+            }
             diesel::update(wd::table.filter(wd::webhook_id.eq(&taken.webhook_id)).filter(wd::state.eq("pending")))
                 .set(wd::state.eq("cancelled"))
                 .execute(conn)?;

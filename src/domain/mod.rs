@@ -1,6 +1,7 @@
 //! The rules of system access: who may act for a party, what may be delegated, and how
 //! requests and system users come and go. No HTTP here and no SQL strings.
 
+pub mod activity;
 pub mod actor;
 pub mod audit;
 pub mod change_requests;

@@ -167,7 +167,11 @@ pub fn delete(conn: &mut DbConnection, actor: &Actor, id: &str) -> Result<System
 /// not found), standard or agent; the customer's history names the vendor.
 pub fn delete_by_vendor(conn: &mut DbConnection, vendor_org_no: &str, id: &str) -> Result<(), AppError> {
     let user = system_users::find_live(conn, id)?.ok_or(AppError::SystemUserNotFound)?;
-    systems::owned_by(conn, vendor_org_no, &user.system_id).map_err(|_| AppError::SystemUserNotFound)?;
+    // Its system may be deleted meanwhile (its system users stay): the vendor may still let go.
+    let system = db::systems::find_any(conn, &user.system_id)?;
+    if system.is_none_or(|s| s.vendor_org_no != vendor_org_no) {
+        return Err(AppError::SystemUserNotFound);
+    }
     revoke(conn, By::Vendor(vendor_org_no), &user.party_org_no, id, None)
 }
 

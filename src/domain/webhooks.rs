@@ -106,7 +106,7 @@ pub fn deliveries(conn: &mut DbConnection, vendor: &str, id: &str) -> Result<Vec
 }
 
 /// How a failing receiver is tried again: after `first`, then twice as long each time up to
-/// an hour, for `give_up_after` from the event (at least a day in production).
+/// an hour, for `give_up_after` from the first try (at least a day in production).
 #[derive(Debug, Clone, Copy)]
 pub struct Retries {
     pub first: Duration,
@@ -162,7 +162,7 @@ pub fn settle(
         Answer::Unreachable(why) => (None, why),
     };
     let next_at = now + retries.pause(taken.attempts);
-    let (outcome, name) = if next_at - taken.created > retries.give_up_after {
+    let (outcome, name) = if next_at - taken.first_tried_at > retries.give_up_after {
         (Outcome::Failed { code, error }, "failed")
     } else {
         (Outcome::Retry { code, error, next_at }, "retry")

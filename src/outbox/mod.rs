@@ -47,8 +47,25 @@ impl Default for Settings {
     }
 }
 
-/// Starts the node's outbox on the runtime; it runs until the runtime stops.
-pub fn start(pool: Pool, settings: Settings, public_url: &str, expiry: Expiry) {
+/// The node's outbox at work.
+pub struct Running {
+    outbox: Arc<Outbox>,
+}
+
+impl Running {
+    /// Takes nothing more and waits (up to the receivers' timeout) for what is being sent,
+    /// so that no thread is inside a send or the database when the process ends. What is
+    /// left is sent by another node, or by this one when it starts again.
+    pub async fn stop(self) {
+        self.outbox.stopping.store(true, std::sync::atomic::Ordering::SeqCst);
+        let all = u32::try_from(self.outbox.settings.senders).unwrap_or(u32::MAX);
+        let waited = self.outbox.settings.timeout + StdDuration::from_secs(1);
+        let _ = tokio::time::timeout(waited, self.outbox.senders.acquire_many(all)).await;
+    }
+}
+
+/// Starts the node's outbox on the runtime; it runs until stopped or the runtime ends.
+pub fn start(pool: Pool, settings: Settings, public_url: &str, expiry: Expiry) -> Running {
     let source = format!("{public_url}/authentication/api/v1/systemuser/vendor/events");
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .timeout_global(Some(settings.timeout))
@@ -56,9 +73,12 @@ pub fn start(pool: Pool, settings: Settings, public_url: &str, expiry: Expiry) {
         .max_redirects(0)
         .build()
         .into();
-    let outbox = Arc::new(Outbox { pool, settings, source, agent, expiry });
+    let senders = Arc::new(tokio::sync::Semaphore::new(settings.senders));
+    let stopping = std::sync::atomic::AtomicBool::new(false);
+    let outbox = Arc::new(Outbox { pool, settings, source, agent, expiry, senders, stopping });
     tokio::spawn(outbox.clone().deliver());
-    tokio::spawn(outbox.tell_timeouts());
+    tokio::spawn(outbox.clone().tell_timeouts());
+    Running { outbox }
 }
 
 struct Outbox {
@@ -67,13 +87,16 @@ struct Outbox {
     source: String,
     agent: ureq::Agent,
     expiry: Expiry,
+    /// A permit a delivery being sent.
+    senders: Arc<tokio::sync::Semaphore>,
+    stopping: std::sync::atomic::AtomicBool,
 }
 
 impl Outbox {
     /// Takes what is due as senders come free, and sends each on a thread of its own.
     async fn deliver(self: Arc<Self>) {
-        let senders = Arc::new(tokio::sync::Semaphore::new(self.settings.senders));
-        loop {
+        let senders = self.senders.clone();
+        while !self.stopped() {
             let free = senders.available_permits();
             let taken = if free == 0 { Vec::new() } else { self.take(free).await };
             if taken.is_empty() {
@@ -129,13 +152,18 @@ impl Outbox {
                     .send(body);
                 match sent {
                     Ok(response) => Answer::Status(response.status().as_u16()),
-                    Err(e) => Answer::Unreachable(e.to_string()),
+                    Err(e) => {
+                        log::info!("webhook {} could not be reached: {e}", delivery.webhook_id);
+                        // The vendor sees what kind of failure, not the details of our network.
+                        Answer::Unreachable(match e {
+                            ureq::Error::Timeout(_) => "no answer in time".into(),
+                            ureq::Error::HostNotFound => "the host was not found".into(),
+                            _ => "the receiver could not be reached".into(),
+                        })
+                    }
                 }
             }
         };
-        if let Answer::Unreachable(why) = &answer {
-            log::info!("webhook {} did not take event {}: {why}", delivery.webhook_id, delivery.event_id);
-        }
         let settled = self.pool.get().map_err(|e| e.to_string()).and_then(|mut conn| {
             webhooks::settle(&mut conn, delivery, answer, self.settings.retries).map_err(|e| e.to_string())
         });
@@ -145,9 +173,13 @@ impl Outbox {
         }
     }
 
+    fn stopped(&self) -> bool {
+        self.stopping.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
     /// Every little while: the vendors of requests that timed out are told.
     async fn tell_timeouts(self: Arc<Self>) {
-        loop {
+        while !self.stopped() {
             let outbox = self.clone();
             let told = tokio::task::spawn_blocking(move || {
                 let mut conn = outbox.pool.get().map_err(|e| e.to_string())?;

@@ -1,6 +1,7 @@
 //! The portal: server-rendered pages for end users. Every state change is a form post
 //! with a CSRF token; everything works without JavaScript.
 
+mod activity;
 mod assets;
 mod change_request;
 mod clients;
@@ -75,6 +76,8 @@ pub fn routes(cfg: &mut web::ServiceConfig, mode: Mode) {
     .route(OVERVIEW, read().to(overview::page))
     .service(
         web::scope("/accessmanagement/ui")
+            .route("/activitylog", read().to(activity::page))
+            .route("/activitylog.csv", read().to(activity::download))
             .route("/party", read().to(party::page))
             .route("/party", web::post().to(party::switch))
             .route("/systemuser/create", read().to(create::page))

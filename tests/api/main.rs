@@ -4,6 +4,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod activity_log;
 mod assertions;
 mod change_requests;
 mod client_delegation;

@@ -636,6 +636,19 @@ async fn every_flow(me: &Person<'_>) {
     me.press("Godkjenn endringen").await;
     assert!(me.text("main").await.contains("Endring godkjent av FORSIKTIG LØVE"), "{}", me.text("main").await);
 
+    // The organisation's activity log, from the menu: the newest first, then one kind.
+    me.open_menu().await;
+    me.press("Aktivitetslogg").await;
+    assert_eq!(me.heading().await, "Aktivitetslogg");
+    let newest = me.text("#activity tbody tr").await;
+    assert!(newest.contains("Endring av systemtilgang godkjent") && newest.contains("FORSIKTIG LØVE"), "{newest}");
+    me.shot("activity-log").await;
+    me.choose("#kind", "Rolletildeling opprettet").await;
+    me.press("Vis").await;
+    assert!(me.text("#activity tbody").await.contains("FORSIKTIG LØVE – Lønnsinnsender"));
+    let height = me.height_at_320().await;
+    assert!(height < 2000.0, "the activity log is longer than 2000 px at 320 px: {height} px");
+
     // An agent request approved, then clients added and removed.
     let agent = vendor_request(
         base,

@@ -93,7 +93,7 @@ impl Drop for TestApp {
 fn drop_database(database_url: &str) {
     match DatabaseUrl::parse(database_url) {
         Ok(DatabaseUrl::Postgres(url)) => {
-            let name = url.rsplit('/').next().unwrap_or_default().to_owned();
+            let name = url.split('?').next().unwrap_or_default().rsplit('/').next().unwrap_or_default().to_owned();
             if let Ok(mut conn) = diesel::PgConnection::establish(&admin_url()) {
                 drop_postgres_database(&mut conn, &name);
             }
@@ -130,8 +130,13 @@ impl Drop for EmptyDatabase {
     }
 }
 
+/// The test server's maintenance database. Without TLS: the tests' servers are on this
+/// machine, and a test process that exits while a pool's thread is inside libpq's TLS
+/// would crash in OpenSSL's exit handlers (a thread of a node's outbox often is).
 fn admin_url() -> String {
-    std::env::var("TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+    let url =
+        std::env::var("TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+    if url.contains("sslmode=") { url } else { format!("{url}?sslmode=disable") }
 }
 
 /// Creates a fresh PostgreSQL database, or None (outside CI only) when the server is down.
@@ -170,8 +175,9 @@ fn fresh_postgres_database() -> Option<String> {
     });
     let name = format!("st_test_{}_{}", std::process::id(), uuid::Uuid::new_v4().simple());
     diesel::sql_query(format!("CREATE DATABASE \"{name}\"")).execute(&mut conn).unwrap();
-    let base = admin.rsplit_once('/').map(|(b, _)| b.to_owned()).unwrap_or(admin);
-    Some(format!("{base}/{name}"))
+    let (base, query) = admin.split_once('?').map_or((admin.as_str(), ""), |(b, q)| (b, q));
+    let base = base.rsplit_once('/').map(|(b, _)| b.to_owned()).unwrap_or_else(|| base.to_owned());
+    Some(if query.is_empty() { format!("{base}/{name}") } else { format!("{base}/{name}?{query}") })
 }
 
 fn drop_postgres_database(conn: &mut diesel::PgConnection, name: &str) {

@@ -6,6 +6,7 @@ mod common;
 #[path = "../oidc/provider.rs"]
 mod provider;
 
+mod activity;
 mod clients;
 mod create;
 mod details;

@@ -35,7 +35,7 @@ async fn the_daglig_leder_gives_a_role_and_the_guides_loop_closes(app: TestApp) 
 
     let konsert = app.logged_in(KONSERT).await;
     let overview = konsert.get("/accessmanagement/ui/systemuser/overview").await;
-    assert_eq!(overview.texts(".menu__link"), ["Brukere og roller"]);
+    assert_eq!(overview.texts(".menu__link"), ["Brukere og roller", "Aktivitetslogg"]);
     let people = konsert.get(USERS).await;
     assert_eq!(people.status, 200);
     assert_eq!(people.texts(".crumbs li"), ["Systemtilganger", "Brukere og roller"]);

@@ -45,6 +45,7 @@ CREATE TABLE webhook_deliveries (
     attempts BIGINT NOT NULL DEFAULT 0,
     created TIMESTAMP NOT NULL,
     next_at TIMESTAMP NOT NULL,
+    first_tried_at TIMESTAMP,
     leased_until TIMESTAMP,
     last_at TIMESTAMP,
     last_code BIGINT,
@@ -55,7 +56,7 @@ CREATE INDEX webhook_deliveries_queue ON webhook_deliveries (webhook_id, orderin
 CREATE INDEX webhook_deliveries_of ON webhook_deliveries (webhook_id, id);
 
 -- When the vendor was told a request timed out (a request's timing out is otherwise only
--- read from its age).
+-- read from its age; those already expired are told once, at the first start).
 ALTER TABLE system_user_requests ADD COLUMN timeout_told_at TIMESTAMP;
 CREATE INDEX system_user_requests_untold ON system_user_requests (status, created)
     WHERE timeout_told_at IS NULL AND deleted_at IS NULL;
