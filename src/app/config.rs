@@ -252,6 +252,7 @@ impl ConfigArgs {
             },
             lease: Duration::seconds(self.outbox_lease_seconds),
             timeout: std::time::Duration::from_secs(self.webhook_timeout_seconds),
+            loopback_allowed: self.mode == Mode::Demo,
             ..Default::default()
         };
         let cookie_key = match self.cookie_key {

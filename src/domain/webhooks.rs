@@ -72,12 +72,17 @@ fn checked_url(raw: &str, loopback_allowed: bool) -> Result<String, AppError> {
         return Err(bad("longer than 2000 characters"));
     }
     let url = url::Url::parse(raw.trim()).map_err(|e| bad(&e.to_string()))?;
-    let loopback = match url.host() {
-        Some(url::Host::Domain(name)) => name == "localhost",
-        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+    let address = match url.host() {
+        Some(url::Host::Domain("localhost")) => Some(std::net::Ipv4Addr::LOCALHOST.into()),
+        Some(url::Host::Domain(_)) => None,
+        Some(url::Host::Ipv4(ip)) => Some(std::net::IpAddr::V4(ip)),
+        Some(url::Host::Ipv6(ip)) => Some(std::net::IpAddr::V6(ip)),
         None => return Err(bad("no host")),
     };
+    let loopback = address.is_some_and(|ip| ip.is_loopback());
+    if address.is_some_and(|ip| !may_be_sent_to(ip, loopback_allowed)) {
+        return Err(bad("must be a public address"));
+    }
     match url.scheme() {
         "https" => {}
         "http" if loopback && loopback_allowed => {}
@@ -88,6 +93,35 @@ fn checked_url(raw: &str, loopback_allowed: bool) -> Result<String, AppError> {
         return Err(bad("may not carry a user or password"));
     }
     Ok(url.to_string())
+}
+
+/// Whether deliveries may go to the address: a public one (never this machine's or a
+/// private network's, which a vendor's URL must not reach), or loopback in the demo.
+pub fn may_be_sent_to(ip: std::net::IpAddr, loopback_allowed: bool) -> bool {
+    use std::net::IpAddr;
+    let v4_public = |ip: std::net::Ipv4Addr| {
+        let [a, b, ..] = ip.octets();
+        !(ip.is_private()
+            || ip.is_loopback()
+            || ip.is_link_local()
+            || ip.is_broadcast()
+            || ip.is_documentation()
+            || ip.is_unspecified()
+            || ip.is_multicast()
+            || a == 0
+            || (a == 100 && (64..128).contains(&b)))
+    };
+    match ip {
+        _ if ip.is_loopback() => loopback_allowed,
+        IpAddr::V4(v4) => v4_public(v4),
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => v4_public(v4),
+            None => {
+                let first = v6.segments()[0];
+                !(v6.is_unspecified() || v6.is_multicast() || (first & 0xfe00) == 0xfc00 || (first & 0xffc0) == 0xfe80)
+            }
+        },
+    }
 }
 
 pub fn list(conn: &mut DbConnection, vendor: &str) -> Result<Vec<Webhook>, AppError> {
@@ -195,5 +229,20 @@ mod tests {
         assert!(checked_url("ftp://vendor.example/hook", true).is_err());
         assert!(checked_url("https://user:pw@vendor.example/hook", false).is_err());
         assert!(checked_url("not a url", true).is_err());
+        // Not to this machine or a private network, except loopback in the demo.
+        for private in [
+            "https://10.0.0.1/hook",
+            "https://192.168.1.1/hook",
+            "https://169.254.169.254/latest",
+            "https://[fd00::1]/hook",
+            "https://127.0.0.1/hook",
+        ] {
+            assert!(checked_url(private, false).is_err(), "{private}");
+        }
+        assert!(checked_url("https://127.0.0.1/hook", true).is_ok());
+        assert!(checked_url("https://8.8.8.8/hook", false).is_ok());
+        assert!(!may_be_sent_to("100.64.0.1".parse().unwrap(), true));
+        assert!(!may_be_sent_to("::ffff:10.1.2.3".parse().unwrap(), true));
+        assert!(may_be_sent_to("2001:4860::8888".parse().unwrap(), false));
     }
 }

@@ -32,6 +32,8 @@ pub struct Settings {
     pub timeout: StdDuration,
     /// How often a node looks for requests that timed out.
     pub timeouts_every: StdDuration,
+    /// Whether receivers on this machine may be sent to (the demo).
+    pub loopback_allowed: bool,
 }
 
 impl Default for Settings {
@@ -43,6 +45,7 @@ impl Default for Settings {
             senders: 8,
             timeout: StdDuration::from_secs(10),
             timeouts_every: StdDuration::from_secs(30),
+            loopback_allowed: false,
         }
     }
 }
@@ -141,6 +144,9 @@ impl Outbox {
         let timestamp = chrono::Utc::now().timestamp();
         let answer = match signing::signature(&delivery.secret, &delivery.event_id, timestamp, &body) {
             None => Answer::Unreachable("the webhook's secret is not base64".into()),
+            Some(_) if !resolves_to_public(&delivery.url, self.settings.loopback_allowed) => {
+                Answer::Unreachable("the host resolves to an address that is not public".into())
+            }
             Some(signature) => {
                 let sent = self
                     .agent
@@ -194,5 +200,32 @@ impl Outbox {
             }
             tokio::time::sleep(self.settings.timeouts_every).await;
         }
+    }
+}
+
+/// Whether every address the URL's host resolves to may be sent to: a vendor's name must
+/// not lead to this machine or a private network. (A name not found is let through: the
+/// send says so.)
+fn resolves_to_public(url: &str, loopback_allowed: bool) -> bool {
+    use std::net::ToSocketAddrs;
+    let Ok(url) = url::Url::parse(url) else { return false };
+    let (Some(host), Some(port)) = (url.host_str(), url.port_or_known_default()) else { return false };
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    match (host, port).to_socket_addrs() {
+        Ok(addresses) => addresses.into_iter().all(|a| webhooks::may_be_sent_to(a.ip(), loopback_allowed)),
+        Err(_) => true,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_name_for_this_machine_is_not_sent_to_outside_the_demo() {
+        assert!(!resolves_to_public("https://localhost:8443/hook", false));
+        assert!(resolves_to_public("https://localhost:8443/hook", true));
+        assert!(!resolves_to_public("https://10.1.2.3/hook", true));
+        assert!(!resolves_to_public("not a url", true));
     }
 }

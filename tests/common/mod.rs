@@ -226,6 +226,7 @@ pub fn test_config(database_url: &str) -> Config {
             poll: std::time::Duration::from_millis(100),
             timeout: std::time::Duration::from_secs(5),
             lease: chrono::Duration::seconds(10),
+            loopback_allowed: true,
             ..Default::default()
         },
     }
