@@ -10,15 +10,7 @@ const LOG: &str = "/accessmanagement/api/v1/enduser/activitylog";
 on_both_backends!(an_access_manager_reads_the_log_by_api);
 
 async fn an_access_manager_reads_the_log_by_api(app: TestApp) {
-    let request = app.create_request(SMARTCLOUD, &[KRAV], None).await;
-    let id = request["id"].as_str().unwrap();
-    app.logged_in(KONSERT)
-        .await
-        .submit(
-            &format!("/accessmanagement/ui/systemuser/request?id={id}"),
-            "/accessmanagement/ui/systemuser/request/approve",
-        )
-        .await;
+    app.approved_by_konsert(SMARTCLOUD, &[KRAV]).await;
     let ape = app.db_party_uuid(APE);
     let token = app.person_token(KONSERT, &["altinn:portal/enduser"]);
     let (status, log) = app.api_get(&token, &format!("{LOG}?party={ape}")).await;

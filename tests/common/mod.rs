@@ -449,6 +449,17 @@ impl TestApp {
         body
     }
 
+    /// A standard request for the demo company approved in the portal by STADIG KONSERT;
+    /// the id of the request and of the system user it made.
+    pub async fn approved_by_konsert(&self, system: &str, rights: &[&str]) -> String {
+        let request = self.create_request(system, rights, None).await;
+        let id = request["id"].as_str().unwrap().to_owned();
+        let page = format!("/accessmanagement/ui/systemuser/request?id={id}");
+        let done = self.logged_in(KONSERT).await.submit(&page, "/accessmanagement/ui/systemuser/request/approve").await;
+        assert_eq!(done.status, 303, "{}", done.body);
+        id
+    }
+
     pub async fn request_status(&self, id: &str) -> String {
         let token = self.vendor_token(None).await;
         let (status, body) =

@@ -18,15 +18,8 @@ fn column(page: &Page, n: usize) -> Vec<String> {
 }
 
 async fn the_log_shows_what_was_done_newest_first_and_filters_it(app: TestApp) {
-    let request = app.create_request(SMARTCLOUD, &[KRAV], None).await;
-    let id = request["id"].as_str().unwrap();
+    let id = app.approved_by_konsert(SMARTCLOUD, &[KRAV]).await;
     let konsert = app.logged_in(KONSERT).await;
-    konsert
-        .submit(
-            &format!("/accessmanagement/ui/systemuser/request?id={id}"),
-            "/accessmanagement/ui/systemuser/request/approve",
-        )
-        .await;
     let details = format!("/accessmanagement/ui/systemuser/{id}");
     konsert.submit(&format!("{details}?confirm=delete"), &format!("{details}/delete")).await;
 
