@@ -63,11 +63,12 @@ pub struct ActivityPage {
 
 impl ActivityEntry {
     fn new(i: &I18n, e: Entry) -> Self {
+        let type_name = i.t(&e.kind_key());
         let (client_org_no, client_name) = e.client.map(|(name, org_no)| (org_no, name)).unzip();
         ActivityEntry {
             id: e.id,
             time: e.at.and_utc().to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
-            type_name: i.t(&format!("activity.{}{}", e.kind, if e.packages { ".package" } else { "" })),
+            type_name,
             kind: e.kind,
             performed_by: e.actor_name,
             performed_by_type: e.actor.split(':').next().unwrap_or_default().to_owned(),

@@ -245,7 +245,7 @@ where
 {
     use diesel::connection::{AnsiTransactionManager, TransactionManager};
     type Manager = <DbConnection as Connection>::TransactionManager;
-    if Manager::transaction_manager_status_mut(conn).transaction_depth()?.is_some() {
+    if in_transaction(conn) {
         return conn.transaction(work);
     }
     vendor_events::forget();

@@ -70,6 +70,24 @@ pub struct Entry {
     pub party_name: String,
 }
 
+impl Entry {
+    /// The key of the kind's name.
+    pub fn kind_key(&self) -> String {
+        kind_key(&self.kind, self.packages)
+    }
+
+    /// Whether a vendor did it (the name is its organisation's).
+    pub fn by_vendor(&self) -> bool {
+        super::audit::is_vendor(&self.actor)
+    }
+}
+
+/// The key of a kind's name: `activity.<stored action>`, with `.package` for a request for
+/// access packages.
+pub fn kind_key(kind: &str, packages: bool) -> String {
+    format!("activity.{kind}{}", if packages { ".package" } else { "" })
+}
+
 /// A page of the log and where the next begins (None on the last page).
 pub struct Page {
     pub entries: Vec<Entry>,

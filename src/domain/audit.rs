@@ -118,12 +118,20 @@ impl Action {
 
 /// How the register import is stored as an actor.
 const REGISTER: &str = "register";
+/// What a vendor's stored name as an actor begins with.
+const VENDOR: &str = "vendor:";
+
+/// Whether a stored actor is a vendor.
+pub fn is_vendor(stored: &str) -> bool {
+    stored.starts_with(VENDOR)
+}
 
 impl By<'_> {
-    fn stored(self) -> String {
+    /// The actor as the audit trail stores it (and the activity log filters by it).
+    pub fn stored(self) -> String {
         match self {
             By::Person(pid) => format!("person:{pid}"),
-            By::Vendor(org_no) => format!("vendor:{org_no}"),
+            By::Vendor(org_no) => format!("{VENDOR}{org_no}"),
             By::Register => REGISTER.to_owned(),
             By::Operator(who) => format!("operator:{who}"),
         }

@@ -53,7 +53,7 @@ pub fn deleted_for_party(conn: &mut DbConnection, org_no: &str, id: &str) -> Res
         None => {
             let deletion = db::audit::for_subject(conn, id)?
                 .into_iter()
-                .rfind(|e| e.action == Action::SystemUserDelete.as_str() && e.actor.starts_with(VENDOR_PREFIX));
+                .rfind(|e| e.action == Action::SystemUserDelete.as_str() && audit::is_vendor(&e.actor));
             match deletion {
                 Some(e) => (audit::Names::default().of(conn, &e.actor)?, true),
                 None => (String::new(), false),
@@ -175,9 +175,6 @@ pub fn delete_by_vendor(conn: &mut DbConnection, vendor_org_no: &str, id: &str) 
     revoke(conn, By::Vendor(vendor_org_no), &user.party_org_no, id, None)
 }
 
-/// How the audit trail names a vendor as the actor.
-const VENDOR_PREFIX: &str = "vendor:";
-
 /// Deletes the system user and takes its clients off, audited as `by`'s doing;
 /// `deleted_by` is the person, or None for the vendor.
 fn revoke(conn: &mut DbConnection, by: By, party: &str, id: &str, deleted_by: Option<&str>) -> Result<(), AppError> {
@@ -249,7 +246,7 @@ pub fn history(conn: &mut DbConnection, id: &str) -> Result<Vec<HistoryEntry>, A
                 .collect::<Result<_, AppError>>()?;
             Ok(HistoryEntry {
                 actor_name: names.of(conn, &event.actor)?,
-                by_vendor: event.actor.starts_with(VENDOR_PREFIX),
+                by_vendor: audit::is_vendor(&event.actor),
                 event,
                 clients,
                 client_count: org_nos.len(),

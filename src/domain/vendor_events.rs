@@ -57,6 +57,8 @@ pub enum Told {
     Request {
         accepted: bool,
     },
+    /// A request left until it expired.
+    TimedOut,
     SystemUserCreated,
     /// By `customer`, `vendor`, `register` or `operator`.
     SystemUserDeleted {
@@ -79,6 +81,7 @@ pub fn tell(conn: &mut DbConnection, told: Told, subject_id: &str, details: &[St
     let kinds: &[&'static str] = match told {
         Told::Request { accepted: true } => &["request.accepted", "systemuser.created"],
         Told::Request { accepted: false } => &["request.rejected"],
+        Told::TimedOut => &["request.timedout"],
         Told::SystemUserCreated => &["systemuser.created"],
         Told::SystemUserDeleted { .. } => &["systemuser.deleted"],
         Told::Clients { added: true } => &["systemuser.client.added"],
@@ -97,20 +100,18 @@ pub fn tell(conn: &mut DbConnection, told: Told, subject_id: &str, details: &[St
     for kind in kinds {
         for detail in details {
             let mut event = Event::new(kind, &subject, subject_id, at);
+            if kind.starts_with("request.") {
+                event.request_id = Some(subject_id.to_owned());
+            }
+            // A request that made no system user.
+            if matches!(told, Told::Request { accepted: false } | Told::TimedOut) {
+                event.system_user_id = None;
+            }
             match told {
-                Told::Request { accepted } => {
-                    event.request_id = Some(subject_id.to_owned());
-                    if !accepted {
-                        event.system_user_id = None;
-                    }
-                }
                 Told::Clients { .. } => event.client_org_no = Some(detail.clone()),
                 Told::Change { .. } => event.change_request_id = Some(detail.clone()),
                 Told::SystemUserDeleted { by } => event.by = Some(by),
-                Told::SystemUserCreated => {}
-            }
-            if !kind.starts_with("request.") {
-                event.request_id = None;
+                Told::Request { .. } | Told::TimedOut | Told::SystemUserCreated => {}
             }
             events.push(event.stored(&subject.vendor_org_no, subject_id, at));
         }
@@ -167,11 +168,7 @@ pub fn tell_timeouts(conn: &mut DbConnection, expiry: chrono::Duration, limit: i
             if !requests::tell_timeout(conn, &request.id, now)? {
                 return Ok(0);
             }
-            let Some(subject) = vendor_events::subject(conn, &request.id)? else { return Ok(0) };
-            let mut event = Event::new("request.timedout", &subject, &request.id, now);
-            event.system_user_id = None;
-            event.request_id = Some(request.id.clone());
-            vendor_events::record(conn, &[event.stored(&subject.vendor_org_no, &request.id, now)])?;
+            tell(conn, Told::TimedOut, &request.id, &[String::new()])?;
             Ok(1)
         })?;
     }

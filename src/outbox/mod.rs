@@ -11,11 +11,12 @@ use std::time::Duration as StdDuration;
 
 use chrono::Duration;
 
-use crate::db::Pool;
 use crate::db::webhooks::Taken;
+use crate::db::{DbConnection, Pool};
 use crate::domain::requests::Expiry;
 use crate::domain::vendor_events;
 use crate::domain::webhooks::{self, Answer, Retries};
+use crate::error::AppError;
 
 /// How the outbox works.
 #[derive(Debug, Clone, Copy)]
@@ -118,23 +119,28 @@ impl Outbox {
     }
 
     async fn take(self: &Arc<Self>, limit: usize) -> Vec<Taken> {
-        let outbox = self.clone();
-        let taken = tokio::task::spawn_blocking(move || {
-            let mut conn = outbox.pool.get().map_err(|e| e.to_string())?;
-            webhooks::take(&mut conn, outbox.settings.lease, limit as i64).map_err(|e| e.to_string())
-        })
-        .await;
-        match taken {
-            Ok(Ok(taken)) => taken,
-            Ok(Err(e)) => {
+        let lease = self.settings.lease;
+        match self.clone().blocking(move |conn| webhooks::take(conn, lease, limit as i64)).await {
+            Ok(taken) => taken,
+            Err(e) => {
                 log::warn!("the outbox could not take deliveries: {e}");
                 Vec::new()
             }
-            Err(e) => {
-                log::error!("the outbox's taker stopped: {e}");
-                Vec::new()
-            }
         }
+    }
+
+    /// Database work on the blocking pool with a pooled connection.
+    async fn blocking<T: Send + 'static>(
+        self: Arc<Self>,
+        work: impl FnOnce(&mut DbConnection) -> Result<T, AppError> + Send + 'static,
+    ) -> Result<T, String> {
+        tokio::task::spawn_blocking(move || self.with_connection(work)).await.map_err(|e| e.to_string())?
+    }
+
+    /// Database work with a pooled connection, on this thread.
+    fn with_connection<T>(&self, work: impl FnOnce(&mut DbConnection) -> Result<T, AppError>) -> Result<T, String> {
+        let mut conn = self.pool.get().map_err(|e| e.to_string())?;
+        work(&mut conn).map_err(|e| e.to_string())
     }
 
     /// One attempt, and what came of it written down. Should the node die before that,
@@ -170,10 +176,7 @@ impl Outbox {
                 }
             }
         };
-        let settled = self.pool.get().map_err(|e| e.to_string()).and_then(|mut conn| {
-            webhooks::settle(&mut conn, delivery, answer, self.settings.retries).map_err(|e| e.to_string())
-        });
-        match settled {
+        match self.with_connection(|conn| webhooks::settle(conn, delivery, answer, self.settings.retries)) {
             Ok(outcome) => crate::ops::metrics::delivery(outcome),
             Err(e) => log::warn!("the outcome of delivery {} was not written; it is sent again: {e}", delivery.id),
         }
@@ -186,17 +189,11 @@ impl Outbox {
     /// Every little while: the vendors of requests that timed out are told.
     async fn tell_timeouts(self: Arc<Self>) {
         while !self.stopped() {
-            let outbox = self.clone();
-            let told = tokio::task::spawn_blocking(move || {
-                let mut conn = outbox.pool.get().map_err(|e| e.to_string())?;
-                vendor_events::tell_timeouts(&mut conn, outbox.expiry.0, 100).map_err(|e| e.to_string())
-            })
-            .await;
-            match told {
-                Ok(Ok(100)) => continue,
-                Ok(Ok(_)) => {}
-                Ok(Err(e)) => log::warn!("timed-out requests could not be told: {e}"),
-                Err(e) => log::error!("the timeout teller stopped: {e}"),
+            let expiry = self.expiry.0;
+            match self.clone().blocking(move |conn| vendor_events::tell_timeouts(conn, expiry, 100)).await {
+                Ok(100) => continue,
+                Ok(_) => {}
+                Err(e) => log::warn!("timed-out requests could not be told: {e}"),
             }
             tokio::time::sleep(self.settings.timeouts_every).await;
         }

@@ -11,6 +11,7 @@ use super::error_page::PageError;
 use super::{Layout, Visitor, ok};
 use crate::app::state::AppState;
 use crate::domain::activity::{self, Asked, Entry};
+use crate::domain::audit::By;
 use crate::domain::people;
 use crate::error::AppError;
 use crate::i18n::{I18n, start_of_day_in_norway};
@@ -93,19 +94,14 @@ struct ActivityPage {
 
 /// One entry in the page's words: when, what kind, by whom, what it concerned, for whom.
 fn words(i: &I18n, e: &Entry) -> [String; 5] {
-    let kind = kind_name(i, &e.kind, e.packages);
-    let actor =
-        if e.actor.starts_with("vendor:") { i.t1("audit.by_vendor", &e.actor_name) } else { e.actor_name.clone() };
+    let kind = i.t(&e.kind_key());
+    let actor = if e.by_vendor() { i.t1("audit.by_vendor", &e.actor_name) } else { e.actor_name.clone() };
     let subject = match (&e.client, e.role) {
         (Some((name, org_no)), _) => format!("{} – {name} ({})", e.subject, super::org_number(org_no)),
         (None, Some(role)) => format!("{} – {}", e.subject, i.t(&role.text_key())),
         (None, None) => e.subject.clone(),
     };
     [i.datetime(&e.at), kind, actor, subject, e.party_name.clone()]
-}
-
-fn kind_name(i: &I18n, kind: &str, packages: bool) -> String {
-    i.t(&format!("activity.{kind}{}", if packages { ".package" } else { "" }))
 }
 
 pub async fn page(
@@ -124,9 +120,7 @@ pub async fn page(
     let i = I18n::current();
     let kept = query.kept();
     let joiner = if kept.is_empty() { "" } else { "&" };
-    let next = page
-        .next
-        .map(|(at, id)| format!("{ACTIVITY_LOG}?{kept}{joiner}after={}.{id}", at.and_utc().timestamp_micros()));
+    let next = page.next.map(|last| format!("{ACTIVITY_LOG}?{kept}{joiner}after={}", activity::position(last)));
     let party_name = user.actor.party()?.name.clone();
     let rows = page
         .entries
@@ -137,14 +131,17 @@ pub async fn page(
         })
         .collect();
     let mut people: Vec<(String, String)> =
-        members.into_iter().map(|m| (format!("person:{}", m.person.pid), m.person.name)).collect();
-    people.push(("register".into(), "Enhetsregisteret".into()));
+        members.into_iter().map(|m| (By::Person(&m.person.pid).stored(), m.person.name)).collect();
+    people.push((By::Register.stored(), "Enhetsregisteret".into()));
     let title = i.t("activity.title");
     ok(&ActivityPage {
         layout: super::Layout::new(&user).at(&i, Vec::new(), title),
         party_name,
         rows,
-        kinds: activity::KINDS.iter().map(|k| (k.as_str().to_owned(), kind_name(&i, k.as_str(), false))).collect(),
+        kinds: activity::KINDS
+            .iter()
+            .map(|k| (k.as_str().to_owned(), i.t(&activity::kind_key(k.as_str(), false))))
+            .collect(),
         people,
         kind: query.kind.unwrap_or_default(),
         person: query.person.unwrap_or_default(),
